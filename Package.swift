@@ -1,0 +1,76 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "port-daddy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pd", targets: ["pd"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        .target(name: "PortDaddyAPI", swiftSettings: strict),
+        .target(
+            name: "PortDaddyCore",
+            dependencies: [
+                "PortDaddyAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PortDaddyServer",
+            dependencies: [
+                "PortDaddyAPI", "PortDaddyCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
+        .target(
+            name: "PortDaddyCLI",
+            dependencies: [
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PortDaddyTesting",
+            dependencies: ["PortDaddyAPI", "PortDaddyClient"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "pd",
+            dependencies: ["PortDaddyCLI"],
+            swiftSettings: strict,
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
+        ),
+        .testTarget(
+            name: "PortDaddyCoreTests",
+            dependencies: ["PortDaddyCore", "PortDaddyAPI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,27 @@
+/// The body of every error response: a human message and a stable machine code.
+public struct ErrorBody: Codable, Sendable, Equatable {
+    public var error: String
+    public var code: String
+    public init(error: String, code: String) {
+        self.error = error
+        self.code = code
+    }
+}
+
+/// Stable error codes shared by the daemon, the client and the CLI.
+public enum ErrorCode {
+    public static let invalidIdentity = "INVALID_IDENTITY"
+    public static let invalidPort = "INVALID_PORT"
+    public static let invalidPID = "INVALID_PID"
+    public static let invalidDuration = "INVALID_DURATION"
+    public static let invalidRequest = "INVALID_REQUEST"
+    public static let portUnavailable = "PORT_UNAVAILABLE"
+    public static let rangeExhausted = "RANGE_EXHAUSTED"
+    public static let notFound = "NOT_FOUND"
+    public static let forbiddenHost = "FORBIDDEN_HOST"
+    public static let forbiddenOrigin = "FORBIDDEN_ORIGIN"
+    public static let bodyTooLarge = "BODY_TOO_LARGE"
+    public static let methodNotAllowed = "METHOD_NOT_ALLOWED"
+    public static let storage = "STORAGE_ERROR"
+    public static let `internal` = "INTERNAL_ERROR"
+}

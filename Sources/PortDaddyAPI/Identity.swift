@@ -1,0 +1,89 @@
+/// A semantic service identity: `project[:stack[:context]]`.
+///
+/// Segments use `[a-z0-9._-]`, are normalized to lower case, and are at most 63 characters each so that an
+/// identity can later become a DNS name (`context.stack.project.localhost`).
+public struct Identity: Hashable, Sendable, CustomStringConvertible, Codable {
+    /// The normalized segments, one to three of them.
+    public let segments: [String]
+
+    /// The canonical string form, segments joined by `:`.
+    public var description: String { segments.joined(separator: ":") }
+
+    /// The project segment (always present).
+    public var project: String { segments[0] }
+
+    /// Parses and normalizes an identity, throwing ``IdentityError`` with a message a user can act on.
+    public init(parsing raw: String) throws(IdentityError) {
+        let trimmed = raw.trimmingWhitespace()
+        guard !trimmed.isEmpty else { throw .empty }
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { String($0).lowercased() }
+        guard parts.count <= 3 else { throw .tooManySegments(trimmed) }
+        for part in parts {
+            try Identity.validate(segment: part, in: trimmed)
+        }
+        segments = parts
+    }
+
+    /// Validates one segment of an identity or a lock name.
+    static func validate(segment part: String, in whole: String) throws(IdentityError) {
+        guard !part.isEmpty else { throw .emptySegment(whole) }
+        guard part.utf8.count <= 63 else { throw .segmentTooLong(whole) }
+        for byte in part.utf8 where !Identity.isAllowed(byte) {
+            throw .invalidCharacter(whole, Character(Unicode.Scalar(byte)))
+        }
+    }
+
+    static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
+        case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): return true
+        default: return false
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        try self.init(parsing: raw)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// Why a string is not a valid identity.
+public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
+    case empty
+    case tooManySegments(String)
+    case emptySegment(String)
+    case segmentTooLong(String)
+    case invalidCharacter(String, Character)
+    case invalidPattern(String)
+
+    public var description: String {
+        switch self {
+        case .empty:
+            return "identity is empty; use project[:stack[:context]], e.g. myapp:api"
+        case .tooManySegments(let s):
+            return "identity \"\(s)\" has more than 3 segments; use project[:stack[:context]]"
+        case .emptySegment(let s):
+            return "identity \"\(s)\" has an empty segment; use project[:stack[:context]] with no empty parts"
+        case .segmentTooLong(let s):
+            return "identity \"\(s)\" has a segment longer than 63 characters"
+        case .invalidCharacter(let s, let c):
+            return "identity \"\(s)\" contains \"\(c)\"; segments may only use a-z, 0-9, '.', '_' and '-'"
+        case .invalidPattern(let s):
+            return "pattern \"\(s)\" is not valid; use segments of a-z, 0-9, '.', '_', '-' and '*', e.g. myapp:*"
+        }
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PortDaddyAPI
+import PortDaddyClient
+import PortDaddyServer
+
+extension PD {
+    /// `pd daemon`: run the daemon in the foreground.
+    struct Daemon: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the daemon in the foreground (what systemd and launchd start).")
+
+        @Option(name: .long, help: "TCP port (default $PORT_DADDY_PORT or 9876; 0 lets the OS choose).") var port: Int?
+        @Option(name: .long, help: "Address to listen on (default 127.0.0.1).") var host: String = "127.0.0.1"
+        @Flag(name: .long, help: "Allow listening on a non-loopback address.") var allowRemote = false
+        @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            var config: DaemonConfiguration
+            do { config = try DaemonConfiguration.fromEnvironment(global.environment) } catch {
+                throw CLIError(error.description, exitCode: PDExit.usage)
+            }
+            if let port {
+                guard (0...65535).contains(port) else { throw CLIError("--port \(port) is out of range", exitCode: PDExit.usage) }
+                config.tcpPort = port
+            }
+            config.tcpHost = host
+            let level = Logger.Level(rawValue: logLevel) ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "port-daddy")
+            do {
+                try await PortDaddyServer.Daemon.run(config, allowRemote: allowRemote, logger: logger)
+            } catch let error as DaemonError {
+                if case .alreadyRunning = error { throw CLIError(error.description, exitCode: PDExit.alreadyRunning) }
+                throw CLIError(error.description)
+            }
+        }
+    }
+
+    /// `pd start`: start a background daemon.
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start the daemon in the background (no-op if it runs).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let env = global.environment
+            if let status = try? global.passiveClient().status() {
+                return report(status, verb: "already running")
+            }
+            let launcher = DaemonLauncher(environment: env, endpoint: try attempt { try DaemonEndpoint.from(env) })
+            try attempt { try launcher.start() }
+            report(try attempt { try global.passiveClient().status() }, verb: "started")
+        }
+
+        func report(_ status: StatusResponse, verb: String) {
+            if global.json { return global.output.json(status) }
+            global.output.line("Port Daddy \(verb): pid \(status.pid), socket \(status.socket), http://\(status.tcpHost):\(status.tcpPort)")
+        }
+    }
+
+    /// `pd stop`: stop the background daemon.
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the daemon gracefully (no-op if none runs).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let stopped = try DaemonControl.stop(global.environment)
+            global.output.line(stopped.map { "Port Daddy stopped (pid \($0))" } ?? "Port Daddy is not running")
+        }
+    }
+
+    /// `pd restart`.
+    struct Restart: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop and start the daemon; claims are kept.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let env = global.environment
+            _ = try DaemonControl.stop(env)
+            let launcher = DaemonLauncher(environment: env, endpoint: try attempt { try DaemonEndpoint.from(env) })
+            try attempt { try launcher.start() }
+            let status = try attempt { try global.passiveClient().status() }
+            if global.json { return global.output.json(status) }
+            global.output.line("Port Daddy restarted: pid \(status.pid), \(status.claims) claim(s) kept")
+        }
+    }
+
+    /// `pd status`.
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show whether the daemon runs, where, and what it holds.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let status: StatusResponse
+            do { status = try global.passiveClient().status() } catch let error as ClientError {
+                throw CLIError(error)
+            } catch let error as CLIError {
+                throw CLIError("Port Daddy is not running (\(error.message))", exitCode: PDExit.unreachable)
+            }
+            if global.json { return global.output.json(status) }
+            let out = global.output
+            out.line("\(out.green("●")) Port Daddy \(status.version) running, pid \(status.pid), up \(status.uptimeSeconds)s")
+            out.line("  data dir  \(status.home)")
+            out.line("  socket    \(status.socket)")
+            out.line("  http      http://\(status.tcpHost):\(status.tcpPort)")
+            out.line("  claims    \(status.claims) (range \(status.rangeStart)-\(status.rangeEnd), \(status.reaped) reaped)")
+            out.line("  reaper    every \(Int(status.reapIntervalSeconds))s, grace \(Int(status.reapGraceSeconds))s")
+        }
+    }
+}
+
+/// Stops a daemon by its data dir: SIGTERM to the PID in `daemon.json`, then waits for the lock to free.
+enum DaemonControl {
+    /// Returns the PID it stopped, or `nil` when no daemon ran.
+    static func stop(_ env: PortDaddyEnvironment, timeoutSeconds: Double = 20) throws -> Int? {
+        guard lockHeld(env) else { return nil }
+        guard let data = FileManager.default.contents(atPath: env.runtimeFile),
+            let info = try? JSONDecoder().decode(RuntimeInfo.self, from: data)
+        else {
+            throw CLIError("a daemon holds \(env.lockFile) but \(env.runtimeFile) is missing; stop it by hand")
+        }
+        guard kill(pid_t(info.pid), SIGTERM) == 0 else {
+            throw CLIError("cannot signal pid \(info.pid): \(String(cString: strerror(errno)))")
+        }
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            if !lockHeld(env) { return info.pid }
+            usleep(10_000)
+        }
+        throw CLIError("the daemon (pid \(info.pid)) did not stop within \(Int(timeoutSeconds)) s")
+    }
+
+    /// Whether some process holds the data dir's exclusive lock.
+    static func lockHeld(_ env: PortDaddyEnvironment) -> Bool {
+        let fd = open(env.lockFile, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return true
+    }
+}

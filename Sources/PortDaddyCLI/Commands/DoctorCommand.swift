@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import PortDaddyAPI
+import PortDaddyClient
+import PortDaddyCore
+
+extension PD {
+    /// `pd doctor`: check the installation and say how to fix what is wrong.
+    struct Doctor: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check the data dir, socket, TCP port, database and claims; say how to fix each problem.")
+        @OptionGroup var global: GlobalOptions
+
+        struct Check: Encodable {
+            var name: String
+            var ok: Bool
+            var detail: String
+            var fix: String?
+        }
+
+        func run() throws {
+            let env = global.environment
+            var checks: [Check] = []
+            checks.append(dataDirCheck(env))
+            let status = try? global.passiveClient().status()
+            checks.append(
+                Check(
+                    name: "daemon", ok: status != nil,
+                    detail: status.map { "running, pid \($0.pid), version \($0.version)" } ?? "not running",
+                    fix: status == nil ? "pd start (or any pd command starts it)" : nil))
+            checks.append(socketCheck(env, running: status != nil))
+            if let status {
+                let tcp = PortDaddyClient(endpoint: .tcp(host: status.tcpHost == "0.0.0.0" ? "127.0.0.1" : status.tcpHost, port: status.tcpPort))
+                let ok = (try? tcp.health()) != nil
+                checks.append(
+                    Check(
+                        name: "tcp", ok: ok, detail: "http://\(status.tcpHost):\(status.tcpPort) " + (ok ? "answers" : "does not answer"),
+                        fix: ok ? nil : "check that nothing else owns port \(status.tcpPort); pd restart"))
+                if let diag = try? global.passiveClient().diagnostics() {
+                    checks.append(
+                        Check(
+                            name: "database", ok: diag.databaseIntegrity == "ok",
+                            detail: "\(diag.databasePath): \(diag.databaseIntegrity), WAL \(diag.walBytes) bytes",
+                            fix: diag.databaseIntegrity == "ok" ? nil : "pd stop; move \(diag.databasePath) aside; pd start (claims are lost)"))
+                    checks.append(
+                        Check(
+                            name: "claims", ok: diag.deadClaims.isEmpty,
+                            detail: diag.deadClaims.isEmpty ? "no dead claims" : "dead: " + diag.deadClaims.joined(separator: ", "),
+                            fix: diag.deadClaims.isEmpty ? nil : "pd cleanup frees them after the grace period; pd release <id> frees one now"))
+                }
+            } else if FileManager.default.fileExists(atPath: env.databasePath) {
+                let integrity = SQLiteStore.integrityCheck(readingOnly: env.databasePath)
+                checks.append(
+                    Check(
+                        name: "database", ok: integrity == "ok", detail: "\(env.databasePath): \(integrity)",
+                        fix: integrity == "ok" ? nil : "move \(env.databasePath) aside; pd start creates a new one"))
+            }
+            if global.json { return global.output.json(checks) }
+            let out = global.output
+            for check in checks {
+                out.line("\(check.ok ? out.green("✔") : out.red("✘")) \(check.name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(check.detail)")
+                if let fix = check.fix { out.line("  → \(fix)") }
+            }
+            if checks.contains(where: { !$0.ok }) { throw ExitCode(PDExit.failure) }
+        }
+
+        func dataDirCheck(_ env: PortDaddyEnvironment) -> Check {
+            var st = stat()
+            guard stat(env.home, &st) == 0 else {
+                return Check(name: "data dir", ok: false, detail: "\(env.home) does not exist", fix: "pd start creates it")
+            }
+            let mode = st.st_mode & 0o777
+            let ok = mode & 0o077 == 0 && st.st_uid == getuid()
+            return Check(
+                name: "data dir", ok: ok, detail: "\(env.home) mode \(String(mode, radix: 8))",
+                fix: ok ? nil : "chmod 700 \(env.home)")
+        }
+
+        func socketCheck(_ env: PortDaddyEnvironment, running: Bool) -> Check {
+            var st = stat()
+            guard stat(env.socketPath, &st) == 0 else {
+                return Check(
+                    name: "socket", ok: !running && env.url == nil ? false : env.url != nil,
+                    detail: "\(env.socketPath) missing", fix: "pd restart")
+            }
+            let mode = st.st_mode & 0o777
+            let ok = mode & 0o077 == 0
+            return Check(
+                name: "socket", ok: ok, detail: "\(env.socketPath) mode \(String(mode, radix: 8))",
+                fix: ok ? nil : "chmod 600 \(env.socketPath); pd restart")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import PortDaddyAPI
+
+extension PD {
+    /// `pd find [pattern]` (aliases `list`, `ps`).
+    struct Find: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List claims, optionally matching a pattern such as 'myapp:*' or 'myapp:*:main'.",
+            aliases: ["list", "ps"])
+
+        @Argument(help: "An identity or a pattern ('*' matches within a segment; a final '*' matches the rest).")
+        var pattern: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            if let pattern {
+                do { _ = try IdentityPattern(parsing: pattern) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
+            }
+            let client = try global.client()
+            let response = try attempt { try client.services(pattern: pattern) }
+            if let pattern, !IdentityPattern.isPattern(pattern), response.services.isEmpty {
+                if global.json { global.output.json(response) }
+                throw CLIError("no claim for \(pattern)", exitCode: PDExit.notFound)
+            }
+            if global.json { return global.output.json(response) }
+            let out = global.output
+            guard !response.services.isEmpty else { return out.line("no claims") }
+            out.table(
+                ["PORT", "IDENTITY", "STATE", "PID", "CLAIMED", "EXPIRES"],
+                response.services.map { s in
+                    let state: String
+                    switch s.state {
+                    case .listening: state = out.green("listening")
+                    case .assigned: state = out.yellow("assigned")
+                    case .dead: state = out.red("dead")
+                    }
+                    let expiry = s.sticky ? "sticky" : (s.expiresAt.map { Output.age(sinceMillis: $0).replacingOccurrences(of: " ago", with: "") } ?? "-")
+                    return [String(s.port), s.id, state, s.pid.map(String.init) ?? "-", Output.age(sinceMillis: s.claimedAt), expiry]
+                })
+        }
+    }
+}

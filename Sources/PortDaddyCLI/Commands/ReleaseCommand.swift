@@ -1,0 +1,25 @@
+import ArgumentParser
+import PortDaddyAPI
+
+extension PD {
+    /// `pd release <identity|port|pattern>`.
+    struct Release: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Release claims by identity, port number, or pattern (myapp:*). Releasing nothing is not an error.")
+
+        @Argument(help: "An identity, a port number, or a pattern such as 'myapp:*'.") var target: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let client = try global.client()
+            let response = try attempt { try client.release(target) }
+            if global.json { return global.output.json(response) }
+            if response.released.isEmpty {
+                global.output.line("nothing held matches \(target)")
+            }
+            for item in response.released {
+                global.output.line("released \(item.id) (port \(item.port))")
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import PortDaddyAPI
+
+extension PD {
+    /// `pd version`.
+    struct Version: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the version of pd (and of the running daemon).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let daemon = try? global.passiveClient().status()
+            if global.json {
+                return global.output.json(["version": PortDaddyVersion.current, "daemon": daemon?.version ?? "not running"])
+            }
+            global.output.line("pd \(PortDaddyVersion.current)" + (daemon.map { " (daemon \($0.version), pid \($0.pid))" } ?? ""))
+        }
+    }
+
+    /// `pd cleanup`: run the reaper now.
+    struct Cleanup: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Free stale claims now (expired, or owner dead past the grace period).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let client = try global.client()
+            let response = try attempt { try client.cleanup() }
+            if global.json { return global.output.json(response) }
+            if response.freed.isEmpty { global.output.line("nothing stale") }
+            for item in response.freed { global.output.line("freed \(item.project) (port \(item.port), \(item.reason))") }
+        }
+    }
+
+    /// `pd completions <shell>`.
+    struct Completions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a shell completion script.",
+            discussion: "bash: pd completions bash > ~/.local/share/bash-completion/completions/pd\nzsh: pd completions zsh > \"${fpath[1]}/_pd\"\nfish: pd completions fish > ~/.config/fish/completions/pd.fish")
+
+        @Argument(help: "bash, zsh or fish.") var shell: String
+
+        func run() throws {
+            guard let kind = CompletionShell(rawValue: shell) else {
+                throw CLIError("unknown shell \"\(shell)\"; use bash, zsh or fish", exitCode: PDExit.usage)
+            }
+            print(PD.completionScript(for: kind))
+        }
+    }
+}

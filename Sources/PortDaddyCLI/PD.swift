@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+
+/// The root of the `pd` command tree.
+public struct PD: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pd",
+        abstract: "Port Daddy: stable, conflict-free ports for every dev server and agent on this machine.",
+        discussion: "Exit codes: 0 ok, 1 failure, 2 bad input, 3 daemon unreachable, 4 port unavailable, 5 not found, 6 daemon already running.",
+        version: "pd " + "0.1.0",
+        subcommands: [
+            Claim.self, Release.self, Find.self, Env.self, Run.self,
+            GetPort.self, ReleasePort.self, ListPorts.self,
+            Daemon.self, Start.self, Stop.self, Restart.self, Status.self,
+            Cleanup.self, Doctor.self, Version.self, Install.self, Uninstall.self, Bench.self, Completions.self,
+        ])
+
+    public init() {}
+}
+
+/// Runs `pd` with the process arguments and exits with the documented code.
+public enum PDMain {
+    /// Names under which the binary acts as a v1 command (through a link).
+    static let v1Names: Set<String> = ["get-port", "release-port", "list-ports"]
+
+    public static func run(_ argv: [String] = CommandLine.arguments) async -> Never {
+        var args = Array(argv.dropFirst())
+        let invokedAs = (argv.first ?? "pd").split(separator: "/").last.map(String.init) ?? "pd"
+        if v1Names.contains(invokedAs) { args.insert(invokedAs, at: 0) }
+        do {
+            var command = try PD.parseAsRoot(args)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(PDExit.ok)
+        } catch let error as CLIError {
+            Output.warn(error.message)
+            exit(error.exitCode)
+        } catch let error as ExitCode {
+            exit(error.rawValue)
+        } catch {
+            let code = PD.exitCode(for: error)
+            let message = PD.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(PDExit.ok)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(code == .validationFailure ? PDExit.usage : code.rawValue)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import PortDaddyAPI
+import PortDaddyClient
+
+/// The documented exit codes of `pd`.
+public enum PDExit {
+    public static let ok: Int32 = 0
+    /// Something unexpected went wrong.
+    public static let failure: Int32 = 1
+    /// Bad arguments or input (identity, port, PID, duration, flags).
+    public static let usage: Int32 = 2
+    /// The daemon is not running or not reachable.
+    public static let unreachable: Int32 = 3
+    /// The requested port is taken, or no port is left in the range.
+    public static let portUnavailable: Int32 = 4
+    /// The thing asked for does not exist.
+    public static let notFound: Int32 = 5
+    /// A daemon already runs for this data dir.
+    public static let alreadyRunning: Int32 = 6
+    /// `pd run` could not start the command.
+    public static let commandNotRunnable: Int32 = 127
+
+    /// The exit code for an error code sent by the daemon.
+    static func code(forDaemonCode code: String) -> Int32 {
+        switch code {
+        case ErrorCode.invalidIdentity, ErrorCode.invalidPort, ErrorCode.invalidPID, ErrorCode.invalidDuration,
+            ErrorCode.invalidRequest, ErrorCode.bodyTooLarge:
+            return usage
+        case ErrorCode.portUnavailable, ErrorCode.rangeExhausted: return portUnavailable
+        case ErrorCode.notFound: return notFound
+        default: return failure
+        }
+    }
+}
+
+/// An error the CLI reports as one line on stderr with a documented exit code.
+public struct CLIError: Error, CustomStringConvertible {
+    public var message: String
+    public var exitCode: Int32
+    public init(_ message: String, exitCode: Int32 = PDExit.failure) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+    public var description: String { message }
+
+    /// Maps a client error to its message and exit code.
+    public init(_ error: ClientError) {
+        switch error {
+        case .daemon(_, let body): self.init(body.error, exitCode: PDExit.code(forDaemonCode: body.code))
+        case .unreachable, .autostartFailed: self.init(error.description, exitCode: PDExit.unreachable)
+        case .invalidURL: self.init(error.description, exitCode: PDExit.usage)
+        case .protocolError: self.init(error.description, exitCode: PDExit.failure)
+        }
+    }
+}

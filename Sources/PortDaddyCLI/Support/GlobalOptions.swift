@@ -1,0 +1,45 @@
+import ArgumentParser
+import PortDaddyAPI
+import PortDaddyClient
+
+/// Options every command takes.
+public struct GlobalOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON.")
+    public var json = false
+
+    @Option(name: .long, help: "Data dir (default $PORT_DADDY_HOME or ~/.port-daddy).")
+    public var home: String?
+
+    @Option(name: .long, help: "Daemon URL, e.g. http://127.0.0.1:9876 (default $PORT_DADDY_URL, else the Unix socket).")
+    public var url: String?
+
+    public init() {}
+
+    /// The environment with command-line overrides applied.
+    public var environment: PortDaddyEnvironment {
+        var env = PortDaddyEnvironment.current()
+        if let home {
+            let socketOverride = PortDaddyEnvironment.value("PORT_DADDY_SOCKET")
+            env = PortDaddyEnvironment(home: home, socketPath: socketOverride, url: env.url, tcpPort: env.tcpPort, noAutostart: env.noAutostart)
+        }
+        if let url { env.url = url }
+        return env
+    }
+
+    /// A client that starts the daemon if needed.
+    public func client() throws -> PortDaddyClient {
+        do { return try PortDaddyClient.connecting(to: environment) } catch { throw CLIError(error) }
+    }
+
+    /// A client that never starts the daemon (for status, stop, doctor).
+    public func passiveClient() throws -> PortDaddyClient {
+        do { return PortDaddyClient(endpoint: try DaemonEndpoint.from(environment)) } catch { throw CLIError(error) }
+    }
+
+    public var output: Output { Output() }
+}
+
+/// Runs a client call, turning its errors into CLI errors.
+func attempt<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as ClientError { throw CLIError(error) }
+}

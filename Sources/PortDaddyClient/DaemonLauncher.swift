@@ -1,0 +1,101 @@
+import Foundation
+import PortDaddyAPI
+
+/// Starts a background daemon (`pd daemon`) for a data dir and waits until it answers.
+public struct DaemonLauncher: Sendable {
+    public let environment: PortDaddyEnvironment
+    public let endpoint: DaemonEndpoint
+
+    public init(environment: PortDaddyEnvironment, endpoint: DaemonEndpoint) {
+        self.environment = environment
+        self.endpoint = endpoint
+    }
+
+    /// Starts the daemon unless `PORT_DADDY_NO_AUTOSTART` is set or the endpoint is not local.
+    public func startIfAllowed() throws(ClientError) -> Bool {
+        if environment.noAutostart {
+            throw .unreachable(
+                endpoint: endpoint.description,
+                reason: "not running, and PORT_DADDY_NO_AUTOSTART is set")
+        }
+        if case .tcp(let host, _) = endpoint, !["127.0.0.1", "::1"].contains(host) { return false }
+        try start()
+        return true
+    }
+
+    /// Spawns `pd daemon` detached in its own session, output appended to `daemon.log`, and waits for it.
+    public func start(timeoutSeconds: Double = 15) throws(ClientError) {
+        mkdir(environment.home, 0o700)
+        let exe = Self.executablePath()
+        var env = ProcessInfo.processInfo.environment
+        env["PORT_DADDY_HOME"] = environment.home
+        if case .tcp(_, let port) = endpoint { env["PORT_DADDY_PORT"] = String(port) }
+        let pid = try Self.spawnDetached(executable: exe, arguments: [exe, "daemon"], environment: env, log: environment.logFile)
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            let probe = HTTPConnection(endpoint: endpoint)
+            if (try? probe.connect()) != nil {
+                probe.close()
+                return
+            }
+            // The daemon we started may have lost a race to another one; that one will answer soon.
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid, !Self.anotherDaemonHolds(environment) {
+                throw .autostartFailed("the daemon exited at start; see \(environment.logFile)")
+            }
+            usleep(5_000)
+        }
+        throw .autostartFailed("it did not answer within \(Int(timeoutSeconds)) s; see \(environment.logFile)")
+    }
+
+    static func anotherDaemonHolds(_ environment: PortDaddyEnvironment) -> Bool {
+        let fd = open(environment.lockFile, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return true
+    }
+
+    #if os(Linux)
+    static let spawnSetSID: Int16 = 0x80  // POSIX_SPAWN_SETSID in glibc (needs _GNU_SOURCE, so not imported)
+    #else
+    static let spawnSetSID: Int16 = 0x400  // POSIX_SPAWN_SETSID on Darwin
+    #endif
+
+    /// The path of the running executable.
+    public static func executablePath() -> String {
+        #if os(Linux)
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if n > 0 { return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        #endif
+        return Bundle.main.executablePath ?? CommandLine.arguments[0]
+    }
+
+    /// Spawns a process in a new session with stdin from /dev/null and stdout/stderr appended to `log`.
+    static func spawnDetached(executable: String, arguments: [String], environment: [String: String], log: String) throws(ClientError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Self.spawnSetSID)
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard rc == 0 else { throw .autostartFailed("cannot run \(executable): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+}

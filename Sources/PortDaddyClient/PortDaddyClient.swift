@@ -1,0 +1,116 @@
+import Foundation
+import PortDaddyAPI
+
+/// A typed, blocking client of the daemon's HTTP API, used by the CLI, the MCP server and the tests.
+public final class PortDaddyClient {
+    public let connection: HTTPConnection
+    /// Called once when the daemon cannot be reached; returns true if it started one.
+    private let onUnreachable: (() throws(ClientError) -> Bool)?
+
+    public init(endpoint: DaemonEndpoint, onUnreachable: (() throws(ClientError) -> Bool)? = nil) {
+        self.connection = HTTPConnection(endpoint: endpoint)
+        self.onUnreachable = onUnreachable
+    }
+
+    /// A client for `environment` that starts the daemon when it is not running, unless autostart is off.
+    public static func connecting(to environment: PortDaddyEnvironment) throws(ClientError) -> PortDaddyClient {
+        let endpoint = try DaemonEndpoint.from(environment)
+        let launcher = DaemonLauncher(environment: environment, endpoint: endpoint)
+        return PortDaddyClient(endpoint: endpoint) { () throws(ClientError) -> Bool in try launcher.startIfAllowed() }
+    }
+
+    public var endpoint: DaemonEndpoint { connection.endpoint }
+
+    // MARK: pd routes
+
+    public func claim(_ request: ClaimRequest) throws(ClientError) -> ClaimResponse {
+        try call("POST", Routes.claim, body: request)
+    }
+
+    public func release(_ target: String) throws(ClientError) -> ReleaseResponse {
+        try call("DELETE", Routes.release, body: ReleaseRequest(id: target))
+    }
+
+    public func services(pattern: String? = nil) throws(ClientError) -> ServicesResponse {
+        var path = Routes.services
+        if let pattern, !pattern.isEmpty { path += "?pattern=" + Self.escape(pattern) }
+        return try call("GET", path)
+    }
+
+    public func service(_ identity: String) throws(ClientError) -> ServiceInfo {
+        try call("GET", Routes.services + "/" + Self.escape(identity))
+    }
+
+    public func cleanup() throws(ClientError) -> CleanupResponse { try call("POST", "/cleanup") }
+    public func status() throws(ClientError) -> StatusResponse { try call("GET", Routes.status) }
+    public func diagnostics() throws(ClientError) -> DiagnosticsResponse { try call("GET", Routes.diagnostics) }
+
+    // MARK: v1 routes
+
+    public func health() throws(ClientError) -> V1HealthResponse { try call("GET", Routes.health) }
+
+    public func requestPort(_ request: V1PortRequest, pid: Int?) throws(ClientError) -> V1PortResponse {
+        try call("POST", Routes.v1Request, body: request, headers: pid.map { [(Headers.pid, String($0))] } ?? [])
+    }
+
+    public func releasePort(_ request: V1ReleaseRequest) throws(ClientError) -> V1ReleaseResponse {
+        try call("DELETE", Routes.v1Release, body: request)
+    }
+
+    public func activePorts() throws(ClientError) -> V1ActiveResponse { try call("GET", Routes.v1Active) }
+
+    // MARK: plumbing
+
+    /// Sends a request and decodes the answer, or the daemon's `{error, code}`.
+    public func call<Answer: Decodable>(_ method: String, _ path: String, headers: [(String, String)] = []) throws(ClientError) -> Answer {
+        try decode(try send(method, path, body: nil, headers: headers))
+    }
+
+    public func call<Body: Encodable, Answer: Decodable>(_ method: String, _ path: String, body: Body, headers: [(String, String)] = []) throws(ClientError) -> Answer {
+        let bytes: [UInt8]
+        do { bytes = Array(try JSONEncoder().encode(body)) } catch { throw .protocolError("cannot encode request: \(error)") }
+        return try decode(try send(method, path, body: bytes, headers: headers))
+    }
+
+    /// Sends raw bytes; starts the daemon once if it is unreachable and autostart is allowed.
+    public func send(_ method: String, _ path: String, body: [UInt8]?, headers: [(String, String)] = []) throws(ClientError) -> HTTPConnection.Response {
+        do {
+            return try connection.send(method: method, path: path, body: body, headers: headers)
+        } catch {
+            guard case .unreachable = error, let onUnreachable, try onUnreachable() else { throw error }
+            return try connection.send(method: method, path: path, body: body, headers: headers)
+        }
+    }
+
+    private func decode<Answer: Decodable>(_ response: HTTPConnection.Response) throws(ClientError) -> Answer {
+        let data = Data(response.body)
+        guard (200..<300).contains(response.status) else {
+            if let body = try? JSONDecoder().decode(ErrorBody.self, from: data) {
+                throw .daemon(status: response.status, body: body)
+            }
+            throw .protocolError("HTTP \(response.status) without an error body")
+        }
+        do { return try JSONDecoder().decode(Answer.self, from: data) } catch {
+            throw .protocolError("cannot decode \(Answer.self): \(error)")
+        }
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: ":"), UInt8(ascii: "*"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

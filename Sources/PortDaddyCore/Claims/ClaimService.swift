@@ -1,0 +1,199 @@
+import PortDaddyAPI
+import Synchronization
+
+/// Owns the claim rules: stable, verified-free ports, atomic claims and releases.
+///
+/// Claims live in an in-memory index (loaded from the store at start) guarded by one lock; every change is
+/// written to the store inside that lock, before the index changes, so readers never see a claim the store
+/// does not hold and two callers can never receive the same port.
+public final class ClaimService: Sendable {
+    struct State {
+        var byIdentity: [Identity: Claim] = [:]
+        var byPort: [Int: Identity] = [:]
+        var lastPorts: [String: Int] = [:]
+        var reserved: Set<Int>
+        var reapedTotal = 0
+    }
+
+    let store: any ClaimStore
+    let ports: any PortProber
+    let processes: any ProcessProber
+    let clock: any WallClock
+    let range: ClosedRange<Int>
+    let graceMillis: Int64
+    let state: Mutex<State>
+
+    /// Loads the claims from `store`.
+    public init(store: any ClaimStore, settings: ClaimSettings, ports: any PortProber = SystemPortProber(), processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock()) throws(PortDaddyError) {
+        self.store = store
+        self.ports = ports
+        self.processes = processes
+        self.clock = clock
+        self.range = settings.range
+        self.graceMillis = Int64(settings.graceSeconds * 1000)
+        var initial = State(reserved: settings.reserved)
+        for claim in try store.loadClaims() {
+            initial.byIdentity[claim.identity] = claim
+            initial.byPort[claim.port] = claim.identity
+        }
+        initial.lastPorts = try store.loadLastPorts()
+        state = Mutex(initial)
+    }
+
+    /// Adds ports that are never handed out (e.g. the daemon's own, once it is bound).
+    public func reserve(_ extra: Set<Int>) {
+        state.withLock { $0.reserved.formUnion(extra) }
+    }
+
+    /// The reserved ports.
+    public var reserved: Set<Int> { state.withLock { $0.reserved } }
+
+    /// Number of live claims.
+    public var count: Int { state.withLock { $0.byIdentity.count } }
+
+    /// Claims freed by the reaper since start.
+    public var reapedTotal: Int { state.withLock { $0.reapedTotal } }
+
+    /// Claims a port for an identity, or returns the one it already holds.
+    public func claim(_ command: ClaimCommand) throws(PortDaddyError) -> ClaimOutcome {
+        // Look up the owner's start time outside the lock: it is a file read.
+        let pidStart = command.pid.flatMap { processes.startTime(of: $0) }
+        let now = clock.nowMillis()
+        let expiresAt = command.ttlSeconds.map { now + Int64($0 * 1000) }
+        return try state.withLock { (st: inout State) throws(PortDaddyError) -> ClaimOutcome in
+            if var claim = st.byIdentity[command.identity] {
+                var message = "already held by this identity"
+                if let wanted = command.port, wanted != claim.port {
+                    if let problem = Self.unavailability(of: wanted, for: command.identity, in: st, ports: ports) {
+                        guard command.fallback else { throw .portUnavailable(port: wanted, holder: problem) }
+                        message = "port \(wanted) is held by \(problem); kept \(claim.port)"
+                    } else {
+                        claim.port = wanted
+                        message = "moved to requested port \(wanted)"
+                    }
+                }
+                if let pid = command.pid {
+                    claim.pid = pid
+                    claim.pidStart = pidStart
+                }
+                if let expiresAt { claim.expiresAt = expiresAt }
+                if command.sticky { claim.sticky = true }
+                claim.lastSeenAt = now
+                let previousPort = st.byIdentity[command.identity]!.port
+                try store.save(claim)
+                st.byPort[previousPort] = nil
+                st.byPort[claim.port] = claim.identity
+                st.byIdentity[claim.identity] = claim
+                st.lastPorts[claim.identity.description] = claim.port
+                return ClaimOutcome(claim: claim, existing: true, message: message)
+            }
+            let (port, message) = try choosePort(for: command, in: st)
+            let claim = Claim(
+                identity: command.identity, port: port, pid: command.pid, pidStart: pidStart, claimedAt: now,
+                lastSeenAt: now, expiresAt: expiresAt, sticky: command.sticky)
+            try store.save(claim)
+            st.byIdentity[claim.identity] = claim
+            st.byPort[port] = claim.identity
+            st.lastPorts[claim.identity.description] = port
+            return ClaimOutcome(claim: claim, existing: false, message: message)
+        }
+    }
+
+    /// Picks the port for a new claim: the requested one, else the identity's last port, else its hash slot
+    /// and onward through the range. Must be called with the lock held.
+    func choosePort(for command: ClaimCommand, in st: State) throws(PortDaddyError) -> (Int, String) {
+        if let wanted = command.port {
+            guard let problem = Self.unavailability(of: wanted, for: command.identity, in: st, ports: ports) else {
+                return (wanted, "assigned requested port")
+            }
+            guard command.fallback else { throw .portUnavailable(port: wanted, holder: problem) }
+            let (port, _) = try choosePort(for: ClaimCommand(identity: command.identity), in: st)
+            return (port, "port \(wanted) is held by \(problem); assigned \(port) instead")
+        }
+        if let last = st.lastPorts[command.identity.description], range.contains(last) || last > 0,
+            Self.unavailability(of: last, for: command.identity, in: st, ports: ports) == nil
+        {
+            return (last, "assigned this identity's previous port")
+        }
+        let start = StableHash.preferredPort(for: command.identity, in: range)
+        let size = range.count
+        for step in 0..<size {
+            let candidate = range.lowerBound + (start - range.lowerBound + step) % size
+            if Self.unavailability(of: candidate, for: command.identity, in: st, ports: ports) == nil {
+                return (candidate, step == 0 ? "assigned stable port" : "assigned next free port after \(start)")
+            }
+        }
+        throw .rangeExhausted(lower: range.lowerBound, upper: range.upperBound)
+    }
+
+    /// Why `port` cannot go to `identity`, or `nil` when it can.
+    static func unavailability(of port: Int, for identity: Identity, in st: State, ports: any PortProber) -> String? {
+        if st.reserved.contains(port) { return "Port Daddy (reserved)" }
+        if let holder = st.byPort[port], holder != identity {
+            let pid = st.byIdentity[holder]?.pid.map { " (pid \($0))" } ?? ""
+            return "\(holder)\(pid)"
+        }
+        if !ports.isFree(port) { return "another process on this machine" }
+        return nil
+    }
+
+    /// Releases by identity, by port number, or by pattern. Idempotent: releasing nothing is not an error.
+    public func release(_ target: String) throws(PortDaddyError) -> [Claim] {
+        let trimmed = target.trimmingCharacters()
+        let matcher: (Claim) -> Bool
+        if let port = Int(trimmed) {
+            guard (1...65535).contains(port) else { throw .invalidPort(port) }
+            matcher = { $0.port == port }
+        } else if IdentityPattern.isPattern(trimmed) {
+            let pattern: IdentityPattern
+            do { pattern = try IdentityPattern(parsing: trimmed) } catch { throw .invalidIdentity(error.description) }
+            matcher = { pattern.matches($0.identity) }
+        } else {
+            let identity: Identity
+            do { identity = try Identity(parsing: trimmed) } catch { throw .invalidIdentity(error.description) }
+            matcher = { $0.identity == identity }
+        }
+        let now = clock.nowMillis()
+        return try state.withLock { (st: inout State) throws(PortDaddyError) -> [Claim] in
+            let victims = st.byIdentity.values.filter(matcher).sorted { $0.port < $1.port }
+            guard !victims.isEmpty else { return [] }
+            try store.delete(victims.map { FreedClaim(claim: $0, reason: .released) }, at: now)
+            for claim in victims {
+                st.byIdentity[claim.identity] = nil
+                st.byPort[claim.port] = nil
+            }
+            return victims
+        }
+    }
+
+    /// Claims matching `pattern` (all when `nil`), ordered by port, with their current state.
+    public func statuses(matching pattern: IdentityPattern? = nil) -> [ClaimStatus] {
+        let claims = state.withLock { st in Array(st.byIdentity.values) }
+            .filter { pattern?.matches($0.identity) ?? true }
+            .sorted { $0.port < $1.port }
+        guard !claims.isEmpty else { return [] }
+        let listening = ports.listeningPorts()
+        return claims.map { claim in
+            ClaimStatus(
+                claim: claim, ownerAlive: processes.isAlive(pid: claim.pid, start: claim.pidStart),
+                listening: listening.contains(claim.port))
+        }
+    }
+
+    /// The claim of one identity with its current state, or `nil`.
+    public func status(of identity: Identity) -> ClaimStatus? {
+        guard let claim = state.withLock({ $0.byIdentity[identity] }) else { return nil }
+        return ClaimStatus(
+            claim: claim, ownerAlive: processes.isAlive(pid: claim.pid, start: claim.pidStart),
+            listening: ports.listeningPorts().contains(claim.port))
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Asks the OS about TCP ports.
+public protocol PortProber: Sendable {
+    /// Whether nothing on the machine is bound to `port` (tested by binding it, IPv4 and IPv6 wildcard).
+    func isFree(_ port: Int) -> Bool
+    /// Ports that have a socket in the LISTEN state.
+    func listeningPorts() -> Set<Int>
+    /// The process listening on `port`, where the OS tells.
+    func listenerPID(of port: Int) -> Int32?
+}
+
+/// The real OS.
+public struct SystemPortProber: PortProber {
+    public init() {}
+
+    public func isFree(_ port: Int) -> Bool {
+        guard (1...65535).contains(port) else { return false }
+        guard SystemPortProber.canBind(port: port, family: AF_INET) else { return false }
+        return SystemPortProber.canBind(port: port, family: AF_INET6)
+    }
+
+    /// Binds a TCP socket to the wildcard address of `family` with SO_REUSEADDR, as servers do, so a port in
+    /// TIME_WAIT after its server stopped still counts as free but a bound or listening one does not.
+    static func canBind(port: Int, family: Int32) -> Bool {
+        #if canImport(Glibc)
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        #else
+        let fd = socket(family, SOCK_STREAM, 0)
+        #endif
+        if fd < 0 {
+            // No IPv6 on this machine: nothing can be bound there either.
+            return family == AF_INET6 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)
+        }
+        defer { close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if family == AF_INET {
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_addr = in_addr(s_addr: 0)
+            return withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
+        } else {
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            addr.sin6_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin6_addr = in6addr_any
+            let ok = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0
+                }
+            }
+            // An address family the kernel has disabled cannot be bound by anyone.
+            return ok || errno == EADDRNOTAVAIL
+        }
+    }
+
+    public func listeningPorts() -> Set<Int> {
+        #if os(Linux)
+        var ports = Set<Int>()
+        for entry in ProcNetTCP.listeners() { ports.insert(entry.port) }
+        return ports
+        #else
+        return LsofListeners.listeningPorts()
+        #endif
+    }
+
+    public func listenerPID(of port: Int) -> Int32? {
+        #if os(Linux)
+        let inodes = Set(ProcNetTCP.listeners().filter { $0.port == port }.map(\.inode))
+        guard !inodes.isEmpty else { return nil }
+        return ProcNetTCP.pid(owningAnyOf: inodes)
+        #else
+        return LsofListeners.pid(listeningOn: port)
+        #endif
+    }
+}

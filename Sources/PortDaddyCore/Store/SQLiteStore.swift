@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import PortDaddyAPI
+
+/// The claim registry in SQLite, through GRDB: WAL, `synchronous=NORMAL`, versioned migrations.
+///
+/// `synchronous=NORMAL` in WAL mode survives a crash of the daemon; a power loss may lose the last commits.
+public final class SQLiteStore: ClaimStore {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String) throws(PortDaddyError) {
+        self.path = path
+        var config = Configuration()
+        config.label = "port-daddy"
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try SQLiteStore.migrator.migrate(pool)
+        } catch {
+            throw .storage("cannot open \(path): \(error)")
+        }
+    }
+
+    /// Opens an existing database for reading only (used by `pd doctor` when no daemon runs).
+    public static func integrityCheck(readingOnly path: String) -> String {
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            return try queue.read { try String.fetchOne($0, sql: "PRAGMA quick_check") ?? "no answer" }
+        } catch {
+            return "cannot open: \(error)"
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-claims") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE claims (
+                        identity TEXT PRIMARY KEY NOT NULL,
+                        port INTEGER NOT NULL UNIQUE CHECK (port BETWEEN 1 AND 65535),
+                        pid INTEGER,
+                        pid_start INTEGER,
+                        claimed_at INTEGER NOT NULL,
+                        last_seen_at INTEGER NOT NULL,
+                        expires_at INTEGER,
+                        sticky INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE identities (
+                        identity TEXT PRIMARY KEY NOT NULL,
+                        last_port INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE claim_events (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at INTEGER NOT NULL,
+                        identity TEXT NOT NULL,
+                        port INTEGER NOT NULL,
+                        event TEXT NOT NULL
+                    );
+                    CREATE INDEX claim_events_at ON claim_events(at);
+                    """)
+        }
+        return migrator
+    }
+
+    public func loadClaims() throws(PortDaddyError) -> [Claim] {
+        try guarded {
+            try pool.read { db in
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM claims")
+                return rows.compactMap { row -> Claim? in
+                    guard let identity = try? Identity(parsing: row["identity"] as String) else { return nil }
+                    let pid: Int64? = row["pid"]
+                    let start: Int64? = row["pid_start"]
+                    return Claim(
+                        identity: identity, port: row["port"], pid: pid.map { Int32(truncatingIfNeeded: $0) },
+                        pidStart: start.map { UInt64(bitPattern: $0) }, claimedAt: row["claimed_at"],
+                        lastSeenAt: row["last_seen_at"], expiresAt: row["expires_at"], sticky: row["sticky"])
+                }
+            }
+        }
+    }
+
+    public func loadLastPorts() throws(PortDaddyError) -> [String: Int] {
+        try guarded {
+            try pool.read { db in
+                var result: [String: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT identity, last_port FROM identities") {
+                    result[row["identity"]] = row["last_port"]
+                }
+                return result
+            }
+        }
+    }
+
+    public func save(_ claim: Claim) throws(PortDaddyError) {
+        try guarded {
+            try pool.write { db in try SQLiteStore.upsert(claim, in: db) }
+        }
+    }
+
+    public func delete(_ freed: [FreedClaim], at millis: Int64) throws(PortDaddyError) {
+        guard !freed.isEmpty else { return }
+        try guarded {
+            try pool.write { db in try SQLiteStore.remove(freed, at: millis, in: db) }
+        }
+    }
+
+    public func applyReap(freed: [FreedClaim], refreshed: [Claim], at millis: Int64) throws(PortDaddyError) {
+        guard !freed.isEmpty || !refreshed.isEmpty else { return }
+        try guarded {
+            try pool.write { db in
+                try SQLiteStore.remove(freed, at: millis, in: db)
+                for claim in refreshed { try SQLiteStore.upsert(claim, in: db) }
+                // Keep the event log bounded: the newest 10,000 events.
+                try db.execute(sql: "DELETE FROM claim_events WHERE id <= (SELECT MAX(id) FROM claim_events) - 10000")
+            }
+        }
+    }
+
+    public func integrityCheck() throws(PortDaddyError) -> String {
+        try guarded { try pool.read { try String.fetchOne($0, sql: "PRAGMA quick_check") ?? "no answer" } }
+    }
+
+    public func walSize() -> Int64 {
+        var st = stat()
+        guard stat(path + "-wal", &st) == 0 else { return 0 }
+        return Int64(st.st_size)
+    }
+
+    public func checkpoint() throws(PortDaddyError) {
+        try guarded { try pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) } }
+    }
+
+    private static func upsert(_ claim: Claim, in db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO claims (identity, port, pid, pid_start, claimed_at, last_seen_at, expires_at, sticky)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(identity) DO UPDATE SET port = excluded.port, pid = excluded.pid,
+                    pid_start = excluded.pid_start, last_seen_at = excluded.last_seen_at,
+                    expires_at = excluded.expires_at, sticky = excluded.sticky
+                """)
+        try statement.execute(arguments: [
+            claim.identity.description, claim.port, claim.pid.map { Int64($0) },
+            claim.pidStart.map { Int64(bitPattern: $0) }, claim.claimedAt, claim.lastSeenAt, claim.expiresAt,
+            claim.sticky,
+        ])
+        let remember = try db.cachedStatement(
+            sql: """
+                INSERT INTO identities (identity, last_port, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(identity) DO UPDATE SET last_port = excluded.last_port, updated_at = excluded.updated_at
+                """)
+        try remember.execute(arguments: [claim.identity.description, claim.port, claim.lastSeenAt])
+    }
+
+    private static func remove(_ freed: [FreedClaim], at millis: Int64, in db: Database) throws {
+        let delete = try db.cachedStatement(sql: "DELETE FROM claims WHERE identity = ?")
+        let record = try db.cachedStatement(sql: "INSERT INTO claim_events (at, identity, port, event) VALUES (?, ?, ?, ?)")
+        for item in freed {
+            try delete.execute(arguments: [item.claim.identity.description])
+            try record.execute(arguments: [millis, item.claim.identity.description, item.claim.port, item.reason.rawValue])
+        }
+    }
+
+    private func guarded<T>(_ body: () throws -> T) throws(PortDaddyError) -> T {
+        do { return try body() } catch let error as PortDaddyError { throw error } catch {
+            throw .storage(String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import PortDaddyAPI
+
+/// Every error the domain can raise, each with a stable code and a message that says what to do.
+public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidIdentity(String)
+    case invalidPort(Int)
+    case invalidPID(Int)
+    case invalidDuration(String)
+    case invalidRequest(String)
+    /// The requested port is claimed by another identity or bound by another process.
+    case portUnavailable(port: Int, holder: String)
+    case rangeExhausted(lower: Int, upper: Int)
+    case notFound(String)
+    case storage(String)
+
+    /// The stable machine-readable code.
+    public var code: String {
+        switch self {
+        case .invalidIdentity: return ErrorCode.invalidIdentity
+        case .invalidPort: return ErrorCode.invalidPort
+        case .invalidPID: return ErrorCode.invalidPID
+        case .invalidDuration: return ErrorCode.invalidDuration
+        case .invalidRequest: return ErrorCode.invalidRequest
+        case .portUnavailable: return ErrorCode.portUnavailable
+        case .rangeExhausted: return ErrorCode.rangeExhausted
+        case .notFound: return ErrorCode.notFound
+        case .storage: return ErrorCode.storage
+        }
+    }
+
+    /// A human message that says what went wrong and what to do about it.
+    public var description: String {
+        switch self {
+        case .invalidIdentity(let why): return why
+        case .invalidPort(let port):
+            return "port \(port) is out of range; use a port between 1 and 65535"
+        case .invalidPID(let pid):
+            return "pid \(pid) is not a valid process id; use a positive number up to \(ProcessLimits.maxPID)"
+        case .invalidDuration(let text):
+            return "\"\(text)\" is not a duration; use seconds or e.g. 90s, 15m, 2h, 1d"
+        case .invalidRequest(let why): return why
+        case .portUnavailable(let port, let holder):
+            return "port \(port) is held by \(holder); choose another with --port, allow a fallback, or release it"
+        case .rangeExhausted(let lower, let upper):
+            return "no free port left in \(lower)-\(upper); release stale claims (pd cleanup) or widen PORT_DADDY_RANGE_START/END"
+        case .notFound(let what): return what
+        case .storage(let why): return "the registry database failed: \(why); run pd doctor"
+        }
+    }
+}
+
+/// Limits on process ids.
+public enum ProcessLimits {
+    /// The largest PID any supported OS hands out (Linux `pid_max` can be raised to 2^22).
+    public static let maxPID = 4_194_304
+}

@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PortDaddyAPI
+import PortDaddyCore
+
+/// The v1 routes of the first Port Daddy README, with their request and response shapes.
+struct V1Controller {
+    let claims: ClaimService
+
+    func addRoutes(to router: Router<PDRequestContext>) {
+        router.post(RouterPath(Routes.v1Request)) { request, context in try await requestPort(request, context) }
+        router.delete(RouterPath(Routes.v1Release)) { request, context in try await release(request, context) }
+        router.get(RouterPath(Routes.v1Active)) { _, _ in try active() }
+        router.post(RouterPath(Routes.v1Cleanup)) { _, _ in try JSONResponse.make(CleanupResponse(try claims.reap())) }
+    }
+
+    func requestPort(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(V1PortRequest.self, context: context)
+        // v1 clients send `X-PID: $$` literally from the README's own example; an unparseable header means
+        // "no owner" rather than an error, as it did in v1.
+        let pid = request.headers[HTTPField.Name.pdPID].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let command = try ClaimCommand.validated(
+            id: V1Names.identity(fromProject: body.project), port: body.preferred, fallback: true, pid: pid,
+            ttlSeconds: nil, sticky: nil)
+        let outcome = try claims.claim(command)
+        let message: String
+        if outcome.existing {
+            message = "existing assignment"
+        } else if let preferred = body.preferred {
+            message = outcome.claim.port == preferred ? "assigned preferred port" : outcome.message
+        } else {
+            message = "assigned port"
+        }
+        return try JSONResponse.make(V1PortResponse(port: outcome.claim.port, message: message, existing: outcome.existing))
+    }
+
+    func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(V1ReleaseRequest.self, context: context)
+        if let port = body.port {
+            let released = try claims.release(String(port))
+            return try JSONResponse.make(V1ReleaseResponse(success: true, message: "released \(released.count) port(s) on port \(port)"))
+        }
+        guard let project = body.project else {
+            throw PortDaddyError.invalidRequest("send {\"project\": \"name\"} or {\"port\": 3100}")
+        }
+        let released = try claims.release(V1Names.identity(fromProject: project))
+        return try JSONResponse.make(V1ReleaseResponse(success: true, message: "released \(released.count) port(s) for project \(project)"))
+    }
+
+    func active() throws -> Response {
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let rows = claims.statuses().map { status -> V1ActivePort in
+            let c = status.claim
+            return V1ActivePort(
+                port: c.port, project: c.identity.description, pid: c.pid.map(Int.init), started: c.claimedAt,
+                lastSeen: c.lastSeenAt, alive: status.ownerAlive || status.listening,
+                ageMinutes: Int((now - c.claimedAt) / 60_000), startedAt: V1Names.iso8601(c.claimedAt),
+                lastSeenAt: V1Names.iso8601(c.lastSeenAt))
+        }
+        return try JSONResponse.make(V1ActiveResponse(ports: rows))
+    }
+}
+
+/// How v1 project names map onto identities.
+public enum V1Names {
+    /// v1 accepted any project name (npm package names such as `@org/app` included). Lower-case it and replace
+    /// characters an identity cannot hold with `-`, so `get-port ${npm_package_name}` keeps working.
+    public static func identity(fromProject project: String) -> String {
+        var out = ""
+        for scalar in project.lowercased().unicodeScalars {
+            switch scalar {
+            case "a"..."z", "0"..."9", ".", "_", "-", ":": out.unicodeScalars.append(scalar)
+            default: out.append("-")
+            }
+        }
+        while out.hasPrefix("-") { out.removeFirst() }
+        return out
+    }
+
+    static func iso8601(_ millis: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PortDaddyAPI
+import PortDaddyCore
+import ServiceLifecycle
+import Synchronization
+
+/// The composition root: opens the store, builds the routes once, and runs the HTTP servers (Unix socket and
+/// loopback TCP) and the reaper as one service group that shuts down gracefully on SIGTERM and SIGINT.
+public enum Daemon {
+    /// Runs the daemon until SIGTERM/SIGINT. Returns after in-flight requests finished and the WAL was
+    /// checkpointed.
+    public static func run(_ configuration: DaemonConfiguration, allowRemote: Bool = false, logger: Logger) async throws {
+        let env = configuration.environment
+        guard allowRemote || SecurityMiddleware.loopbackNames.contains(configuration.tcpHost) else {
+            throw DaemonError.notLoopback(configuration.tcpHost)
+        }
+        guard env.socketPath.utf8.count <= PortDaddyEnvironment.maxSocketPathBytes else {
+            throw DaemonError.socketPathTooLong(env.socketPath)
+        }
+        umask(0o077)
+        let directory = try DataDirectory(env)
+        let store = try SQLiteStore(path: env.databasePath)
+        var settings = configuration.claims
+        if configuration.tcpPort != 0 { settings.reserved.insert(configuration.tcpPort) }
+        let claims = try ClaimService(store: store, settings: settings)
+        let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis())
+
+        let router = Router(context: PDRequestContext.self)
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: SecurityMiddleware(runtime: runtime))
+        SystemController(claims: claims, store: store, runtime: runtime).addRoutes(to: router)
+        ClaimController(claims: claims, processes: SystemProcessProber()).addRoutes(to: router)
+        V1Controller(claims: claims).addRoutes(to: router)
+        let responder = router.buildResponder()
+
+        let started = Atomic<Int>(0)
+        let announce: @Sendable () -> Void = {
+            guard started.add(1, ordering: .relaxed).newValue == 2 else { return }
+            directory.writeRuntimeInfo(runtime: runtime)
+            logger.info("port daddy ready", metadata: ["socket": "\(env.socketPath)", "port": "\(runtime.tcpPort)"])
+        }
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        let tcp = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(configuration.tcpHost, port: configuration.tcpPort), serverName: nil),
+            onServerRunning: { channel in
+                if let port = channel.localAddress?.port {
+                    runtime.setBoundPort(port)
+                    claims.reserve([port])
+                }
+                announce()
+            },
+            logger: quiet)
+        let unix = Application(
+            responder: responder,
+            configuration: .init(address: .unixDomainSocket(path: env.socketPath), serverName: nil),
+            onServerRunning: { _ in
+                chmod(env.socketPath, 0o600)
+                announce()
+            },
+            logger: quiet)
+        let reaper = ReaperService(claims: claims, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: tcp), .init(service: unix), .init(service: reaper)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: quiet))
+        defer {
+            unlink(env.socketPath)
+            directory.removeRuntime()
+        }
+        do {
+            try await group.run()
+        } catch {
+            try? store.checkpoint()
+            throw DaemonError.dataDirectory("the daemon stopped: \(Self.explain(error, configuration))")
+        }
+        try store.checkpoint()
+        logger.info("port daddy stopped")
+    }
+
+    static func explain(_ error: any Error, _ configuration: DaemonConfiguration) -> String {
+        let text = String(describing: error)
+        if text.contains("Address already in use") || text.contains("EADDRINUSE") {
+            return "TCP port \(configuration.tcpPort) on \(configuration.tcpHost) is in use; start with --port N or set PORT_DADDY_PORT"
+        }
+        return text
+    }
+}
+
+extension DataDirectory {
+    func writeRuntimeInfo(runtime: ServerRuntime) {
+        let config = runtime.configuration
+        writeRuntime(
+            RuntimeInfo(
+                pid: Int(getpid()), version: PortDaddyVersion.current, socket: config.environment.socketPath,
+                tcpHost: config.tcpHost, tcpPort: runtime.tcpPort, home: config.environment.home,
+                startedAt: runtime.startedAt))
+    }
+}

@@ -1,0 +1,89 @@
+import PortDaddyAPI
+import PortDaddyCore
+
+/// Everything the daemon needs to start, from flags and the environment.
+public struct DaemonConfiguration: Sendable {
+    public var environment: PortDaddyEnvironment
+    /// Loopback address for TCP. Anything else must be asked for explicitly.
+    public var tcpHost: String
+    /// TCP port; 0 lets the OS choose (the chosen port is written to `daemon.json`).
+    public var tcpPort: Int
+    public var claims: ClaimSettings
+    public var reapIntervalSeconds: Double
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes: Int
+
+    public init(environment: PortDaddyEnvironment, tcpHost: String = "127.0.0.1", tcpPort: Int = PortDaddyEnvironment.defaultTCPPort, claims: ClaimSettings = ClaimSettings(), reapIntervalSeconds: Double = 30, maxBodyBytes: Int = 64 * 1024) {
+        self.environment = environment
+        self.tcpHost = tcpHost
+        self.tcpPort = tcpPort
+        self.claims = claims
+        self.reapIntervalSeconds = reapIntervalSeconds
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// Reads `PORT_DADDY_*` settings: `PORT`, `RANGE_START`, `RANGE_END`, `RESERVED` (comma-separated),
+    /// `REAP_INTERVAL` and `REAP_GRACE` (seconds).
+    public static func fromEnvironment(_ environment: PortDaddyEnvironment = .current()) throws(DaemonError) -> DaemonConfiguration {
+        func number(_ name: String) throws(DaemonError) -> Double? {
+            guard let raw = PortDaddyEnvironment.value(name) else { return nil }
+            guard let value = Double(raw), value >= 0, value.isFinite else { throw .badSetting(name, raw) }
+            return value
+        }
+        let start = Int(try number("PORT_DADDY_RANGE_START") ?? 3100)
+        let end = Int(try number("PORT_DADDY_RANGE_END") ?? 9999)
+        guard start >= 1, end <= 65535, start <= end else {
+            throw .badSetting("PORT_DADDY_RANGE_START/END", "\(start)-\(end)")
+        }
+        var reserved = Set<Int>()
+        if let list = PortDaddyEnvironment.value("PORT_DADDY_RESERVED") {
+            for item in list.split(separator: ",") {
+                guard let port = Int(item.trimmingCharacters()), (1...65535).contains(port) else {
+                    throw .badSetting("PORT_DADDY_RESERVED", list)
+                }
+                reserved.insert(port)
+            }
+        }
+        var config = DaemonConfiguration(environment: environment)
+        config.tcpPort = environment.tcpPort ?? PortDaddyEnvironment.defaultTCPPort
+        guard (0...65535).contains(config.tcpPort) else { throw .badSetting("PORT_DADDY_PORT", String(config.tcpPort)) }
+        config.claims = ClaimSettings(
+            range: start...end, reserved: reserved, graceSeconds: try number("PORT_DADDY_REAP_GRACE") ?? 120)
+        config.reapIntervalSeconds = max(0.1, try number("PORT_DADDY_REAP_INTERVAL") ?? 30)
+        return config
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String {
+        var s = self
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}
+
+/// Why the daemon cannot start or run.
+public enum DaemonError: Error, CustomStringConvertible, Sendable {
+    case alreadyRunning(RuntimeInfo?, home: String)
+    case badSetting(String, String)
+    case dataDirectory(String)
+    case socketPathTooLong(String)
+    case notLoopback(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyRunning(let info?, _):
+            return "a Port Daddy daemon is already running for this data dir (pid \(info.pid), socket \(info.socket), http://\(info.tcpHost):\(info.tcpPort))"
+        case .alreadyRunning(nil, let home):
+            return "a Port Daddy daemon is already running for \(home) (it holds \(home)/daemon.lock)"
+        case .badSetting(let name, let value):
+            return "\(name)=\(value) is not valid; see README \"Environment variables\""
+        case .dataDirectory(let why): return why
+        case .socketPathTooLong(let path):
+            return "the socket path \(path) is \(path.utf8.count) bytes; Unix sockets allow at most \(PortDaddyEnvironment.maxSocketPathBytes). Set PORT_DADDY_HOME or PORT_DADDY_SOCKET to a shorter path"
+        case .notLoopback(let host):
+            return "refusing to listen on \(host): not a loopback address (pass --allow-remote to insist)"
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Logging
+import PortDaddyCore
+import ServiceLifecycle
+
+/// Runs the claim reaper every interval until graceful shutdown.
+struct ReaperService: Service {
+    let claims: ClaimService
+    let intervalSeconds: Double
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown {
+                try await Task.sleep(for: .milliseconds(Int(intervalSeconds * 1000)))
+            }
+            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
+            do {
+                for item in try claims.reap() {
+                    logger.notice(
+                        "reaper freed claim",
+                        metadata: ["id": "\(item.claim.identity)", "port": "\(item.claim.port)", "reason": "\(item.reason.rawValue)"])
+                }
+            } catch {
+                logger.error("reaper pass failed: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import HTTPTypes
+import Hummingbird
+
+/// The request context of every route: Hummingbird's core storage plus our body limit.
+public struct PDRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Request bodies above this size get 413.
+    public var maxUploadSize: Int { 64 * 1024 }
+}
+
+extension HTTPField.Name {
+    /// `X-PID`: the process that should own a claim.
+    static let pdPID = HTTPField.Name("X-PID")!
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import PortDaddyAPI
+
+/// Refuses requests that a web page could have made: a `Host` that is not a loopback name (DNS rebinding)
+/// or an `Origin` other than the daemon's own. No CORS headers are ever sent.
+struct SecurityMiddleware: RouterMiddleware {
+    typealias Context = PDRequestContext
+    let runtime: ServerRuntime
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let host = request.head.authority, !Self.isLoopbackHost(host) {
+            return JSONResponse.error(
+                .forbidden, code: ErrorCode.forbiddenHost,
+                message: "Host \"\(host)\" is not a loopback name; Port Daddy only answers localhost")
+        }
+        if let origin = request.headers[.origin], !Self.isOwnOrigin(origin, port: runtime.tcpPort) {
+            return JSONResponse.error(
+                .forbidden, code: ErrorCode.forbiddenOrigin,
+                message: "Origin \"\(origin)\" may not call the Port Daddy API")
+        }
+        return try await next(request, context)
+    }
+
+    static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "[::1]", "::1"]
+
+    /// Whether a `Host` header names this machine's loopback interface (with or without a port).
+    static func isLoopbackHost(_ value: String) -> Bool {
+        var host = value.lowercased()
+        if host.hasPrefix("[") {
+            if let close = host.firstIndex(of: "]") { host = String(host[...close]) }
+        } else if let colon = host.lastIndex(of: ":"), host.filter({ $0 == ":" }).count == 1 {
+            host = String(host[..<colon])
+        }
+        if host.hasSuffix(".") { host.removeLast() }
+        return loopbackNames.contains(host)
+    }
+
+    /// Whether an `Origin` is the daemon's own HTTP address.
+    static func isOwnOrigin(_ origin: String, port: Int) -> Bool {
+        let lowered = origin.lowercased()
+        return ["http://localhost:\(port)", "http://127.0.0.1:\(port)", "http://[::1]:\(port)"].contains(lowered)
+    }
+}

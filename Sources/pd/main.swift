@@ -1,0 +1,3 @@
+import PortDaddyCLI
+
+await PDMain.run()
