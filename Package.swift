@@ -69,7 +69,10 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore"],
+            dependencies: [
+                "pd", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -11,49 +11,35 @@ public struct CommandResult: Sendable {
 
     /// Runs a program (never through a shell) and collects its output.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil) throws -> CommandResult {
-        let running = try RunningCommand(executable, arguments, environment: environment, stdin: stdin)
-        return running.wait()
+        try RunningCommand(executable, arguments, environment: environment, stdin: stdin).wait()
     }
 }
 
 /// A started process whose output is collected into files (so pipes never fill up).
 public final class RunningCommand: @unchecked Sendable {
-    public let process = Process()
-    private let outPath: String
-    private let errPath: String
+    public let pid: pid_t
+    private let base: String
+    private var finished: CommandResult?
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil) throws {
-        let base = NSTemporaryDirectory() + "pdcmd-" + UUID().uuidString
-        outPath = base + ".out"
-        errPath = base + ".err"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardOutput = FileHandle(forWritingAtPath: outPath)
-        process.standardError = FileHandle(forWritingAtPath: errPath)
+        base = NSTemporaryDirectory() + "pdcmd-" + UUID().uuidString
+        var stdinPath: String?
         if let stdin {
-            let pipe = Pipe()
-            process.standardInput = pipe
-            try process.run()
-            pipe.fileHandleForWriting.write(Data(stdin.utf8))
-            try? pipe.fileHandleForWriting.close()
-        } else {
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            stdinPath = base + ".in"
+            try stdin.write(toFile: stdinPath!, atomically: true, encoding: .utf8)
         }
+        pid = try Subprocess.spawn(executable, arguments, environment: environment, stdin: stdinPath, stdout: base + ".out", stderr: base + ".err")
     }
 
-    public var pid: Int32 { process.processIdentifier }
-
+    /// Waits for the exit and collects the output.
     public func wait() -> CommandResult {
-        process.waitUntilExit()
-        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(atPath: outPath)
-        try? FileManager.default.removeItem(atPath: errPath)
-        return CommandResult(status: process.terminationStatus, stdout: out, stderr: err)
+        if let finished { return finished }
+        let status = Subprocess.wait(pid)
+        let out = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
+        for suffix in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: base + suffix) }
+        finished = CommandResult(status: status, stdout: out, stderr: err)
+        return finished!
     }
 }
 

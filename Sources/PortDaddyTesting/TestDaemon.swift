@@ -11,7 +11,8 @@ public final class TestDaemon: @unchecked Sendable {
     public let binary: String
     /// Extra environment for the daemon and every `pd` run (e.g. a short reaper interval).
     public let extraEnvironment: [String: String]
-    public private(set) var process: Process?
+    /// The daemon this object started, while it runs.
+    public private(set) var daemonPID: pid_t?
 
     /// Creates a temporary home; does not start the daemon.
     public init(environment: [String: String] = [:]) throws {
@@ -23,11 +24,31 @@ public final class TestDaemon: @unchecked Sendable {
     }
 
     deinit {
-        if let process, process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        if let daemonPID {
+            kill(daemonPID, SIGKILL)
+            _ = Subprocess.wait(daemonPID)
+        }
+        // A daemon that `pd` started by itself (autostart) is not our child: stop it through its runtime file.
+        if let info = runtimeInfo, info.home == home, lockHeld {
+            kill(pid_t(info.pid), SIGKILL)
         }
         try? FileManager.default.removeItem(atPath: home)
+        try? FileManager.default.removeItem(atPath: testLog)
+    }
+
+    /// Output of daemons this object started (kept outside the home, which tests may remove).
+    var testLog: String { home + "-daemon.log" }
+
+    /// Whether a daemon holds this home's lock.
+    public var lockHeld: Bool {
+        let fd = open(home + "/daemon.lock", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return false
+        }
+        return true
     }
 
     /// The environment every process of this test sees.
@@ -46,35 +67,27 @@ public final class TestDaemon: @unchecked Sendable {
     /// Starts `pd daemon` as a child and waits until it answers on its socket.
     @discardableResult
     public func start(arguments: [String] = []) throws -> RuntimeInfo {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["daemon", "--log-level", "warning"] + arguments
-        process.environment = environment
-        let log = FileHandle(forWritingAtPath: home + "/test-daemon.log") ?? {
-            _ = FileManager.default.createFile(atPath: home + "/test-daemon.log", contents: nil)
-            return FileHandle(forWritingAtPath: home + "/test-daemon.log")!
-        }()
-        log.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        self.process = process
-        return try waitUntilReady(startedBy: process)
+        let pid = try Subprocess.spawn(
+            binary, ["daemon", "--log-level", "warning"] + arguments, environment: environment, stdout: testLog,
+            stderr: testLog)
+        daemonPID = pid
+        return try waitUntilReady(startedBy: pid)
     }
 
-    /// Waits for `daemon.json` of a daemon started by `process` (or by autostart when `nil`).
-    public func waitUntilReady(startedBy process: Process? = nil, timeout: Double = 30) throws -> RuntimeInfo {
+    /// Waits for `daemon.json` of a daemon started as `pid` (or by autostart when `nil`).
+    public func waitUntilReady(startedBy pid: pid_t? = nil, timeout: Double = 30) throws -> RuntimeInfo {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let info = runtimeInfo, process == nil || info.pid == Int(process!.processIdentifier) {
+            if let info = runtimeInfo, pid == nil || info.pid == Int(pid!) {
                 let probe = HTTPConnection(endpoint: .unix(path: info.socket))
                 if (try? probe.connect()) != nil {
                     probe.close()
                     return info
                 }
             }
-            if let process, !process.isRunning {
-                throw TestFailure("daemon exited with \(process.terminationStatus): \(daemonLog)")
+            if let pid, let status = Subprocess.poll(pid) {
+                daemonPID = nil
+                throw TestFailure("daemon exited with \(status): \(daemonLog)")
             }
             usleep(10_000)
         }
@@ -87,19 +100,18 @@ public final class TestDaemon: @unchecked Sendable {
     }
 
     public var daemonLog: String {
-        let a = (try? String(contentsOfFile: home + "/test-daemon.log", encoding: .utf8)) ?? ""
+        let a = (try? String(contentsOfFile: testLog, encoding: .utf8)) ?? ""
         let b = (try? String(contentsOfFile: home + "/daemon.log", encoding: .utf8)) ?? ""
         return a + b
     }
 
-    /// Sends SIGTERM and waits for the exit status.
+    /// Sends a signal (SIGTERM by default) to the daemon this object started and returns its exit code.
     @discardableResult
     public func stop(signal: Int32 = SIGTERM) -> Int32 {
-        guard let process else { return -1 }
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        self.process = nil
-        return process.terminationStatus
+        guard let pid = daemonPID else { return -1 }
+        kill(pid, signal)
+        daemonPID = nil
+        return Subprocess.wait(pid)
     }
 
     /// A client over the Unix socket that never autostarts.

@@ -34,6 +34,10 @@ struct ErrorMiddleware: RouterMiddleware {
             default:
                 return JSONResponse.error(error.status, code: ErrorCode.internal, message: error.body ?? "\(error.status)")
             }
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            return JSONResponse.error(
+                .contentTooLarge, code: ErrorCode.bodyTooLarge,
+                message: "request body is larger than \(context.maxUploadSize) bytes")
         } catch {
             logger.error("unhandled error on \(request.method) \(request.uri.path): \(error)")
             return JSONResponse.error(.internalServerError, code: ErrorCode.internal, message: "internal error: \(error)")
