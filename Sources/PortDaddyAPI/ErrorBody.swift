@@ -21,7 +21,6 @@ public enum ErrorCode {
     public static let forbiddenHost = "FORBIDDEN_HOST"
     public static let forbiddenOrigin = "FORBIDDEN_ORIGIN"
     public static let bodyTooLarge = "BODY_TOO_LARGE"
-    public static let methodNotAllowed = "METHOD_NOT_ALLOWED"
     public static let storage = "STORAGE_ERROR"
     public static let `internal` = "INTERNAL_ERROR"
 }

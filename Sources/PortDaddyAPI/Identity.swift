@@ -21,6 +21,9 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible, Codable {
         for part in parts {
             try Identity.validate(segment: part, in: trimmed)
         }
+        if parts.count == 1, parts[0].utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            throw .allDigits(trimmed)
+        }
         segments = parts
     }
 
@@ -60,6 +63,7 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
     case segmentTooLong(String)
     case invalidCharacter(String, Character)
     case invalidPattern(String)
+    case allDigits(String)
 
     public var description: String {
         switch self {
@@ -73,6 +77,8 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
             return "identity \"\(s)\" has a segment longer than 63 characters"
         case .invalidCharacter(let s, let c):
             return "identity \"\(s)\" contains \"\(c)\"; segments may only use a-z, 0-9, '.', '_' and '-'"
+        case .allDigits(let s):
+            return "identity \"\(s)\" is all digits and would be read as a port number; add a letter, e.g. app-\(s)"
         case .invalidPattern(let s):
             return "pattern \"\(s)\" is not valid; use segments of a-z, 0-9, '.', '_', '-' and '*', e.g. myapp:*"
         }

@@ -84,7 +84,7 @@ public struct DiagnosticsResponse: Codable, Sendable, Equatable {
     public var databaseIntegrity: String
     public var databasePath: String
     public var walBytes: Int64
-    /// Identities whose claim is `dead` (will be reaped after the grace period).
+    /// Identities whose non-sticky claim is `dead` (will be reaped after the grace period).
     public var deadClaims: [String]
     public init(databaseIntegrity: String, databasePath: String, walBytes: Int64, deadClaims: [String]) {
         self.databaseIntegrity = databaseIntegrity

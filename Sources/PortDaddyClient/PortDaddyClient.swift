@@ -1,7 +1,7 @@
 import Foundation
 import PortDaddyAPI
 
-/// A typed, blocking client of the daemon's HTTP API, used by the CLI, the MCP server and the tests.
+/// A typed, blocking client of the daemon's HTTP API, used by the CLI and the tests.
 public final class PortDaddyClient {
     public let connection: HTTPConnection
     /// Called once when the daemon cannot be reached; returns true if it started one.

@@ -10,7 +10,7 @@ struct IdentityTests {
     }
 
     @Test("bad identities are refused with a message that says why", arguments: [
-        "", "a:b:c:d", "a::b", "my app", "app/x", "ünï", ":x", String(repeating: "a", count: 64),
+        "", "a:b:c:d", "a::b", "my app", "app/x", "ünï", ":x", String(repeating: "a", count: 64), "8080",
     ])
     func refusesBadIdentities(raw: String) {
         #expect(throws: IdentityError.self) { try Identity(parsing: raw) }

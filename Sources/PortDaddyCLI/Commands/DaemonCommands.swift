@@ -101,7 +101,7 @@ extension PD {
             do { status = try global.passiveClient().status() } catch let error as ClientError {
                 throw CLIError(error)
             } catch let error as CLIError {
-                throw CLIError("Port Daddy is not running (\(error.message))", exitCode: PDExit.unreachable)
+                throw error
             }
             if global.json { return global.output.json(status) }
             let out = global.output

@@ -34,7 +34,7 @@ extension PD {
                     case .assigned: state = out.yellow("assigned")
                     case .dead: state = out.red("dead")
                     }
-                    let expiry = s.sticky ? "sticky" : (s.expiresAt.map { Output.age(sinceMillis: $0).replacingOccurrences(of: " ago", with: "") } ?? "-")
+                    let expiry = s.sticky ? "sticky" : (s.expiresAt.map { Output.remaining(untilMillis: $0) } ?? "-")
                     return [String(s.port), s.id, state, s.pid.map(String.init) ?? "-", Output.age(sinceMillis: s.claimedAt), expiry]
                 })
         }

@@ -129,6 +129,15 @@ struct InstallPlan {
             for name in Self.linkNames {
                 let link = binDir + "/" + name
                 if link == executable { continue }
+                if let existing = try? fm.attributesOfItem(atPath: link) {
+                    let target = try? fm.destinationOfSymbolicLink(atPath: link)
+                    guard existing[.type] as? FileAttributeType == .typeSymbolicLink,
+                        (target as NSString?)?.lastPathComponent == "pd"
+                    else {
+                        Output.warn("\(link) exists and is not a link to pd; left it alone")
+                        continue
+                    }
+                }
                 try? fm.removeItem(atPath: link)
                 try fm.createSymbolicLink(atPath: link, withDestinationPath: executable)
                 output.line("linked \(link) -> \(executable)")

@@ -25,6 +25,9 @@ extension PD {
             setenv("PORT_DADDY_IDENTITY", response.id, 1)
             let argv = command.map { strdup($0) } + [nil]
             execvp(program, argv)
+            let reason = errno
+            if !response.existing { _ = try? global.client().release(response.id) }
+            errno = reason
             throw CLIError("cannot run \(program): \(String(cString: strerror(errno)))", exitCode: PDExit.commandNotRunnable)
         }
     }

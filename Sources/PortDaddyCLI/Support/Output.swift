@@ -47,6 +47,16 @@ public struct Output {
         for row in rows { line(render(row)) }
     }
 
+    /// "in 2h"-style time left until a millisecond timestamp.
+    public static func remaining(untilMillis millis: Int64) -> String {
+        let seconds = Int(millis / 1000) - Int(Date().timeIntervalSince1970)
+        if seconds <= 0 { return "now" }
+        if seconds < 60 { return "in \(seconds)s" }
+        if seconds < 3600 { return "in \(seconds / 60)m" }
+        if seconds < 86400 { return "in \(seconds / 3600)h" }
+        return "in \(seconds / 86400)d"
+    }
+
     /// "15m ago"-style age of a millisecond timestamp.
     public static func age(sinceMillis millis: Int64) -> String {
         let seconds = max(0, Int(Date().timeIntervalSince1970) - Int(millis / 1000))

@@ -110,7 +110,7 @@ public final class ClaimService: Sendable {
             let (port, _) = try choosePort(for: ClaimCommand(identity: command.identity), in: st)
             return (port, "port \(wanted) is held by \(problem); assigned \(port) instead")
         }
-        if let last = st.lastPorts[command.identity.description], range.contains(last) || last > 0,
+        if let last = st.lastPorts[command.identity.description],
             Self.unavailability(of: last, for: command.identity, in: st, ports: ports) == nil
         {
             return (last, "assigned this identity's previous port")

@@ -36,11 +36,11 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
             return "port \(port) is out of range; use a port between 1 and 65535"
         case .invalidPID(let pid):
             return "pid \(pid) is not a valid process id; use a positive number up to \(ProcessLimits.maxPID)"
-        case .invalidDuration(let text):
-            return "\"\(text)\" is not a duration; use seconds or e.g. 90s, 15m, 2h, 1d"
+        case .invalidDuration(let why):
+            return "expires: \(why)"
         case .invalidRequest(let why): return why
         case .portUnavailable(let port, let holder):
-            return "port \(port) is held by \(holder); choose another with --port, allow a fallback, or release it"
+            return "port \(port) is held by \(holder); ask for another port, allow a fallback, or release it"
         case .rangeExhausted(let lower, let upper):
             return "no free port left in \(lower)-\(upper); release stale claims (pd cleanup) or widen PORT_DADDY_RANGE_START/END"
         case .notFound(let what): return what

@@ -8,6 +8,7 @@ import PortDaddyCore
 struct ClaimController {
     let claims: ClaimService
     let processes: any ProcessProber
+    let ports: any PortProber
 
     func addRoutes(to router: Router<PDRequestContext>) {
         router.post(RouterPath(Routes.claim)) { request, context in try await claim(request, context) }
@@ -31,9 +32,16 @@ struct ClaimController {
             sticky: body.sticky)
         let outcome = try claims.claim(command)
         let c = outcome.claim
-        let alive = processes.isAlive(pid: c.pid, start: c.pidStart)
+        // A new claim's port was just verified free, so only an existing claim can be listening; a bind test
+        // tells that without reading the whole socket table on the hot path.
+        let state: ClaimState
+        if outcome.existing && !ports.isFree(c.port) {
+            state = .listening
+        } else {
+            state = processes.isAlive(pid: c.pid, start: c.pidStart) ? .assigned : .dead
+        }
         let response = ClaimResponse(
-            id: c.identity.description, port: c.port, existing: outcome.existing, state: alive ? .assigned : .dead,
+            id: c.identity.description, port: c.port, existing: outcome.existing, state: state,
             pid: c.pid.map(Int.init), sticky: c.sticky, expiresAt: c.expiresAt, message: outcome.message)
         return try JSONResponse.make(response, status: outcome.existing ? .ok : .created)
     }

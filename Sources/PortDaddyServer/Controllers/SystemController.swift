@@ -38,7 +38,7 @@ struct SystemController {
     }
 
     func diagnostics() throws -> Response {
-        let dead = claims.statuses().filter { $0.state == .dead }.map { $0.claim.identity.description }
+        let dead = claims.statuses().filter { $0.state == .dead && !$0.claim.sticky }.map { $0.claim.identity.description }
         return try JSONResponse.make(
             DiagnosticsResponse(
                 databaseIntegrity: try store.integrityCheck(), databasePath: runtime.configuration.environment.databasePath,

@@ -32,7 +32,7 @@ public enum Daemon {
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: SecurityMiddleware(runtime: runtime))
         SystemController(claims: claims, store: store, runtime: runtime).addRoutes(to: router)
-        ClaimController(claims: claims, processes: SystemProcessProber()).addRoutes(to: router)
+        ClaimController(claims: claims, processes: SystemProcessProber(), ports: SystemPortProber()).addRoutes(to: router)
         V1Controller(claims: claims).addRoutes(to: router)
         let responder = router.buildResponder()
 
@@ -77,7 +77,7 @@ public enum Daemon {
             try await group.run()
         } catch {
             try? store.checkpoint()
-            throw DaemonError.dataDirectory("the daemon stopped: \(Self.explain(error, configuration))")
+            throw DaemonError.stopped(Self.explain(error, configuration))
         }
         try store.checkpoint()
         logger.info("port daddy stopped")

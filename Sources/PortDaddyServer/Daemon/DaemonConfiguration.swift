@@ -10,16 +10,13 @@ public struct DaemonConfiguration: Sendable {
     public var tcpPort: Int
     public var claims: ClaimSettings
     public var reapIntervalSeconds: Double
-    /// Largest request body accepted, in bytes.
-    public var maxBodyBytes: Int
 
-    public init(environment: PortDaddyEnvironment, tcpHost: String = "127.0.0.1", tcpPort: Int = PortDaddyEnvironment.defaultTCPPort, claims: ClaimSettings = ClaimSettings(), reapIntervalSeconds: Double = 30, maxBodyBytes: Int = 64 * 1024) {
+    public init(environment: PortDaddyEnvironment, tcpHost: String = "127.0.0.1", tcpPort: Int = PortDaddyEnvironment.defaultTCPPort, claims: ClaimSettings = ClaimSettings(), reapIntervalSeconds: Double = 30) {
         self.environment = environment
         self.tcpHost = tcpHost
         self.tcpPort = tcpPort
         self.claims = claims
         self.reapIntervalSeconds = reapIntervalSeconds
-        self.maxBodyBytes = maxBodyBytes
     }
 
     /// Reads `PORT_DADDY_*` settings: `PORT`, `RANGE_START`, `RANGE_END`, `RESERVED` (comma-separated),
@@ -30,8 +27,13 @@ public struct DaemonConfiguration: Sendable {
             guard let value = Double(raw), value >= 0, value.isFinite else { throw .badSetting(name, raw) }
             return value
         }
-        let start = Int(try number("PORT_DADDY_RANGE_START") ?? 3100)
-        let end = Int(try number("PORT_DADDY_RANGE_END") ?? 9999)
+        func integer(_ name: String) throws(DaemonError) -> Int? {
+            guard let raw = PortDaddyEnvironment.value(name) else { return nil }
+            guard let value = Int(raw) else { throw .badSetting(name, raw) }
+            return value
+        }
+        let start = try integer("PORT_DADDY_RANGE_START") ?? 3100
+        let end = try integer("PORT_DADDY_RANGE_END") ?? 9999
         guard start >= 1, end <= 65535, start <= end else {
             throw .badSetting("PORT_DADDY_RANGE_START/END", "\(start)-\(end)")
         }
@@ -45,7 +47,7 @@ public struct DaemonConfiguration: Sendable {
             }
         }
         var config = DaemonConfiguration(environment: environment)
-        config.tcpPort = environment.tcpPort ?? PortDaddyEnvironment.defaultTCPPort
+        config.tcpPort = try integer("PORT_DADDY_PORT") ?? environment.tcpPort ?? PortDaddyEnvironment.defaultTCPPort
         guard (0...65535).contains(config.tcpPort) else { throw .badSetting("PORT_DADDY_PORT", String(config.tcpPort)) }
         config.claims = ClaimSettings(
             range: start...end, reserved: reserved, graceSeconds: try number("PORT_DADDY_REAP_GRACE") ?? 120)
@@ -70,6 +72,8 @@ public enum DaemonError: Error, CustomStringConvertible, Sendable {
     case dataDirectory(String)
     case socketPathTooLong(String)
     case notLoopback(String)
+    /// The servers stopped with an error.
+    case stopped(String)
 
     public var description: String {
         switch self {
@@ -82,6 +86,7 @@ public enum DaemonError: Error, CustomStringConvertible, Sendable {
         case .dataDirectory(let why): return why
         case .socketPathTooLong(let path):
             return "the socket path \(path) is \(path.utf8.count) bytes; Unix sockets allow at most \(PortDaddyEnvironment.maxSocketPathBytes). Set PORT_DADDY_HOME or PORT_DADDY_SOCKET to a shorter path"
+        case .stopped(let why): return "the daemon stopped: \(why)"
         case .notLoopback(let host):
             return "refusing to listen on \(host): not a loopback address (pass --allow-remote to insist)"
         }

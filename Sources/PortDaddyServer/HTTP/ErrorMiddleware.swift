@@ -25,10 +25,6 @@ struct ErrorMiddleware: RouterMiddleware {
                 return JSONResponse.error(
                     .contentTooLarge, code: ErrorCode.bodyTooLarge,
                     message: "request body is larger than \(context.maxUploadSize) bytes")
-            case .methodNotAllowed:
-                return JSONResponse.error(
-                    .methodNotAllowed, code: ErrorCode.methodNotAllowed,
-                    message: "\(request.method) is not allowed on \(request.uri.path)")
             case .badRequest:
                 return JSONResponse.error(.badRequest, code: ErrorCode.invalidRequest, message: error.body ?? "bad request")
             default:

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PortDaddyAPI
+import PortDaddyCore
 
 /// Builds JSON responses.
 enum JSONResponse {
@@ -34,6 +35,7 @@ extension Request {
         } catch let DecodingError.dataCorrupted(ctx) {
             let path = ctx.codingPath.map(\.stringValue).joined(separator: ".")
             if path.isEmpty { throw RequestError.invalid("request body is not valid JSON") }
+            if path == "expires" { throw PortDaddyError.invalidDuration(ctx.debugDescription) }
             throw RequestError.invalid("field \"\(path)\": \(ctx.debugDescription)")
         } catch {
             throw RequestError.invalid("request body is not valid JSON")
