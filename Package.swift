@@ -60,11 +60,16 @@ let package = Package(
             name: "pd",
             dependencies: ["PortDaddyCLI"],
             swiftSettings: strict,
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
+            linkerSettings: []
         ),
         .testTarget(
             name: "PortDaddyCoreTests",
             dependencies: ["PortDaddyCore", "PortDaddyAPI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PortDaddyCLITests",
+            dependencies: ["PortDaddyCLI"],
             swiftSettings: strict
         ),
         .testTarget(

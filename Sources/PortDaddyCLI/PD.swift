@@ -24,6 +24,12 @@ public enum PDMain {
     /// Names under which the binary acts as a v1 command (through a link).
     static let v1Names: Set<String> = ["get-port", "release-port", "list-ports"]
 
+    /// Runs the full command tree on the concurrency runtime from synchronous `main` code; never returns.
+    public static func start(_ argv: [String] = CommandLine.arguments) -> Never {
+        Task { await run(argv) }
+        dispatchMain()
+    }
+
     public static func run(_ argv: [String] = CommandLine.arguments) async -> Never {
         var args = Array(argv.dropFirst())
         let invokedAs = (argv.first ?? "pd").split(separator: "/").last.map(String.init) ?? "pd"

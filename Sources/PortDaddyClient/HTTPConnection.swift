@@ -195,7 +195,8 @@ public final class HTTPConnection {
 
     static func errorText() -> String { String(cString: strerror(errno)) }
 
-    static func connectUnix(_ path: String) throws(ClientError) -> Int32 {
+    /// Opens a stream socket connected to a Unix socket path.
+    public static func connectUnix(_ path: String) throws(ClientError) -> Int32 {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)

@@ -110,6 +110,37 @@ struct ClaimIntegrationTests {
         #expect(missing.status == 127)
     }
 
+    @Test("the fast start path and the full command tree agree")
+    func fastPathMatchesFullPath() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let fast = try daemon.pd(["claim", "fast:web", "-q", "--expires", "2h", "--sticky"])
+        let full = try daemon.pd(["claim", "fast:web", "--json"])
+        let response = try JSONDecoder().decode(ClaimResponse.self, from: Data(full.stdout.utf8))
+        #expect(fast.output == String(response.port))
+        #expect(response.sticky)
+        #expect(response.expiresAt != nil)
+        let human = try daemon.pd(["claim", "fast:web"])
+        #expect(human.output.hasPrefix("fast:web → \(response.port) (kept;"))
+        // Bad input fails the same way on both paths.
+        #expect(try daemon.pd(["claim", "Bad Id", "-q"]).status == 2)
+        #expect(try daemon.pd(["claim", "Bad Id", "--json"]).status == 2)
+        #expect(try daemon.pd(["claim", "ok", "--port", "70000", "-q"]).status == 2)
+        #expect(try daemon.pd(["claim", "ok", "--port", "x", "-q"]).status == 2)
+        #expect(try daemon.pd(["claim", "ok", "--expires", "soon", "-q"]).status == 2)
+        #expect(try daemon.pd(["claim", "ok", "--bogus"]).status == 2)
+        // get-port with a taken preferred port falls back and says so on stderr.
+        let probe = try Listener()
+        let free = String(probe.port)
+        probe.close()
+        let held = try daemon.pd(["get-port", "holder", free])
+        #expect(held.output == free)
+        let fallback = try daemon.pd(["get-port", "other", free])
+        #expect(fallback.status == 0)
+        #expect(fallback.output != free)
+        #expect(fallback.stderr.contains(free))
+    }
+
     @Test("pd env prints shell exports of the claimed port")
     func envCommand() throws {
         let daemon = try TestDaemon()

@@ -80,7 +80,7 @@ public final class ClaimService: Sendable {
                 if command.sticky { claim.sticky = true }
                 claim.lastSeenAt = now
                 let previousPort = st.byIdentity[command.identity]!.port
-                try store.save(claim)
+                try store.save(claim, rememberPort: st.lastPorts[claim.identity.description] != claim.port)
                 st.byPort[previousPort] = nil
                 st.byPort[claim.port] = claim.identity
                 st.byIdentity[claim.identity] = claim
@@ -91,7 +91,7 @@ public final class ClaimService: Sendable {
             let claim = Claim(
                 identity: command.identity, port: port, pid: command.pid, pidStart: pidStart, claimedAt: now,
                 lastSeenAt: now, expiresAt: expiresAt, sticky: command.sticky)
-            try store.save(claim)
+            try store.save(claim, rememberPort: st.lastPorts[claim.identity.description] != port)
             st.byIdentity[claim.identity] = claim
             st.byPort[port] = claim.identity
             st.lastPorts[claim.identity.description] = port

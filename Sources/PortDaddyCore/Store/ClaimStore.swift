@@ -8,8 +8,9 @@ public protocol ClaimStore: Sendable {
     func loadClaims() throws(PortDaddyError) -> [Claim]
     /// The last port each identity held, for identities that ever held one.
     func loadLastPorts() throws(PortDaddyError) -> [String: Int]
-    /// Inserts or updates the claim of `claim.identity` and remembers its port as the identity's last port.
-    func save(_ claim: Claim) throws(PortDaddyError)
+    /// Inserts or updates the claim of `claim.identity`; with `rememberPort`, also records its port as the
+    /// identity's last port (callers skip that write when the remembered port is already this one).
+    func save(_ claim: Claim, rememberPort: Bool) throws(PortDaddyError)
     /// Deletes claims and records why, in one transaction.
     func delete(_ freed: [FreedClaim], at millis: Int64) throws(PortDaddyError)
     /// Applies a reaper pass: frees some claims and refreshes others, in one transaction.

@@ -59,13 +59,12 @@ public final class SQLiteStore: ClaimStore {
                         updated_at INTEGER NOT NULL
                     );
                     CREATE TABLE claim_events (
-                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id INTEGER PRIMARY KEY,
                         at INTEGER NOT NULL,
                         identity TEXT NOT NULL,
                         port INTEGER NOT NULL,
                         event TEXT NOT NULL
                     );
-                    CREATE INDEX claim_events_at ON claim_events(at);
                     """)
         }
         return migrator
@@ -100,9 +99,9 @@ public final class SQLiteStore: ClaimStore {
         }
     }
 
-    public func save(_ claim: Claim) throws(PortDaddyError) {
+    public func save(_ claim: Claim, rememberPort: Bool) throws(PortDaddyError) {
         try guarded {
-            try pool.write { db in try SQLiteStore.upsert(claim, in: db) }
+            try pool.write { db in try SQLiteStore.upsert(claim, rememberPort: rememberPort, in: db) }
         }
     }
 
@@ -118,7 +117,7 @@ public final class SQLiteStore: ClaimStore {
         try guarded {
             try pool.write { db in
                 try SQLiteStore.remove(freed, at: millis, in: db)
-                for claim in refreshed { try SQLiteStore.upsert(claim, in: db) }
+                for claim in refreshed { try SQLiteStore.upsert(claim, rememberPort: false, in: db) }
                 // Keep the event log bounded: the newest 10,000 events.
                 try db.execute(sql: "DELETE FROM claim_events WHERE id <= (SELECT MAX(id) FROM claim_events) - 10000")
             }
@@ -139,7 +138,7 @@ public final class SQLiteStore: ClaimStore {
         try guarded { try pool.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) } }
     }
 
-    private static func upsert(_ claim: Claim, in db: Database) throws {
+    private static func upsert(_ claim: Claim, rememberPort: Bool, in db: Database) throws {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO claims (identity, port, pid, pid_start, claimed_at, last_seen_at, expires_at, sticky)
@@ -153,6 +152,7 @@ public final class SQLiteStore: ClaimStore {
             claim.pidStart.map { Int64(bitPattern: $0) }, claim.claimedAt, claim.lastSeenAt, claim.expiresAt,
             claim.sticky,
         ])
+        guard rememberPort else { return }
         let remember = try db.cachedStatement(
             sql: """
                 INSERT INTO identities (identity, last_port, updated_at) VALUES (?, ?, ?)

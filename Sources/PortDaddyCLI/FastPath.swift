@@ -1,0 +1,152 @@
+import PortDaddyAPI
+import PortDaddyClient
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The start path of the two commands that run inside `PORT=$(…)` lines thousands of times a day:
+/// `pd claim <identity> [-q] [--port N] [--pid N] [--expires D] [--sticky] [--fallback]` and
+/// `get-port <project> [preferred]`.
+///
+/// Argument parsing by reflection and Foundation's JSON coders cost milliseconds at process start in a binary
+/// this size (each first protocol-conformance lookup scans the whole conformance table), so these forms are
+/// parsed by hand and their JSON is written and read directly. Anything else (help, --json, unknown flags)
+/// returns `nil` and goes through the full command tree, which behaves identically.
+public enum FastPath {
+    /// Runs the command if it is a fast-path form; returns its exit code, or `nil` to use the full parser.
+    public static func run(_ argv: [String]) -> Int32? {
+        let invokedAs = (argv.first ?? "pd").split(separator: "/").last.map(String.init) ?? "pd"
+        var args = Array(argv.dropFirst())
+        if invokedAs == "get-port" { args.insert("get-port", at: 0) }
+        guard let command = args.first else { return nil }
+        switch command {
+        case "claim": return claim(Array(args.dropFirst()))
+        case "get-port": return getPort(Array(args.dropFirst()))
+        default: return nil
+        }
+    }
+
+    static func claim(_ args: [String]) -> Int32? {
+        var identity: String?
+        var quiet = false
+        var fields: [String] = []
+        var explicitPID = false
+        var i = 0
+        while i < args.count {
+            let arg = args[i]
+            func value() -> String? {
+                i += 1
+                return i < args.count ? args[i] : nil
+            }
+            switch arg {
+            case "-q", "--quiet": quiet = true
+            case "--sticky": fields.append(#""sticky":true"#)
+            case "--fallback": fields.append(#""fallback":true"#)
+            case "--port", "--pid":
+                guard let raw = value(), let n = Int(raw) else { return nil }
+                if arg == "--port" {
+                    guard (1...65535).contains(n) else { return fail("port \(n) is out of range; use a port between 1 and 65535", PDExit.usage) }
+                    fields.append(#""port":\#(n)"#)
+                } else {
+                    explicitPID = true
+                    fields.append(#""pid":\#(n)"#)
+                }
+            case "--expires":
+                guard let raw = value() else { return nil }
+                guard let seconds = DurationParser.seconds(raw) else {
+                    return fail("\"\(raw)\" is not a duration; use e.g. 90s, 15m, 2h, 1d", PDExit.usage)
+                }
+                fields.append(#""expires":\#(seconds)"#)
+            default:
+                if arg.hasPrefix("-") || identity != nil { return nil }
+                identity = arg
+            }
+            i += 1
+        }
+        guard let identity else { return nil }
+        do { _ = try Identity(parsing: identity) } catch { return fail(error.description, PDExit.usage) }
+        if !explicitPID { fields.append(#""pid":\#(getppid())"#) }
+        let body = "{" + ([#""id":\#(FlatJSON.quote(identity))"#] + fields).joined(separator: ",") + "}"
+        guard let answer = send("POST", Routes.claim, body: body, headers: []) else { return PDExit.unreachable }
+        guard let port = answer.port else { return answer.exit }
+        if quiet {
+            writeLine(String(port))
+        } else {
+            let existing = answer.fields["existing"] == .bool(true)
+            let message: String
+            if case .string(let m) = answer.fields["message"] { message = m } else { message = "" }
+            let out = Output()
+            writeLine("\(out.bold(identity.lowercased())) → \(out.green(String(port))) (\(existing ? "kept" : "new"); \(message))")
+        }
+        return PDExit.ok
+    }
+
+    static func getPort(_ args: [String]) -> Int32? {
+        guard (1...2).contains(args.count), !args.contains(where: { $0.hasPrefix("-") }) else { return nil }
+        var fields = [#""project":\#(FlatJSON.quote(args[0]))"#]
+        var preferred: Int?
+        if args.count == 2 {
+            guard let n = Int(args[1]), (1...65535).contains(n) else { return nil }
+            preferred = n
+            fields.append(#""preferred":\#(n)"#)
+        }
+        let body = "{" + fields.joined(separator: ",") + "}"
+        guard let answer = send("POST", Routes.v1Request, body: body, headers: [(Headers.pid, String(getppid()))]) else {
+            return PDExit.unreachable
+        }
+        guard let port = answer.port else { return answer.exit }
+        if let preferred, preferred != port, case .string(let message) = answer.fields["message"] {
+            Output.warn(message)
+        }
+        writeLine(String(port))
+        return PDExit.ok
+    }
+
+    struct Answer {
+        var fields: [String: FlatJSON.Value]
+        var status: Int
+        var port: Int? {
+            guard (200..<300).contains(status), case .number(let n) = fields["port"] else { return nil }
+            return Int(n)
+        }
+        /// Reports an error answer on stderr and returns its exit code.
+        var exit: Int32 {
+            guard case .string(let message) = fields["error"] else {
+                Output.warn("unexpected answer from the daemon (HTTP \(status))")
+                return PDExit.failure
+            }
+            Output.warn(message)
+            if case .string(let code) = fields["code"] { return PDExit.code(forDaemonCode: code) }
+            return PDExit.failure
+        }
+    }
+
+    static func send(_ method: String, _ path: String, body: String, headers: [(String, String)]) -> Answer? {
+        do {
+            let client = try PortDaddyClient.connecting(to: PortDaddyEnvironment.current())
+            let response = try client.send(method, path, body: Array(body.utf8), headers: headers)
+            guard let fields = FlatJSON.parse(response.body) else {
+                Output.warn("unexpected answer from the daemon (HTTP \(response.status))")
+                return Answer(fields: [:], status: 500)
+            }
+            return Answer(fields: fields, status: response.status)
+        } catch {
+            Output.warn(CLIError(error).message)
+            return nil
+        }
+    }
+
+    /// Writes one line to stdout without `print`'s dynamic casts.
+    static func writeLine(_ text: String) {
+        let line = text + "\n"
+        _ = line.utf8CString.withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count - 1) }
+    }
+
+    static func fail(_ message: String, _ code: Int32) -> Int32 {
+        Output.warn(message)
+        return code
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import PortDaddyAPI
+import PortDaddyClient
+import PortDaddyCore
+
+/// The measurements behind `pd bench`. Every series uses real requests against the running daemon.
+enum BenchProbe {
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    /// Pre-encoded request bodies, so the client's own JSON work stays out of the figures.
+    static func claimBody(_ id: String) -> [UInt8] { Array(#"{"id":"\#(id)"}"#.utf8) }
+
+    /// Health, claim and release latency over one kept-alive connection. Identities cycle through a small set,
+    /// so the claims exercise the remembered-port path and the bind test, and the registry does not grow.
+    static func latency(endpoint: DaemonEndpoint, iterations: Int) throws -> BenchReport.Transport {
+        let connection = HTTPConnection(endpoint: endpoint)
+        let tag = endpoint.description.hasPrefix("unix") ? "s" : "t"
+        let warmup = min(300, iterations)
+        var health: [UInt64] = [], claim: [UInt64] = [], release: [UInt64] = []
+        health.reserveCapacity(iterations)
+        for i in 0..<(warmup + iterations) {
+            let t0 = now()
+            let h = try connection.send(method: "GET", path: Routes.health)
+            let t1 = now()
+            let id = "bench.lat-\(tag)\(i % 64)"
+            let c = try connection.send(method: "POST", path: Routes.claim, body: claimBody(id))
+            let t2 = now()
+            let r = try connection.send(method: "DELETE", path: Routes.release, body: claimBody(id))
+            let t3 = now()
+            guard h.status == 200, c.status == 201, r.status == 200 else {
+                throw CLIError("benchmark request failed: health \(h.status), claim \(c.status), release \(r.status)")
+            }
+            if i >= warmup {
+                health.append(t1 - t0)
+                claim.append(t2 - t1)
+                release.append(t3 - t2)
+            }
+        }
+        return .init(health: LatencySummary(health), claim: LatencySummary(claim), release: LatencySummary(release))
+    }
+
+    /// Claim latency when every request opens its own connection (what a `pd claim` process does).
+    static func claimWithNewConnections(endpoint: DaemonEndpoint, iterations: Int) throws -> LatencySummary {
+        var samples: [UInt64] = []
+        let cleanup = HTTPConnection(endpoint: endpoint)
+        for i in 0..<iterations {
+            let id = "bench.fresh\(i % 64)"
+            let t0 = now()
+            let connection = HTTPConnection(endpoint: endpoint)
+            let c = try connection.send(method: "POST", path: Routes.claim, body: claimBody(id))
+            connection.close()
+            samples.append(now() - t0)
+            guard c.status == 201 else { throw CLIError("benchmark claim failed: \(c.status)") }
+            _ = try cleanup.send(method: "DELETE", path: Routes.release, body: claimBody(id))
+        }
+        return LatencySummary(samples)
+    }
+
+    /// Claim+release requests per second with `clients` threads, each on its own kept-alive connection.
+    static func throughput(endpoint: DaemonEndpoint, clients: Int, seconds: Double) throws -> BenchReport.Throughput {
+        final class Counter: @unchecked Sendable {
+            let lock = NSLock()
+            var requests = 0
+            var errors = 0
+            func add(_ r: Int, _ e: Int) {
+                lock.lock()
+                requests += r
+                errors += e
+                lock.unlock()
+            }
+        }
+        let counter = Counter()
+        let group = DispatchGroup()
+        let start = Date()
+        let deadline = start.addingTimeInterval(seconds)
+        for worker in 0..<clients {
+            group.enter()
+            let thread = Thread {
+                defer { group.leave() }
+                let connection = HTTPConnection(endpoint: endpoint)
+                var done = 0, failed = 0, i = 0
+                while Date() < deadline {
+                    let id = "bench.tp\(worker)-\(i % 8)"
+                    i += 1
+                    do {
+                        let c = try connection.send(method: "POST", path: Routes.claim, body: claimBody(id))
+                        let r = try connection.send(method: "DELETE", path: Routes.release, body: claimBody(id))
+                        done += 2
+                        if c.status != 201 || r.status != 200 { failed += 1 }
+                    } catch {
+                        failed += 1
+                        connection.close()
+                    }
+                }
+                counter.add(done, failed)
+            }
+            thread.start()
+        }
+        group.wait()
+        let elapsed = Date().timeIntervalSince(start)
+        return .init(
+            clients: clients, seconds: elapsed, requests: counter.requests,
+            requestsPerSecond: Double(counter.requests) / elapsed, errors: counter.errors)
+    }
+
+    /// Wall time of `pd claim bench.proc -q` as a whole process (spawn to exit).
+    static func processClaim(executable: String, environment: PortDaddyEnvironment, runs: Int) throws -> LatencySummary {
+        var env = ProcessInfo.processInfo.environment
+        env["PORT_DADDY_HOME"] = environment.home
+        if let url = environment.url { env["PORT_DADDY_URL"] = url }
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let arguments: [String] = [executable, "claim", "bench.proc", "-q"]
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer {
+            envp.forEach { free($0) }
+            argv.forEach { free($0) }
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        var samples: [UInt64] = []
+        for i in 0..<(runs + 5) {
+            let t0 = now()
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else { throw CLIError("cannot spawn \(executable)") }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            if i >= 5 { samples.append(now() - t0) }
+            guard status == 0 else { throw CLIError("pd claim exited with status \(status)") }
+        }
+        return LatencySummary(samples)
+    }
+
+    /// Latency of Google's portserver protocol: connect, send "<pid>\n", read the port.
+    static func portserver(socketPath: String, iterations: Int) throws -> LatencySummary {
+        var samples: [UInt64] = []
+        let request = Array("\(getpid())\n".utf8)
+        for _ in 0..<iterations {
+            let t0 = now()
+            let fd = try HTTPConnection.connectUnix(socketPath)
+            _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var reply: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 64)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n <= 0 { break }
+                reply += chunk[0..<n]
+            }
+            close(fd)
+            samples.append(now() - t0)
+            guard Int(String(decoding: reply, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) != nil else {
+                throw CLIError("portserver gave no port (\(String(decoding: reply, as: UTF8.self)))")
+            }
+        }
+        return LatencySummary(samples)
+    }
+
+    /// The claim bookkeeping alone, in-process: a real SQLite store in a temp dir, real bind tests, no HTTP.
+    static func core(iterations: Int) throws -> (claim: LatencySummary, release: LatencySummary) {
+        let dir = NSTemporaryDirectory() + "pdbench-core-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let service = try ClaimService(store: try SQLiteStore(path: dir + "/registry.sqlite"), settings: ClaimSettings())
+        var claims: [UInt64] = [], releases: [UInt64] = []
+        for i in 0..<(iterations + 300) {
+            let identity = try Identity(parsing: "bench.core\(i % 64)")
+            let t0 = now()
+            _ = try service.claim(ClaimCommand(identity: identity))
+            let t1 = now()
+            _ = try service.release(identity.description)
+            let t2 = now()
+            if i >= 300 {
+                claims.append(t1 - t0)
+                releases.append(t2 - t1)
+            }
+        }
+        return (LatencySummary(claims), LatencySummary(releases))
+    }
+
+    /// Resident set size of a process in KiB (Linux), or `nil`.
+    static func rssKB(pid: Int) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "")
+        }
+        return nil
+    }
+}
