@@ -13,7 +13,7 @@ if ((${#need[@]})); then
   $sudo apt-get update -qq && $sudo apt-get install -y -qq "${need[@]}"
 fi
 
-swift build -c release >/dev/null
+swift build -c release --static-swift-stdlib >/dev/null
 pd="$PWD/.build/release/pd"
 out="${BENCH_OUT:-bench-out}"
 mkdir -p "$out"
