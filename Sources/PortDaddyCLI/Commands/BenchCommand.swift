@@ -30,6 +30,7 @@ extension PD {
             let core = try BenchProbe.core(iterations: iterations)
             report.coreClaim = core.claim
             report.coreRelease = core.release
+            report.codec = try BenchProbe.codec(iterations: iterations)
             report.claimNewConnection = try BenchProbe.claimWithNewConnections(endpoint: socket, iterations: min(iterations, 2000))
             for n in clients {
                 report.throughput[String(n)] = try BenchProbe.throughput(endpoint: tcp, clients: n, seconds: duration)
@@ -87,6 +88,7 @@ struct BenchReport: Encodable {
     var claimNewConnection: LatencySummary?
     var coreClaim: LatencySummary?
     var coreRelease: LatencySummary?
+    var codec: LatencySummary?
     var throughput: [String: Throughput] = [:]
     var process: LatencySummary?
     var portserver: LatencySummary?
@@ -107,6 +109,7 @@ struct BenchReport: Encodable {
                 ]
             } + [coreClaim.map { ["in-process claim (no HTTP)", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
                 + [coreRelease.map { ["in-process release (no HTTP)", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
+                + [codec.map { ["JSON decode request + encode response", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
                 + [claimNewConnection.map { ["socket claim, new connection each", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
                 + [portserver.map { ["portserver request (new connection each)", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
                 + [process.map { ["pd claim -q (whole process)", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 })

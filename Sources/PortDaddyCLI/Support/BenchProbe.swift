@@ -178,6 +178,20 @@ enum BenchProbe {
         return (LatencySummary(claims), LatencySummary(releases))
     }
 
+    /// Foundation JSON decoding of a claim request plus encoding of its response, in-process.
+    static func codec(iterations: Int) throws -> LatencySummary {
+        let body = Data(claimBody("bench.codec:api"))
+        let response = ClaimResponse(id: "bench.codec:api", port: 6360, existing: false, state: .assigned, pid: 4242, sticky: false, expiresAt: nil, message: "assigned stable port")
+        var samples: [UInt64] = []
+        for i in 0..<(iterations + 300) {
+            let t0 = now()
+            _ = try JSONDecoder().decode(ClaimRequest.self, from: body)
+            _ = try JSONEncoder().encode(response)
+            if i >= 300 { samples.append(now() - t0) }
+        }
+        return LatencySummary(samples)
+    }
+
     /// Resident set size of a process in KiB (Linux), or `nil`.
     static func rssKB(pid: Int) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }

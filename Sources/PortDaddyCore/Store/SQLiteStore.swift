@@ -15,6 +15,8 @@ public final class SQLiteStore: ClaimStore {
         var config = Configuration()
         config.label = "port-daddy"
         config.busyMode = .timeout(5)
+        // Reads are served from memory; a couple of reader connections are plenty and keep the daemon small.
+        config.maximumReaderCount = 2
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
