@@ -12,6 +12,7 @@ public enum Routes {
     public static let services = "/services"
     public static let status = "/status"
     public static let diagnostics = "/diagnostics"
+    public static let locks = "/locks"
 }
 
 /// Header carrying the PID that should own a claim.

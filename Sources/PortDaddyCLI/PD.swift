@@ -13,6 +13,7 @@ public struct PD: AsyncParsableCommand {
             Claim.self, Release.self, Find.self, Env.self, Run.self,
             GetPort.self, ReleasePort.self, ListPorts.self,
             Daemon.self, Start.self, Stop.self, Restart.self, Status.self,
+            LockGroup.self, Unlock.self, Locks.self, WithLock.self,
             Cleanup.self, Doctor.self, Version.self, Install.self, Uninstall.self, Bench.self, Completions.self,
         ])
 

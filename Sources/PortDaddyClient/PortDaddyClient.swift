@@ -45,6 +45,22 @@ public final class PortDaddyClient {
     public func status() throws(ClientError) -> StatusResponse { try call("GET", Routes.status) }
     public func diagnostics() throws(ClientError) -> DiagnosticsResponse { try call("GET", Routes.diagnostics) }
 
+    // MARK: locks
+
+    public func acquireLock(_ name: String, _ request: LockAcquireRequest) throws(ClientError) -> LockInfo {
+        try call("POST", Routes.locks + "/" + Self.escape(name), body: request)
+    }
+
+    public func releaseLock(_ name: String, _ request: LockReleaseRequest) throws(ClientError) -> LockReleaseResponse {
+        try call("DELETE", Routes.locks + "/" + Self.escape(name), body: request)
+    }
+
+    public func extendLock(_ name: String, _ request: LockExtendRequest) throws(ClientError) -> LockInfo {
+        try call("POST", Routes.locks + "/" + Self.escape(name) + "/extend", body: request)
+    }
+
+    public func locks() throws(ClientError) -> LocksResponse { try call("GET", Routes.locks) }
+
     // MARK: v1 routes
 
     public func health() throws(ClientError) -> V1HealthResponse { try call("GET", Routes.health) }

@@ -17,6 +17,8 @@ public enum PDExit {
     public static let notFound: Int32 = 5
     /// A daemon already runs for this data dir.
     public static let alreadyRunning: Int32 = 6
+    /// Only the holder may release or extend that lock.
+    public static let notOwner: Int32 = 7
     /// `pd run` could not start the command.
     public static let commandNotRunnable: Int32 = 127
 
@@ -26,7 +28,10 @@ public enum PDExit {
         case ErrorCode.invalidIdentity, ErrorCode.invalidPort, ErrorCode.invalidPID, ErrorCode.invalidDuration,
             ErrorCode.invalidRequest, ErrorCode.bodyTooLarge:
             return usage
-        case ErrorCode.portUnavailable, ErrorCode.rangeExhausted: return portUnavailable
+        case ErrorCode.portUnavailable, ErrorCode.rangeExhausted, ErrorCode.lockHeld, ErrorCode.lockTimeout:
+            return portUnavailable
+        case ErrorCode.invalidLockName: return usage
+        case ErrorCode.notLockOwner: return notOwner
         case ErrorCode.notFound: return notFound
         default: return failure
         }

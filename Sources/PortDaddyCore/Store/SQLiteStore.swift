@@ -69,6 +69,24 @@ public final class SQLiteStore: ClaimStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2-locks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE locks (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        owner TEXT NOT NULL,
+                        pid INTEGER,
+                        pid_start INTEGER,
+                        token INTEGER NOT NULL CHECK (token > 0),
+                        acquired_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE lock_tokens (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        last_token INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 
@@ -172,9 +190,78 @@ public final class SQLiteStore: ClaimStore {
         }
     }
 
+    func guardedRead<T>(_ body: (Database) throws -> T) throws(PortDaddyError) -> T {
+        try guarded { try pool.read(body) }
+    }
+
+    func guardedWrite<T>(_ body: (Database) throws -> T) throws(PortDaddyError) -> T {
+        try guarded { try pool.write(body) }
+    }
+
     private func guarded<T>(_ body: () throws -> T) throws(PortDaddyError) -> T {
         do { return try body() } catch let error as PortDaddyError { throw error } catch {
             throw .storage(String(describing: error))
         }
+    }
+}
+
+extension SQLiteStore: LockStore {
+    public func loadLocks() throws(PortDaddyError) -> [Lock] {
+        try guardedRead { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM locks").compactMap { row -> Lock? in
+                guard let name = try? LockName(parsing: row["name"] as String) else { return nil }
+                let pid: Int64? = row["pid"]
+                let start: Int64? = row["pid_start"]
+                return Lock(
+                    name: name, owner: row["owner"], pid: pid.map { Int32(truncatingIfNeeded: $0) },
+                    pidStart: start.map { UInt64(bitPattern: $0) }, token: row["token"], acquiredAt: row["acquired_at"],
+                    expiresAt: row["expires_at"])
+            }
+        }
+    }
+
+    public func loadLockTokens() throws(PortDaddyError) -> [String: Int64] {
+        try guardedRead { db in
+            var result: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, last_token FROM lock_tokens") { result[row["name"]] = row["last_token"] }
+            return result
+        }
+    }
+
+    public func saveLock(_ lock: Lock) throws(PortDaddyError) {
+        try guardedWrite { db in try SQLiteStore.upsert(lock, in: db) }
+    }
+
+    public func deleteLock(_ name: LockName, token: Int64) throws(PortDaddyError) {
+        try guardedWrite { db in
+            try db.cachedStatement(sql: "DELETE FROM locks WHERE name = ? AND token = ?").execute(arguments: [name.value, token])
+        }
+    }
+
+    public func handOver(from old: Lock, to new: Lock?) throws(PortDaddyError) {
+        try guardedWrite { db in
+            try db.cachedStatement(sql: "DELETE FROM locks WHERE name = ? AND token = ?").execute(arguments: [old.name.value, old.token])
+            if let new { try SQLiteStore.upsert(new, in: db) }
+        }
+    }
+
+    static func upsert(_ lock: Lock, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO locks (name, owner, pid, pid_start, token, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, pid_start = excluded.pid_start,
+                    token = excluded.token, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+                """
+        ).execute(arguments: [
+            lock.name.value, lock.owner, lock.pid.map { Int64($0) }, lock.pidStart.map { Int64(bitPattern: $0) }, lock.token,
+            lock.acquiredAt, lock.expiresAt,
+        ])
+        // Tokens only grow: MAX() keeps a stale write from lowering the high-water mark.
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO lock_tokens (name, last_token) VALUES (?, ?)
+                ON CONFLICT(name) DO UPDATE SET last_token = MAX(last_token, excluded.last_token)
+                """
+        ).execute(arguments: [lock.name.value, lock.token])
     }
 }

@@ -12,6 +12,13 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case rangeExhausted(lower: Int, upper: Int)
     case notFound(String)
     case storage(String)
+    case invalidLockName(String)
+    /// The lock is held by someone else.
+    case lockHeld(name: String, holder: String, expiresAt: Int64)
+    /// Waiting for the lock took longer than allowed.
+    case lockTimeout(name: String, holder: String)
+    /// Only the holder may release or extend a lock.
+    case notLockOwner(name: String, holder: String)
 
     /// The stable machine-readable code.
     public var code: String {
@@ -25,6 +32,10 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .rangeExhausted: return ErrorCode.rangeExhausted
         case .notFound: return ErrorCode.notFound
         case .storage: return ErrorCode.storage
+        case .invalidLockName: return ErrorCode.invalidLockName
+        case .lockHeld: return ErrorCode.lockHeld
+        case .lockTimeout: return ErrorCode.lockTimeout
+        case .notLockOwner: return ErrorCode.notLockOwner
         }
     }
 
@@ -45,6 +56,13 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
             return "no free port left in \(lower)-\(upper); release stale claims (pd cleanup) or widen PORT_DADDY_RANGE_START/END"
         case .notFound(let what): return what
         case .storage(let why): return "the registry database failed: \(why); run pd doctor"
+        case .invalidLockName(let why): return why
+        case .lockHeld(let name, let holder, _):
+            return "lock \(name) is held by \(holder); wait for it (--wait 30s) or break it (--force)"
+        case .lockTimeout(let name, let holder):
+            return "timed out waiting for lock \(name), still held by \(holder)"
+        case .notLockOwner(let name, let holder):
+            return "lock \(name) is held by \(holder), not by you; only the holder may release or extend it (--force breaks it)"
         }
     }
 }

@@ -26,6 +26,7 @@ public enum Daemon {
         var settings = configuration.claims
         if configuration.tcpPort != 0 { settings.reserved.insert(configuration.tcpPort) }
         let claims = try ClaimService(store: store, settings: settings)
+        let locks = try LockService(store: store)
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis())
 
         let router = Router(context: PDRequestContext.self)
@@ -34,6 +35,7 @@ public enum Daemon {
         SystemController(claims: claims, store: store, runtime: runtime).addRoutes(to: router)
         ClaimController(claims: claims, processes: SystemProcessProber(), ports: SystemPortProber()).addRoutes(to: router)
         V1Controller(claims: claims).addRoutes(to: router)
+        LockController(locks: locks, logger: logger).addRoutes(to: router)
         let responder = router.buildResponder()
 
         let started = Atomic<Int>(0)
@@ -63,7 +65,7 @@ public enum Daemon {
                 announce()
             },
             logger: quiet)
-        let reaper = ReaperService(claims: claims, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
+        let reaper = ReaperService(claims: claims, locks: locks, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: tcp), .init(service: unix), .init(service: reaper)],

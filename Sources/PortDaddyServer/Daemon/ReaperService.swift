@@ -5,6 +5,7 @@ import ServiceLifecycle
 /// Runs the claim reaper every interval until graceful shutdown.
 struct ReaperService: Service {
     let claims: ClaimService
+    let locks: LockService
     let intervalSeconds: Double
     let logger: Logger
 
@@ -19,6 +20,11 @@ struct ReaperService: Service {
                     logger.notice(
                         "reaper freed claim",
                         metadata: ["id": "\(item.claim.identity)", "port": "\(item.claim.port)", "reason": "\(item.reason.rawValue)"])
+                }
+                for item in try locks.reap() {
+                    logger.notice(
+                        "reaper released lock",
+                        metadata: ["lock": "\(item.lock.name)", "owner": "\(item.lock.owner)", "token": "\(item.lock.token)", "reason": "\(item.reason)"])
                 }
             } catch {
                 logger.error("reaper pass failed: \(error)")

@@ -13,6 +13,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as PortDaddyError {
             return JSONResponse.error(Self.status(of: error), code: error.code, message: error.description)
+        } catch is CancellationError {
+            return JSONResponse.error(.serviceUnavailable, code: ErrorCode.internal, message: "request cancelled")
         } catch RequestError.invalid(let why) {
             return JSONResponse.error(.badRequest, code: ErrorCode.invalidRequest, message: why)
         } catch let error as HTTPError {
@@ -47,6 +49,9 @@ struct ErrorMiddleware: RouterMiddleware {
         case .rangeExhausted: return .serviceUnavailable
         case .notFound: return .notFound
         case .storage: return .internalServerError
+        case .invalidLockName: return .badRequest
+        case .lockHeld, .lockTimeout: return .conflict
+        case .notLockOwner: return .forbidden
         }
     }
 }

@@ -20,6 +20,16 @@ enum JSONResponse {
 }
 
 extension Request {
+    /// Decodes a JSON body if there is one; an empty body gives `nil`.
+    func decodeOptionalJSON<T: Decodable>(_ type: T.Type, context: PDRequestContext) async throws -> T? {
+        if let length = headers[.contentLength], length == "0" { return nil }
+        do {
+            return try await decodeJSON(type, context: context)
+        } catch RequestError.invalid(let why) where why.hasPrefix("request body is empty") {
+            return nil
+        }
+    }
+
     /// Decodes a JSON body, turning every decoding failure into a clear `INVALID_REQUEST`.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: PDRequestContext) async throws -> T {
         let buffer = try await body.collect(upTo: context.maxUploadSize)

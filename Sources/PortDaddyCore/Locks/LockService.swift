@@ -1,0 +1,233 @@
+import PortDaddyAPI
+import Synchronization
+
+/// Owns the lock rules: atomic acquire, fencing tokens that only grow, a fair (FIFO) server-side queue for
+/// callers that wait, owner-only release and extend, and release of locks whose owner died or whose TTL passed.
+public final class LockService: Sendable {
+    struct Waiter {
+        let id: UInt64
+        let command: LockCommand
+        let pidStart: UInt64?
+        let continuation: CheckedContinuation<Lock, any Error>
+    }
+
+    struct State {
+        var locks: [LockName: Lock] = [:]
+        var tokens: [String: Int64] = [:]
+        var waiters: [LockName: [Waiter]] = [:]
+        var nextWaiterID: UInt64 = 0
+        /// Tokens whose expiry already has a watchdog (so a queue behind it moves on time).
+        var watched: Set<Int64> = []
+    }
+
+    /// A lock that was freed, and why.
+    public struct Freed: Sendable, Equatable {
+        public var lock: Lock
+        public var reason: String
+    }
+
+    let store: any LockStore
+    let processes: any ProcessProber
+    let clock: any WallClock
+    let state: Mutex<State>
+
+    public init(store: any LockStore, processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock()) throws(PortDaddyError) {
+        self.store = store
+        self.processes = processes
+        self.clock = clock
+        var initial = State()
+        for lock in try store.loadLocks() { initial.locks[lock.name] = lock }
+        initial.tokens = try store.loadLockTokens()
+        state = Mutex(initial)
+    }
+
+    /// Takes a lock now, or queues for it (FIFO) up to `command.waitSeconds`.
+    public func acquire(_ command: LockCommand) async throws -> Lock {
+        let pidStart = command.pid.flatMap { processes.startTime(of: $0) }
+        let name = command.name
+        let id = state.withLock { st -> UInt64 in
+            st.nextWaiterID += 1
+            return st.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lock, any Error>) in
+                let outcome: Result<Lock, PortDaddyError>? = state.withLock { st in
+                    let now = clock.nowMillis()
+                    if let held = st.locks[name], isStale(held, now: now) {
+                        do throws(PortDaddyError) {
+                            let resumptions = try release(held, reason: "stale", in: &st, now: now)
+                            for resume in resumptions { resume() }
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                    if st.locks[name] == nil && (st.waiters[name]?.isEmpty ?? true) {
+                        do throws(PortDaddyError) {
+                            return .success(try grant(command, pidStart: pidStart, in: &st, now: now))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                    let holder = st.locks[name]
+                    guard command.waitSeconds > 0 else {
+                        return .failure(.lockHeld(name: name.value, holder: holder?.owner ?? "a queued caller", expiresAt: holder?.expiresAt ?? now))
+                    }
+                    st.waiters[name, default: []].append(Waiter(id: id, command: command, pidStart: pidStart, continuation: continuation))
+                    if let holder, !st.watched.contains(holder.token) {
+                        st.watched.insert(holder.token)
+                        scheduleExpiryCheck(name: name, token: holder.token, at: holder.expiresAt)
+                    }
+                    return nil
+                }
+                switch outcome {
+                case .success(let lock): continuation.resume(returning: lock)
+                case .failure(let error): continuation.resume(throwing: error)
+                case nil:
+                    let seconds = command.waitSeconds
+                    Task { [weak self] in
+                        try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                        self?.abandon(waiter: id, name: name, timedOut: true)
+                    }
+                }
+            }
+        } onCancel: {
+            abandon(waiter: id, name: name, timedOut: false)
+        }
+    }
+
+    /// Releases a lock held by `owner` (or anyone's, with `force`). With `token`, only if it still carries it.
+    /// Returns the released lock, or `nil` when nothing matching was held.
+    public func release(name: LockName, owner: String, token: Int64? = nil, force: Bool = false) throws(PortDaddyError) -> Lock? {
+        let now = clock.nowMillis()
+        let (released, resumptions) = try state.withLock { (st: inout State) throws(PortDaddyError) -> (Lock?, [() -> Void]) in
+            guard let held = st.locks[name] else { return (nil, []) }
+            if let token, token != held.token { return (nil, []) }
+            if held.owner != owner && !force { throw .notLockOwner(name: name.value, holder: held.owner) }
+            return (held, try release(held, reason: force && held.owner != owner ? "forced" : "released", in: &st, now: now))
+        }
+        resumptions.forEach { $0() }
+        return released
+    }
+
+    /// Extends a lock held by `owner` to expire `ttlSeconds` from now.
+    public func extend(name: LockName, owner: String, ttlSeconds: Double) throws(PortDaddyError) -> Lock {
+        let now = clock.nowMillis()
+        return try state.withLock { (st: inout State) throws(PortDaddyError) -> Lock in
+            guard var held = st.locks[name], !isStale(held, now: now) else {
+                throw .notFound("lock \(name) is not held; take it with pd lock \(name)")
+            }
+            guard held.owner == owner else { throw .notLockOwner(name: name.value, holder: held.owner) }
+            held.expiresAt = now + Int64(ttlSeconds * 1000)
+            try store.saveLock(held)
+            st.locks[name] = held
+            return held
+        }
+    }
+
+    /// Held locks with the number of callers queued for each, by name.
+    public func list() -> [(lock: Lock, waiters: Int)] {
+        state.withLock { st in
+            st.locks.values.sorted { $0.name.value < $1.name.value }.map { ($0, st.waiters[$0.name]?.count ?? 0) }
+        }
+    }
+
+    /// Releases locks whose TTL passed or whose owner process died, handing each to its next waiter.
+    @discardableResult
+    public func reap() throws(PortDaddyError) -> [Freed] {
+        let now = clock.nowMillis()
+        let snapshot = state.withLock { Array($0.locks.values) }
+        let stale = snapshot.filter { isStale($0, now: now) }
+        guard !stale.isEmpty else { return [] }
+        var freed: [Freed] = []
+        var resumptions: [() -> Void] = []
+        try state.withLock { (st: inout State) throws(PortDaddyError) in
+            for lock in stale where st.locks[lock.name]?.token == lock.token {
+                let reason = now >= lock.expiresAt ? "expired" : "owner-dead"
+                resumptions += try release(lock, reason: reason, in: &st, now: now)
+                freed.append(Freed(lock: lock, reason: reason))
+            }
+        }
+        resumptions.forEach { $0() }
+        return freed
+    }
+
+    // MARK: - Internals (called with the state lock held)
+
+    func isStale(_ lock: Lock, now: Int64) -> Bool {
+        if now >= lock.expiresAt { return true }
+        if lock.pid != nil && !processes.isAlive(pid: lock.pid, start: lock.pidStart) { return true }
+        return false
+    }
+
+    func grant(_ command: LockCommand, pidStart: UInt64?, in st: inout State, now: Int64) throws(PortDaddyError) -> Lock {
+        let token = (st.tokens[command.name.value] ?? 0) + 1
+        let lock = Lock(
+            name: command.name, owner: command.owner, pid: command.pid, pidStart: pidStart, token: token,
+            acquiredAt: now, expiresAt: now + Int64(command.ttlSeconds * 1000))
+        try store.saveLock(lock)
+        st.locks[command.name] = lock
+        st.tokens[command.name.value] = token
+        return lock
+    }
+
+    /// Frees `lock` and hands it to the first waiter, persisting both in one transaction. Returns the
+    /// continuation resumptions to run once the state lock is released.
+    func release(_ lock: Lock, reason: String, in st: inout State, now: Int64) throws(PortDaddyError) -> [() -> Void] {
+        st.watched.remove(lock.token)
+        guard var queue = st.waiters[lock.name], !queue.isEmpty else {
+            try store.deleteLock(lock.name, token: lock.token)
+            st.locks[lock.name] = nil
+            return []
+        }
+        let next = queue.removeFirst()
+        st.waiters[lock.name] = queue.isEmpty ? nil : queue
+        let token = (st.tokens[lock.name.value] ?? 0) + 1
+        let granted = Lock(
+            name: lock.name, owner: next.command.owner, pid: next.command.pid, pidStart: next.pidStart, token: token,
+            acquiredAt: now, expiresAt: now + Int64(next.command.ttlSeconds * 1000))
+        do {
+            try store.handOver(from: lock, to: granted)
+        } catch {
+            st.waiters[lock.name, default: []].insert(next, at: 0)
+            throw error
+        }
+        st.locks[lock.name] = granted
+        st.tokens[lock.name.value] = token
+        if !queue.isEmpty {
+            st.watched.insert(granted.token)
+            scheduleExpiryCheck(name: lock.name, token: granted.token, at: granted.expiresAt)
+        }
+        return [{ next.continuation.resume(returning: granted) }]
+    }
+
+    /// Removes a waiter that timed out or was cancelled, if it is still queued.
+    func abandon(waiter id: UInt64, name: LockName, timedOut: Bool) {
+        let removed: (Waiter, String)? = state.withLock { st in
+            guard var queue = st.waiters[name], let index = queue.firstIndex(where: { $0.id == id }) else { return nil }
+            let waiter = queue.remove(at: index)
+            st.waiters[name] = queue.isEmpty ? nil : queue
+            return (waiter, st.locks[name]?.owner ?? "nobody")
+        }
+        guard let (waiter, holder) = removed else { return }
+        if timedOut {
+            waiter.continuation.resume(throwing: PortDaddyError.lockTimeout(name: name.value, holder: holder))
+        } else {
+            waiter.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Wakes up when a held lock expires, so the queue behind it moves without waiting for a reaper pass.
+    func scheduleExpiryCheck(name: LockName, token: Int64, at millis: Int64) {
+        let delay = max(0, millis - clock.nowMillis()) + 5
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(delay))
+            guard let self else { return }
+            let now = self.clock.nowMillis()
+            let resumptions: [() -> Void] = self.state.withLock { st in
+                guard let held = st.locks[name], held.token == token, now >= held.expiresAt else { return [] }
+                return (try? self.release(held, reason: "expired", in: &st, now: now)) ?? []
+            }
+            resumptions.forEach { $0() }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PortDaddyAPI
+import PortDaddyCore
+
+/// Lock routes: `GET /locks`, `POST /locks/{name}`, `DELETE /locks/{name}`, `POST /locks/{name}/extend`.
+struct LockController {
+    let locks: LockService
+    let logger: Logger
+
+    func addRoutes(to router: Router<PDRequestContext>) {
+        router.get(RouterPath(Routes.locks)) { _, _ in try list() }
+        router.post(RouterPath(Routes.locks + "/:name")) { request, context in try await acquire(request, context) }
+        router.delete(RouterPath(Routes.locks + "/:name")) { request, context in try await release(request, context) }
+        router.post(RouterPath(Routes.locks + "/:name/extend")) { request, context in try await extend(request, context) }
+    }
+
+    func name(_ context: PDRequestContext) throws -> LockName {
+        let raw = context.parameters.get("name").map { $0.removingPercentEncoding ?? $0 } ?? ""
+        return try LockCommand.name(raw)
+    }
+
+    /// The PID from the body, else from `X-PID`.
+    func pid(_ body: Int?, _ request: Request) throws -> Int? {
+        if let body { return body }
+        guard let header = request.headers[HTTPField.Name.pdPID] else { return nil }
+        guard let value = Int(header.trimmingCharacters(in: .whitespaces)) else {
+            throw PortDaddyError.invalidRequest("X-PID header \"\(header)\" is not a number")
+        }
+        return value
+    }
+
+    func list() throws -> Response {
+        try JSONResponse.make(LocksResponse(locks: locks.list().map { LockInfo($0.lock, waiters: $0.waiters) }))
+    }
+
+    func acquire(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let lockName = try name(context)
+        let body = try await request.decodeOptionalJSON(LockAcquireRequest.self, context: context) ?? LockAcquireRequest()
+        let command = try LockCommand.validated(
+            name: lockName.value, owner: body.owner, pid: try pid(body.pid, request), ttlSeconds: body.ttl?.seconds,
+            waitSeconds: body.wait?.seconds)
+        let lock = try await locks.acquire(command)
+        return try JSONResponse.make(LockInfo(lock, waiters: 0), status: .created)
+    }
+
+    func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let lockName = try name(context)
+        let body = try await request.decodeOptionalJSON(LockReleaseRequest.self, context: context) ?? LockReleaseRequest()
+        let ownerPID = try ClaimCommand.validatedPID(try pid(body.pid, request))
+        let force = body.force ?? false
+        let owner = force && body.owner == nil && ownerPID == nil ? "" : try LockCommand.owner(body.owner, pid: ownerPID)
+        let released = try locks.release(name: lockName, owner: owner, token: body.token, force: force)
+        if let released, released.owner != owner {
+            logger.warning("lock broken by force", metadata: ["lock": "\(lockName)", "holder": "\(released.owner)", "by": "\(owner)"])
+        }
+        return try JSONResponse.make(
+            LockReleaseResponse(name: lockName.value, released: released != nil, token: released?.token, forced: released.map { $0.owner != owner } ?? false))
+    }
+
+    func extend(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let lockName = try name(context)
+        let body = try await request.decodeOptionalJSON(LockExtendRequest.self, context: context) ?? LockExtendRequest()
+        let owner = try LockCommand.owner(body.owner, pid: try ClaimCommand.validatedPID(try pid(body.pid, request)))
+        let lock = try locks.extend(name: lockName, owner: owner, ttlSeconds: body.ttl?.seconds ?? LockCommand.defaultTTL)
+        return try JSONResponse.make(LockInfo(lock, waiters: 0))
+    }
+}
+
+extension LockInfo {
+    init(_ lock: Lock, waiters: Int) {
+        self.init(
+            name: lock.name.value, owner: lock.owner, pid: lock.pid.map(Int.init), token: lock.token,
+            acquiredAt: lock.acquiredAt, expiresAt: lock.expiresAt, waiters: waiters)
+    }
+}

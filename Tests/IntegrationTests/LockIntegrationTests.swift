@@ -1,0 +1,110 @@
+import Foundation
+import PortDaddyAPI
+import PortDaddyTesting
+import Testing
+
+@Suite("Locks across real processes")
+struct LockIntegrationTests {
+    @Test("50 processes contend for one lock: never two at once, tokens strictly increase")
+    func contention() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let log = daemon.home + "/critical.log"
+        let script = #"echo "start $PD_LOCK_TOKEN" >> "$1"; sleep 0.01; echo "end $PD_LOCK_TOKEN" >> "$1""#
+        let running = try (0..<50).map { _ in
+            try daemon.spawnPD(["with-lock", "shared:resource", "--wait", "120s", "--", "/bin/sh", "-c", script, "sh", log])
+        }
+        let results = running.map { $0.wait() }
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.filter { $0.status != 0 }.map(\.stderr))")
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == 100)
+        var tokens: [Int] = []
+        for pair in stride(from: 0, to: lines.count - 1, by: 2) {
+            let start = lines[pair].split(separator: " "), end = lines[pair + 1].split(separator: " ")
+            #expect(start.first == "start" && end.first == "end" && start.last == end.last, "interleaved at line \(pair)")
+            tokens.append(Int(start.last ?? "") ?? -1)
+        }
+        #expect(tokens == tokens.sorted() && Set(tokens).count == tokens.count)
+        #expect(try daemon.client().locks().count == 0)
+    }
+
+    @Test("with-lock exits with the command's code and passes the token")
+    func withLockExitCode() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let result = try daemon.pd(["with-lock", "job", "--", "/bin/sh", "-c", "echo $PD_LOCK_NAME $PD_LOCK_TOKEN; exit 7"])
+        #expect(result.status == 7)
+        #expect(result.output == "job 1")
+        #expect(try daemon.pd(["with-lock", "job", "--", "/nonexistent"]).status == 127)
+        #expect(try daemon.client().locks().count == 0)
+    }
+
+    @Test("a lock held by a killed process is released")
+    func killedHolder() throws {
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_REAP_INTERVAL": "0.2"])
+        try daemon.start()
+        let holder = try RunningCommand("/bin/sleep", ["300"], environment: [:])
+        #expect(try daemon.pd(["lock", "held", "--pid", String(holder.pid)]).status == 0)
+        #expect(try daemon.pd(["lock", "held", "--owner", "other"]).status == 4)
+        kill(holder.pid, SIGKILL)
+        _ = holder.wait()
+        #expect(try eventually { try daemon.client().locks().count == 0 })
+        // A with-lock process killed mid-command loses its lock too.
+        let runner = try daemon.spawnPD(["with-lock", "held", "--", "/bin/sleep", "300"])
+        #expect(try eventually { try daemon.client().locks().locks.first?.pid == Int(runner.pid) })
+        kill(runner.pid, SIGKILL)
+        _ = runner.wait()
+        #expect(try eventually { try daemon.client().locks().count == 0 })
+    }
+
+    @Test("a waiter gets the lock when the holder releases it, and times out otherwise")
+    func waiting() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let me = String(getpid())
+        #expect(try daemon.pd(["lock", "gate", "--pid", me]).output == "1")
+        let waiter = try daemon.spawnPD(["lock", "gate", "--wait", "60s", "--owner", "waiter", "--pid", me])
+        #expect(try eventually { try daemon.client().locks().locks.first?.waiters == 1 })
+        #expect(try daemon.pd(["unlock", "gate", "--pid", me]).status == 0)
+        let result = waiter.wait()
+        #expect(result.status == 0)
+        #expect(result.output == "2")
+        let late = try daemon.pd(["lock", "gate", "--wait", "0.3s", "--pid", me])
+        #expect(late.status == 4)
+        #expect(late.stderr.contains("timed out"))
+        #expect(try daemon.pd(["unlock", "gate", "--pid", me]).status == 7)
+        #expect(try daemon.pd(["unlock", "gate", "--force", "--pid", me]).status == 0)
+    }
+
+    @Test("a restart keeps locks and their tokens")
+    func restartKeepsLocks() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let me = String(getpid())
+        for _ in 0..<3 {
+            #expect(try daemon.pd(["lock", "persist", "--pid", me]).status == 0)
+            #expect(try daemon.pd(["unlock", "persist", "--pid", me]).status == 0)
+        }
+        #expect(try daemon.pd(["lock", "persist", "--pid", me]).output == "4")
+        #expect(daemon.stop() == 0)
+        try daemon.start()
+        let locks = try daemon.client().locks()
+        #expect(locks.locks.map(\.token) == [4])
+        #expect(try daemon.pd(["unlock", "persist", "--pid", me]).status == 0)
+        #expect(try daemon.pd(["lock", "persist", "--pid", me]).output == "5")
+    }
+
+    @Test("bad lock input gets clear errors")
+    func badInput() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        #expect(try daemon.pd(["lock", "bad name"]).status == 2)
+        #expect(try daemon.pd(["lock", "ok", "--ttl", "soon"]).status == 2)
+        #expect(try daemon.pd(["with-lock", "ok"]).status == 2)
+        let raw = try daemon.client().send("POST", "/locks/a:b:c:d:e", body: nil)
+        #expect(raw.status == 400)
+        #expect(String(decoding: raw.body, as: UTF8.self).contains(ErrorCode.invalidLockName))
+        let ownerless = try daemon.client().send("POST", "/locks/x", body: Array("{}".utf8))
+        #expect(ownerless.status == 400)
+    }
+}
