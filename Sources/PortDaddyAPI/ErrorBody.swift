@@ -19,6 +19,8 @@ public enum ErrorCode {
     public static let rangeExhausted = "RANGE_EXHAUSTED"
     public static let notFound = "NOT_FOUND"
     public static let invalidLockName = "INVALID_LOCK_NAME"
+    public static let invalidChannel = "INVALID_CHANNEL"
+    public static let invalidSignal = "INVALID_SIGNAL"
     public static let lockHeld = "LOCK_HELD"
     public static let lockTimeout = "LOCK_TIMEOUT"
     public static let notLockOwner = "NOT_LOCK_OWNER"

@@ -10,11 +10,12 @@ public struct IdentityPattern: Sendable, Hashable, CustomStringConvertible {
     /// Whether a string looks like a pattern rather than an exact identity.
     public static func isPattern(_ raw: String) -> Bool { raw.contains("*") }
 
-    public init(parsing raw: String) throws(IdentityError) {
+    /// Parses a pattern of at most `maxSegments` segments (3 for identities, more for channel names).
+    public init(parsing raw: String, maxSegments: Int = 3) throws(IdentityError) {
         let trimmed = raw.trimmingWhitespace().lowercased()
         guard !trimmed.isEmpty else { throw .invalidPattern(raw) }
         let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count <= 3 else { throw .invalidPattern(raw) }
+        guard parts.count <= maxSegments else { throw .invalidPattern(raw) }
         for part in parts {
             guard !part.isEmpty, part.utf8.count <= 63 else { throw .invalidPattern(raw) }
             for byte in part.utf8 where byte != UInt8(ascii: "*") && !Identity.isAllowed(byte) {
@@ -25,8 +26,14 @@ public struct IdentityPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the identity matches this pattern.
-    public func matches(_ identity: Identity) -> Bool {
-        let id = identity.segments
+    public func matches(_ identity: Identity) -> Bool { matches(segments: identity.segments) }
+
+    /// Whether a `:`-separated name (a channel, say) matches this pattern.
+    public func matches(name: String) -> Bool {
+        matches(segments: name.split(separator: ":", omittingEmptySubsequences: false).map(String.init))
+    }
+
+    func matches(segments id: [String]) -> Bool {
         for (index, pattern) in segments.enumerated() {
             let isLast = index == segments.count - 1
             if isLast && pattern == "*" { return id.count >= index }

@@ -13,6 +13,7 @@ public enum Routes {
     public static let status = "/status"
     public static let diagnostics = "/diagnostics"
     public static let locks = "/locks"
+    public static let channels = "/channels"
 }
 
 /// Header carrying the PID that should own a claim.

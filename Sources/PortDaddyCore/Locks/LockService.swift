@@ -131,6 +131,15 @@ public final class LockService: Sendable {
         }
     }
 
+    /// Fails every queued waiter (graceful shutdown): they get `CancellationError` and their requests end.
+    public func cancelAllWaiters() {
+        let all = state.withLock { st -> [Waiter] in
+            defer { st.waiters.removeAll() }
+            return st.waiters.values.flatMap { $0 }
+        }
+        for waiter in all { waiter.continuation.resume(throwing: CancellationError()) }
+    }
+
     /// Releases locks whose TTL passed or whose owner process died, handing each to its next waiter.
     @discardableResult
     public func reap() throws(PortDaddyError) -> [Freed] {

@@ -87,6 +87,22 @@ public final class SQLiteStore: ClaimStore {
                     );
                     """)
         }
+        migrator.registerMigration("v3-channels") { db in
+            // AUTOINCREMENT: ids are never reused, even after retention deletes the newest rows of a channel,
+            // so a subscriber's cursor stays meaningful.
+            try db.execute(
+                sql: """
+                    CREATE TABLE messages (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        channel TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        sender TEXT,
+                        signal TEXT,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX messages_channel_id ON messages(channel, id);
+                    """)
+        }
         return migrator
     }
 
@@ -263,5 +279,87 @@ extension SQLiteStore: LockStore {
                 ON CONFLICT(name) DO UPDATE SET last_token = MAX(last_token, excluded.last_token)
                 """
         ).execute(arguments: [lock.name.value, lock.token])
+    }
+}
+
+extension SQLiteStore: ChannelStore {
+    public func appendMessage(channel: String, body: String, sender: String?, signal: String?, at millis: Int64) throws(PortDaddyError) -> ChannelMessageInfo {
+        try guardedWrite { db in
+            try db.cachedStatement(sql: "INSERT INTO messages (channel, body, sender, signal, created_at) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [channel, body, sender, signal, millis])
+            return ChannelMessageInfo(id: db.lastInsertedRowID, channel: channel, message: body, sender: sender, signal: signal, createdAt: millis)
+        }
+    }
+
+    public func messages(after: Int64, limit: Int, matching pattern: IdentityPattern) throws(PortDaddyError) -> [ChannelMessageInfo] {
+        try guardedRead { db in
+            var result: [ChannelMessageInfo] = []
+            var cursor = after
+            // Exact channel names use the index; patterns scan forward in pages and filter.
+            let exact = !pattern.description.contains("*")
+            while result.count < limit {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: exact
+                        ? "SELECT * FROM messages WHERE channel = ? AND id > ? ORDER BY id LIMIT ?"
+                        : "SELECT * FROM messages WHERE id > ? ORDER BY id LIMIT ?",
+                    arguments: exact ? [pattern.description, cursor, limit] : [cursor, 512])
+                guard let last = rows.last else { break }
+                cursor = last["id"]
+                for row in rows {
+                    let message = SQLiteStore.message(row)
+                    if exact || pattern.matches(name: message.channel) { result.append(message) }
+                    if result.count == limit { break }
+                }
+                if exact { break }
+            }
+            return result
+        }
+    }
+
+    public func channelSummaries() throws(PortDaddyError) -> [ChannelSummary] {
+        try guardedRead { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.*, c.n FROM (SELECT channel, COUNT(*) AS n, MAX(id) AS last FROM messages GROUP BY channel) c
+                    JOIN messages m ON m.id = c.last ORDER BY m.channel
+                    """)
+            return rows.map { ChannelSummary(channel: $0["channel"], count: $0["n"], last: SQLiteStore.message($0)) }
+        }
+    }
+
+    public func clearChannel(_ channel: String) throws(PortDaddyError) -> Int {
+        try guardedWrite { db in
+            try db.execute(sql: "DELETE FROM messages WHERE channel = ?", arguments: [channel])
+            return db.changesCount
+        }
+    }
+
+    public func latestMessageID() throws(PortDaddyError) -> Int64 {
+        try guardedRead { db in
+            try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'messages'") ?? 0
+        }
+    }
+
+    public func pruneMessages(keepPerChannel: Int, olderThan millis: Int64) throws(PortDaddyError) -> Int {
+        try guardedWrite { db in
+            try db.execute(sql: "DELETE FROM messages WHERE created_at < ?", arguments: [millis])
+            var removed = db.changesCount
+            try db.execute(
+                sql: """
+                    DELETE FROM messages WHERE id IN (
+                        SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY channel ORDER BY id DESC) AS r FROM messages)
+                        WHERE r > ?)
+                    """, arguments: [keepPerChannel])
+            removed += db.changesCount
+            return removed
+        }
+    }
+
+    static func message(_ row: Row) -> ChannelMessageInfo {
+        ChannelMessageInfo(
+            id: row["id"], channel: row["channel"], message: row["body"], sender: row["sender"], signal: row["signal"],
+            createdAt: row["created_at"])
     }
 }

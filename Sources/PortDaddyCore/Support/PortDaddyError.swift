@@ -13,6 +13,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case notFound(String)
     case storage(String)
     case invalidLockName(String)
+    case invalidChannel(String)
+    case invalidSignal(String)
     /// The lock is held by someone else.
     case lockHeld(name: String, holder: String, expiresAt: Int64)
     /// Waiting for the lock took longer than allowed.
@@ -33,6 +35,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .notFound: return ErrorCode.notFound
         case .storage: return ErrorCode.storage
         case .invalidLockName: return ErrorCode.invalidLockName
+        case .invalidChannel: return ErrorCode.invalidChannel
+        case .invalidSignal: return ErrorCode.invalidSignal
         case .lockHeld: return ErrorCode.lockHeld
         case .lockTimeout: return ErrorCode.lockTimeout
         case .notLockOwner: return ErrorCode.notLockOwner
@@ -57,6 +61,9 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .notFound(let what): return what
         case .storage(let why): return "the registry database failed: \(why); run pd doctor"
         case .invalidLockName(let why): return why
+        case .invalidChannel(let why): return why
+        case .invalidSignal(let signal):
+            return "\"\(signal)\" is not a signal; use one of \(Signal.all.joined(separator: ", "))"
         case .lockHeld(let name, let holder, _):
             return "lock \(name) is held by \(holder); wait for it (--wait 30s) or break it (--force)"
         case .lockTimeout(let name, let holder):

@@ -27,6 +27,8 @@ public enum Daemon {
         if configuration.tcpPort != 0 { settings.reserved.insert(configuration.tcpPort) }
         let claims = try ClaimService(store: store, settings: settings)
         let locks = try LockService(store: store)
+        let channels = ChannelService(
+            store: store, maxMessages: configuration.channelMaxMessages, maxAgeSeconds: configuration.channelMaxAgeSeconds)
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis())
 
         let router = Router(context: PDRequestContext.self)
@@ -36,6 +38,7 @@ public enum Daemon {
         ClaimController(claims: claims, processes: SystemProcessProber(), ports: SystemPortProber()).addRoutes(to: router)
         V1Controller(claims: claims).addRoutes(to: router)
         LockController(locks: locks, logger: logger).addRoutes(to: router)
+        ChannelController(channels: channels).addRoutes(to: router)
         let responder = router.buildResponder()
 
         let started = Atomic<Int>(0)
@@ -65,10 +68,13 @@ public enum Daemon {
                 announce()
             },
             logger: quiet)
-        let reaper = ReaperService(claims: claims, locks: locks, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
+        let reaper = ReaperService(claims: claims, locks: locks, channels: channels, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: tcp), .init(service: unix), .init(service: reaper)],
+                services: [
+                    .init(service: tcp), .init(service: unix), .init(service: reaper),
+                    .init(service: ShutdownHook(hub: channels.hub, locks: locks)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))
         defer {

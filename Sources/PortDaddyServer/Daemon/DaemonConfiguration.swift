@@ -10,6 +10,9 @@ public struct DaemonConfiguration: Sendable {
     public var tcpPort: Int
     public var claims: ClaimSettings
     public var reapIntervalSeconds: Double
+    /// Channel retention: newest messages kept per channel, and the oldest age kept.
+    public var channelMaxMessages = 1000
+    public var channelMaxAgeSeconds: Double = 7 * 86400
 
     public init(environment: PortDaddyEnvironment, tcpHost: String = "127.0.0.1", tcpPort: Int = PortDaddyEnvironment.defaultTCPPort, claims: ClaimSettings = ClaimSettings(), reapIntervalSeconds: Double = 30) {
         self.environment = environment
@@ -52,6 +55,8 @@ public struct DaemonConfiguration: Sendable {
         config.claims = ClaimSettings(
             range: start...end, reserved: reserved, graceSeconds: try number("PORT_DADDY_REAP_GRACE") ?? 120)
         config.reapIntervalSeconds = max(0.1, try number("PORT_DADDY_REAP_INTERVAL") ?? 30)
+        config.channelMaxMessages = max(1, try integer("PORT_DADDY_CHANNEL_MAX_MESSAGES") ?? 1000)
+        config.channelMaxAgeSeconds = try number("PORT_DADDY_CHANNEL_MAX_AGE") ?? 7 * 86400
         return config
     }
 }

@@ -6,6 +6,7 @@ import ServiceLifecycle
 struct ReaperService: Service {
     let claims: ClaimService
     let locks: LockService
+    let channels: ChannelService
     let intervalSeconds: Double
     let logger: Logger
 
@@ -26,6 +27,7 @@ struct ReaperService: Service {
                         "reaper released lock",
                         metadata: ["lock": "\(item.lock.name)", "owner": "\(item.lock.owner)", "token": "\(item.lock.token)", "reason": "\(item.reason)"])
                 }
+                try channels.prune()
             } catch {
                 logger.error("reaper pass failed: \(error)")
             }

@@ -49,7 +49,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .rangeExhausted: return .serviceUnavailable
         case .notFound: return .notFound
         case .storage: return .internalServerError
-        case .invalidLockName: return .badRequest
+        case .invalidLockName, .invalidChannel, .invalidSignal: return .badRequest
         case .lockHeld, .lockTimeout: return .conflict
         case .notLockOwner: return .forbidden
         }

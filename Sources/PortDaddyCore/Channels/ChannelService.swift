@@ -1,0 +1,75 @@
+import PortDaddyAPI
+
+/// Channels: messages are stored with a global, strictly increasing id before they are delivered, so a
+/// subscriber that comes back with its last id misses nothing that is still retained.
+public final class ChannelService: Sendable {
+    public let hub: ChannelHub
+    let store: any ChannelStore
+    let clock: any WallClock
+    /// Retention: the newest `maxMessages` per channel, none older than `maxAgeSeconds`.
+    public let maxMessages: Int
+    public let maxAgeSeconds: Double
+
+    /// Largest message body accepted, in bytes.
+    public static let maxMessageBytes = 32 * 1024
+
+    public init(store: any ChannelStore, hub: ChannelHub = ChannelHub(), clock: any WallClock = SystemWallClock(), maxMessages: Int = 1000, maxAgeSeconds: Double = 7 * 86400) {
+        self.store = store
+        self.hub = hub
+        self.clock = clock
+        self.maxMessages = maxMessages
+        self.maxAgeSeconds = maxAgeSeconds
+    }
+
+    /// Parses a channel name with the domain's error.
+    public static func name(_ raw: String) throws(PortDaddyError) -> ChannelName {
+        do { return try ChannelName(parsing: raw) } catch {
+            throw .invalidChannel(error.description.replacingOccurrences(of: "identity", with: "channel"))
+        }
+    }
+
+    /// Parses a channel name or pattern (`myapp:*`, `*`).
+    public static func pattern(_ raw: String) throws(PortDaddyError) -> IdentityPattern {
+        do { return try IdentityPattern(parsing: raw, maxSegments: ChannelName.maxSegments) } catch {
+            throw .invalidChannel(error.description)
+        }
+    }
+
+    /// Stores a message, then delivers it to live subscribers.
+    public func publish(to channel: ChannelName, message: String, sender: String?, signal: String?) throws(PortDaddyError) -> ChannelMessageInfo {
+        guard message.utf8.count <= Self.maxMessageBytes else {
+            throw .invalidRequest("message is \(message.utf8.count) bytes; the limit is \(Self.maxMessageBytes)")
+        }
+        var flag: String?
+        if let signal {
+            let lowered = signal.lowercased()
+            guard Signal.all.contains(lowered) else { throw .invalidSignal(signal) }
+            flag = lowered
+        }
+        if let sender, sender.utf8.count > 200 { throw .invalidRequest("sender must be at most 200 characters") }
+        let stored = try store.appendMessage(
+            channel: channel.value, body: message, sender: sender, signal: flag, at: clock.nowMillis())
+        hub.deliver(stored)
+        return stored
+    }
+
+    /// Retained messages on channels matching `pattern` with an id above `after`, oldest first.
+    public func history(_ pattern: IdentityPattern, after: Int64, limit: Int) throws(PortDaddyError) -> [ChannelMessageInfo] {
+        try store.messages(after: after, limit: limit, matching: pattern)
+    }
+
+    /// Every channel with its retained count and last message.
+    public func channels() throws(PortDaddyError) -> [ChannelSummary] { try store.channelSummaries() }
+
+    /// Deletes a channel's retained messages; returns how many.
+    public func clear(_ channel: ChannelName) throws(PortDaddyError) -> Int { try store.clearChannel(channel.value) }
+
+    /// The highest id ever given (0 when none): where a new subscriber's cursor starts.
+    public func latestID() throws(PortDaddyError) -> Int64 { try store.latestMessageID() }
+
+    /// Applies retention; returns the number of messages removed.
+    @discardableResult
+    public func prune() throws(PortDaddyError) -> Int {
+        try store.pruneMessages(keepPerChannel: maxMessages, olderThan: clock.nowMillis() - Int64(maxAgeSeconds * 1000))
+    }
+}

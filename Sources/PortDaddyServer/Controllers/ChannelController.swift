@@ -1,0 +1,134 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PortDaddyAPI
+import PortDaddyCore
+
+/// Channel routes: publish, history, long-poll, SSE subscribe, list, clear.
+struct ChannelController {
+    let channels: ChannelService
+
+    /// Seconds between SSE keep-alive comments.
+    static let heartbeatSeconds = 15.0
+
+    func addRoutes(to router: Router<PDRequestContext>) {
+        router.get(RouterPath(Routes.channels)) { _, _ in try JSONResponse.make(ChannelsResponse(channels: try channels.channels())) }
+        router.post(RouterPath(Routes.channels + "/:name")) { request, context in try await publish(request, context) }
+        router.delete(RouterPath(Routes.channels + "/:name")) { _, context in
+            let name = try ChannelService.name(parameter(context, "name"))
+            return try JSONResponse.make(ChannelClearResponse(channel: name.value, removed: try channels.clear(name)))
+        }
+        router.get(RouterPath(Routes.channels + "/:name/history")) { request, context in try history(request, context) }
+        router.get(RouterPath(Routes.channels + "/:name/poll")) { request, context in try await poll(request, context) }
+        router.get(RouterPath(Routes.channels + "/:name/subscribe")) { request, context in try subscribe(request, context) }
+    }
+
+    func parameter(_ context: PDRequestContext, _ key: String) -> String {
+        context.parameters.get(key).map { $0.removingPercentEncoding ?? $0 } ?? ""
+    }
+
+    func cursor(_ request: Request) throws -> Int64? {
+        let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after")
+        guard let raw, !raw.isEmpty else { return nil }
+        guard let value = Int64(raw), value >= 0 else { throw PortDaddyError.invalidRequest("cursor \"\(raw)\" is not a message id") }
+        return value
+    }
+
+    func publish(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let name = try ChannelService.name(parameter(context, "name"))
+        let body = try await request.decodeJSON(PublishRequest.self, context: context)
+        let stored = try channels.publish(to: name, message: body.message, sender: body.sender, signal: body.signal)
+        return try JSONResponse.make(stored, status: .created)
+    }
+
+    func history(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let pattern = try ChannelService.pattern(parameter(context, "name"))
+        let after = try cursor(request) ?? 0
+        let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 100, 1), 1000)
+        let messages = try channels.history(pattern, after: after, limit: limit)
+        return try JSONResponse.make(ChannelHistoryResponse(messages: messages, cursor: messages.last?.id ?? after))
+    }
+
+    /// Long-poll: answers at once when messages after the cursor exist, else waits for one up to `timeout`.
+    func poll(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let pattern = try ChannelService.pattern(parameter(context, "name"))
+        let after = try cursor(request) ?? 0
+        let timeout = min(max(request.uri.queryParameters.get("timeout").flatMap { Double($0) } ?? 30, 0), 120)
+        let subscription = channels.hub.subscribe(pattern)
+        defer { subscription.cancel() }
+        var messages = try channels.history(pattern, after: after, limit: 100)
+        if messages.isEmpty && timeout > 0 {
+            let waiter = Task {
+                for await delivery in subscription.messages {
+                    if case .message(let m) = delivery, m.id > after { return true }
+                }
+                return false
+            }
+            let timer = Task {
+                try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                subscription.cancel()
+            }
+            _ = await waiter.value
+            timer.cancel()
+            messages = try channels.history(pattern, after: after, limit: 100)
+        }
+        return try JSONResponse.make(ChannelHistoryResponse(messages: messages, cursor: messages.last?.id ?? after))
+    }
+
+    /// Server-sent events: replays what came after `Last-Event-ID` / `?after=`, then streams live messages.
+    func subscribe(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let pattern = try ChannelService.pattern(parameter(context, "name"))
+        let after = try cursor(request)
+        let channels = self.channels
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-store"
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                // Register first, then replay from the store: nothing published in between is lost, and
+                // duplicates are skipped by id.
+                let subscription = channels.hub.subscribe(pattern)
+                let heartbeat = Task {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: .milliseconds(Int(Self.heartbeatSeconds * 1000)))
+                        subscription.ping()
+                    }
+                }
+                defer {
+                    heartbeat.cancel()
+                    subscription.cancel()
+                }
+                try await writer.write(ByteBuffer(string: "retry: 1000\n: subscribed to \(pattern)\n\n"))
+                var cursor = after ?? 0
+                if after != nil {
+                    while true {
+                        let batch = try channels.history(pattern, after: cursor, limit: 500)
+                        guard !batch.isEmpty else { break }
+                        try await writer.write(ByteBuffer(string: batch.map(SSE.event).joined()))
+                        cursor = batch.last!.id
+                    }
+                }
+                for await delivery in subscription.messages {
+                    switch delivery {
+                    case .message(let message) where message.id > cursor:
+                        try await writer.write(ByteBuffer(string: SSE.event(message)))
+                        cursor = message.id
+                    case .message: continue
+                    case .ping: try await writer.write(ByteBuffer(string: ": ping\n\n"))
+                    }
+                }
+                let reason = subscription.end == .tooSlow ? "too-slow" : "shutting-down"
+                try await writer.write(ByteBuffer(string: "event: end\ndata: {\"reason\":\"\(reason)\",\"cursor\":\(cursor)}\n\n"))
+                try await writer.finish(nil)
+            })
+    }
+}
+
+/// Server-sent event encoding.
+enum SSE {
+    static func event(_ message: ChannelMessageInfo) -> String {
+        let data = (try? JSONEncoder().encode(message)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "id: \(message.id)\nevent: message\ndata: \(data)\n\n"
+    }
+}
