@@ -80,7 +80,12 @@ public struct ChannelSummary: Codable, Sendable, Equatable {
 /// `GET /channels` response.
 public struct ChannelsResponse: Codable, Sendable, Equatable {
     public var channels: [ChannelSummary]
-    public init(channels: [ChannelSummary]) { self.channels = channels }
+    /// The newest message id on any channel: a cursor that replays nothing old and misses nothing new.
+    public var cursor: Int64
+    public init(channels: [ChannelSummary], cursor: Int64) {
+        self.channels = channels
+        self.cursor = cursor
+    }
 }
 
 /// `DELETE /channels/{name}` response.

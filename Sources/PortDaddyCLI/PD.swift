@@ -14,6 +14,7 @@ public struct PD: AsyncParsableCommand {
             GetPort.self, ReleasePort.self, ListPorts.self,
             Daemon.self, Start.self, Stop.self, Restart.self, Status.self,
             LockGroup.self, Unlock.self, Locks.self, WithLock.self,
+            Pub.self, Sub.self, Channels.self, Watch.self,
             Cleanup.self, Doctor.self, Version.self, Install.self, Uninstall.self, Bench.self, Completions.self,
         ])
 

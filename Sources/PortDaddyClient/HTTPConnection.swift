@@ -102,7 +102,54 @@ public final class HTTPConnection {
         }
     }
 
-    private func readResponse() throws(ClientError) -> Response {
+    /// Sends a request and streams the answer: `onData` receives each piece of a 2xx body as it arrives and
+    /// returns false to stop. A non-2xx answer is read whole and returned; a streamed one returns an empty body.
+    public func stream(method: String, path: String, headers: [(String, String)] = [], onData: ([UInt8]) -> Bool) throws(ClientError) -> Response {
+        try connect()
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        try writeAll(Array((head + "\r\n").utf8))
+        let (status, length, chunked, _) = try readHead()
+        guard (200..<300).contains(status) else {
+            let body = try readBody(length: length, chunked: chunked)
+            close()
+            return Response(status: status, body: body)
+        }
+        defer { close() }
+        if chunked {
+            while true {
+                var lineEnd = Self.find([13, 10], in: buffer)
+                while lineEnd == nil {
+                    guard try fill() else { return Response(status: status, body: []) }
+                    lineEnd = Self.find([13, 10], in: buffer)
+                }
+                let sizeText = String(decoding: buffer[0..<lineEnd!], as: UTF8.self).split(separator: ";").first ?? ""
+                guard let size = Int(sizeText.trimmingCharacters(), radix: 16) else { throw .protocolError("bad chunk size") }
+                buffer.removeFirst(lineEnd! + 2)
+                if size == 0 { return Response(status: status, body: []) }
+                while buffer.count < size + 2 {
+                    guard try fill() else { return Response(status: status, body: []) }
+                }
+                let piece = Array(buffer[0..<size])
+                buffer.removeFirst(size + 2)
+                if !onData(piece) { return Response(status: status, body: []) }
+            }
+        } else {
+            if !buffer.isEmpty {
+                let piece = buffer
+                buffer.removeAll()
+                if !onData(piece) { return Response(status: status, body: []) }
+            }
+            while try fill() {
+                let piece = buffer
+                buffer.removeAll()
+                if !onData(piece) { break }
+            }
+            return Response(status: status, body: [])
+        }
+    }
+
+    private func readHead() throws(ClientError) -> (status: Int, length: Int?, chunked: Bool, close: Bool) {
         var headerEnd: Int?
         while headerEnd == nil {
             headerEnd = Self.find([13, 10, 13, 10], in: buffer)
@@ -134,22 +181,28 @@ public final class HTTPConnection {
             default: break
             }
         }
-        var body: [UInt8] = []
-        if chunked {
-            body = try readChunked()
-        } else if let length = contentLength {
+        return (status, contentLength, chunked, closeAfter)
+    }
+
+    private func readBody(length: Int?, chunked: Bool) throws(ClientError) -> [UInt8] {
+        if chunked { return try readChunked() }
+        if let length {
             while buffer.count < length {
                 guard try fill() else { throw .protocolError("connection closed mid-body") }
             }
-            body = Array(buffer[0..<length])
+            let body = Array(buffer[0..<length])
             buffer.removeFirst(length)
-        } else {
-            while try fill() {}
-            body = buffer
-            buffer.removeAll()
-            closeAfter = true
+            return body
         }
-        if closeAfter { close() }
+        while try fill() {}
+        defer { buffer.removeAll() }
+        return buffer
+    }
+
+    private func readResponse() throws(ClientError) -> Response {
+        let (status, length, chunked, closeAfter) = try readHead()
+        let body = try readBody(length: length, chunked: chunked)
+        if closeAfter || (length == nil && !chunked) { close() }
         return Response(status: status, body: body)
     }
 

@@ -61,6 +61,45 @@ public final class PortDaddyClient {
 
     public func locks() throws(ClientError) -> LocksResponse { try call("GET", Routes.locks) }
 
+    // MARK: channels
+
+    public func publish(_ channel: String, _ request: PublishRequest) throws(ClientError) -> ChannelMessageInfo {
+        try call("POST", Routes.channels + "/" + Self.escape(channel), body: request)
+    }
+
+    public func channels() throws(ClientError) -> ChannelsResponse { try call("GET", Routes.channels) }
+
+    public func clearChannel(_ channel: String) throws(ClientError) -> ChannelClearResponse {
+        try call("DELETE", Routes.channels + "/" + Self.escape(channel))
+    }
+
+    public func history(_ pattern: String, after: Int64, limit: Int = 100) throws(ClientError) -> ChannelHistoryResponse {
+        try call("GET", Routes.channels + "/" + Self.escape(pattern) + "/history?after=\(after)&limit=\(limit)")
+    }
+
+    /// Streams messages on channels matching `pattern` after `cursor` (live only when `nil`) until `onEvent`
+    /// returns false or the daemon ends the stream. Starts the daemon if needed.
+    public func subscribe(_ pattern: String, after cursor: Int64?, onEvent: (SSEEvent) -> Bool) throws(ClientError) {
+        var parser = SSEParser()
+        let path = Routes.channels + "/" + Self.escape(pattern) + "/subscribe"
+        let headers = cursor.map { [("Last-Event-ID", String($0))] } ?? []
+        func run() throws(ClientError) -> HTTPConnection.Response {
+            try connection.stream(method: "GET", path: path, headers: headers) { bytes in
+                for event in parser.feed(bytes) where !onEvent(event) { return false }
+                return true
+            }
+        }
+        var response: HTTPConnection.Response
+        do { response = try run() } catch {
+            guard case .unreachable = error, let onUnreachable, try onUnreachable() else { throw error }
+            response = try run()
+        }
+        if !(200..<300).contains(response.status) {
+            let body = (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))) ?? ErrorBody(error: "HTTP \(response.status)", code: ErrorCode.internal)
+            throw .daemon(status: response.status, body: body)
+        }
+    }
+
     // MARK: v1 routes
 
     public func health() throws(ClientError) -> V1HealthResponse { try call("GET", Routes.health) }

@@ -12,7 +12,7 @@ struct ChannelController {
     static let heartbeatSeconds = 15.0
 
     func addRoutes(to router: Router<PDRequestContext>) {
-        router.get(RouterPath(Routes.channels)) { _, _ in try JSONResponse.make(ChannelsResponse(channels: try channels.channels())) }
+        router.get(RouterPath(Routes.channels)) { _, _ in try JSONResponse.make(ChannelsResponse(channels: try channels.channels(), cursor: try channels.latestID())) }
         router.post(RouterPath(Routes.channels + "/:name")) { request, context in try await publish(request, context) }
         router.delete(RouterPath(Routes.channels + "/:name")) { _, context in
             let name = try ChannelService.name(parameter(context, "name"))

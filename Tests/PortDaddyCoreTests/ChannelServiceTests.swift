@@ -1,0 +1,78 @@
+import PortDaddyAPI
+import Testing
+
+@testable import PortDaddyCore
+
+@Suite("Channels")
+struct ChannelServiceTests {
+    func service(_ h: Harness, maxMessages: Int = 1000, maxAge: Double = 86400, hub: ChannelHub = ChannelHub()) throws -> ChannelService {
+        ChannelService(store: try h.store(), hub: hub, clock: h.clock, maxMessages: maxMessages, maxAgeSeconds: maxAge)
+    }
+
+    func name(_ s: String) throws -> ChannelName { try ChannelName(parsing: s) }
+
+    @Test("ids strictly increase across channels and history filters by pattern and cursor")
+    func historyByPattern() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let channels = try service(h)
+        var ids: [Int64] = []
+        for (i, ch) in ["app:api", "app:web", "other", "app:api"].enumerated() {
+            ids.append(try channels.publish(to: try name(ch), message: "m\(i)", sender: nil, signal: nil).id)
+        }
+        #expect(ids == ids.sorted() && Set(ids).count == 4)
+        #expect(try channels.history(try ChannelService.pattern("app:*"), after: 0, limit: 10).map(\.message) == ["m0", "m1", "m3"])
+        #expect(try channels.history(try ChannelService.pattern("app:api"), after: ids[0], limit: 10).map(\.message) == ["m3"])
+        #expect(try channels.history(try ChannelService.pattern("*"), after: 0, limit: 2).map(\.message) == ["m0", "m1"])
+        #expect(try channels.latestID() == ids.last)
+    }
+
+    @Test("signals are validated and lower-cased; oversized messages are refused")
+    func validation() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let channels = try service(h)
+        #expect(try channels.publish(to: try name("a"), message: "x", sender: "s", signal: "MAYDAY").signal == "mayday")
+        #expect(throws: PortDaddyError.invalidSignal("nope")) { try channels.publish(to: try name("a"), message: "x", sender: nil, signal: "nope") }
+        #expect(throws: PortDaddyError.self) {
+            try channels.publish(to: try name("a"), message: String(repeating: "x", count: ChannelService.maxMessageBytes + 1), sender: nil, signal: nil)
+        }
+        #expect(throws: PortDaddyError.self) { try ChannelService.name("bad name") }
+    }
+
+    @Test("retention keeps the newest messages per channel and drops old ones; ids are never reused")
+    func retention() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let channels = try service(h, maxMessages: 3, maxAge: 60)
+        for i in 0..<5 { _ = try channels.publish(to: try name("a"), message: "a\(i)", sender: nil, signal: nil) }
+        _ = try channels.publish(to: try name("b"), message: "old", sender: nil, signal: nil)
+        h.clock.advance(seconds: 61)
+        _ = try channels.publish(to: try name("b"), message: "new", sender: nil, signal: nil)
+        #expect(try channels.prune() == 6)  // a0..a4 and "old" are older than a minute
+        let left = try channels.history(try ChannelService.pattern("*"), after: 0, limit: 100).map(\.message)
+        #expect(left == ["new"])
+        #expect(try channels.clear(try name("b")) == 1)
+        let next = try channels.publish(to: try name("c"), message: "after", sender: nil, signal: nil)
+        #expect(next.id == 8)
+    }
+
+    @Test("a subscriber that falls too far behind is dropped with a reason; the publisher never waits")
+    func slowSubscriberDropped() async throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let hub = ChannelHub(bufferLimit: 5)
+        let channels = try service(h, hub: hub)
+        let slow = hub.subscribe(try ChannelService.pattern("*"))
+        let idle = hub.subscribe(try ChannelService.pattern("x"))
+        for i in 0..<10 { _ = try channels.publish(to: try name("x"), message: "\(i)", sender: nil, signal: nil) }
+        #expect(slow.end == .tooSlow)
+        var received = 0
+        for await delivery in slow.messages { if case .message = delivery { received += 1 } }
+        #expect(received == 5)
+        #expect(idle.end == .tooSlow)
+        hub.shutdown()
+        let late = hub.subscribe(try ChannelService.pattern("*"))
+        #expect(late.end == .shuttingDown)
+    }
+}
