@@ -36,7 +36,8 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible, Codable {
         }
     }
 
-    static func isAllowed(_ byte: UInt8) -> Bool {
+    /// Whether a byte may appear in an identity segment (`a-z`, `0-9`, `.`, `_`, `-`).
+    public static func isAllowed(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): return true
         case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): return true

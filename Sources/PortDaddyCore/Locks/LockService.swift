@@ -131,6 +131,12 @@ public final class LockService: Sendable {
         }
     }
 
+    /// Releases every lock `owner` holds (an agent that died or unregistered).
+    public func releaseAll(ownedBy owner: String) {
+        let held = state.withLock { st in st.locks.values.filter { $0.owner == owner } }
+        for lock in held { _ = try? release(name: lock.name, owner: owner, token: lock.token) }
+    }
+
     /// Fails every queued waiter (graceful shutdown): they get `CancellationError` and their requests end.
     public func cancelAllWaiters() {
         let all = state.withLock { st -> [Waiter] in

@@ -103,6 +103,73 @@ public final class SQLiteStore: ClaimStore {
                     CREATE INDEX messages_channel_id ON messages(channel, id);
                     """)
         }
+        migrator.registerMigration("v4-coordination") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE activity (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at INTEGER NOT NULL,
+                        type TEXT NOT NULL,
+                        actor TEXT,
+                        subject TEXT NOT NULL,
+                        detail TEXT
+                    );
+                    CREATE INDEX activity_at ON activity(at);
+                    CREATE TABLE agents (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        identity TEXT,
+                        purpose TEXT,
+                        pid INTEGER,
+                        pid_start INTEGER,
+                        ttl_ms INTEGER NOT NULL,
+                        registered_at INTEGER NOT NULL,
+                        last_heartbeat INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('active', 'dead', 'gone')),
+                        died_at INTEGER
+                    );
+                    CREATE TABLE sessions (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        agent_id TEXT NOT NULL,
+                        purpose TEXT NOT NULL,
+                        identity TEXT,
+                        phase TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('active', 'completed', 'abandoned', 'salvage', 'salvaged')),
+                        started_at INTEGER NOT NULL,
+                        ended_at INTEGER
+                    );
+                    CREATE UNIQUE INDEX sessions_one_active ON sessions(agent_id) WHERE state = 'active';
+                    CREATE TABLE notes (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                        type TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        at INTEGER NOT NULL
+                    );
+                    CREATE INDEX notes_session ON notes(session_id);
+                    CREATE TABLE file_claims (
+                        path TEXT NOT NULL,
+                        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                        agent_id TEXT NOT NULL,
+                        claimed_at INTEGER NOT NULL,
+                        PRIMARY KEY (path, session_id)
+                    );
+                    CREATE TABLE salvage (
+                        agent_id TEXT PRIMARY KEY NOT NULL,
+                        died_at INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('waiting', 'claimed', 'completed', 'dismissed')),
+                        claimed_by TEXT,
+                        resolved_at INTEGER
+                    );
+                    CREATE TABLE integrations (
+                        identity TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('ready', 'needs')),
+                        detail TEXT NOT NULL DEFAULT '',
+                        agent_id TEXT,
+                        at INTEGER NOT NULL,
+                        PRIMARY KEY (identity, kind, detail)
+                    );
+                    """)
+        }
         return migrator
     }
 
@@ -361,5 +428,37 @@ extension SQLiteStore: ChannelStore {
         ChannelMessageInfo(
             id: row["id"], channel: row["channel"], message: row["body"], sender: row["sender"], signal: row["signal"],
             createdAt: row["created_at"])
+    }
+}
+
+extension SQLiteStore: ActivityStore {
+    public func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError) {
+        try guardedWrite { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO activity (at, type, actor, subject, detail) VALUES (?, ?, ?, ?, ?)")
+            for r in records { try insert.execute(arguments: [r.at, r.type, r.actor, r.subject, r.detail]) }
+        }
+    }
+
+    public func activity(since: Int64?, typePrefix: String?, limit: Int) throws(PortDaddyError) -> [ActivityInfo] {
+        try guardedRead { db in
+            var sql = "SELECT * FROM activity WHERE at >= ?"
+            var arguments: StatementArguments = [since ?? 0]
+            if let typePrefix {
+                sql += " AND (type = ? OR type LIKE ?)"
+                arguments += [typePrefix, typePrefix + ".%"]
+            }
+            sql += " ORDER BY id DESC LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).reversed().map {
+                ActivityInfo(id: $0["id"], at: $0["at"], type: $0["type"], actor: $0["actor"], subject: $0["subject"], detail: $0["detail"])
+            }
+        }
+    }
+
+    public func pruneActivity(olderThan millis: Int64) throws(PortDaddyError) -> Int {
+        try guardedWrite { db in
+            try db.execute(sql: "DELETE FROM activity WHERE at < ?", arguments: [millis])
+            return db.changesCount
+        }
     }
 }

@@ -14,6 +14,13 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case storage(String)
     case invalidLockName(String)
     case invalidChannel(String)
+    case invalidAgent(String)
+    /// The agent has no active session.
+    case noActiveSession(agent: String)
+    /// The agent already has an active session.
+    case sessionActive(agent: String, session: String)
+    /// A file is claimed by another live session.
+    case fileClaimed(path: String, agent: String, session: String)
     case invalidSignal(String)
     /// The lock is held by someone else.
     case lockHeld(name: String, holder: String, expiresAt: Int64)
@@ -36,6 +43,10 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .storage: return ErrorCode.storage
         case .invalidLockName: return ErrorCode.invalidLockName
         case .invalidChannel: return ErrorCode.invalidChannel
+        case .invalidAgent: return ErrorCode.invalidAgent
+        case .noActiveSession: return ErrorCode.noActiveSession
+        case .sessionActive: return ErrorCode.sessionActive
+        case .fileClaimed: return ErrorCode.fileClaimed
         case .invalidSignal: return ErrorCode.invalidSignal
         case .lockHeld: return ErrorCode.lockHeld
         case .lockTimeout: return ErrorCode.lockTimeout
@@ -62,6 +73,13 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .storage(let why): return "the registry database failed: \(why); run pd doctor"
         case .invalidLockName(let why): return why
         case .invalidChannel(let why): return why
+        case .invalidAgent(let why): return why
+        case .noActiveSession(let agent):
+            return "agent \(agent) has no active session; start one with pd begin \"<purpose>\""
+        case .sessionActive(let agent, let session):
+            return "agent \(agent) already has session \(session); end it with pd done first"
+        case .fileClaimed(let path, let agent, let session):
+            return "\(path) is claimed by \(agent) (session \(session)); coordinate with them, or pass --force"
         case .invalidSignal(let signal):
             return "\"\(signal)\" is not a signal; use one of \(Signal.all.joined(separator: ", "))"
         case .lockHeld(let name, let holder, _):

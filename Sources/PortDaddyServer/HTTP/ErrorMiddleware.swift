@@ -49,7 +49,8 @@ struct ErrorMiddleware: RouterMiddleware {
         case .rangeExhausted: return .serviceUnavailable
         case .notFound: return .notFound
         case .storage: return .internalServerError
-        case .invalidLockName, .invalidChannel, .invalidSignal: return .badRequest
+        case .invalidLockName, .invalidChannel, .invalidSignal, .invalidAgent: return .badRequest
+        case .noActiveSession, .sessionActive, .fileClaimed: return .conflict
         case .lockHeld, .lockTimeout: return .conflict
         case .notLockOwner: return .forbidden
         }

@@ -1,0 +1,264 @@
+/// Phases a session moves through.
+public enum SessionPhase: String, Codable, Sendable, CaseIterable {
+    case planning, in_progress, testing, reviewing, completed, abandoned
+}
+
+/// Kinds of session notes.
+public enum NoteType: String, Codable, Sendable, CaseIterable {
+    case note, handoff, finding, blocker, commit
+}
+
+/// Header naming the agent a request acts for (set by the CLI from `PD_AGENT_ID` or its terminal session).
+public enum AgentHeader {
+    public static let name = "X-PD-Agent"
+}
+
+/// An agent as the registry reports it.
+public struct AgentInfo: Codable, Sendable, Equatable {
+    public var id: String
+    public var identity: String?
+    public var purpose: String?
+    public var pid: Int?
+    /// `alive`, `stale` (heartbeat older than half its TTL), `dead`, or `gone` (unregistered).
+    public var state: String
+    public var ttlSeconds: Double
+    public var registeredAt: Int64
+    public var lastHeartbeat: Int64
+    public var activeSession: String?
+
+    public init(id: String, identity: String?, purpose: String?, pid: Int?, state: String, ttlSeconds: Double, registeredAt: Int64, lastHeartbeat: Int64, activeSession: String?) {
+        self.id = id
+        self.identity = identity
+        self.purpose = purpose
+        self.pid = pid
+        self.state = state
+        self.ttlSeconds = ttlSeconds
+        self.registeredAt = registeredAt
+        self.lastHeartbeat = lastHeartbeat
+        self.activeSession = activeSession
+    }
+}
+
+/// `POST /agents` body.
+public struct AgentRegisterRequest: Codable, Sendable, Equatable {
+    public var id: String
+    public var identity: String?
+    public var purpose: String?
+    public var pid: Int?
+    public var ttl: DurationValue?
+    public init(id: String, identity: String? = nil, purpose: String? = nil, pid: Int? = nil, ttl: DurationValue? = nil) {
+        self.id = id
+        self.identity = identity
+        self.purpose = purpose
+        self.pid = pid
+        self.ttl = ttl
+    }
+}
+
+/// `POST /agents` response: the agent, and dead agents of the same project whose work waits in salvage.
+public struct AgentRegisterResponse: Codable, Sendable, Equatable {
+    public var agent: AgentInfo
+    public var deadInProject: [String]
+    public var notice: String?
+    public init(agent: AgentInfo, deadInProject: [String], notice: String?) {
+        self.agent = agent
+        self.deadInProject = deadInProject
+        self.notice = notice
+    }
+}
+
+public struct AgentsResponse: Codable, Sendable, Equatable {
+    public var agents: [AgentInfo]
+    public init(agents: [AgentInfo]) { self.agents = agents }
+}
+
+/// A note in a session.
+public struct NoteInfo: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var sessionID: String
+    public var type: NoteType
+    public var text: String
+    public var at: Int64
+    public init(id: Int64, sessionID: String, type: NoteType, text: String, at: Int64) {
+        self.id = id
+        self.sessionID = sessionID
+        self.type = type
+        self.text = text
+        self.at = at
+    }
+}
+
+/// A session as reported.
+public struct SessionInfo: Codable, Sendable, Equatable {
+    public var id: String
+    public var agentID: String
+    public var purpose: String
+    public var identity: String?
+    public var phase: SessionPhase
+    /// `active`, `completed`, `abandoned`, `salvage` (its agent died), `salvaged` (its work moved on).
+    public var state: String
+    public var startedAt: Int64
+    public var endedAt: Int64?
+    public var files: [String]
+    public var notes: [NoteInfo]
+    public init(id: String, agentID: String, purpose: String, identity: String?, phase: SessionPhase, state: String, startedAt: Int64, endedAt: Int64?, files: [String], notes: [NoteInfo]) {
+        self.id = id
+        self.agentID = agentID
+        self.purpose = purpose
+        self.identity = identity
+        self.phase = phase
+        self.state = state
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.files = files
+        self.notes = notes
+    }
+}
+
+public struct SessionsResponse: Codable, Sendable, Equatable {
+    public var sessions: [SessionInfo]
+    public init(sessions: [SessionInfo]) { self.sessions = sessions }
+}
+
+/// `POST /sessions` body (`pd begin`).
+public struct BeginRequest: Codable, Sendable, Equatable {
+    public var purpose: String
+    public var agent: String
+    public var identity: String?
+    public var files: [String]?
+    public var pid: Int?
+    public init(purpose: String, agent: String, identity: String? = nil, files: [String]? = nil, pid: Int? = nil) {
+        self.purpose = purpose
+        self.agent = agent
+        self.identity = identity
+        self.files = files
+        self.pid = pid
+    }
+}
+
+/// `POST /sessions` response.
+public struct BeginResponse: Codable, Sendable, Equatable {
+    public var agentID: String
+    public var session: SessionInfo
+    public var port: Int?
+    public var deadInProject: [String]
+    public init(agentID: String, session: SessionInfo, port: Int?, deadInProject: [String]) {
+        self.agentID = agentID
+        self.session = session
+        self.port = port
+        self.deadInProject = deadInProject
+    }
+}
+
+public struct NoteRequest: Codable, Sendable, Equatable {
+    public var text: String
+    public var type: NoteType?
+    public init(text: String, type: NoteType? = nil) {
+        self.text = text
+        self.type = type
+    }
+}
+
+public struct PhaseRequest: Codable, Sendable, Equatable {
+    public var phase: SessionPhase
+    public init(phase: SessionPhase) { self.phase = phase }
+}
+
+public struct DoneRequest: Codable, Sendable, Equatable {
+    public var note: String?
+    public var abandon: Bool?
+    public init(note: String? = nil, abandon: Bool? = nil) {
+        self.note = note
+        self.abandon = abandon
+    }
+}
+
+/// `POST /files/claim` body.
+public struct FileClaimRequest: Codable, Sendable, Equatable {
+    public var paths: [String]
+    public var force: Bool?
+    public init(paths: [String], force: Bool? = nil) {
+        self.paths = paths
+        self.force = force
+    }
+}
+
+/// A file claim.
+public struct FileClaimInfo: Codable, Sendable, Equatable {
+    public var path: String
+    public var sessionID: String
+    public var agentID: String
+    public var claimedAt: Int64
+    public init(path: String, sessionID: String, agentID: String, claimedAt: Int64) {
+        self.path = path
+        self.sessionID = sessionID
+        self.agentID = agentID
+        self.claimedAt = claimedAt
+    }
+}
+
+public struct FileClaimsResponse: Codable, Sendable, Equatable {
+    public var claims: [FileClaimInfo]
+    public init(claims: [FileClaimInfo]) { self.claims = claims }
+}
+
+/// `POST /files/check` body and response (`pd guard`).
+public struct FileCheckRequest: Codable, Sendable, Equatable {
+    public var paths: [String]
+    public init(paths: [String]) { self.paths = paths }
+}
+
+public struct FileCheckResponse: Codable, Sendable, Equatable {
+    /// Paths held by another live session.
+    public var conflicts: [FileClaimInfo]
+    public init(conflicts: [FileClaimInfo]) { self.conflicts = conflicts }
+}
+
+/// Work a dead agent left behind.
+public struct SalvageInfo: Codable, Sendable, Equatable {
+    public var agentID: String
+    public var identity: String?
+    public var purpose: String?
+    public var diedAt: Int64
+    /// `waiting`, `claimed`, `completed`, `dismissed`.
+    public var state: String
+    public var claimedBy: String?
+    public var sessions: [SessionInfo]
+    public init(agentID: String, identity: String?, purpose: String?, diedAt: Int64, state: String, claimedBy: String?, sessions: [SessionInfo]) {
+        self.agentID = agentID
+        self.identity = identity
+        self.purpose = purpose
+        self.diedAt = diedAt
+        self.state = state
+        self.claimedBy = claimedBy
+        self.sessions = sessions
+    }
+}
+
+public struct SalvageResponse: Codable, Sendable, Equatable {
+    public var salvage: [SalvageInfo]
+    public init(salvage: [SalvageInfo]) { self.salvage = salvage }
+}
+
+/// One activity record.
+public struct ActivityInfo: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var at: Int64
+    public var type: String
+    public var actor: String?
+    public var subject: String
+    public var detail: String?
+    public init(id: Int64, at: Int64, type: String, actor: String?, subject: String, detail: String?) {
+        self.id = id
+        self.at = at
+        self.type = type
+        self.actor = actor
+        self.subject = subject
+        self.detail = detail
+    }
+}
+
+public struct ActivityResponse: Codable, Sendable, Equatable {
+    public var activity: [ActivityInfo]
+    public init(activity: [ActivityInfo]) { self.activity = activity }
+}

@@ -1,0 +1,85 @@
+import PortDaddyAPI
+
+/// A registered agent.
+public struct AgentRecord: Sendable, Equatable {
+    public var id: String
+    public var identity: String?
+    public var purpose: String?
+    public var pid: Int32?
+    public var pidStart: UInt64?
+    public var ttlMillis: Int64
+    public var registeredAt: Int64
+    public var lastHeartbeat: Int64
+    /// `active`, `dead` or `gone` (unregistered).
+    public var state: String
+    public var diedAt: Int64?
+}
+
+/// A work session of one agent.
+public struct SessionRecord: Sendable, Equatable {
+    public var id: String
+    public var agentID: String
+    public var purpose: String
+    public var identity: String?
+    public var phase: SessionPhase
+    public var state: String
+    public var startedAt: Int64
+    public var endedAt: Int64?
+}
+
+/// A dead agent's work waiting for a taker.
+public struct SalvageRecord: Sendable, Equatable {
+    public var agentID: String
+    public var diedAt: Int64
+    public var state: String
+    public var claimedBy: String?
+    public var resolvedAt: Int64?
+}
+
+/// An integration signal: an identity is ready, or needs something.
+public struct IntegrationRecord: Sendable, Equatable {
+    public var identity: String
+    public var kind: String
+    public var detail: String
+    public var agentID: String?
+    public var at: Int64
+}
+
+/// Reads and writes of the coordination tables inside one transaction.
+public protocol CoordinationTransaction {
+    func agent(_ id: String) throws -> AgentRecord?
+    func agents() throws -> [AgentRecord]
+    func saveAgent(_ agent: AgentRecord) throws
+    func setHeartbeat(_ id: String, at millis: Int64) throws
+
+    func session(_ id: String) throws -> SessionRecord?
+    func activeSession(of agentID: String) throws -> SessionRecord?
+    func sessions(of agentID: String?, includeEnded: Bool) throws -> [SessionRecord]
+    func sessions(inState state: String, of agentID: String) throws -> [SessionRecord]
+    func saveSession(_ session: SessionRecord) throws
+
+    func addNote(session: String, type: NoteType, text: String, at millis: Int64) throws -> NoteInfo
+    func notes(of session: String) throws -> [NoteInfo]
+    func moveNotes(from: String, to: String) throws
+
+    /// The claim on `path` of an active session, if any.
+    func activeFileClaim(_ path: String) throws -> FileClaimInfo?
+    func activeFileClaims() throws -> [FileClaimInfo]
+    func files(of session: String) throws -> [String]
+    func addFileClaim(path: String, session: String, agent: String, at millis: Int64) throws
+    func removeFileClaim(path: String, session: String) throws
+    func moveFileClaims(from: String, to: String, agent: String) throws
+
+    func salvage(_ agentID: String) throws -> SalvageRecord?
+    func salvageRecords() throws -> [SalvageRecord]
+    func saveSalvage(_ record: SalvageRecord) throws
+
+    func saveIntegration(_ record: IntegrationRecord) throws
+    func integrations() throws -> [IntegrationRecord]
+}
+
+/// Storage that runs coordination work in write transactions.
+public protocol CoordinationStore: Sendable {
+    func write<T>(_ body: (any CoordinationTransaction) throws -> T) throws(PortDaddyError) -> T
+    func read<T>(_ body: (any CoordinationTransaction) throws -> T) throws(PortDaddyError) -> T
+}

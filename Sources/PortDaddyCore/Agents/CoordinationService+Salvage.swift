@@ -1,0 +1,113 @@
+import PortDaddyAPI
+
+extension CoordinationService {
+    /// Finds agents that stopped heartbeating (and whose PID, if any, is gone): their active sessions, notes and
+    /// file claims move to the salvage queue, then their locks are released. Returns the agents declared dead.
+    @discardableResult
+    public func reapAgents() throws(PortDaddyError) -> [String] {
+        let now = clock.nowMillis()
+        let dead = try store.write { tx -> [AgentRecord] in
+            var dead: [AgentRecord] = []
+            for var agent in try tx.agents() where agent.state == "active" && !isAlive(agent, now: now) {
+                agent.state = "dead"
+                agent.diedAt = now
+                try tx.saveAgent(agent)
+                for var session in try tx.sessions(inState: "active", of: agent.id) {
+                    session.state = "salvage"
+                    try tx.saveSession(session)
+                }
+                if try tx.salvage(agent.id)?.state != "waiting" {
+                    try tx.saveSalvage(SalvageRecord(agentID: agent.id, diedAt: now, state: "waiting", claimedBy: nil, resolvedAt: nil))
+                }
+                dead.append(agent)
+            }
+            return dead
+        }
+        for agent in dead {
+            locks.releaseAll(ownedBy: agent.id)
+            activity?.record("agent.dead", subject: agent.id, detail: "no heartbeat for \(Double(agent.ttlMillis) / 1000) s; work moved to salvage")
+        }
+        return dead.map(\.id)
+    }
+
+    /// Dead agents' work; waiting entries only unless `all`; filtered by project when given.
+    public func salvage(project: String?, all: Bool) throws(PortDaddyError) -> [SalvageInfo] {
+        try store.read { tx in
+            try tx.salvageRecords().filter { all || $0.state == "waiting" }.compactMap { record -> SalvageInfo? in
+                let agent = try tx.agent(record.agentID)
+                let sessions = try tx.sessions(of: record.agentID, includeEnded: true).filter { $0.state == "salvage" || ($0.state == "salvaged" && all) }
+                if let project {
+                    let projects = Set(([agent?.identity] + sessions.map(\.identity)).compactMap { $0?.split(separator: ":").first.map(String.init) })
+                    guard projects.contains(project.lowercased()) else { return nil }
+                }
+                return SalvageInfo(
+                    agentID: record.agentID, identity: agent?.identity, purpose: agent?.purpose, diedAt: record.diedAt, state: record.state,
+                    claimedBy: record.claimedBy, sessions: try sessions.map { try Self.sessionInfo($0, tx) })
+            }
+        }
+    }
+
+    /// Moves a dead agent's sessions' notes and file claims into the caller's active session.
+    public func claimSalvage(of rawDead: String, by rawAgent: String) throws(PortDaddyError) -> SessionInfo {
+        let deadID = try Self.agentID(rawDead)
+        let id = try Self.agentID(rawAgent)
+        let now = clock.nowMillis()
+        let session = try store.write { tx throws -> SessionInfo in
+            guard var record = try tx.salvage(deadID), record.state == "waiting" else {
+                throw PortDaddyError.notFound("no salvage waiting for agent \(deadID); see pd salvage")
+            }
+            guard let mine = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
+            for var old in try tx.sessions(inState: "salvage", of: deadID) {
+                _ = try tx.addNote(session: mine.id, type: .handoff, text: "salvaged from \(deadID) (session \(old.id)): \(old.purpose)", at: now)
+                try tx.moveNotes(from: old.id, to: mine.id)
+                for path in try tx.files(of: old.id) where try tx.activeFileClaim(path) == nil {
+                    try tx.addFileClaim(path: path, session: mine.id, agent: id, at: now)
+                }
+                for path in try tx.files(of: old.id) { try tx.removeFileClaim(path: path, session: old.id) }
+                old.state = "salvaged"
+                old.endedAt = now
+                try tx.saveSession(old)
+            }
+            record.state = "claimed"
+            record.claimedBy = id
+            record.resolvedAt = now
+            try tx.saveSalvage(record)
+            return try Self.sessionInfo(mine, tx)
+        }
+        activity?.record("salvage.claim", actor: id, subject: deadID)
+        return session
+    }
+
+    /// Marks a dead agent's salvage as completed or dismissed.
+    public func resolveSalvage(of rawDead: String, by rawAgent: String?, state: String) throws(PortDaddyError) {
+        let deadID = try Self.agentID(rawDead)
+        let now = clock.nowMillis()
+        try store.write { tx throws in
+            guard var record = try tx.salvage(deadID) else { throw PortDaddyError.notFound("no salvage for agent \(deadID)") }
+            record.state = state
+            record.resolvedAt = now
+            if let rawAgent { record.claimedBy = record.claimedBy ?? (try? Self.agentID(rawAgent)) }
+            try tx.saveSalvage(record)
+        }
+        activity?.record("salvage.\(state == "completed" ? "complete" : "dismiss")", actor: rawAgent, subject: deadID)
+    }
+
+    // MARK: integration signals
+
+    public func signal(identity raw: String, kind: String, detail: String?, agent: String?) throws(PortDaddyError) -> IntegrationRecord {
+        let identity: String
+        do { identity = try Identity(parsing: raw).description } catch { throw .invalidIdentity(error.description) }
+        let record = IntegrationRecord(identity: identity, kind: kind, detail: detail ?? "", agentID: agent, at: clock.nowMillis())
+        try store.write { tx in try tx.saveIntegration(record) }
+        activity?.record("integration.\(kind)", actor: agent, subject: identity, detail: detail)
+        return record
+    }
+
+    public func integrations() throws(PortDaddyError) -> [IntegrationRecord] { try store.read { tx in try tx.integrations() } }
+
+    /// Whether an identity was signalled ready, or its claimed port is listening.
+    public func isReady(_ identity: Identity) throws(PortDaddyError) -> Bool {
+        if try integrations().contains(where: { $0.identity == identity.description && $0.kind == "ready" }) { return true }
+        return claims.status(of: identity)?.listening ?? false
+    }
+}

@@ -1,0 +1,181 @@
+import PortDaddyAPI
+
+extension CoordinationService {
+    /// Starts a session for an agent (registering it if needed), claims a port when an identity is given, and
+    /// claims the files. Returns the session, the port, and dead agents of the project.
+    public func begin(purpose: String, agent raw: String, identity: String?, files: [String], pid: Int32?) throws(PortDaddyError) -> (SessionInfo, Int?, [String]) {
+        let purposeText = purpose.trimmingCharacters()
+        guard !purposeText.isEmpty, purposeText.utf8.count <= 2000 else {
+            throw .invalidRequest("purpose must be 1 to 2000 characters")
+        }
+        let paths = try files.map(Self.validatedPath)
+        let (_, dead) = try register(id: raw, identity: identity, purpose: purposeText, pid: nil, ttlSeconds: nil)
+        let id = try Self.agentID(raw)
+        var port: Int?
+        var normalizedIdentity: String?
+        if let identity {
+            let command = try ClaimCommand.validated(id: identity, port: nil, fallback: nil, pid: pid.map(Int.init), ttlSeconds: nil, sticky: nil)
+            normalizedIdentity = command.identity.description
+            port = try claims.claim(command).claim.port
+        }
+        let now = clock.nowMillis()
+        let session = try store.write { tx throws -> SessionInfo in
+            if let active = try tx.activeSession(of: id) { throw PortDaddyError.sessionActive(agent: id, session: active.id) }
+            let record = SessionRecord(
+                id: String.randomID(prefix: "ses-"), agentID: id, purpose: purposeText, identity: normalizedIdentity, phase: .planning,
+                state: "active", startedAt: now, endedAt: nil)
+            try tx.saveSession(record)
+            try Self.claimFiles(paths, session: record, force: false, now: now, tx)
+            return try Self.sessionInfo(record, tx)
+        }
+        activity?.record("session.begin", actor: id, subject: session.id, detail: purposeText)
+        return (session, port, dead)
+    }
+
+    /// Adds a note to the agent's active session.
+    public func note(agent raw: String, text: String, type: NoteType) throws(PortDaddyError) -> NoteInfo {
+        let id = try Self.agentID(raw)
+        let body = text.trimmingCharacters()
+        guard !body.isEmpty, body.utf8.count <= 16 * 1024 else { throw .invalidRequest("a note must be 1 to 16384 bytes") }
+        let now = clock.nowMillis()
+        let note = try store.write { tx throws -> NoteInfo in
+            guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
+            return try tx.addNote(session: session.id, type: type, text: body, at: now)
+        }
+        activity?.record("session.note", actor: id, subject: note.sessionID, detail: type.rawValue)
+        return note
+    }
+
+    /// Notes of the agent's active session, or of every session of the agent with `all`.
+    public func notes(agent raw: String, all: Bool) throws(PortDaddyError) -> [NoteInfo] {
+        let id = try Self.agentID(raw)
+        return try store.read { tx throws -> [NoteInfo] in
+            let sessions = all ? try tx.sessions(of: id, includeEnded: true) : try tx.activeSession(of: id).map { [$0] } ?? []
+            if !all && sessions.isEmpty { throw PortDaddyError.noActiveSession(agent: id) }
+            return try sessions.flatMap { try tx.notes(of: $0.id) }
+        }
+    }
+
+    /// Sets the phase of the agent's active session.
+    public func phase(agent raw: String, _ phase: SessionPhase) throws(PortDaddyError) -> SessionInfo {
+        if phase == .completed || phase == .abandoned {
+            return try done(agent: raw, note: nil, abandon: phase == .abandoned)
+        }
+        let id = try Self.agentID(raw)
+        let session = try store.write { tx throws -> SessionInfo in
+            guard var session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
+            session.phase = phase
+            try tx.saveSession(session)
+            return try Self.sessionInfo(session, tx)
+        }
+        activity?.record("session.phase", actor: id, subject: session.id, detail: phase.rawValue)
+        return session
+    }
+
+    /// Ends the agent's active session (completed, or abandoned), releasing its file claims and its port.
+    public func done(agent raw: String, note: String?, abandon: Bool) throws(PortDaddyError) -> SessionInfo {
+        let id = try Self.agentID(raw)
+        let now = clock.nowMillis()
+        let session = try store.write { tx throws -> SessionInfo in
+            guard var session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
+            if let note, !note.trimmingCharacters().isEmpty {
+                _ = try tx.addNote(session: session.id, type: .handoff, text: note.trimmingCharacters(), at: now)
+            }
+            let info = try Self.sessionInfo(session, tx)
+            for path in info.files { try tx.removeFileClaim(path: path, session: session.id) }
+            session.state = abandon ? "abandoned" : "completed"
+            session.phase = abandon ? .abandoned : .completed
+            session.endedAt = now
+            try tx.saveSession(session)
+            var ended = try Self.sessionInfo(session, tx)
+            ended.files = info.files
+            return ended
+        }
+        if let identity = session.identity { _ = try? claims.release(identity) }
+        activity?.record(abandon ? "session.abandon" : "session.done", actor: id, subject: session.id)
+        return session
+    }
+
+    /// Sessions: active ones (of one agent, or all agents), or every session with `includeEnded`.
+    public func sessions(agent raw: String?, includeEnded: Bool) throws(PortDaddyError) -> [SessionInfo] {
+        let id = try raw.map { raw throws(PortDaddyError) in try Self.agentID(raw) }
+        return try store.read { tx in try tx.sessions(of: id, includeEnded: includeEnded).map { try Self.sessionInfo($0, tx) } }
+    }
+
+    // MARK: file claims
+
+    /// Paths must be absolute and normalized (the CLI resolves them to real paths).
+    static func validatedPath(_ raw: String) throws(PortDaddyError) -> String {
+        guard raw.hasPrefix("/"), raw.utf8.count <= 4096, !raw.contains("\0") else {
+            throw .invalidRequest("path \"\(raw)\" must be absolute")
+        }
+        var parts: [Substring] = []
+        for part in raw.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." {
+                _ = parts.popLast()
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    static func claimFiles(_ paths: [String], session: SessionRecord, force: Bool, now: Int64, _ tx: any CoordinationTransaction) throws {
+        for path in paths {
+            if let holder = try tx.activeFileClaim(path), holder.sessionID != session.id, !force {
+                throw PortDaddyError.fileClaimed(path: path, agent: holder.agentID, session: holder.sessionID)
+            }
+        }
+        for path in paths {
+            if force, let holder = try tx.activeFileClaim(path), holder.sessionID != session.id {
+                try tx.removeFileClaim(path: path, session: holder.sessionID)
+            }
+            try tx.addFileClaim(path: path, session: session.id, agent: session.agentID, at: now)
+        }
+    }
+
+    /// Claims files for the agent's active session; fails naming the holder unless `force`.
+    public func claimFiles(agent raw: String, paths: [String], force: Bool) throws(PortDaddyError) -> [FileClaimInfo] {
+        let id = try Self.agentID(raw)
+        let normalized = try paths.map(Self.validatedPath)
+        guard !normalized.isEmpty else { throw .invalidRequest("give at least one path") }
+        let now = clock.nowMillis()
+        let claimed = try store.write { tx throws -> [FileClaimInfo] in
+            guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
+            try Self.claimFiles(normalized, session: session, force: force, now: now, tx)
+            return try normalized.compactMap { try tx.activeFileClaim($0) }
+        }
+        activity?.record(force ? "files.claim.force" : "files.claim", actor: id, subject: normalized.joined(separator: " "))
+        return claimed
+    }
+
+    /// Releases some of the agent's file claims.
+    public func releaseFiles(agent raw: String, paths: [String]) throws(PortDaddyError) {
+        let id = try Self.agentID(raw)
+        let normalized = try paths.map(Self.validatedPath)
+        try store.write { tx throws in
+            guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
+            for path in normalized { try tx.removeFileClaim(path: path, session: session.id) }
+        }
+    }
+
+    public func whoOwns(_ raw: String) throws(PortDaddyError) -> FileClaimInfo? {
+        let path = try Self.validatedPath(raw)
+        return try store.read { tx in try tx.activeFileClaim(path) }
+    }
+
+    public func files() throws(PortDaddyError) -> [FileClaimInfo] { try store.read { tx in try tx.activeFileClaims() } }
+
+    /// Paths among `paths` that another live session holds (for `pd guard`).
+    public func conflicts(agent raw: String?, paths: [String]) throws(PortDaddyError) -> [FileClaimInfo] {
+        let id = try raw.map { raw throws(PortDaddyError) in try Self.agentID(raw) }
+        let normalized = try paths.map(Self.validatedPath)
+        return try store.read { tx in
+            try normalized.compactMap { path in
+                guard let holder = try tx.activeFileClaim(path), holder.agentID != id else { return nil }
+                return holder
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import GRDB
+import PortDaddyAPI
+
+extension SQLiteStore: CoordinationStore {
+    public func write<T>(_ body: (any CoordinationTransaction) throws -> T) throws(PortDaddyError) -> T {
+        try guardedWrite { db in try body(SQLiteCoordinationTransaction(db: db)) }
+    }
+
+    public func read<T>(_ body: (any CoordinationTransaction) throws -> T) throws(PortDaddyError) -> T {
+        try guardedRead { db in try body(SQLiteCoordinationTransaction(db: db)) }
+    }
+}
+
+/// The coordination tables through one GRDB connection.
+struct SQLiteCoordinationTransaction: CoordinationTransaction {
+    let db: Database
+
+    func agent(_ id: String) throws -> AgentRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM agents WHERE id = ?", arguments: [id]).map(Self.agent)
+    }
+
+    func agents() throws -> [AgentRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM agents ORDER BY registered_at").map(Self.agent)
+    }
+
+    func saveAgent(_ a: AgentRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO agents (id, identity, purpose, pid, pid_start, ttl_ms, registered_at, last_heartbeat, state, died_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                a.id, a.identity, a.purpose, a.pid.map { Int64($0) }, a.pidStart.map { Int64(bitPattern: $0) }, a.ttlMillis,
+                a.registeredAt, a.lastHeartbeat, a.state, a.diedAt,
+            ])
+    }
+
+    func setHeartbeat(_ id: String, at millis: Int64) throws {
+        try db.execute(sql: "UPDATE agents SET last_heartbeat = ? WHERE id = ? AND state = 'active'", arguments: [millis, id])
+    }
+
+    func session(_ id: String) throws -> SessionRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE id = ?", arguments: [id]).map(Self.session)
+    }
+
+    func activeSession(of agentID: String) throws -> SessionRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE agent_id = ? AND state = 'active'", arguments: [agentID]).map(Self.session)
+    }
+
+    func sessions(of agentID: String?, includeEnded: Bool) throws -> [SessionRecord] {
+        var sql = "SELECT * FROM sessions WHERE 1"
+        var arguments: StatementArguments = []
+        if let agentID {
+            sql += " AND agent_id = ?"
+            arguments += [agentID]
+        }
+        if !includeEnded { sql += " AND state = 'active'" }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY started_at", arguments: arguments).map(Self.session)
+    }
+
+    func sessions(inState state: String, of agentID: String) throws -> [SessionRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM sessions WHERE agent_id = ? AND state = ? ORDER BY started_at", arguments: [agentID, state]).map(Self.session)
+    }
+
+    func saveSession(_ s: SessionRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO sessions (id, agent_id, purpose, identity, phase, state, started_at, ended_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [s.id, s.agentID, s.purpose, s.identity, s.phase.rawValue, s.state, s.startedAt, s.endedAt])
+    }
+
+    func addNote(session: String, type: NoteType, text: String, at millis: Int64) throws -> NoteInfo {
+        try db.execute(sql: "INSERT INTO notes (session_id, type, text, at) VALUES (?, ?, ?, ?)", arguments: [session, type.rawValue, text, millis])
+        return NoteInfo(id: db.lastInsertedRowID, sessionID: session, type: type, text: text, at: millis)
+    }
+
+    func notes(of session: String) throws -> [NoteInfo] {
+        try Row.fetchAll(db, sql: "SELECT * FROM notes WHERE session_id = ? ORDER BY id", arguments: [session]).map {
+            NoteInfo(id: $0["id"], sessionID: $0["session_id"], type: NoteType(rawValue: $0["type"]) ?? .note, text: $0["text"], at: $0["at"])
+        }
+    }
+
+    func moveNotes(from: String, to: String) throws {
+        try db.execute(sql: "UPDATE notes SET session_id = ? WHERE session_id = ?", arguments: [to, from])
+    }
+
+    func activeFileClaim(_ path: String) throws -> FileClaimInfo? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT f.* FROM file_claims f JOIN sessions s ON s.id = f.session_id WHERE f.path = ? AND s.state = 'active'",
+            arguments: [path]
+        ).map(Self.fileClaim)
+    }
+
+    func activeFileClaims() throws -> [FileClaimInfo] {
+        try Row.fetchAll(
+            db, sql: "SELECT f.* FROM file_claims f JOIN sessions s ON s.id = f.session_id WHERE s.state = 'active' ORDER BY f.path"
+        ).map(Self.fileClaim)
+    }
+
+    func files(of session: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT path FROM file_claims WHERE session_id = ? ORDER BY path", arguments: [session])
+    }
+
+    func addFileClaim(path: String, session: String, agent: String, at millis: Int64) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO file_claims (path, session_id, agent_id, claimed_at) VALUES (?, ?, ?, ?)",
+            arguments: [path, session, agent, millis])
+    }
+
+    func removeFileClaim(path: String, session: String) throws {
+        try db.execute(sql: "DELETE FROM file_claims WHERE path = ? AND session_id = ?", arguments: [path, session])
+    }
+
+    func moveFileClaims(from: String, to: String, agent: String) throws {
+        // A path the new session already holds stays once.
+        try db.execute(
+            sql: "UPDATE OR IGNORE file_claims SET session_id = ?, agent_id = ? WHERE session_id = ?", arguments: [to, agent, from])
+        try db.execute(sql: "DELETE FROM file_claims WHERE session_id = ?", arguments: [from])
+    }
+
+    func salvage(_ agentID: String) throws -> SalvageRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM salvage WHERE agent_id = ?", arguments: [agentID]).map(Self.salvage)
+    }
+
+    func salvageRecords() throws -> [SalvageRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM salvage ORDER BY died_at").map(Self.salvage)
+    }
+
+    func saveSalvage(_ r: SalvageRecord) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO salvage (agent_id, died_at, state, claimed_by, resolved_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [r.agentID, r.diedAt, r.state, r.claimedBy, r.resolvedAt])
+    }
+
+    func saveIntegration(_ r: IntegrationRecord) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO integrations (identity, kind, detail, agent_id, at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [r.identity, r.kind, r.detail, r.agentID, r.at])
+    }
+
+    func integrations() throws -> [IntegrationRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM integrations ORDER BY at").map {
+            IntegrationRecord(identity: $0["identity"], kind: $0["kind"], detail: $0["detail"], agentID: $0["agent_id"], at: $0["at"])
+        }
+    }
+
+    static func agent(_ row: Row) -> AgentRecord {
+        let pid: Int64? = row["pid"]
+        let start: Int64? = row["pid_start"]
+        return AgentRecord(
+            id: row["id"], identity: row["identity"], purpose: row["purpose"], pid: pid.map { Int32(truncatingIfNeeded: $0) },
+            pidStart: start.map { UInt64(bitPattern: $0) }, ttlMillis: row["ttl_ms"], registeredAt: row["registered_at"],
+            lastHeartbeat: row["last_heartbeat"], state: row["state"], diedAt: row["died_at"])
+    }
+
+    static func session(_ row: Row) -> SessionRecord {
+        SessionRecord(
+            id: row["id"], agentID: row["agent_id"], purpose: row["purpose"], identity: row["identity"],
+            phase: SessionPhase(rawValue: row["phase"]) ?? .planning, state: row["state"], startedAt: row["started_at"],
+            endedAt: row["ended_at"])
+    }
+
+    static func fileClaim(_ row: Row) -> FileClaimInfo {
+        FileClaimInfo(path: row["path"], sessionID: row["session_id"], agentID: row["agent_id"], claimedAt: row["claimed_at"])
+    }
+
+    static func salvage(_ row: Row) -> SalvageRecord {
+        SalvageRecord(agentID: row["agent_id"], diedAt: row["died_at"], state: row["state"], claimedBy: row["claimed_by"], resolvedAt: row["resolved_at"])
+    }
+}
