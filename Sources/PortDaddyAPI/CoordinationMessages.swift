@@ -262,3 +262,57 @@ public struct ActivityResponse: Codable, Sendable, Equatable {
     public var activity: [ActivityInfo]
     public init(activity: [ActivityInfo]) { self.activity = activity }
 }
+
+/// `GET /inbox` response.
+public struct InboxResponse: Codable, Sendable, Equatable {
+    public var agentID: String
+    public var messages: [ChannelMessageInfo]
+    /// Messages with an id up to this one are read.
+    public var readUpTo: Int64
+    public init(agentID: String, messages: [ChannelMessageInfo], readUpTo: Int64) {
+        self.agentID = agentID
+        self.messages = messages
+        self.readUpTo = readUpTo
+    }
+}
+
+/// `POST /integration/ready|needs` body.
+public struct IntegrationRequest: Codable, Sendable, Equatable {
+    public var identity: String
+    public var detail: String?
+    public init(identity: String, detail: String? = nil) {
+        self.identity = identity
+        self.detail = detail
+    }
+}
+
+/// One integration signal.
+public struct IntegrationSignal: Codable, Sendable, Equatable {
+    public var identity: String
+    public var kind: String
+    public var detail: String
+    public var agentID: String?
+    public var at: Int64
+    public init(identity: String, kind: String, detail: String, agentID: String?, at: Int64) {
+        self.identity = identity
+        self.kind = kind
+        self.detail = detail
+        self.agentID = agentID
+        self.at = at
+    }
+}
+
+public struct IntegrationResponse: Codable, Sendable, Equatable {
+    public var signals: [IntegrationSignal]
+    public init(signals: [IntegrationSignal]) { self.signals = signals }
+}
+
+/// `GET /wait` response.
+public struct WaitResponse: Codable, Sendable, Equatable {
+    public var ready: Bool
+    public var pending: [String]
+    public init(ready: Bool, pending: [String]) {
+        self.ready = ready
+        self.pending = pending
+    }
+}

@@ -127,6 +127,7 @@ public enum FastPath {
     static func send(_ method: String, _ path: String, body: String, headers: [(String, String)]) -> Answer? {
         do {
             let client = try PortDaddyClient.connecting(to: PortDaddyEnvironment.current())
+            client.agentID = PortDaddyEnvironment.value("PD_AGENT_ID")
             let response = try client.send(method, path, body: Array(body.utf8), headers: headers)
             guard let fields = FlatJSON.parse(response.body) else {
                 Output.warn("unexpected answer from the daemon (HTTP \(response.status))")

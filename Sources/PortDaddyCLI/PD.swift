@@ -15,6 +15,9 @@ public struct PD: AsyncParsableCommand {
             Daemon.self, Start.self, Stop.self, Restart.self, Status.self,
             LockGroup.self, Unlock.self, Locks.self, WithLock.self,
             Pub.self, Sub.self, Channels.self, Watch.self,
+            Begin.self, Note.self, Notes.self, Phase.self, Done.self, Whoami.self, Sessions.self,
+            ClaimFiles.self, WhoOwns.self, Files.self, Guard.self,
+            AgentGroup.self, Agents.self, SalvageGroup.self, InboxGroup.self, Integration.self, Wait.self, Activity.self,
             Cleanup.self, Doctor.self, Version.self, Install.self, Uninstall.self, Bench.self, Completions.self,
         ])
 

@@ -4,6 +4,8 @@ import PortDaddyAPI
 /// A typed, blocking client of the daemon's HTTP API, used by the CLI and the tests.
 public final class PortDaddyClient {
     public let connection: HTTPConnection
+    /// The agent requests act for (sent as `X-PD-Agent`; counts as its heartbeat).
+    public var agentID: String?
     /// Called once when the daemon cannot be reached; returns true if it started one.
     private let onUnreachable: (() throws(ClientError) -> Bool)?
 
@@ -82,7 +84,8 @@ public final class PortDaddyClient {
     public func subscribe(_ pattern: String, after cursor: Int64?, onEvent: (SSEEvent) -> Bool) throws(ClientError) {
         var parser = SSEParser()
         let path = Routes.channels + "/" + Self.escape(pattern) + "/subscribe"
-        let headers = cursor.map { [("Last-Event-ID", String($0))] } ?? []
+        var headers = cursor.map { [("Last-Event-ID", String($0))] } ?? []
+        if let agentID { headers.append((AgentHeader.name, agentID)) }
         func run() throws(ClientError) -> HTTPConnection.Response {
             try connection.stream(method: "GET", path: path, headers: headers) { bytes in
                 for event in parser.feed(bytes) where !onEvent(event) { return false }
@@ -98,6 +101,34 @@ public final class PortDaddyClient {
             let body = (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))) ?? ErrorBody(error: "HTTP \(response.status)", code: ErrorCode.internal)
             throw .daemon(status: response.status, body: body)
         }
+    }
+
+    // MARK: coordination
+
+    public func register(_ request: AgentRegisterRequest) throws(ClientError) -> AgentRegisterResponse { try call("POST", "/agents", body: request) }
+    public func heartbeat(_ agent: String) throws(ClientError) -> AgentInfo { try call("POST", "/agents/\(Self.escape(agent))/heartbeat") }
+    public func agents() throws(ClientError) -> AgentsResponse { try call("GET", "/agents") }
+    public func begin(_ request: BeginRequest) throws(ClientError) -> BeginResponse { try call("POST", "/sessions", body: request) }
+    public func sessions(all: Bool) throws(ClientError) -> SessionsResponse { try call("GET", "/sessions" + (all ? "?all=true" : "")) }
+    public func done(_ request: DoneRequest) throws(ClientError) -> SessionInfo { try call("POST", "/sessions/current/done", body: request) }
+    public func note(_ request: NoteRequest) throws(ClientError) -> NoteInfo { try call("POST", "/sessions/current/notes", body: request) }
+    public func claimFiles(_ request: FileClaimRequest) throws(ClientError) -> FileClaimsResponse { try call("POST", "/files/claim", body: request) }
+    public func checkFiles(_ request: FileCheckRequest) throws(ClientError) -> FileCheckResponse { try call("POST", "/files/check", body: request) }
+    public func salvage(project: String?, all: Bool) throws(ClientError) -> SalvageResponse {
+        var query: [String] = []
+        if let project { query.append("project=" + Self.escape(project)) }
+        if all { query.append("all=true") }
+        return try call("GET", "/salvage" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
+    }
+    public func sendInbox(_ agent: String, _ request: PublishRequest) throws(ClientError) -> ChannelMessageInfo {
+        try call("POST", "/inbox/" + Self.escape(agent), body: request)
+    }
+    public func inbox(unread: Bool) throws(ClientError) -> InboxResponse { try call("GET", "/inbox" + (unread ? "?unread=true" : "")) }
+    public func activity(since: Int64?, type: String?, limit: Int) throws(ClientError) -> ActivityResponse {
+        var query = ["limit=\(limit)"]
+        if let since { query.append("since=\(since)") }
+        if let type { query.append("type=" + Self.escape(type)) }
+        return try call("GET", "/activity?" + query.joined(separator: "&"))
     }
 
     // MARK: v1 routes
@@ -128,7 +159,9 @@ public final class PortDaddyClient {
     }
 
     /// Sends raw bytes; starts the daemon once if it is unreachable and autostart is allowed.
-    public func send(_ method: String, _ path: String, body: [UInt8]?, headers: [(String, String)] = []) throws(ClientError) -> HTTPConnection.Response {
+    public func send(_ method: String, _ path: String, body: [UInt8]?, headers extra: [(String, String)] = []) throws(ClientError) -> HTTPConnection.Response {
+        var headers = extra
+        if let agentID { headers.append((AgentHeader.name, agentID)) }
         do {
             return try connection.send(method: method, path: path, body: body, headers: headers)
         } catch {
@@ -148,6 +181,11 @@ public final class PortDaddyClient {
         do { return try JSONDecoder().decode(Answer.self, from: data) } catch {
             throw .protocolError("cannot decode \(Answer.self): \(error)")
         }
+    }
+
+    /// Percent-encodes a query value (everything but unreserved characters).
+    public static func escapeQuery(_ text: String) -> String {
+        escape(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: "*", with: "%2A")
     }
 
     static func escape(_ text: String) -> String {

@@ -30,7 +30,9 @@ public enum PDExit {
             return usage
         case ErrorCode.portUnavailable, ErrorCode.rangeExhausted, ErrorCode.lockHeld, ErrorCode.lockTimeout:
             return portUnavailable
-        case ErrorCode.invalidLockName: return usage
+        case ErrorCode.invalidLockName, ErrorCode.invalidChannel, ErrorCode.invalidSignal, ErrorCode.invalidAgent: return usage
+        case ErrorCode.fileClaimed, ErrorCode.sessionActive: return portUnavailable
+        case ErrorCode.noActiveSession: return notFound
         case ErrorCode.notLockOwner: return notOwner
         case ErrorCode.notFound: return notFound
         default: return failure

@@ -28,12 +28,20 @@ public struct GlobalOptions: ParsableArguments {
 
     /// A client that starts the daemon if needed.
     public func client() throws -> PortDaddyClient {
-        do { return try PortDaddyClient.connecting(to: environment) } catch { throw CLIError(error) }
+        do {
+            let client = try PortDaddyClient.connecting(to: environment)
+            client.agentID = AgentContext.current()
+            return client
+        } catch { throw CLIError(error) }
     }
 
     /// A client that never starts the daemon (for status, stop, doctor).
     public func passiveClient() throws -> PortDaddyClient {
-        do { return PortDaddyClient(endpoint: try DaemonEndpoint.from(environment)) } catch { throw CLIError(error) }
+        do {
+            let client = PortDaddyClient(endpoint: try DaemonEndpoint.from(environment))
+            client.agentID = AgentContext.current()
+            return client
+        } catch { throw CLIError(error) }
     }
 
     public var output: Output { Output() }

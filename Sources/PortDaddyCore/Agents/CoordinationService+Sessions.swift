@@ -16,7 +16,9 @@ extension CoordinationService {
         if let identity {
             let command = try ClaimCommand.validated(id: identity, port: nil, fallback: nil, pid: pid.map(Int.init), ttlSeconds: nil, sticky: nil)
             normalizedIdentity = command.identity.description
-            port = try claims.claim(command).claim.port
+            let outcome = try claims.claim(command)
+            port = outcome.claim.port
+            if !outcome.existing { activity?.record("claim", actor: try? Self.agentID(raw), subject: outcome.claim.identity.description, detail: "port \(outcome.claim.port)") }
         }
         let now = clock.nowMillis()
         let session = try store.write { tx throws -> SessionInfo in
@@ -91,7 +93,9 @@ extension CoordinationService {
             ended.files = info.files
             return ended
         }
-        if let identity = session.identity { _ = try? claims.release(identity) }
+        if let identity = session.identity, let released = try? claims.release(identity), !released.isEmpty {
+            activity?.record("claim.release", actor: id, subject: identity, detail: "session \(session.id) ended")
+        }
         activity?.record(abandon ? "session.abandon" : "session.done", actor: id, subject: session.id)
         return session
     }

@@ -26,8 +26,11 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
     func saveAgent(_ a: AgentRecord) throws {
         try db.execute(
             sql: """
-                INSERT OR REPLACE INTO agents (id, identity, purpose, pid, pid_start, ttl_ms, registered_at, last_heartbeat, state, died_at)
+                INSERT INTO agents (id, identity, purpose, pid, pid_start, ttl_ms, registered_at, last_heartbeat, state, died_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET identity = excluded.identity, purpose = excluded.purpose, pid = excluded.pid,
+                    pid_start = excluded.pid_start, ttl_ms = excluded.ttl_ms, registered_at = excluded.registered_at,
+                    last_heartbeat = excluded.last_heartbeat, state = excluded.state, died_at = excluded.died_at
                 """,
             arguments: [
                 a.id, a.identity, a.purpose, a.pid.map { Int64($0) }, a.pidStart.map { Int64(bitPattern: $0) }, a.ttlMillis,
@@ -65,8 +68,11 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
     func saveSession(_ s: SessionRecord) throws {
         try db.execute(
             sql: """
-                INSERT OR REPLACE INTO sessions (id, agent_id, purpose, identity, phase, state, started_at, ended_at)
+                INSERT INTO sessions (id, agent_id, purpose, identity, phase, state, started_at, ended_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET agent_id = excluded.agent_id, purpose = excluded.purpose,
+                    identity = excluded.identity, phase = excluded.phase, state = excluded.state,
+                    started_at = excluded.started_at, ended_at = excluded.ended_at
                 """,
             arguments: [s.id, s.agentID, s.purpose, s.identity, s.phase.rawValue, s.state, s.startedAt, s.endedAt])
     }
@@ -133,6 +139,16 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
         try db.execute(
             sql: "INSERT OR REPLACE INTO salvage (agent_id, died_at, state, claimed_by, resolved_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [r.agentID, r.diedAt, r.state, r.claimedBy, r.resolvedAt])
+    }
+
+    func inboxReadUpTo(_ agentID: String) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT read_upto FROM inbox_reads WHERE agent_id = ?", arguments: [agentID]) ?? 0
+    }
+
+    func setInboxReadUpTo(_ agentID: String, _ id: Int64) throws {
+        try db.execute(
+            sql: "INSERT INTO inbox_reads (agent_id, read_upto) VALUES (?, ?) ON CONFLICT(agent_id) DO UPDATE SET read_upto = MAX(read_upto, excluded.read_upto)",
+            arguments: [agentID, id])
     }
 
     func saveIntegration(_ r: IntegrationRecord) throws {

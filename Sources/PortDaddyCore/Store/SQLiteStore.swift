@@ -170,6 +170,9 @@ public final class SQLiteStore: ClaimStore {
                     );
                     """)
         }
+        migrator.registerMigration("v5-inbox") { db in
+            try db.execute(sql: "CREATE TABLE inbox_reads (agent_id TEXT PRIMARY KEY NOT NULL, read_upto INTEGER NOT NULL)")
+        }
         return migrator
     }
 

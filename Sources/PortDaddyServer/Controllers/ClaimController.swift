@@ -9,6 +9,7 @@ struct ClaimController {
     let claims: ClaimService
     let processes: any ProcessProber
     let ports: any PortProber
+    let activity: ActivityLog
 
     func addRoutes(to router: Router<PDRequestContext>) {
         router.post(RouterPath(Routes.claim)) { request, context in try await claim(request, context) }
@@ -32,6 +33,7 @@ struct ClaimController {
             sticky: body.sticky)
         let outcome = try claims.claim(command)
         let c = outcome.claim
+        if !outcome.existing { activity.record("claim", actor: request.headers[AgentTouchMiddleware.header], subject: c.identity.description, detail: "port \(c.port)") }
         // A new claim's port was just verified free, so only an existing claim can be listening; a bind test
         // tells that without reading the whole socket table on the hot path.
         let state: ClaimState
@@ -49,6 +51,9 @@ struct ClaimController {
     func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(ReleaseRequest.self, context: context)
         let released = try claims.release(body.id)
+        for claim in released {
+            activity.record("claim.release", actor: request.headers[AgentTouchMiddleware.header], subject: claim.identity.description, detail: "port \(claim.port)")
+        }
         let message = released.isEmpty ? "nothing held matches \(body.id)" : "released \(released.count) claim(s)"
         return try JSONResponse.make(
             ReleaseResponse(released: released.map { ReleasedClaim(id: $0.identity.description, port: $0.port, reason: "released") }, message: message))

@@ -9,6 +9,7 @@ import PortDaddyCore
 struct LockController {
     let locks: LockService
     let logger: Logger
+    let activity: ActivityLog
 
     func addRoutes(to router: Router<PDRequestContext>) {
         router.get(RouterPath(Routes.locks)) { _, _ in try list() }
@@ -43,6 +44,7 @@ struct LockController {
             name: lockName.value, owner: body.owner, pid: try pid(body.pid, request), ttlSeconds: body.ttl?.seconds,
             waitSeconds: body.wait?.seconds)
         let lock = try await locks.acquire(command)
+        activity.record("lock", actor: lock.owner, subject: lock.name.value, detail: "token \(lock.token)")
         return try JSONResponse.make(LockInfo(lock, waiters: 0), status: .created)
     }
 
@@ -53,6 +55,9 @@ struct LockController {
         let force = body.force ?? false
         let owner = force && body.owner == nil && ownerPID == nil ? "" : try LockCommand.owner(body.owner, pid: ownerPID)
         let released = try locks.release(name: lockName, owner: owner, token: body.token, force: force)
+        if let released {
+            activity.record(released.owner != owner ? "lock.force" : "lock.release", actor: owner.isEmpty ? nil : owner, subject: lockName.value, detail: "token \(released.token), held by \(released.owner)")
+        }
         if let released, released.owner != owner {
             logger.warning("lock broken by force", metadata: ["lock": "\(lockName)", "holder": "\(released.owner)", "by": "\(owner)"])
         }

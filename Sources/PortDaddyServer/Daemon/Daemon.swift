@@ -29,16 +29,21 @@ public enum Daemon {
         let locks = try LockService(store: store)
         let channels = ChannelService(
             store: store, maxMessages: configuration.channelMaxMessages, maxAgeSeconds: configuration.channelMaxAgeSeconds)
+        let activity = ActivityLog(store: store)
+        let coordination = CoordinationService(store: store, claims: claims, locks: locks, activity: activity)
+        let inbox = Inbox(channels: channels, coordination: coordination)
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis())
 
         let router = Router(context: PDRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: SecurityMiddleware(runtime: runtime))
+        router.add(middleware: AgentTouchMiddleware(coordination: coordination))
         SystemController(claims: claims, store: store, runtime: runtime).addRoutes(to: router)
-        ClaimController(claims: claims, processes: SystemProcessProber(), ports: SystemPortProber()).addRoutes(to: router)
+        ClaimController(claims: claims, processes: SystemProcessProber(), ports: SystemPortProber(), activity: activity).addRoutes(to: router)
         V1Controller(claims: claims).addRoutes(to: router)
-        LockController(locks: locks, logger: logger).addRoutes(to: router)
+        LockController(locks: locks, logger: logger, activity: activity).addRoutes(to: router)
         ChannelController(channels: channels).addRoutes(to: router)
+        CoordinationController(coordination: coordination, inbox: inbox, activity: activity).addRoutes(to: router)
         let responder = router.buildResponder()
 
         let started = Atomic<Int>(0)
@@ -68,12 +73,13 @@ public enum Daemon {
                 announce()
             },
             logger: quiet)
-        let reaper = ReaperService(claims: claims, locks: locks, channels: channels, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
+        let reaper = ReaperService(claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: tcp), .init(service: unix), .init(service: reaper),
                     .init(service: ShutdownHook(hub: channels.hub, locks: locks)),
+                    .init(service: ActivityFlusher(activity: activity, logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))

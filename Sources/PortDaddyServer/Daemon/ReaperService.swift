@@ -7,6 +7,8 @@ struct ReaperService: Service {
     let claims: ClaimService
     let locks: LockService
     let channels: ChannelService
+    let coordination: CoordinationService
+    let activity: ActivityLog
     let intervalSeconds: Double
     let logger: Logger
 
@@ -17,17 +19,23 @@ struct ReaperService: Service {
             }
             guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
             do {
+                for agent in try coordination.reapAgents() {
+                    logger.notice("agent declared dead; its work is in salvage", metadata: ["agent": "\(agent)"])
+                }
                 for item in try claims.reap() {
+                    activity.record("claim.reap", subject: item.claim.identity.description, detail: "port \(item.claim.port): \(item.reason.rawValue)")
                     logger.notice(
                         "reaper freed claim",
                         metadata: ["id": "\(item.claim.identity)", "port": "\(item.claim.port)", "reason": "\(item.reason.rawValue)"])
                 }
                 for item in try locks.reap() {
+                    activity.record("lock.reap", subject: item.lock.name.value, detail: "token \(item.lock.token), \(item.lock.owner): \(item.reason)")
                     logger.notice(
                         "reaper released lock",
                         metadata: ["lock": "\(item.lock.name)", "owner": "\(item.lock.owner)", "token": "\(item.lock.token)", "reason": "\(item.reason)"])
                 }
                 try channels.prune()
+                try activity.prune()
             } catch {
                 logger.error("reaper pass failed: \(error)")
             }
