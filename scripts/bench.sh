@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Reproduces docs/BENCHMARKS.md: builds a release pd, starts a private daemon and Google's portserver
-# side by side, runs `pd bench` against both, and times `pd claim -q` as a whole process with hyperfine.
+# Reproduces docs/BENCHMARKS.md: builds a release pd, starts a private daemon, Google's portserver and a
+# private Redis side by side, runs `pd bench` against them, and times `pd claim -q` as a whole process with
+# hyperfine.
 # Never touches ~/.port-daddy or port 9876.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v portserver >/dev/null 2>&1 || need+=(python3-portpicker)
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if ((${#need[@]})); then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq && $sudo apt-get install -y -qq "${need[@]}"
@@ -24,9 +26,12 @@ export PORT_DADDY_PORT=0
 ps_sock="$PORT_DADDY_HOME-portserver.sock"
 portserver --portserver_address "$ps_sock" >"$out/portserver.log" 2>&1 &
 ps_pid=$!
+redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no >"$out/redis.log" 2>&1 &
+redis_pid=$!
 cleanup() {
   "$pd" stop >/dev/null 2>&1 || true
-  kill "$ps_pid" 2>/dev/null || true
+  kill "$ps_pid" "$redis_pid" 2>/dev/null || true
   rm -rf "$PORT_DADDY_HOME" "$ps_sock"
 }
 trap cleanup EXIT
@@ -34,7 +39,8 @@ for _ in $(seq 100); do [ -S "$ps_sock" ] && break; sleep 0.05; done
 
 "$pd" start >/dev/null
 sleep 1  # let the daemon settle before reading its idle RSS
-"$pd" bench --portserver "$ps_sock" "$@" | tee "$out/pd-bench.txt"
-"$pd" bench --portserver "$ps_sock" --json "$@" >"$out/pd-bench.json"
+for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+"$pd" bench --portserver "$ps_sock" --redis "127.0.0.1:$redis_port" "$@" | tee "$out/pd-bench.txt"
+"$pd" bench --portserver "$ps_sock" --redis "127.0.0.1:$redis_port" --json "$@" >"$out/pd-bench.json"
 hyperfine -N --warmup 20 --runs 300 --export-json "$out/hyperfine.json" "$pd claim bench.hyperfine -q" | tee "$out/hyperfine.txt"
 echo "results in $out/"

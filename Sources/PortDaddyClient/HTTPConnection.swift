@@ -229,7 +229,8 @@ public final class HTTPConnection {
         }
     }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    /// The index of the first occurrence of `needle` in `haystack`.
+    public static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
         var i = 0
         while i <= haystack.count - needle.count {
@@ -280,7 +281,8 @@ public final class HTTPConnection {
         return fd
     }
 
-    static func connectTCP(host: String, port: Int) throws(ClientError) -> Int32 {
+    /// Opens a TCP stream socket (with `TCP_NODELAY`) connected to `host:port`.
+    public static func connectTCP(host: String, port: Int) throws(ClientError) -> Int32 {
         let isV6 = host.contains(":")
         #if canImport(Glibc)
         let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

@@ -15,6 +15,7 @@ extension PD {
         @Option(name: .long, parsing: .upToNextOption, help: "Concurrent clients for the throughput runs.") var clients: [Int] = [1, 32]
         @Option(name: .long, help: "Runs of `pd claim -q` as a whole process.") var processRuns = 100
         @Option(name: .long, help: "Unix socket of a running portserver (python3-portpicker) to measure beside us.") var portserver: String?
+        @Option(name: .long, help: "host:port of a Redis server to measure locks and pub/sub beside us.") var redis: String?
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -36,6 +37,19 @@ extension PD {
                 report.throughput[String(n)] = try BenchProbe.throughput(endpoint: tcp, clients: n, seconds: duration)
             }
             report.process = try BenchProbe.processClaim(executable: DaemonLauncher.executablePath(), environment: env, runs: processRuns)
+            report.lock = try BenchProbe.lockLatency(endpoint: socket, iterations: iterations)
+            for n in [1, 32] {
+                report.pubsub[String(n)] = try BenchProbe.pubSubLatency(endpoint: socket, subscribers: n, messages: n == 1 ? min(iterations, 2000) : min(iterations, 500))
+            }
+            if let redis {
+                let parts = redis.split(separator: ":")
+                guard parts.count == 2, let port = Int(parts[1]) else { throw CLIError("--redis takes host:port", exitCode: PDExit.usage) }
+                let host = String(parts[0]) == "localhost" ? "127.0.0.1" : String(parts[0])
+                report.redisLock = try BenchProbe.redisLockLatency(host: host, port: port, iterations: iterations)
+                for n in [1, 32] {
+                    report.redisPubsub[String(n)] = try BenchProbe.redisPubSubLatency(host: host, port: port, subscribers: n, messages: n == 1 ? min(iterations, 2000) : min(iterations, 500))
+                }
+            }
             if let portserver {
                 report.portserver = try BenchProbe.portserver(socketPath: portserver, iterations: min(iterations, 2000))
             }
@@ -92,6 +106,10 @@ struct BenchReport: Encodable {
     var throughput: [String: Throughput] = [:]
     var process: LatencySummary?
     var portserver: LatencySummary?
+    var lock: LatencySummary?
+    var pubsub: [String: LatencySummary] = [:]
+    var redisLock: LatencySummary?
+    var redisPubsub: [String: LatencySummary] = [:]
     var rssIdleKB: Int?
     var rssAfterKB: Int?
 
@@ -112,7 +130,11 @@ struct BenchReport: Encodable {
                 + [codec.map { ["JSON decode request + encode response", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
                 + [claimNewConnection.map { ["socket claim, new connection each", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
                 + [portserver.map { ["portserver request (new connection each)", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
-                + [process.map { ["pd claim -q (whole process)", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 })
+                + [process.map { ["pd claim -q (whole process)", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
+                + [lock.map { ["lock acquire+release (socket)", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
+                + [redisLock.map { ["redis SET NX PX + DEL", us($0.p50), us($0.p90), us($0.p99)] }].compactMap { $0 }
+                + pubsub.keys.sorted { Int($0)! < Int($1)! }.map { ["publish→receive, \($0) SSE subscriber(s)", us(pubsub[$0]!.p50), us(pubsub[$0]!.p90), us(pubsub[$0]!.p99)] }
+                + redisPubsub.keys.sorted { Int($0)! < Int($1)! }.map { ["redis PUBLISH→message, \($0) subscriber(s)", us(redisPubsub[$0]!.p50), us(redisPubsub[$0]!.p90), us(redisPubsub[$0]!.p99)] })
         out.line()
         for key in throughput.keys.sorted(by: { Int($0)! < Int($1)! }) {
             let t = throughput[key]!
@@ -129,6 +151,9 @@ struct BenchReport: Encodable {
             if let fresh = claimNewConnection {
                 out.line(String(format: "portserver p50 / our claim p50 (new connection each): %.1f×", portserver.p50 / fresh.p50))
             }
+        }
+        if let lock, let redisLock {
+            out.line(String(format: "lock acquire+release p50 / redis SET NX + DEL p50: %.1f×", lock.p50 / redisLock.p50))
         }
         if let rssIdleKB { out.line("daemon RSS idle: \(rssIdleKB / 1024) MB" + (rssAfterKB.map { ", after the run: \($0 / 1024) MB" } ?? "")) }
     }
