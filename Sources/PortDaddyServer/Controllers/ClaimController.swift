@@ -16,7 +16,7 @@ struct ClaimController {
         router.delete(RouterPath(Routes.release)) { request, context in try await release(request, context) }
         router.get(RouterPath(Routes.services)) { request, _ in try list(request) }
         router.get(RouterPath(Routes.services + "/:id")) { _, context in try one(context) }
-        router.post("/cleanup") { _, _ in try JSONResponse.make(CleanupResponse(try claims.reap())) }
+        router.post("/cleanup") { _, _ in try JSONResponse.make(CleanupResponse(try claims.reapRecording(activity))) }
     }
 
     func claim(_ request: Request, _ context: PDRequestContext) async throws -> Response {

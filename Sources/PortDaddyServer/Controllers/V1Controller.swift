@@ -7,12 +7,13 @@ import PortDaddyCore
 /// The v1 routes of the first Port Daddy README, with their request and response shapes.
 struct V1Controller {
     let claims: ClaimService
+    let activity: ActivityLog
 
     func addRoutes(to router: Router<PDRequestContext>) {
         router.post(RouterPath(Routes.v1Request)) { request, context in try await requestPort(request, context) }
         router.delete(RouterPath(Routes.v1Release)) { request, context in try await release(request, context) }
         router.get(RouterPath(Routes.v1Active)) { _, _ in try active() }
-        router.post(RouterPath(Routes.v1Cleanup)) { _, _ in try JSONResponse.make(CleanupResponse(try claims.reap())) }
+        router.post(RouterPath(Routes.v1Cleanup)) { _, _ in try JSONResponse.make(CleanupResponse(try claims.reapRecording(activity))) }
     }
 
     func requestPort(_ request: Request, _ context: PDRequestContext) async throws -> Response {
@@ -24,6 +25,7 @@ struct V1Controller {
             id: V1Names.identity(fromProject: body.project), port: body.preferred, fallback: true, pid: pid,
             ttlSeconds: nil, sticky: nil)
         let outcome = try claims.claim(command)
+        if !outcome.existing { activity.record("claim", subject: outcome.claim.identity.description, detail: "port \(outcome.claim.port) (v1)") }
         let message: String
         if outcome.existing {
             message = "existing assignment"
@@ -39,12 +41,14 @@ struct V1Controller {
         let body = try await request.decodeJSON(V1ReleaseRequest.self, context: context)
         if let port = body.port {
             let released = try claims.release(String(port))
+            for claim in released { activity.record("claim.release", subject: claim.identity.description, detail: "port \(claim.port) (v1)") }
             return try JSONResponse.make(V1ReleaseResponse(success: true, message: "released \(released.count) port(s) on port \(port)"))
         }
         guard let project = body.project else {
             throw PortDaddyError.invalidRequest("send {\"project\": \"name\"} or {\"port\": 3100}")
         }
         let released = try claims.release(V1Names.identity(fromProject: project))
+        for claim in released { activity.record("claim.release", subject: claim.identity.description, detail: "port \(claim.port) (v1)") }
         return try JSONResponse.make(V1ReleaseResponse(success: true, message: "released \(released.count) port(s) for project \(project)"))
     }
 

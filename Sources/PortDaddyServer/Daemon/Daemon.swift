@@ -40,7 +40,7 @@ public enum Daemon {
         router.add(middleware: AgentTouchMiddleware(coordination: coordination))
         SystemController(claims: claims, store: store, runtime: runtime).addRoutes(to: router)
         ClaimController(claims: claims, processes: SystemProcessProber(), ports: SystemPortProber(), activity: activity).addRoutes(to: router)
-        V1Controller(claims: claims).addRoutes(to: router)
+        V1Controller(claims: claims, activity: activity).addRoutes(to: router)
         LockController(locks: locks, logger: logger, activity: activity).addRoutes(to: router)
         ChannelController(channels: channels).addRoutes(to: router)
         CoordinationController(coordination: coordination, inbox: inbox, activity: activity).addRoutes(to: router)

@@ -22,8 +22,7 @@ struct ReaperService: Service {
                 for agent in try coordination.reapAgents() {
                     logger.notice("agent declared dead; its work is in salvage", metadata: ["agent": "\(agent)"])
                 }
-                for item in try claims.reap() {
-                    activity.record("claim.reap", subject: item.claim.identity.description, detail: "port \(item.claim.port): \(item.reason.rawValue)")
+                for item in try claims.reapRecording(activity) {
                     logger.notice(
                         "reaper freed claim",
                         metadata: ["id": "\(item.claim.identity)", "port": "\(item.claim.port)", "reason": "\(item.reason.rawValue)"])

@@ -1,0 +1,84 @@
+import PortDaddyAPI
+import Testing
+
+@testable import PortDaddyCore
+
+@Suite("Agents, sessions and salvage")
+struct CoordinationServiceTests {
+    struct World {
+        let h = Harness()
+        let coordination: CoordinationService
+        let locks: LockService
+        let activity: ActivityLog
+
+        init() throws {
+            let store = try h.store()
+            let claims = try ClaimService(store: store, settings: h.settings, ports: h.ports, processes: h.processes, clock: h.clock)
+            locks = try LockService(store: store, processes: h.processes, clock: h.clock)
+            activity = ActivityLog(store: store, clock: h.clock)
+            coordination = CoordinationService(store: store, claims: claims, locks: locks, processes: h.processes, clock: h.clock, activity: activity)
+        }
+    }
+
+    @Test("an agent lives while it heartbeats within its TTL, or while its PID runs")
+    func liveness() throws {
+        let w = try World()
+        defer { w.h.cleanup() }
+        _ = try w.coordination.register(id: "hb", identity: nil, purpose: nil, pid: nil, ttlSeconds: 60)
+        w.h.processes.start(77, at: 1)
+        _ = try w.coordination.register(id: "proc", identity: nil, purpose: nil, pid: 77, ttlSeconds: 60)
+        w.h.clock.advance(seconds: 40)
+        #expect(try w.coordination.agents().first { $0.id == "hb" }?.state == "stale")
+        _ = try w.coordination.heartbeat("hb")
+        w.h.clock.advance(seconds: 40)
+        #expect(try w.coordination.reapAgents().isEmpty)
+        w.h.clock.advance(seconds: 30)
+        #expect(try w.coordination.reapAgents() == ["hb"])
+        w.h.processes.exit(77)
+        #expect(try w.coordination.reapAgents() == ["proc"])
+    }
+
+    @Test("one active session per agent; notes and phases go to the caller's own session")
+    func sessions() throws {
+        let w = try World()
+        defer { w.h.cleanup() }
+        let (a, _, _) = try w.coordination.begin(purpose: "A", agent: "a", identity: "shop:api", files: ["/src/a.swift"], pid: nil)
+        #expect(throws: PortDaddyError.sessionActive(agent: "a", session: a.id)) {
+            try w.coordination.begin(purpose: "again", agent: "a", identity: nil, files: [], pid: nil)
+        }
+        _ = try w.coordination.begin(purpose: "B", agent: "b", identity: nil, files: [], pid: nil)
+        _ = try w.coordination.note(agent: "a", text: "mine", type: .finding)
+        #expect(try w.coordination.notes(agent: "b", all: false).isEmpty)
+        #expect(try w.coordination.phase(agent: "a", .testing).phase == .testing)
+        #expect(throws: PortDaddyError.fileClaimed(path: "/src/a.swift", agent: "a", session: a.id)) {
+            try w.coordination.claimFiles(agent: "b", paths: ["/src/../src/a.swift"], force: false)
+        }
+        let done = try w.coordination.done(agent: "a", note: "bye", abandon: false)
+        #expect(done.notes.map(\.text) == ["mine", "bye"])
+        #expect(try w.coordination.claimFiles(agent: "b", paths: ["/src/a.swift"], force: false).map(\.agentID) == ["b"])
+        #expect(throws: PortDaddyError.noActiveSession(agent: "a")) { try w.coordination.note(agent: "a", text: "x", type: .note) }
+    }
+
+    @Test("a dead agent's session, notes and files go to salvage, its locks are released, and salvage claim moves the work")
+    func salvage() async throws {
+        let w = try World()
+        defer { w.h.cleanup() }
+        _ = try w.coordination.begin(purpose: "migration", agent: "dead", identity: "shop:db", files: ["/db/schema.sql"], pid: nil)
+        _ = try w.coordination.note(agent: "dead", text: "step 3", type: .handoff)
+        _ = try await w.locks.acquire(LockCommand(name: try LockName(parsing: "db"), owner: "dead", pid: nil, ttlSeconds: 3600))
+        w.h.clock.advance(seconds: CoordinationService.defaultAgentTTL + 1)
+        #expect(try w.coordination.reapAgents() == ["dead"])
+        #expect(w.locks.list().isEmpty)
+        let waiting = try w.coordination.salvage(project: "shop", all: false)
+        #expect(waiting.first?.sessions.first?.files == ["/db/schema.sql"])
+        // The dead session's files no longer block anyone.
+        let (_, _, told) = try w.coordination.begin(purpose: "finish it", agent: "heir", identity: "shop:web", files: [], pid: nil)
+        #expect(told == ["dead"])
+        let mine = try w.coordination.claimSalvage(of: "dead", by: "heir")
+        #expect(mine.notes.map(\.text).contains("step 3"))
+        #expect(mine.files == ["/db/schema.sql"])
+        #expect(try w.coordination.salvage(project: nil, all: false).isEmpty)
+        let types = try w.activity.list(since: nil, type: nil, limit: 100).map(\.type)
+        #expect(types.contains("agent.dead") && types.contains("salvage.claim"))
+    }
+}
