@@ -82,8 +82,13 @@ public final class PortDaddyClient {
     /// Streams messages on channels matching `pattern` after `cursor` (live only when `nil`) until `onEvent`
     /// returns false or the daemon ends the stream. Starts the daemon if needed.
     public func subscribe(_ pattern: String, after cursor: Int64?, onEvent: (SSEEvent) -> Bool) throws(ClientError) {
+        try events(Routes.channels + "/" + Self.escape(pattern) + "/subscribe", after: cursor, onEvent: onEvent)
+    }
+
+    /// Streams the server-sent events of `path` (resuming after `cursor`) until `onEvent` returns false or the
+    /// daemon ends the stream. Starts the daemon if needed.
+    public func events(_ path: String, after cursor: Int64?, onEvent: (SSEEvent) -> Bool) throws(ClientError) {
         var parser = SSEParser()
-        let path = Routes.channels + "/" + Self.escape(pattern) + "/subscribe"
         var headers = cursor.map { [("Last-Event-ID", String($0))] } ?? []
         if let agentID { headers.append((AgentHeader.name, agentID)) }
         func run() throws(ClientError) -> HTTPConnection.Response {

@@ -132,4 +132,28 @@ struct CoordinationIntegrationTests {
         let signals = try decode(IntegrationResponse.self, try daemon.pd(["integration", "--json"]))
         #expect(signals.signals.map(\.identity) == ["app:api"])
     }
+
+    @Test("activity can be followed live (SSE) and long-polled")
+    func followActivity() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let out = daemon.home + "-follow.out"
+        _ = try daemon.pd(["claim", "before:web", "-q"])
+        let follower = try RunningCommand(daemon.binary, ["activity", "--follow", "--json", "--since", "1h"], environment: daemon.environment)
+        defer {
+            kill(follower.pid, SIGTERM)
+            _ = follower.wait()
+            try? FileManager.default.removeItem(atPath: out)
+        }
+        let latest = try daemon.client().activity(since: nil, type: nil, limit: 1).activity.last?.id ?? 0
+        _ = try daemon.pd(["claim", "followed:web", "-q"])
+        _ = try daemon.pd(["release", "followed:web"])
+        let polled: ActivityResponse = try daemon.client().call("GET", "/activity/poll?after=\(latest)&timeout=30")
+        #expect(polled.activity.contains { $0.subject == "followed:web" && $0.type == "claim" })
+        usleep(1_000_000)  // give the follower a few 250 ms flush ticks to print the live records
+        kill(follower.pid, SIGTERM)
+        let followed = follower.wait()
+        #expect(followed.stdout.contains("before:web"))
+        #expect(followed.stdout.contains("\"type\":\"claim.release\""))
+    }
 }

@@ -292,16 +292,61 @@ extension PD {
         @Option(name: .long, help: "Only records newer than this, e.g. 30m.") var since: String?
         @Option(name: .long, help: "Only this type (or prefix: lock, claim, session, agent, salvage).") var type: String?
         @Option(name: .long, help: "At most this many (newest).") var limit = 200
+        @Flag(name: .long, help: "Keep printing new records as they happen.") var follow = false
         @OptionGroup var global: GlobalOptions
 
+        func print(_ r: ActivityInfo) {
+            if global.json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                global.output.line(String(decoding: (try? encoder.encode(r)) ?? Data(), as: UTF8.self))
+            } else {
+                global.output.line("\(Output.age(sinceMillis: r.at)) \(r.type) \(r.subject)" + (r.actor.map { " by \($0)" } ?? "") + (r.detail.map { " (\($0))" } ?? ""))
+            }
+        }
+
         func run() throws {
+            if follow {
+                let client = try global.client()
+                let reconnecting = try global.passiveClient()
+                var cursor: Int64?
+                // With --since, print the recent records first, then follow from the last one.
+                if let since = try durationOption(since, "--since") {
+                    let cutoff = Int64((Date().timeIntervalSince1970 - since.seconds) * 1000)
+                    let recent = try attempt { try client.activity(since: cutoff, type: type, limit: limit) }
+                    recent.activity.forEach(print)
+                    fflush(nil)
+                    if let last = recent.activity.last?.id {
+                        cursor = last
+                    } else {
+                        cursor = try attempt { try client.activity(since: nil, type: nil, limit: 1) }.activity.last?.id ?? 0
+                    }
+                }
+                var first = true
+                let query = type.map { "?type=" + PortDaddyClient.escapeQuery($0) } ?? ""
+                while true {
+                    do {
+                        try (first ? client : reconnecting).events("/activity/subscribe" + query, after: cursor) { event in
+                            guard event.event == "activity", let r = try? JSONDecoder().decode(ActivityInfo.self, from: Data(event.data.utf8)) else { return true }
+                            cursor = r.id
+                            print(r)
+                            fflush(nil)
+                            return true
+                        }
+                    } catch .daemon(let status, let body) {
+                        throw CLIError(ClientError.daemon(status: status, body: body))
+                    } catch {
+                        Output.warn("\(error.description); reconnecting")
+                    }
+                    first = false
+                    usleep(500_000)
+                }
+            }
             let cutoff = try durationOption(since, "--since").map { Int64((Date().timeIntervalSince1970 - $0.seconds) * 1000) }
             let client = try global.client()
             let response = try attempt { try client.activity(since: cutoff, type: type, limit: limit) }
             if global.json { return global.output.json(response) }
-            for r in response.activity {
-                global.output.line("\(Output.age(sinceMillis: r.at)) \(r.type) \(r.subject)" + (r.actor.map { " by \($0)" } ?? "") + (r.detail.map { " (\($0))" } ?? ""))
-            }
+            for r in response.activity { print(r) }
         }
     }
 }

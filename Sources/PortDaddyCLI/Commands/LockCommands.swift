@@ -2,13 +2,18 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 
-/// Who a lock command acts as: `--owner`, else `$PD_AGENT_ID`, else `pid:<pid>`; the PID defaults to pd's parent.
+/// Who a lock command acts as: `--owner`, else `$PD_AGENT_ID`, else `pid:<parent pid>`.
+///
+/// A lock held as an agent lives as long as the agent (and its TTL); a lock held as a process lives as long as
+/// that process. So the parent PID is only attached when no owner name is known: an AI tool's shell exits
+/// after every command, and must not take its agent's lock with it.
 struct LockIdentity: ParsableArguments {
-    @Option(name: .long, help: "Owner label (default $PD_AGENT_ID, else pid:<pid>).") var owner: String?
-    @Option(name: .long, help: "Owner PID: the lock is released when it exits (default: pd's parent process).") var pid: Int?
+    @Option(name: .long, help: "Owner label (default $PD_AGENT_ID, else pid:<parent pid>).") var owner: String?
+    @Option(name: .long, help: "Owner PID: the lock is released when it exits (default: pd's parent, unless an owner is named).") var pid: Int?
 
-    var resolvedPID: Int { pid ?? Int(getppid()) }
-    var resolvedOwner: String { owner ?? PortDaddyEnvironment.value("PD_AGENT_ID") ?? "pid:\(resolvedPID)" }
+    var agent: String? { owner ?? PortDaddyEnvironment.value("PD_AGENT_ID") }
+    var resolvedPID: Int? { pid ?? (agent == nil ? Int(getppid()) : nil) }
+    var resolvedOwner: String { agent ?? "pid:\(resolvedPID ?? Int(getppid()))" }
 }
 
 /// Parses a `--ttl` / `--wait` value.

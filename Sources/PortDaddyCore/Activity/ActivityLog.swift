@@ -55,6 +55,12 @@ public final class ActivityLog: Sendable {
         return try store.activity(since: since, typePrefix: type, limit: limit)
     }
 
+    /// Records with an id above `afterID`, oldest first (a cursor for followers).
+    public func list(afterID: Int64, type: String?, limit: Int) throws(PortDaddyError) -> [ActivityInfo] {
+        try flush()
+        return try store.activity(afterID: afterID, typePrefix: type, limit: limit)
+    }
+
     @discardableResult
     public func prune() throws(PortDaddyError) -> Int {
         try store.pruneActivity(olderThan: clock.nowMillis() - Int64(retentionSeconds * 1000))
@@ -65,5 +71,6 @@ public final class ActivityLog: Sendable {
 public protocol ActivityStore: Sendable {
     func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError)
     func activity(since: Int64?, typePrefix: String?, limit: Int) throws(PortDaddyError) -> [ActivityInfo]
+    func activity(afterID: Int64, typePrefix: String?, limit: Int) throws(PortDaddyError) -> [ActivityInfo]
     func pruneActivity(olderThan millis: Int64) throws(PortDaddyError) -> Int
 }

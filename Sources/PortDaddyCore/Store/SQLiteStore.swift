@@ -458,6 +458,22 @@ extension SQLiteStore: ActivityStore {
         }
     }
 
+    public func activity(afterID: Int64, typePrefix: String?, limit: Int) throws(PortDaddyError) -> [ActivityInfo] {
+        try guardedRead { db in
+            var sql = "SELECT * FROM activity WHERE id > ?"
+            var arguments: StatementArguments = [afterID]
+            if let typePrefix {
+                sql += " AND (type = ? OR type LIKE ?)"
+                arguments += [typePrefix, typePrefix + ".%"]
+            }
+            sql += " ORDER BY id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
+                ActivityInfo(id: $0["id"], at: $0["at"], type: $0["type"], actor: $0["actor"], subject: $0["subject"], detail: $0["detail"])
+            }
+        }
+    }
+
     public func pruneActivity(olderThan millis: Int64) throws(PortDaddyError) -> Int {
         try guardedWrite { db in
             try db.execute(sql: "DELETE FROM activity WHERE at < ?", arguments: [millis])

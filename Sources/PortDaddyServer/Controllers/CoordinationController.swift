@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PortDaddyAPI
 import PortDaddyCore
+import ServiceLifecycle
 
 /// Agents, sessions, notes, file claims, salvage, inbox, integration signals, wait and activity.
 struct CoordinationController {
@@ -126,6 +127,19 @@ struct CoordinationController {
         router.get("/wait") { request, _ in try await wait(request) }
 
         // Activity
+        router.get("/activity/subscribe") { request, _ in try followActivity(request) }
+        router.get("/activity/poll") { request, _ in
+            let after = request.uri.queryParameters.get("after").flatMap { Int64($0) } ?? 0
+            let type = request.uri.queryParameters.get("type").map { "\($0)" }
+            let timeout = min(max(request.uri.queryParameters.get("timeout").flatMap { Double($0) } ?? 30, 0), 120)
+            let deadline = Date().addingTimeInterval(timeout)
+            var records = try activity.list(afterID: after, type: type, limit: 500)
+            while records.isEmpty && Date() < deadline && !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(250))
+                records = try activity.list(afterID: after, type: type, limit: 500)
+            }
+            return try JSONResponse.make(ActivityResponse(activity: records))
+        }
         router.get("/activity") { request, _ in
             let since = request.uri.queryParameters.get("since").flatMap { Int64($0) }
             let type = request.uri.queryParameters.get("type").map { "\($0)" }
@@ -146,6 +160,47 @@ struct CoordinationController {
     }
 
     func agent(_ request: Request) throws -> String { try CoordinationService.agentID(try agentID(request)) }
+
+    /// Server-sent events of new activity records after `Last-Event-ID` / `?after=` (records are written in
+    /// batches every 250 ms, so they are streamed at that cadence).
+    func followActivity(_ request: Request) throws -> Response {
+        let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after").map { "\($0)" }
+        var cursor: Int64 = 0
+        if let raw, !raw.isEmpty {
+            guard let value = Int64(raw) else { throw PortDaddyError.invalidRequest("cursor \"\(raw)\" is not an activity id") }
+            cursor = value
+        } else {
+            cursor = try activity.list(since: nil, type: nil, limit: 1).last?.id ?? 0
+        }
+        let type = request.uri.queryParameters.get("type").map { "\($0)" }
+        let log = activity
+        let start = cursor
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-store"
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                var cursor = start
+                var idle = 0
+                try await writer.write(ByteBuffer(string: "retry: 1000\n: activity\n\n"))
+                while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    let records = try log.list(afterID: cursor, type: type, limit: 500)
+                    for record in records {
+                        let data = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+                        try await writer.write(ByteBuffer(string: "id: \(record.id)\nevent: activity\ndata: \(data)\n\n"))
+                        cursor = record.id
+                    }
+                    idle = records.isEmpty ? idle + 1 : 0
+                    if idle >= 60 {
+                        try await writer.write(ByteBuffer(string: ": ping\n\n"))
+                        idle = 0
+                    }
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+                try await writer.finish(nil)
+            })
+    }
 
     /// Blocks until every identity is signalled ready or listening, or the timeout passes.
     func wait(_ request: Request) async throws -> Response {
