@@ -8,7 +8,7 @@ public struct ChannelName: Hashable, Sendable, CustomStringConvertible {
         let trimmed = raw.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .empty }
         let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { String($0).lowercased() }
-        guard parts.count <= ChannelName.maxSegments else { throw .tooManySegments(trimmed) }
+        guard parts.count <= ChannelName.maxSegments else { throw .tooManyNameSegments(trimmed, limit: ChannelName.maxSegments) }
         for part in parts { try Identity.validate(segment: part, in: trimmed) }
         value = parts.joined(separator: ":")
     }

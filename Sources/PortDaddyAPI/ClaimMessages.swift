@@ -31,8 +31,8 @@ public struct DurationValue: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Double.self) {
-            guard number > 0, number.isFinite else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "duration must be positive")
+            guard number > 0, number <= DurationParser.maxSeconds else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "duration must be positive and at most 10 years")
             }
             seconds = number
         } else {

@@ -1,10 +1,13 @@
 /// Parses human durations such as `90`, `30s`, `15m`, `2h`, `1d` or `1h30m` into seconds.
 public enum DurationParser {
-    /// Seconds in `text`, or `nil` when it is not a valid positive duration.
+    /// The longest duration accepted anywhere (10 years): keeps every millisecond deadline far from overflow.
+    public static let maxSeconds: Double = 10 * 365 * 86400
+
+    /// Seconds in `text`, or `nil` when it is not a valid positive duration of at most ``maxSeconds``.
     public static func seconds(_ text: String) -> Double? {
         let s = text.trimmingWhitespace().lowercased()
         guard !s.isEmpty else { return nil }
-        if let plain = Double(s) { return plain > 0 && plain.isFinite ? plain : nil }
+        if let plain = Double(s) { return plain > 0 && plain <= maxSeconds ? plain : nil }
         var total = 0.0
         var number = ""
         var sawUnit = false
@@ -27,7 +30,7 @@ public enum DurationParser {
             number = ""
             sawUnit = true
         }
-        guard number.isEmpty, sawUnit, total > 0, total.isFinite else { return nil }
+        guard number.isEmpty, sawUnit, total > 0, total <= maxSeconds else { return nil }
         return total
     }
 }

@@ -32,5 +32,6 @@ public enum ErrorCode {
     public static let forbiddenOrigin = "FORBIDDEN_ORIGIN"
     public static let bodyTooLarge = "BODY_TOO_LARGE"
     public static let storage = "STORAGE_ERROR"
+    public static let shuttingDown = "SHUTTING_DOWN"
     public static let `internal` = "INTERNAL_ERROR"
 }

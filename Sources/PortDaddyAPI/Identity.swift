@@ -60,6 +60,8 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible, Codable {
 public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty
     case tooManySegments(String)
+    /// A lock or channel name with more `:`-separated segments than its limit.
+    case tooManyNameSegments(String, limit: Int)
     case emptySegment(String)
     case segmentTooLong(String)
     case invalidCharacter(String, Character)
@@ -70,6 +72,8 @@ public enum IdentityError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .empty:
             return "identity is empty; use project[:stack[:context]], e.g. myapp:api"
+        case .tooManyNameSegments(let s, let limit):
+            return "\"\(s)\" has more than \(limit) segments separated by ':'"
         case .tooManySegments(let s):
             return "identity \"\(s)\" has more than 3 segments; use project[:stack[:context]]"
         case .emptySegment(let s):

@@ -50,6 +50,56 @@ struct ChannelIntegrationTests {
         }
     }
 
+    @Test("with many publishers at once, live subscribers still get every message in id order")
+    func concurrentPublishers() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let endpoint = DaemonEndpoint.unix(path: daemon.home + "/pd.sock")
+        let publishers = 8, each = 150, subscribers = 4
+        let received = (0..<subscribers).map { _ in Received() }
+        let ready = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        for sink in received {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                var signalled = false
+                // Live only (no cursor): a probe message tells the test this subscriber is connected.
+                try? PortDaddyClient(endpoint: endpoint).subscribe("busy", after: nil) { event in
+                    guard let m = try? JSONDecoder().decode(ChannelMessageInfo.self, from: Data(event.data.utf8)) else { return true }
+                    if m.message == "probe" {
+                        if !signalled { ready.signal() }
+                        signalled = true
+                        return true
+                    }
+                    sink.ids.withLock { $0.append(m.id) }
+                    return sink.ids.withLock { $0.count } < publishers * each
+                }
+            }
+        }
+        var connected = 0
+        while connected < subscribers {
+            _ = try daemon.client().publish("busy", PublishRequest(message: "probe"))
+            while ready.wait(timeout: .now() + 0.05) == .success { connected += 1 }
+        }
+        let writers = DispatchGroup()
+        for p in 0..<publishers {
+            writers.enter()
+            Thread.detachNewThread {
+                defer { writers.leave() }
+                let client = PortDaddyClient(endpoint: endpoint)
+                for i in 0..<each { _ = try? client.publish("busy", PublishRequest(message: "p\(p)-\(i)")) }
+            }
+        }
+        writers.wait()
+        #expect(group.wait(timeout: .now() + 120) == .success)
+        for sink in received {
+            let ids = sink.ids.withLock { $0 }
+            #expect(ids.count == publishers * each)
+            #expect(ids == ids.sorted())
+        }
+    }
+
     @Test("a subscriber that reconnects with its last id misses nothing")
     func resumeFromCursor() throws {
         let daemon = try TestDaemon()

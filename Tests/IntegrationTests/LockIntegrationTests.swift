@@ -106,5 +106,12 @@ struct LockIntegrationTests {
         #expect(String(decoding: raw.body, as: UTF8.self).contains(ErrorCode.invalidLockName))
         let ownerless = try daemon.client().send("POST", "/locks/x", body: Array("{}".utf8))
         #expect(ownerless.status == 400)
+        // Absurd durations are refused, not overflowed.
+        let huge = try daemon.client().send("POST", "/locks/x", body: Array(#"{"owner":"a","ttl":1e17}"#.utf8))
+        #expect(huge.status == 400)
+        #expect(try daemon.pd(["lock", "x", "--ttl", "1e17"]).status == 2)
+        #expect(try daemon.pd(["claim", "x", "--expires", "99999999999s"]).status == 2)
+        #expect(try daemon.client().health().status == "ok")
+        #expect(try daemon.pd(["lock", "a:b:c:d:e"]).stderr.contains("more than 4 segments"))
     }
 }

@@ -27,6 +27,8 @@ extension PD {
             let pattern = try validatedChannel(channel, pattern: true)
             let client = try global.client()
             var cursor = try since ?? attempt { try client.channels().cursor }
+            // A program that exits without reading its stdin must not take pd down with SIGPIPE.
+            signal(SIGPIPE, SIG_IGN)
             let slots = DispatchSemaphore(value: concurrency)
             let arguments = exec
             // Reconnects never start a daemon: after `pd stop` a watcher waits for one to come back.

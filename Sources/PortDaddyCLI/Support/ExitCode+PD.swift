@@ -35,6 +35,7 @@ public enum PDExit {
         case ErrorCode.noActiveSession: return notFound
         case ErrorCode.notLockOwner: return notOwner
         case ErrorCode.notFound: return notFound
+        case ErrorCode.shuttingDown: return unreachable
         default: return failure
         }
     }

@@ -1,4 +1,5 @@
 import PortDaddyAPI
+import Synchronization
 
 /// Channels: messages are stored with a global, strictly increasing id before they are delivered, so a
 /// subscriber that comes back with its last id misses nothing that is still retained.
@@ -9,6 +10,9 @@ public final class ChannelService: Sendable {
     /// Retention: the newest `maxMessages` per channel, none older than `maxAgeSeconds`.
     public let maxMessages: Int
     public let maxAgeSeconds: Double
+    /// Publishing stores and delivers under one lock, so live subscribers see ids in increasing order even
+    /// when many clients publish at once (a subscriber skips ids at or below its cursor).
+    let publishing = Mutex<Void>(())
 
     /// Largest message body accepted, in bytes.
     public static let maxMessageBytes = 32 * 1024
@@ -46,11 +50,13 @@ public final class ChannelService: Sendable {
             guard Signal.all.contains(lowered) else { throw .invalidSignal(signal) }
             flag = lowered
         }
-        if let sender, sender.utf8.count > 200 { throw .invalidRequest("sender must be at most 200 characters") }
-        let stored = try store.appendMessage(
-            channel: channel.value, body: message, sender: sender, signal: flag, at: clock.nowMillis())
-        hub.deliver(stored)
-        return stored
+        if let sender, sender.utf8.count > 200 { throw .invalidRequest("sender must be at most 200 bytes") }
+        let now = clock.nowMillis()
+        return try publishing.withLock { _ throws(PortDaddyError) -> ChannelMessageInfo in
+            let stored = try store.appendMessage(channel: channel.value, body: message, sender: sender, signal: flag, at: now)
+            hub.deliver(stored)
+            return stored
+        }
     }
 
     /// Retained messages on channels matching `pattern` with an id above `after`, oldest first.

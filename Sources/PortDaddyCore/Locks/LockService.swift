@@ -109,15 +109,16 @@ public final class LockService: Sendable {
         return released
     }
 
-    /// Extends a lock held by `owner` to expire `ttlSeconds` from now.
-    public func extend(name: LockName, owner: String, ttlSeconds: Double) throws(PortDaddyError) -> Lock {
+    /// Extends a lock held by `owner` to expire `ttlSeconds` from now (default: the TTL it was taken with).
+    public func extend(name: LockName, owner: String, ttlSeconds: Double? = nil) throws(PortDaddyError) -> Lock {
         let now = clock.nowMillis()
         return try state.withLock { (st: inout State) throws(PortDaddyError) -> Lock in
             guard var held = st.locks[name], !isStale(held, now: now) else {
                 throw .notFound("lock \(name) is not held; take it with pd lock \(name)")
             }
             guard held.owner == owner else { throw .notLockOwner(name: name.value, holder: held.owner) }
-            held.expiresAt = now + Int64(ttlSeconds * 1000)
+            let ttl = ttlSeconds.map { Int64($0 * 1000) } ?? (held.expiresAt - held.acquiredAt)
+            held.expiresAt = now + ttl
             try store.saveLock(held)
             st.locks[name] = held
             return held

@@ -87,7 +87,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .lockTimeout(let name, let holder):
             return "timed out waiting for lock \(name), still held by \(holder)"
         case .notLockOwner(let name, let holder):
-            return "lock \(name) is held by \(holder), not by you; only the holder may release or extend it (--force breaks it)"
+            return "lock \(name) is held by \(holder), not by you; only the holder may release or extend it (pd unlock --force breaks it)"
         }
     }
 }

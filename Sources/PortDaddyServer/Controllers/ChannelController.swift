@@ -87,7 +87,9 @@ struct ChannelController {
             status: .ok, headers: headers,
             body: ResponseBody { writer in
                 // Register first, then replay from the store: nothing published in between is lost, and
-                // duplicates are skipped by id.
+                // duplicates are skipped by id. Without a cursor the stream starts at the newest id (read
+                // before registering), so the cursor it reports is always meaningful.
+                let newest = after == nil ? try channels.latestID() : 0
                 let subscription = channels.hub.subscribe(pattern)
                 let heartbeat = Task {
                     while !Task.isCancelled {
@@ -100,7 +102,7 @@ struct ChannelController {
                     subscription.cancel()
                 }
                 try await writer.write(ByteBuffer(string: "retry: 1000\n: subscribed to \(pattern)\n\n"))
-                var cursor = after ?? 0
+                var cursor = after ?? newest
                 if after != nil {
                     while true {
                         let batch = try channels.history(pattern, after: cursor, limit: 500)

@@ -45,7 +45,8 @@ struct LockController {
             waitSeconds: body.wait?.seconds)
         let lock = try await locks.acquire(command)
         activity.record("lock", actor: lock.owner, subject: lock.name.value, detail: "token \(lock.token)")
-        return try JSONResponse.make(LockInfo(lock, waiters: 0), status: .created)
+        let waiting = locks.list().first { $0.lock.name == lock.name }?.waiters ?? 0
+        return try JSONResponse.make(LockInfo(lock, waiters: waiting), status: .created)
     }
 
     func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
@@ -69,7 +70,7 @@ struct LockController {
         let lockName = try name(context)
         let body = try await request.decodeOptionalJSON(LockExtendRequest.self, context: context) ?? LockExtendRequest()
         let owner = try LockCommand.owner(body.owner, pid: try ClaimCommand.validatedPID(try pid(body.pid, request)))
-        let lock = try locks.extend(name: lockName, owner: owner, ttlSeconds: body.ttl?.seconds ?? LockCommand.defaultTTL)
+        let lock = try locks.extend(name: lockName, owner: owner, ttlSeconds: body.ttl?.seconds)
         return try JSONResponse.make(LockInfo(lock, waiters: 0))
     }
 }

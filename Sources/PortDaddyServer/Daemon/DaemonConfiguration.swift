@@ -27,7 +27,7 @@ public struct DaemonConfiguration: Sendable {
     public static func fromEnvironment(_ environment: PortDaddyEnvironment = .current()) throws(DaemonError) -> DaemonConfiguration {
         func number(_ name: String) throws(DaemonError) -> Double? {
             guard let raw = PortDaddyEnvironment.value(name) else { return nil }
-            guard let value = Double(raw), value >= 0, value.isFinite else { throw .badSetting(name, raw) }
+            guard let value = Double(raw), value >= 0, value <= DurationParser.maxSeconds else { throw .badSetting(name, raw) }
             return value
         }
         func integer(_ name: String) throws(DaemonError) -> Int? {
@@ -56,7 +56,7 @@ public struct DaemonConfiguration: Sendable {
             range: start...end, reserved: reserved, graceSeconds: try number("PORT_DADDY_REAP_GRACE") ?? 120)
         config.reapIntervalSeconds = max(0.1, try number("PORT_DADDY_REAP_INTERVAL") ?? 30)
         config.channelMaxMessages = max(1, try integer("PORT_DADDY_CHANNEL_MAX_MESSAGES") ?? 1000)
-        config.channelMaxAgeSeconds = try number("PORT_DADDY_CHANNEL_MAX_AGE") ?? 7 * 86400
+        config.channelMaxAgeSeconds = min(try number("PORT_DADDY_CHANNEL_MAX_AGE") ?? 7 * 86400, DurationParser.maxSeconds)
         return config
     }
 }

@@ -14,7 +14,7 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as PortDaddyError {
             return JSONResponse.error(Self.status(of: error), code: error.code, message: error.description)
         } catch is CancellationError {
-            return JSONResponse.error(.serviceUnavailable, code: ErrorCode.internal, message: "request cancelled")
+            return JSONResponse.error(.serviceUnavailable, code: ErrorCode.shuttingDown, message: "the daemon is shutting down; try again once it is back")
         } catch RequestError.invalid(let why) {
             return JSONResponse.error(.badRequest, code: ErrorCode.invalidRequest, message: why)
         } catch let error as HTTPError {
