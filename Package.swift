@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
@@ -44,9 +45,14 @@ let package = Package(
         ),
         .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
         .target(
+            name: "PortDaddyMCP",
+            dependencies: ["PortDaddyAPI", "PortDaddyClient", .product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "PortDaddyCLI",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer",
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddyMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
-# Installs the system tools the test suite drives (curl for the v1 README's curl examples).
-# Idempotent: does nothing when everything is present.
+# Installs what the test suite drives, idempotently:
+# - curl, for the v1 README's curl examples (Debian package);
+# - a throw-away Python virtualenv at .build/mcp-venv with the official MCP Python SDK (`mcp` from PyPI),
+#   the real client the MCP tests use. .build/ is never committed.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 if ((${#missing[@]})); then
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq "${missing[@]}"
+fi
+venv=.build/mcp-venv
+if ! "$venv/bin/python" -c 'import mcp' >/dev/null 2>&1; then
+  mkdir -p .build
+  if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq python3-venv
+    python3 -m venv "$venv"
+  fi
+  "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.10'
 fi

@@ -20,7 +20,7 @@ struct CoordinationServiceTests {
         }
     }
 
-    @Test("an agent lives while it heartbeats within its TTL, or while its PID runs")
+    @Test("an agent lives while it heartbeats within its TTL, or, registered with a PID, exactly as long as that process")
     func liveness() throws {
         let w = try World()
         defer { w.h.cleanup() }
@@ -34,6 +34,7 @@ struct CoordinationServiceTests {
         #expect(try w.coordination.reapAgents().isEmpty)
         w.h.clock.advance(seconds: 30)
         #expect(try w.coordination.reapAgents() == ["hb"])
+        #expect(try w.coordination.agents().first { $0.id == "proc" }?.state == "alive")
         w.h.processes.exit(77)
         #expect(try w.coordination.reapAgents() == ["proc"])
     }

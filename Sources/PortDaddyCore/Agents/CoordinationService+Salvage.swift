@@ -12,11 +12,13 @@ extension CoordinationService {
                 agent.state = "dead"
                 agent.diedAt = now
                 try tx.saveAgent(agent)
-                for var session in try tx.sessions(inState: "active", of: agent.id) {
+                let orphaned = try tx.sessions(inState: "active", of: agent.id)
+                for var session in orphaned {
                     session.state = "salvage"
                     try tx.saveSession(session)
                 }
-                if try tx.salvage(agent.id)?.state != "waiting" {
+                // Only work left behind goes to salvage: an agent that ended its session cleanly leaves none.
+                if !orphaned.isEmpty, try tx.salvage(agent.id)?.state != "waiting" {
                     try tx.saveSalvage(SalvageRecord(agentID: agent.id, diedAt: now, state: "waiting", claimedBy: nil, resolvedAt: nil))
                 }
                 dead.append(agent)

@@ -42,15 +42,17 @@ public final class CoordinationService: Sendable {
         return id
     }
 
+    /// An agent registered with a PID lives exactly as long as that process (PID and start time); one without
+    /// lives while its last heartbeat is within its TTL.
     func isAlive(_ agent: AgentRecord, now: Int64) -> Bool {
         guard agent.state == "active" else { return false }
-        if now - agent.lastHeartbeat <= agent.ttlMillis { return true }
-        return agent.pid != nil && processes.isAlive(pid: agent.pid, start: agent.pidStart)
+        if agent.pid != nil { return processes.isAlive(pid: agent.pid, start: agent.pidStart) }
+        return now - agent.lastHeartbeat <= agent.ttlMillis
     }
 
     func info(_ agent: AgentRecord, now: Int64, activeSession: String?) -> AgentInfo {
         var state = agent.state == "gone" ? "gone" : (isAlive(agent, now: now) ? "alive" : "dead")
-        if state == "alive" && now - agent.lastHeartbeat > agent.ttlMillis / 2 && !processes.isAlive(pid: agent.pid, start: agent.pidStart) {
+        if state == "alive" && agent.pid == nil && now - agent.lastHeartbeat > agent.ttlMillis / 2 {
             state = "stale"
         }
         return AgentInfo(

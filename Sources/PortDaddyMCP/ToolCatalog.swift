@@ -1,0 +1,102 @@
+import MCP
+
+/// Every tool the MCP server offers, grouped so the list stays small in an agent's context.
+enum ToolCatalog {
+    static let tools: [Tool] = [
+        Tool(
+            name: "claim", description: "Claim a stable port for an identity (project[:stack[:context]]); the same identity always gets the same port.",
+            inputSchema: Schema.object(
+                [
+                    "identity": Schema.string("e.g. myapp:api"),
+                    "port": Schema.integer("a specific port; fails if taken unless fallback"),
+                    "fallback": Schema.boolean("with port: take another port if it is taken"),
+                    "expires": Schema.string("free after this long, e.g. 2h"),
+                ], required: ["identity"])),
+        Tool(
+            name: "release", description: "Release claims by identity, port number or pattern (myapp:*).",
+            inputSchema: Schema.object(["target": Schema.string("identity, port or pattern")], required: ["target"])),
+        Tool(
+            name: "services", description: "List claimed ports (optionally matching a pattern) with state assigned/listening/dead.",
+            inputSchema: Schema.object(["pattern": Schema.string("e.g. myapp:* (default: all)")])),
+        Tool(
+            name: "wait", description: "Block until each identity is signalled ready or its port is listening.",
+            inputSchema: Schema.object(
+                ["identities": Schema.strings("identities to wait for"), "timeout": Schema.number("seconds (default 60)")],
+                required: ["identities"])),
+        Tool(
+            name: "publish", description: "Publish a message on a channel (e.g. api:ready), optionally with a signal flag.",
+            inputSchema: Schema.object(
+                [
+                    "channel": Schema.string("channel name"), "message": Schema.string("text"),
+                    "signal": Schema.string("signal flag", oneOf: ["mayday", "pan-pan", "securite", "ready", "standby", "ack", "nack", "done", "blocked", "help", "info"]),
+                ], required: ["channel", "message"])),
+        Tool(
+            name: "read_channel", description: "Read messages on a channel or pattern after a cursor (message id); returns the next cursor.",
+            inputSchema: Schema.object(
+                ["channel": Schema.string("channel or pattern"), "after": Schema.integer("cursor (default 0)"), "limit": Schema.integer("max messages (default 50)")],
+                required: ["channel"])),
+        Tool(
+            name: "lock", description: "Distributed lock: acquire (optionally waiting, returns a fencing token), extend, release, or list.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["acquire", "extend", "release", "list"]),
+                    "name": Schema.string("lock name, e.g. db:migrate"), "ttl": Schema.number("seconds to hold (default 300)"),
+                    "wait": Schema.number("seconds to queue for it (default 0)"), "force": Schema.boolean("release someone else's lock"),
+                ], required: ["action"])),
+        Tool(
+            name: "session", description: "Your work session: begin (purpose, identity, files), note, phase, done, whoami, or list all.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["begin", "note", "phase", "done", "whoami", "list"]),
+                    "purpose": Schema.string("begin: what the session is for"), "identity": Schema.string("begin: claim a port for it"),
+                    "files": Schema.strings("begin: absolute paths to claim"), "text": Schema.string("note / done: the text"),
+                    "type": Schema.string("note type", oneOf: ["note", "handoff", "finding", "blocker", "commit"]),
+                    "phase": Schema.string("phase", oneOf: ["planning", "in_progress", "testing", "reviewing", "completed", "abandoned"]),
+                    "abandon": Schema.boolean("done: end as abandoned"),
+                ], required: ["action"])),
+        Tool(
+            name: "files", description: "Advisory file claims: claim or release paths for your session, see who owns a path, or list all.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["claim", "release", "who_owns", "list"]),
+                    "paths": Schema.strings("absolute paths"), "path": Schema.string("who_owns: absolute path"),
+                    "force": Schema.boolean("claim: take paths another session holds"),
+                ], required: ["action"])),
+        Tool(
+            name: "agent", description: "This MCP connection is an agent: heartbeat, update its identity/purpose (register), or list agents.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["register", "heartbeat", "list"]),
+                    "identity": Schema.string("register: identity you work on"), "purpose": Schema.string("register: what you do"),
+                ], required: ["action"])),
+        Tool(
+            name: "salvage", description: "Work left by dead agents: list (optionally by project), claim into your session, complete, dismiss.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["list", "claim", "complete", "dismiss"]),
+                    "agent": Schema.string("the dead agent's id"), "project": Schema.string("list: only this project"),
+                ], required: ["action"])),
+        Tool(
+            name: "inbox", description: "Direct messages: send to an agent, read yours (all or unread), or mark all read.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["send", "read", "read_all"]),
+                    "to": Schema.string("send: recipient agent id"), "message": Schema.string("send: text"),
+                    "unread": Schema.boolean("read: only unread"),
+                ], required: ["action"])),
+        Tool(
+            name: "integration", description: "Signal that an identity is ready or needs something, or list signals.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["ready", "needs", "list"]),
+                    "identity": Schema.string("identity"), "detail": Schema.string("detail"),
+                ], required: ["action"])),
+        Tool(
+            name: "activity", description: "The audit trail of claims, locks, sessions and salvage, newest last.",
+            inputSchema: Schema.object(
+                [
+                    "since_minutes": Schema.number("only the last N minutes"), "type": Schema.string("type or prefix, e.g. lock"),
+                    "limit": Schema.integer("max records (default 50)"),
+                ])),
+    ]
+}

@@ -1,0 +1,107 @@
+import Foundation
+import MCP
+import PortDaddyAPI
+import PortDaddyClient
+
+/// Carries out tool calls against the daemon, as one agent.
+struct ToolHandler: Sendable {
+    let environment: PortDaddyEnvironment
+    let agentID: String
+
+    func client() throws(ToolFailure) -> PortDaddyClient {
+        do {
+            let client = try PortDaddyClient.connecting(to: environment)
+            client.agentID = agentID
+            return client
+        } catch {
+            throw .daemon(code: "DAEMON_UNREACHABLE", message: error.description)
+        }
+    }
+
+    /// Runs a tool; every failure becomes a tool error carrying our code, never a dead server.
+    func call(_ name: String, _ raw: [String: Value]?) -> CallTool.Result {
+        let args = Arguments(values: raw ?? [:])
+        do throws(ToolFailure) {
+            let (value, summary) = try dispatch(name, args)
+            let structured: Value? = value
+            return CallTool.Result(content: [.text(text: summary, annotations: nil, _meta: nil)], structuredContent: structured, isError: false)
+        } catch {
+            let (code, message): (String, String)
+            switch error {
+            case .invalid(let why): (code, message) = ("INVALID_ARGUMENT", why)
+            case .daemon(let c, let m): (code, message) = (c, m)
+            }
+            let body: Value? = .object(["error": .string(message), "code": .string(code)])
+            return CallTool.Result(content: [.text(text: "\(code): \(message)", annotations: nil, _meta: nil)], structuredContent: body, isError: true)
+        }
+    }
+
+    /// Runs a client call, mapping its errors to tool failures.
+    func run<T: Codable>(_ body: (PortDaddyClient) throws(ClientError) -> T) throws(ToolFailure) -> (Value, T) {
+        let c = try client()
+        let answer: T
+        do { answer = try body(c) } catch {
+            switch error {
+            case .daemon(_, let errorBody): throw .daemon(code: errorBody.code, message: errorBody.error)
+            default: throw .daemon(code: "DAEMON_UNREACHABLE", message: error.description)
+            }
+        }
+        do { return (try Value(answer), answer) } catch { throw .daemon(code: "INTERNAL_ERROR", message: "cannot encode the answer: \(error)") }
+    }
+
+    func dispatch(_ name: String, _ args: Arguments) throws(ToolFailure) -> (Value, String) {
+        switch name {
+        case "claim":
+            let expires = try args.string("expires").map { text throws(ToolFailure) -> DurationValue in
+                guard let s = DurationParser.seconds(text) else { throw .invalid("expires \"\(text)\" is not a duration") }
+                return DurationValue(seconds: s)
+            }
+            let request = ClaimRequest(
+                id: try args.required("identity"), port: try args.int("port"), fallback: try args.bool("fallback"),
+                pid: Int(getpid()), expires: expires)
+            let (value, r) = try run { c throws(ClientError) in try c.claim(request) }
+            return (value, "\(r.id) → port \(r.port) (\(r.existing ? "kept" : "new"))")
+        case "release":
+            let target = try args.required("target")
+            let (value, r) = try run { c throws(ClientError) in try c.release(target) }
+            return (value, r.released.isEmpty ? "nothing held matches \(target)" : "released " + r.released.map { "\($0.id) (\($0.port))" }.joined(separator: ", "))
+        case "services":
+            let pattern = try args.string("pattern")
+            let (value, r) = try run { c throws(ClientError) in try c.services(pattern: pattern) }
+            return (value, r.services.isEmpty ? "no claims" : r.services.map { "\($0.port) \($0.id) \($0.state.rawValue)" }.joined(separator: "\n"))
+        case "wait":
+            guard let ids = try args.strings("identities"), !ids.isEmpty else { throw .invalid("identities is required") }
+            let timeout = try args.number("timeout") ?? 60
+            let path = "/wait?ids=" + ids.map(PortDaddyClient.escapeQuery).joined(separator: ",") + "&timeout=\(timeout)"
+            let (value, r) = try run { c throws(ClientError) -> WaitResponse in try c.call("GET", path) }
+            return (value, r.ready ? "ready: \(ids.joined(separator: ", "))" : "still waiting for \(r.pending.joined(separator: ", "))")
+        case "publish":
+            let channel = try args.required("channel")
+            let request = PublishRequest(message: try args.required("message"), sender: agentID, signal: try args.string("signal"))
+            let (value, r) = try run { c throws(ClientError) in try c.publish(channel, request) }
+            return (value, "published #\(r.id) on \(r.channel)")
+        case "read_channel":
+            let channel = try args.required("channel")
+            let after = Int64(try args.int("after") ?? 0)
+            let limit = try args.int("limit") ?? 50
+            let (value, r) = try run { c throws(ClientError) in try c.history(channel, after: after, limit: limit) }
+            let lines = r.messages.map { "#\($0.id) \($0.channel)\($0.signal.map { " [\($0)]" } ?? "") \($0.sender ?? "?"): \($0.message)" }
+            return (value, (lines.isEmpty ? "no messages" : lines.joined(separator: "\n")) + "\nnext cursor: \(r.cursor)")
+        case "lock": return try lock(args)
+        case "session": return try session(args)
+        case "files": return try files(args)
+        case "agent": return try agent(args)
+        case "salvage": return try salvage(args)
+        case "inbox": return try inbox(args)
+        case "integration": return try integration(args)
+        case "activity":
+            let since = try args.number("since_minutes").map { Int64((Date().timeIntervalSince1970 - $0 * 60) * 1000) }
+            let type = try args.string("type")
+            let limit = try args.int("limit") ?? 50
+            let (value, r) = try run { c throws(ClientError) in try c.activity(since: since, type: type, limit: limit) }
+            return (value, r.activity.map { "\($0.type) \($0.subject)\($0.actor.map { " by \($0)" } ?? "")" }.joined(separator: "\n"))
+        default:
+            throw .invalid("unknown tool \(name)")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+"""End-to-end test of `pd mcp` with the official MCP Python SDK as the client.
+
+Run by IntegrationTests/MCPIntegrationTests.swift with: python mcp_e2e.py <pd binary>; PORT_DADDY_HOME etc. in the
+environment. Prints one JSON line with what it observed; the Swift test checks the effects with the CLI.
+"""
+import asyncio, json, os, subprocess, sys
+
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+PD = sys.argv[1]
+ENV = dict(os.environ)
+
+
+def attr(obj, *names):
+    """The first attribute that exists (the SDK renamed camelCase fields to snake_case at some version)."""
+    for name in names:
+        if hasattr(obj, name):
+            return getattr(obj, name)
+    raise AttributeError(names[0])
+
+
+def pd(*args):
+    return subprocess.run([PD, *args], env=ENV, capture_output=True, text=True)
+
+
+async def main():
+    report = {}
+    params = StdioServerParameters(command=PD, args=["mcp"], env=ENV)
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            init = await session.initialize()
+            report["protocol"] = attr(init, "protocol_version", "protocolVersion")
+            report["server"] = attr(init, "server_info", "serverInfo").name
+            tools = (await session.list_tools()).tools
+            report["tools"] = sorted(t.name for t in tools)
+            report["every_tool_has_schema"] = all(attr(t, "input_schema", "inputSchema").get("type") == "object" for t in tools)
+            report["tools_list_bytes"] = len(json.dumps([t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools], separators=(",", ":")))
+
+            async def call(tool, **args):
+                result = await session.call_tool(tool, args)
+                return bool(attr(result, "is_error", "isError")), attr(result, "structured_content", "structuredContent") or {}, result.content[0].text if result.content else ""
+
+            err, claim, _ = await call("claim", identity="mcp:web")
+            report["claim_port"] = claim["port"]
+            report["find_after_claim"] = json.loads(pd("find", "mcp:web", "--json").stdout)["services"][0]["port"]
+            err, lock, _ = await call("lock", action="acquire", name="mcp:db", ttl=60)
+            report["lock_token"] = lock["token"]
+            report["cli_lock_while_held"] = pd("lock", "mcp:db", "--owner", "someone-else").returncode
+            # A bad argument is a tool error, and the next call still works.
+            err, body, text = await call("claim", identity="Not Valid!")
+            report["bad_call"] = {"isError": err, "code": body["code"], "text": text}
+            err, body, _ = await call("lock", action="explode")
+            report["bad_action_code"] = body["code"]
+            err, services, _ = await call("services")
+            report["after_errors_ok"] = (not err) and any(s["id"] == "mcp:web" for s in services["services"])
+            # Every other tool, end to end.
+            results = {}
+            results["release"] = (await call("claim", identity="mcp:tmp"))[0] or (await call("release", target="mcp:tmp"))[0]
+            results["publish"] = (await call("publish", channel="mcp:news", message="hello", signal="ready"))[0]
+            err, hist, _ = await call("read_channel", channel="mcp:*", after=0)
+            results["read_channel"] = err or hist["messages"][0]["message"] != "hello"
+            results["lock_extend"] = (await call("lock", action="extend", name="mcp:db", ttl=120))[0]
+            results["lock_list"] = (await call("lock", action="list"))[0]
+            err, begun, _ = await call("session", action="begin", purpose="mcp e2e", files=["/tmp/mcp-e2e-file.txt"])
+            results["session_begin"] = err
+            report["session_id"] = begun.get("session", {}).get("id") if not err else None
+            results["session_note"] = (await call("session", action="note", text="found it", type="finding"))[0]
+            results["session_phase"] = (await call("session", action="phase", phase="testing"))[0]
+            results["session_whoami"] = (await call("session", action="whoami"))[0]
+            results["session_list"] = (await call("session", action="list"))[0]
+            err, owner, _ = await call("files", action="who_owns", path="/tmp/mcp-e2e-file.txt")
+            results["files_who_owns"] = err or len(owner["claims"]) != 1
+            results["files_claim"] = (await call("files", action="claim", paths=["/tmp/mcp-e2e-other.txt"]))[0]
+            results["files_list"] = (await call("files", action="list"))[0]
+            results["agent_heartbeat"] = (await call("agent", action="heartbeat"))[0]
+            err, agents, _ = await call("agent", action="list")
+            results["agent_list"] = err
+            report["agents"] = [a["id"] for a in agents["agents"]]
+            results["inbox_send"] = (await call("inbox", action="send", to="someone", message="hi"))[0]
+            results["inbox_read"] = (await call("inbox", action="read"))[0]
+            results["integration_ready"] = (await call("integration", action="ready", identity="mcp:web", detail="up"))[0]
+            results["integration_list"] = (await call("integration", action="list"))[0]
+            err, waited, _ = await call("wait", identities=["mcp:web"], timeout=5)
+            results["wait"] = err or not waited["ready"]
+            results["salvage_list"] = (await call("salvage", action="list"))[0]
+            results["activity"] = (await call("activity", limit=10))[0]
+            results["lock_release"] = (await call("lock", action="release", name="mcp:db"))[0]
+            report["tool_errors"] = {k: v for k, v in results.items() if v}
+            resources = await session.list_resources()
+            report["resources"] = sorted(str(r.uri) for r in resources.resources)
+            read = await session.read_resource("portdaddy://services")
+            report["resource_services_has_claim"] = "mcp:web" in read.contents[0].text
+            # Leave without `done`: the session must go to salvage.
+    print(json.dumps(report))
+
+
+asyncio.run(main())
