@@ -70,8 +70,13 @@ public struct RuntimeInfo: Codable, Sendable, Equatable {
     public var home: String
     /// Milliseconds since 1970.
     public var startedAt: Int64
+    /// The DNS responder's port and domain, when it runs.
+    public var dnsPort: Int?
+    public var dnsDomain: String?
 
-    public init(pid: Int, version: String, socket: String, tcpHost: String, tcpPort: Int, home: String, startedAt: Int64) {
+    public init(pid: Int, version: String, socket: String, tcpHost: String, tcpPort: Int, home: String, startedAt: Int64, dnsPort: Int? = nil, dnsDomain: String? = nil) {
+        self.dnsPort = dnsPort
+        self.dnsDomain = dnsDomain
         self.pid = pid
         self.version = version
         self.socket = socket

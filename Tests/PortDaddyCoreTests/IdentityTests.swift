@@ -77,3 +77,26 @@ struct IdentityTests {
         #expect(DurationParser.seconds(text) == nil)
     }
 }
+
+@Suite("Host names")
+struct HostNameTests {
+    @Test("identities map to host names and back")
+    func roundTrip() throws {
+        for raw in ["myapp", "myapp:api", "myapp:api:feature-x"] {
+            let identity = try Identity(parsing: raw)
+            let name = HostNames.name(of: identity)
+            #expect(HostNames.identity(of: name) == identity)
+            #expect(HostNames.identity(of: name.uppercased() + ".") == identity)
+        }
+        #expect(HostNames.name(of: try Identity(parsing: "myapp:api:feature-x")) == "feature-x.api.myapp.localhost")
+        #expect(HostNames.name(of: try Identity(parsing: "myapp:api"), domain: "pd.test") == "api.myapp.pd.test")
+        #expect(HostNames.identity(of: "api.myapp.pd.test", domain: "pd.test") == (try Identity(parsing: "myapp:api")))
+    }
+
+    @Test("names outside the domain or with too many labels are not identities", arguments: [
+        "example.com", "localhost", "a.b.c.d.localhost", "bad_label!.localhost", ".localhost", "x..localhost",
+    ])
+    func rejects(name: String) {
+        #expect(HostNames.identity(of: name) == nil)
+    }
+}

@@ -15,6 +15,8 @@ extension PD {
         @Option(name: .long, help: "Address to listen on (default 127.0.0.1).") var host: String = "127.0.0.1"
         @Flag(name: .long, help: "Allow listening on a non-loopback address.") var allowRemote = false
         @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
+        @Option(name: .long, help: "DNS responder port (default $PORT_DADDY_DNS_PORT; 0 = off; 'auto' lets the OS choose).") var dnsPort: String?
+        @Option(name: .long, help: "DNS domain (default $PORT_DADDY_DNS_DOMAIN or pd.local; pd.test is recommended).") var dnsDomain: String?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -27,6 +29,19 @@ extension PD {
                 config.tcpPort = port
             }
             config.tcpHost = host
+            if let dnsPort {
+                if dnsPort == "auto" {
+                    config.dnsPort = 0
+                } else if let n = Int(dnsPort), (0...65535).contains(n) {
+                    config.dnsPort = n == 0 ? nil : n
+                } else {
+                    throw CLIError("--dns-port \(dnsPort) is not a port or 'auto'", exitCode: PDExit.usage)
+                }
+            }
+            if let dnsDomain {
+                guard HostNames.isValidDomain(dnsDomain) else { throw CLIError("--dns-domain \(dnsDomain) is not a domain", exitCode: PDExit.usage) }
+                config.dnsDomain = dnsDomain.lowercased()
+            }
             let level = Logger.Level(rawValue: logLevel) ?? .info
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)

@@ -48,7 +48,7 @@ public enum Daemon {
 
         let started = Atomic<Int>(0)
         let announce: @Sendable () -> Void = {
-            guard started.add(1, ordering: .relaxed).newValue == 2 else { return }
+            guard started.add(1, ordering: .relaxed).newValue == (configuration.dnsPort == nil ? 2 : 3) else { return }
             directory.writeRuntimeInfo(runtime: runtime)
             logger.info("port daddy ready", metadata: ["socket": "\(env.socketPath)", "port": "\(runtime.tcpPort)"])
         }
@@ -73,6 +73,14 @@ public enum Daemon {
                 announce()
             },
             logger: quiet)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let dnsPort = configuration.dnsPort {
+            let resolver = DNSResolver(claims: claims, domain: configuration.dnsDomain)
+            services.append(.init(service: DNSService(resolver: resolver, host: configuration.tcpHost, port: dnsPort, logger: logger) { port in
+                runtime.setDNSPort(port)
+                announce()
+            }))
+        }
         let reaper = ReaperService(claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
@@ -80,7 +88,7 @@ public enum Daemon {
                     .init(service: tcp), .init(service: unix), .init(service: reaper),
                     .init(service: ShutdownHook(hub: channels.hub, locks: locks)),
                     .init(service: ActivityFlusher(activity: activity, logger: logger)),
-                ],
+                ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))
         defer {
@@ -113,6 +121,6 @@ extension DataDirectory {
             RuntimeInfo(
                 pid: Int(getpid()), version: PortDaddyVersion.current, socket: config.environment.socketPath,
                 tcpHost: config.tcpHost, tcpPort: runtime.tcpPort, home: config.environment.home,
-                startedAt: runtime.startedAt))
+                startedAt: runtime.startedAt, dnsPort: runtime.dnsPort, dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain))
     }
 }

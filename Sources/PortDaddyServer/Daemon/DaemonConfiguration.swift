@@ -13,6 +13,10 @@ public struct DaemonConfiguration: Sendable {
     /// Channel retention: newest messages kept per channel, and the oldest age kept.
     public var channelMaxMessages = 1000
     public var channelMaxAgeSeconds: Double = 7 * 86400
+    /// DNS responder port on the TCP host: `nil` turns it off, 0 lets the OS choose.
+    public var dnsPort: Int?
+    /// The domain the DNS responder answers for.
+    public var dnsDomain = "pd.local"
 
     public init(environment: PortDaddyEnvironment, tcpHost: String = "127.0.0.1", tcpPort: Int = PortDaddyEnvironment.defaultTCPPort, claims: ClaimSettings = ClaimSettings(), reapIntervalSeconds: Double = 30) {
         self.environment = environment
@@ -56,6 +60,18 @@ public struct DaemonConfiguration: Sendable {
             range: start...end, reserved: reserved, graceSeconds: try number("PORT_DADDY_REAP_GRACE") ?? 120)
         config.reapIntervalSeconds = max(0.1, try number("PORT_DADDY_REAP_INTERVAL") ?? 30)
         config.channelMaxMessages = max(1, try integer("PORT_DADDY_CHANNEL_MAX_MESSAGES") ?? 1000)
+        if let raw = PortDaddyEnvironment.value("PORT_DADDY_DNS_PORT") {
+            if raw == "auto" {
+                config.dnsPort = 0
+            } else {
+                guard let port = Int(raw), (0...65535).contains(port) else { throw .badSetting("PORT_DADDY_DNS_PORT", raw) }
+                config.dnsPort = port == 0 ? nil : port
+            }
+        }
+        if let domain = PortDaddyEnvironment.value("PORT_DADDY_DNS_DOMAIN") {
+            guard HostNames.isValidDomain(domain) else { throw .badSetting("PORT_DADDY_DNS_DOMAIN", domain) }
+            config.dnsDomain = domain.lowercased()
+        }
         config.channelMaxAgeSeconds = min(try number("PORT_DADDY_CHANNEL_MAX_AGE") ?? 7 * 86400, DurationParser.maxSeconds)
         return config
     }

@@ -7,6 +7,7 @@ public final class ServerRuntime: Sendable {
     public let configuration: DaemonConfiguration
     public let startedAt: Int64
     private let boundPort: Atomic<Int>
+    private let boundDNSPort = Atomic<Int>(0)
 
     init(configuration: DaemonConfiguration, startedAt: Int64) {
         self.configuration = configuration
@@ -18,4 +19,12 @@ public final class ServerRuntime: Sendable {
     public var tcpPort: Int { boundPort.load(ordering: .relaxed) }
 
     func setBoundPort(_ port: Int) { boundPort.store(port, ordering: .relaxed) }
+
+    /// The DNS responder's port, or `nil` when it is off.
+    public var dnsPort: Int? {
+        let port = boundDNSPort.load(ordering: .relaxed)
+        return port == 0 ? nil : port
+    }
+
+    func setDNSPort(_ port: Int) { boundDNSPort.store(port, ordering: .relaxed) }
 }

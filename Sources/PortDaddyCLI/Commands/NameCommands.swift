@@ -1,0 +1,182 @@
+import ArgumentParser
+import Foundation
+import PortDaddyAPI
+import PortDaddyClient
+
+extension PD {
+    /// `pd url <identity>`.
+    struct URLCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "url", abstract: "Print the URL of a claimed identity: http://api.myapp.localhost:<port>/ (exit 5 if not claimed).",
+            discussion: "*.localhost resolves to loopback in browsers and with systemd-resolved, with no setup.")
+        @Argument(help: "Identity.") var identity: String
+        @OptionGroup var global: GlobalOptions
+
+        struct Answer: Codable {
+            var id: String
+            var url: String
+            var host: String
+            var port: Int
+            /// The name under the DNS responder's domain, when it runs.
+            var dnsName: String?
+        }
+
+        static func resolve(_ raw: String, global: GlobalOptions) throws -> Answer {
+            let id: Identity
+            do { id = try Identity(parsing: raw) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
+            let client = try global.client()
+            let service = try attempt { try client.service(id.description) }
+            let host = HostNames.name(of: id)
+            var dnsName: String?
+            if let data = FileManager.default.contents(atPath: global.environment.runtimeFile),
+                let info = try? JSONDecoder().decode(RuntimeInfo.self, from: data), let domain = info.dnsDomain
+            {
+                dnsName = HostNames.name(of: id, domain: domain)
+            }
+            return Answer(id: id.description, url: "http://\(host):\(service.port)/", host: host, port: service.port, dnsName: dnsName)
+        }
+
+        func run() throws {
+            let answer = try Self.resolve(identity, global: global)
+            if global.json { return global.output.json(answer) }
+            global.output.line(answer.url)
+        }
+    }
+
+    /// `pd open <identity>`.
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open a claimed identity's URL in the browser.")
+        @Argument(help: "Identity.") var identity: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let answer = try URLCommand.resolve(identity, global: global)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            #if os(macOS)
+            process.arguments = ["open", answer.url]
+            #else
+            process.arguments = ["xdg-open", answer.url]
+            #endif
+            do {
+                try process.run()
+                process.waitUntilExit()
+            } catch {
+                throw CLIError("cannot open a browser (\(error)); the URL is \(answer.url)")
+            }
+            guard process.terminationStatus == 0 else { throw CLIError("the opener exited \(process.terminationStatus); the URL is \(answer.url)") }
+            global.output.line(answer.url)
+        }
+    }
+
+    /// `pd dns setup|teardown|status`.
+    struct DNS: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Point the OS resolver at the daemon's DNS responder for its domain (never edits /etc/hosts).",
+            discussion: """
+                Start the daemon with PORT_DADDY_DNS_PORT=N (and PORT_DADDY_DNS_DOMAIN, default pd.local; .local collides
+                with mDNS, so pd.test is recommended). Linux: a systemd-resolved drop-in; macOS: /etc/resolver/<domain>.
+                """,
+            subcommands: [Setup.self, Teardown.self, Status.self], defaultSubcommand: Status.self)
+
+        struct Target {
+            let path: String
+            let content: String
+            let reload: [String]?
+        }
+
+        /// Where the resolver configuration goes on this OS, for the running daemon's DNS port and domain.
+        static func target(root: String, global: GlobalOptions) throws -> (Target, RuntimeInfo) {
+            guard let data = FileManager.default.contents(atPath: global.environment.runtimeFile),
+                let info = try? JSONDecoder().decode(RuntimeInfo.self, from: data), let port = info.dnsPort, let domain = info.dnsDomain
+            else {
+                throw CLIError("the daemon's DNS responder is not running; start it with PORT_DADDY_DNS_PORT=<port> (pd restart)", exitCode: PDExit.unreachable)
+            }
+            #if os(macOS)
+            return (Target(path: root + "/etc/resolver/\(domain)", content: "# Port Daddy\nnameserver 127.0.0.1\nport \(port)\n", reload: nil), info)
+            #else
+            return (
+                Target(
+                    path: root + "/etc/systemd/resolved.conf.d/port-daddy.conf",
+                    content: "# Port Daddy: send \(domain) to the pd daemon's DNS responder\n[Resolve]\nDNS=127.0.0.1:\(port)\nDomains=~\(domain)\n",
+                    reload: ["systemctl", "restart", "systemd-resolved"]), info
+            )
+            #endif
+        }
+
+        struct Setup: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Write the resolver configuration (needs root; --dry-run prints it).")
+            @Flag(name: .long) var dryRun = false
+            @Option(name: .long, help: .hidden) var root: String = ""
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let (target, _) = try DNS.target(root: root, global: global)
+                if dryRun {
+                    global.output.line("would write \(target.path):")
+                    global.output.line(target.content)
+                    if let reload = target.reload { global.output.line("would run: \(reload.joined(separator: " "))") }
+                    return
+                }
+                do {
+                    try FileManager.default.createDirectory(atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try target.content.write(toFile: target.path, atomically: true, encoding: .utf8)
+                } catch {
+                    throw CLIError("cannot write \(target.path) (\(error.localizedDescription)); run with sudo, or write it yourself (pd dns setup --dry-run)")
+                }
+                global.output.line("wrote \(target.path)")
+                if root.isEmpty, let reload = target.reload { InstallPlan(environment: global.environment, binDir: nil).runTool(reload, output: global.output) }
+            }
+        }
+
+        struct Teardown: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Remove the resolver configuration.")
+            @Flag(name: .long) var dryRun = false
+            @Option(name: .long, help: .hidden) var root: String = ""
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                #if os(macOS)
+                let candidates = (try? FileManager.default.contentsOfDirectory(atPath: root + "/etc/resolver"))?.map { root + "/etc/resolver/" + $0 } ?? []
+                let ours = candidates.filter { ((try? String(contentsOfFile: $0, encoding: .utf8)) ?? "").hasPrefix("# Port Daddy") }
+                #else
+                let path = root + "/etc/systemd/resolved.conf.d/port-daddy.conf"
+                let ours = FileManager.default.fileExists(atPath: path) ? [path] : []
+                #endif
+                guard !ours.isEmpty else { return global.output.line("no Port Daddy resolver configuration in place") }
+                for path in ours {
+                    if dryRun { global.output.line("would remove \(path)"); continue }
+                    do { try FileManager.default.removeItem(atPath: path) } catch {
+                        throw CLIError("cannot remove \(path) (\(error.localizedDescription)); run with sudo")
+                    }
+                    global.output.line("removed \(path)")
+                }
+                #if os(Linux)
+                if !dryRun && root.isEmpty { InstallPlan(environment: global.environment, binDir: nil).runTool(["systemctl", "restart", "systemd-resolved"], output: global.output) }
+                #endif
+            }
+        }
+
+        struct Status: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Say whether the responder runs and the resolver configuration points at it.")
+            @Option(name: .long, help: .hidden) var root: String = ""
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let (target, info) = try DNS.target(root: root, global: global)
+                global.output.line("responder  127.0.0.1:\(info.dnsPort ?? 0) (udp+tcp) for \(info.dnsDomain ?? "?")")
+                let current = try? String(contentsOfFile: target.path, encoding: .utf8)
+                switch current {
+                case nil:
+                    global.output.line("resolver   \(target.path) missing: run pd dns setup")
+                    throw ExitCode(PDExit.notFound)
+                case target.content?:
+                    global.output.line("resolver   \(target.path) points here")
+                default:
+                    global.output.line("resolver   \(target.path) is out of date: run pd dns setup")
+                    throw ExitCode(PDExit.failure)
+                }
+            }
+        }
+    }
+}
