@@ -156,4 +156,34 @@ struct CoordinationIntegrationTests {
         #expect(followed.stdout.contains("before:web"))
         #expect(followed.stdout.contains("\"type\":\"claim.release\""))
     }
+
+    @Test("begin is all or nothing, done releases only the port its session claimed, and an agent's locks follow its normalized id")
+    func sessionClaimsAndLocks() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let a = ["PD_AGENT_ID": "a1"], b = ["PD_AGENT_ID": "b1"]
+        #expect(try daemon.pd(["begin", "first"], environment: a).status == 0)
+        // A begin that fails claims nothing.
+        #expect(try daemon.pd(["begin", "second", "--identity", "leak:api"], environment: a).status == 4)
+        #expect(try daemon.pd(["find", "leak:api"]).status == 5)
+        // A session that joined an existing claim does not release it when it ends.
+        #expect(try daemon.pd(["claim", "shared:web", "-q", "--sticky"]).status == 0)
+        #expect(try daemon.pd(["begin", "join", "--identity", "shared:web"], environment: b).status == 0)
+        #expect(try daemon.pd(["done"], environment: b).status == 0)
+        #expect(try daemon.pd(["find", "shared:web"]).status == 0)
+        // A session's own port is held while the session lives, whatever the calling shell does.
+        #expect(try daemon.pd(["begin", "own", "--identity", "own:api"], environment: b).status == 0)
+        let own = try JSONDecoder().decode(ServicesResponse.self, from: Data(try daemon.pd(["find", "own:api", "--json"]).stdout.utf8))
+        #expect(own.services.first?.sticky == true)
+        #expect(try daemon.pd(["done"], environment: b).status == 0)
+        #expect(try daemon.pd(["find", "own:api"]).status == 5)
+        // PD_AGENT_ID with capitals: the lock is the agent's, and goes with it.
+        let mixed = ["PD_AGENT_ID": "Builder-1"]
+        #expect(try daemon.pd(["begin", "locks"], environment: mixed).status == 0)
+        #expect(try daemon.pd(["lock", "db:migrate"], environment: mixed).status == 0)
+        #expect(try daemon.client().locks().locks.first?.owner == "builder-1")
+        #expect(try daemon.pd(["agent", "unregister"], environment: mixed).status == 0)
+        #expect(try daemon.client().locks().count == 0)
+    }
 }
+

@@ -82,4 +82,25 @@ struct CoordinationServiceTests {
         let types = try w.activity.list(since: nil, type: nil, limit: 100).map(\.type)
         #expect(types.contains("agent.dead") && types.contains("salvage.claim"))
     }
+
+    @Test("a re-registered agent is not judged by the PID of its earlier life, and dismissed salvage stays dismissed")
+    func reRegistration() throws {
+        let w = try World()
+        defer { w.h.cleanup() }
+        w.h.processes.start(50, at: 1)
+        _ = try w.coordination.register(id: "m", identity: nil, purpose: nil, pid: 50, ttlSeconds: 60)
+        _ = try w.coordination.begin(purpose: "first life", agent: "m", identity: nil, files: [], pid: nil)
+        w.h.processes.exit(50)
+        #expect(try w.coordination.reapAgents() == ["m"])
+        try w.coordination.resolveSalvage(of: "m", by: nil, state: "dismissed")
+        // Back again, without a PID: heartbeats decide now.
+        _ = try w.coordination.begin(purpose: "second life", agent: "m", identity: nil, files: [], pid: nil)
+        #expect(try w.coordination.reapAgents().isEmpty)
+        #expect(try w.coordination.note(agent: "m", text: "still here", type: .note).text == "still here")
+        w.h.clock.advance(seconds: CoordinationService.defaultAgentTTL + 1)
+        #expect(try w.coordination.reapAgents() == ["m"])
+        let waiting = try w.coordination.salvage(project: nil, all: false)
+        #expect(waiting.first?.sessions.map(\.purpose) == ["second life"])
+    }
 }
+

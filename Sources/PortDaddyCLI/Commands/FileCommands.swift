@@ -65,7 +65,7 @@ extension PD {
                 let dir = hooks.hasPrefix("/") ? hooks : top + "/" + hooks
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 let hook = dir + "/pre-commit"
-                if FileManager.default.fileExists(atPath: hook), !((try? String(contentsOfFile: hook, encoding: .utf8)) ?? "").contains("pd guard") {
+                if FileManager.default.fileExists(atPath: hook), !((try? String(contentsOfFile: hook, encoding: .utf8)) ?? "").contains("Installed by pd guard --install") {
                     throw CLIError("\(hook) exists; add a line running `\(DaemonLauncher.executablePath()) guard` to it yourself")
                 }
                 try "#!/bin/sh\n# Installed by pd guard --install: refuse to commit files another agent's session holds.\nexec \"\(DaemonLauncher.executablePath())\" guard\n"

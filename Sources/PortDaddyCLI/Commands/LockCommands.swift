@@ -11,7 +11,9 @@ struct LockIdentity: ParsableArguments {
     @Option(name: .long, help: "Owner label (default $PD_AGENT_ID, else pid:<parent pid>).") var owner: String?
     @Option(name: .long, help: "Owner PID: the lock is released when it exits (default: pd's parent, unless an owner is named).") var pid: Int?
 
-    var agent: String? { owner ?? PortDaddyEnvironment.value("PD_AGENT_ID") }
+    /// An explicit owner as given; an agent id normalized as the daemon normalizes agents, so that the agent's
+    /// death or unregistration finds its locks.
+    var agent: String? { owner ?? PortDaddyEnvironment.value("PD_AGENT_ID").map { $0.trimmingCharacters(in: .whitespaces).lowercased() } }
     var resolvedPID: Int? { pid ?? (agent == nil ? Int(getppid()) : nil) }
     var resolvedOwner: String { agent ?? "pid:\(resolvedPID ?? Int(getppid()))" }
 }

@@ -6,6 +6,7 @@ extension CoordinationService {
     @discardableResult
     public func reapAgents() throws(PortDaddyError) -> [String] {
         let now = clock.nowMillis()
+        var orphanedClaims: [String] = []
         let dead = try store.write { tx -> [AgentRecord] in
             var dead: [AgentRecord] = []
             for var agent in try tx.agents() where agent.state == "active" && !isAlive(agent, now: now) {
@@ -14,6 +15,7 @@ extension CoordinationService {
                 try tx.saveAgent(agent)
                 let orphaned = try tx.sessions(inState: "active", of: agent.id)
                 for var session in orphaned {
+                    if let identity = session.identity { orphanedClaims.append(identity) }
                     session.state = "salvage"
                     try tx.saveSession(session)
                 }
@@ -25,8 +27,14 @@ extension CoordinationService {
             }
             return dead
         }
+        // A dead session's port goes back to ordinary liveness: kept while listening, else freed after the grace.
+        for identity in orphanedClaims {
+            if let id = try? Identity(parsing: identity) { try? claims.unstick(id) }
+        }
         for agent in dead {
-            locks.releaseAll(ownedBy: agent.id)
+            for lock in locks.releaseAll(ownedBy: agent.id) {
+                activity?.record("lock.reap", subject: lock.name.value, detail: "token \(lock.token); owner agent \(agent.id) died")
+            }
             activity?.record("agent.dead", subject: agent.id, detail: "no heartbeat for \(Double(agent.ttlMillis) / 1000) s; work moved to salvage")
         }
         return dead.map(\.id)
@@ -86,6 +94,12 @@ extension CoordinationService {
         let now = clock.nowMillis()
         try store.write { tx throws in
             guard var record = try tx.salvage(deadID) else { throw PortDaddyError.notFound("no salvage for agent \(deadID)") }
+            // Resolved work must not come back with the agent's next death.
+            for var session in try tx.sessions(inState: "salvage", of: deadID) {
+                session.state = "salvaged"
+                session.endedAt = now
+                try tx.saveSession(session)
+            }
             record.state = state
             record.resolvedAt = now
             if let rawAgent { record.claimedBy = record.claimedBy ?? (try? Self.agentID(rawAgent)) }

@@ -9,19 +9,33 @@ extension CoordinationService {
             throw .invalidRequest("purpose must be 1 to 2000 characters")
         }
         let paths = try files.map(Self.validatedPath)
-        let (_, dead) = try register(id: raw, identity: identity, purpose: purposeText, pid: nil, ttlSeconds: nil)
         let id = try Self.agentID(raw)
-        var port: Int?
-        var normalizedIdentity: String?
+        // Check what would make the session fail before registering or claiming anything.
+        try store.read { tx throws in
+            if let active = try tx.activeSession(of: id) { throw PortDaddyError.sessionActive(agent: id, session: active.id) }
+            for path in paths {
+                if let holder = try tx.activeFileClaim(path) { throw PortDaddyError.fileClaimed(path: path, agent: holder.agentID, session: holder.sessionID) }
+            }
+        }
+        var claimCommand: ClaimCommand?
         if let identity {
-            let command = try ClaimCommand.validated(id: identity, port: nil, fallback: nil, pid: pid.map(Int.init), ttlSeconds: nil, sticky: nil)
-            normalizedIdentity = command.identity.description
+            // The session holds its port (sticky) until done; no shell's PID decides it.
+            claimCommand = try ClaimCommand.validated(id: identity, port: nil, fallback: nil, pid: nil, ttlSeconds: nil, sticky: true)
+        }
+        let (_, dead) = try register(id: raw, identity: identity, purpose: purposeText, pid: nil, ttlSeconds: nil)
+        var port: Int?
+        var ownsClaim = false
+        if let command = claimCommand {
             let outcome = try claims.claim(command)
             port = outcome.claim.port
-            if !outcome.existing { activity?.record("claim", actor: try? Self.agentID(raw), subject: outcome.claim.identity.description, detail: "port \(outcome.claim.port)") }
+            ownsClaim = !outcome.existing
+            if ownsClaim { activity?.record("claim", actor: id, subject: outcome.claim.identity.description, detail: "port \(outcome.claim.port)") }
         }
+        let normalizedIdentity = ownsClaim ? claimCommand?.identity.description : nil
         let now = clock.nowMillis()
-        let session = try store.write { tx throws -> SessionInfo in
+        let written: SessionInfo
+        do {
+            written = try store.write { tx throws -> SessionInfo in
             if let active = try tx.activeSession(of: id) { throw PortDaddyError.sessionActive(agent: id, session: active.id) }
             let record = SessionRecord(
                 id: String.randomID(prefix: "ses-"), agentID: id, purpose: purposeText, identity: normalizedIdentity, phase: .planning,
@@ -29,9 +43,13 @@ extension CoordinationService {
             try tx.saveSession(record)
             try Self.claimFiles(paths, session: record, force: false, now: now, tx)
             return try Self.sessionInfo(record, tx)
+            }
+        } catch {
+            if ownsClaim, let identity = normalizedIdentity { _ = try? claims.release(identity) }
+            throw error
         }
-        activity?.record("session.begin", actor: id, subject: session.id, detail: purposeText)
-        return (session, port, dead)
+        activity?.record("session.begin", actor: id, subject: written.id, detail: purposeText)
+        return (written, port, dead)
     }
 
     /// Adds a note to the agent's active session.
@@ -93,7 +111,7 @@ extension CoordinationService {
             ended.files = info.files
             return ended
         }
-        if let identity = session.identity, let released = try? claims.release(identity), !released.isEmpty {
+        if let identity = session.identity, releaseSessionClaim(identity) {
             activity?.record("claim.release", actor: id, subject: identity, detail: "session \(session.id) ended")
         }
         activity?.record(abandon ? "session.abandon" : "session.done", actor: id, subject: session.id)
@@ -104,6 +122,13 @@ extension CoordinationService {
     public func sessions(agent raw: String?, includeEnded: Bool) throws(PortDaddyError) -> [SessionInfo] {
         let id = try raw.map { raw throws(PortDaddyError) in try Self.agentID(raw) }
         return try store.read { tx in try tx.sessions(of: id, includeEnded: includeEnded).map { try Self.sessionInfo($0, tx) } }
+    }
+
+    /// Releases the port claim a session made (sessions record an identity only for claims they created).
+    @discardableResult
+    func releaseSessionClaim(_ identity: String) -> Bool {
+        guard let released = try? claims.release(identity) else { return false }
+        return !released.isEmpty
     }
 
     // MARK: file claims

@@ -36,8 +36,8 @@ public final class CoordinationService: Sendable {
     /// Validates an agent id: `[a-z0-9._-]`, 1 to 64 characters, lower-cased.
     public static func agentID(_ raw: String) throws(PortDaddyError) -> String {
         let id = raw.trimmingCharacters().lowercased()
-        guard !id.isEmpty, id.utf8.count <= 64, id.utf8.allSatisfy({ Identity.isAllowed($0) }) else {
-            throw .invalidAgent("agent id \"\(raw)\" is not valid; use 1-64 characters of a-z, 0-9, '.', '_' and '-'")
+        guard !id.isEmpty, id.utf8.count <= 63, id.utf8.allSatisfy({ Identity.isAllowed($0) }) else {
+            throw .invalidAgent("agent id \"\(raw)\" is not valid; use 1-63 characters of a-z, 0-9, '.', '_' and '-'")
         }
         return id
     }
@@ -74,12 +74,20 @@ public final class CoordinationService: Sendable {
             var agent = try tx.agent(id) ?? AgentRecord(
                 id: id, identity: nil, purpose: nil, pid: nil, pidStart: nil, ttlMillis: 0, registeredAt: now, lastHeartbeat: now,
                 state: "active", diedAt: nil)
+            // A PID from an earlier life (or one that has exited) must not decide this life: keep the old PID
+            // only while the agent is active and that process still runs.
+            let oldPIDAlive = agent.state == "active" && processes.isAlive(pid: agent.pid, start: agent.pidStart)
             if agent.state != "active" { agent.registeredAt = now }
             agent.identity = normalizedIdentity ?? agent.identity
             agent.purpose = purpose ?? agent.purpose
-            agent.pid = pid ?? agent.pid
-            agent.pidStart = pid != nil ? pidStart : agent.pidStart
-            agent.ttlMillis = Int64((ttlSeconds ?? Self.defaultAgentTTL) * 1000)
+            if let pid {
+                agent.pid = pid
+                agent.pidStart = pidStart
+            } else if !oldPIDAlive {
+                agent.pid = nil
+                agent.pidStart = nil
+            }
+            agent.ttlMillis = ttlSeconds.map { Int64($0 * 1000) } ?? (agent.ttlMillis > 0 ? agent.ttlMillis : Int64(Self.defaultAgentTTL * 1000))
             agent.lastHeartbeat = now
             agent.state = "active"
             agent.diedAt = nil
@@ -141,8 +149,10 @@ public final class CoordinationService: Sendable {
             try tx.saveSession(session)
             return session
         }
-        if let identity = ended?.identity { _ = try? claims.release(identity) }
-        locks.releaseAll(ownedBy: id)
+        if let ended, let identity = ended.identity { releaseSessionClaim(identity) }
+        for lock in locks.releaseAll(ownedBy: id) {
+            activity?.record("lock.release", actor: id, subject: lock.name.value, detail: "token \(lock.token); agent unregistered")
+        }
         activity?.record("agent.unregister", actor: id, subject: id)
     }
 

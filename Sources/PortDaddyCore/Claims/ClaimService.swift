@@ -166,6 +166,19 @@ public final class ClaimService: Sendable {
         }
     }
 
+    /// Makes a sticky claim an ordinary one again (its holder ended), counting liveness from now: a listening
+    /// port keeps it, otherwise the reaper frees it after the grace period.
+    public func unstick(_ identity: Identity) throws(PortDaddyError) {
+        let now = clock.nowMillis()
+        try state.withLock { (st: inout State) throws(PortDaddyError) in
+            guard var claim = st.byIdentity[identity], claim.sticky else { return }
+            claim.sticky = false
+            claim.lastSeenAt = now
+            try store.save(claim, rememberPort: false)
+            st.byIdentity[identity] = claim
+        }
+    }
+
     /// Claims matching `pattern` (all when `nil`), ordered by port, with their current state.
     public func statuses(matching pattern: IdentityPattern? = nil) -> [ClaimStatus] {
         let claims = state.withLock { st in Array(st.byIdentity.values) }

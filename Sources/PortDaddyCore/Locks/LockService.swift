@@ -133,9 +133,10 @@ public final class LockService: Sendable {
     }
 
     /// Releases every lock `owner` holds (an agent that died or unregistered).
-    public func releaseAll(ownedBy owner: String) {
+    @discardableResult
+    public func releaseAll(ownedBy owner: String) -> [Lock] {
         let held = state.withLock { st in st.locks.values.filter { $0.owner == owner } }
-        for lock in held { _ = try? release(name: lock.name, owner: owner, token: lock.token) }
+        return held.compactMap { try? release(name: $0.name, owner: owner, token: $0.token) }
     }
 
     /// Fails every queued waiter (graceful shutdown): they get `CancellationError` and their requests end.
