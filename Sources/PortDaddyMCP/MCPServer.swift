@@ -74,7 +74,13 @@ enum ResourceCatalog {
 
     static func read(_ uri: String, handler: ToolHandler) throws -> ReadResource.Result {
         func json<T: Codable>(_ body: (PortDaddyClient) throws(ClientError) -> T) throws -> String {
-            let (_, answer) = try handler.run(body)
+            let answer: T
+            do { (_, answer) = try handler.run(body) } catch {
+                switch error {
+                case .invalid(let why): throw MCPError.invalidParams(why)
+                case .daemon(let code, let message): throw MCPError.internalError("\(code): \(message)")
+                }
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             return String(decoding: try encoder.encode(answer), as: UTF8.self)

@@ -60,7 +60,7 @@ struct ToolHandler: Sendable {
                 id: try args.required("identity"), port: try args.int("port"), fallback: try args.bool("fallback"),
                 pid: Int(getpid()), expires: expires)
             let (value, r) = try run { c throws(ClientError) in try c.claim(request) }
-            return (value, "\(r.id) → port \(r.port) (\(r.existing ? "kept" : "new"))")
+            return (value, "\(r.id) → port \(r.port) (\(r.message))")
         case "release":
             let target = try args.required("target")
             let (value, r) = try run { c throws(ClientError) in try c.release(target) }
