@@ -22,7 +22,7 @@ mkdir -p "$out"
 
 export PORT_DADDY_HOME
 PORT_DADDY_HOME=$(mktemp -d /tmp/pdbench-XXXXXX)
-export PORT_DADDY_PORT=0
+export PORT_DADDY_PORT=0 PORT_DADDY_PROXY_PORT=0
 ps_sock="$PORT_DADDY_HOME-portserver.sock"
 portserver --portserver_address "$ps_sock" >"$out/portserver.log" 2>&1 &
 ps_pid=$!

@@ -73,8 +73,11 @@ public struct RuntimeInfo: Codable, Sendable, Equatable {
     /// The DNS responder's port and domain, when it runs.
     public var dnsPort: Int?
     public var dnsDomain: String?
+    /// The reverse proxy's port, when it runs.
+    public var proxyPort: Int?
 
-    public init(pid: Int, version: String, socket: String, tcpHost: String, tcpPort: Int, home: String, startedAt: Int64, dnsPort: Int? = nil, dnsDomain: String? = nil) {
+    public init(pid: Int, version: String, socket: String, tcpHost: String, tcpPort: Int, home: String, startedAt: Int64, dnsPort: Int? = nil, dnsDomain: String? = nil, proxyPort: Int? = nil) {
+        self.proxyPort = proxyPort
         self.dnsPort = dnsPort
         self.dnsDomain = dnsDomain
         self.pid = pid

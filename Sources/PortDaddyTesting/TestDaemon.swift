@@ -57,6 +57,7 @@ public final class TestDaemon: @unchecked Sendable {
         for key in env.keys where key.hasPrefix("PORT_DADDY_") { env[key] = nil }
         env["PORT_DADDY_HOME"] = home
         env["PORT_DADDY_PORT"] = "0"
+        env["PORT_DADDY_PROXY_PORT"] = "0"  // off unless a test asks for it ("auto")
         env["NO_COLOR"] = "1"
         for (key, value) in extraEnvironment { env[key] = value }
         return env

@@ -17,6 +17,7 @@ extension PD {
         @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
         @Option(name: .long, help: "DNS responder port (default $PORT_DADDY_DNS_PORT; 0 = off; 'auto' lets the OS choose).") var dnsPort: String?
         @Option(name: .long, help: "DNS domain (default $PORT_DADDY_DNS_DOMAIN or pd.local; pd.test is recommended).") var dnsDomain: String?
+        @Option(name: .long, help: "Reverse proxy port (default $PORT_DADDY_PROXY_PORT, else 80 if bindable, else 1380; 0 = off; 'auto').") var proxyPort: String?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -36,6 +37,15 @@ extension PD {
                     config.dnsPort = n == 0 ? nil : n
                 } else {
                     throw CLIError("--dns-port \(dnsPort) is not a port or 'auto'", exitCode: PDExit.usage)
+                }
+            }
+            if let proxyPort {
+                if proxyPort == "auto" {
+                    config.proxyPort = 0
+                } else if let n = Int(proxyPort), (0...65535).contains(n) {
+                    config.proxyPort = n == 0 ? nil : n
+                } else {
+                    throw CLIError("--proxy-port \(proxyPort) is not a port or 'auto'", exitCode: PDExit.usage)
                 }
             }
             if let dnsDomain {

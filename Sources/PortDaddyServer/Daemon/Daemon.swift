@@ -48,7 +48,8 @@ public enum Daemon {
 
         let started = Atomic<Int>(0)
         let announce: @Sendable () -> Void = {
-            guard started.add(1, ordering: .relaxed).newValue == (configuration.dnsPort == nil ? 2 : 3) else { return }
+            let expected = 2 + (configuration.dnsPort == nil ? 0 : 1) + (configuration.proxyPort == nil ? 0 : 1)
+            guard started.add(1, ordering: .relaxed).newValue == expected else { return }
             directory.writeRuntimeInfo(runtime: runtime)
             logger.info("port daddy ready", metadata: ["socket": "\(env.socketPath)", "port": "\(runtime.tcpPort)"])
         }
@@ -78,6 +79,14 @@ public enum Daemon {
             let resolver = DNSResolver(claims: claims, domain: configuration.dnsDomain)
             services.append(.init(service: DNSService(resolver: resolver, host: configuration.tcpHost, port: dnsPort, logger: logger) { port in
                 runtime.setDNSPort(port)
+                announce()
+            }))
+        }
+        if let proxyPort = configuration.proxyPort {
+            let domains = [HostNames.localhostDomain] + (configuration.dnsPort != nil ? [configuration.dnsDomain] : [])
+            services.append(.init(service: ProxyService(claims: claims, host: configuration.tcpHost, port: proxyPort, domains: domains, logger: logger) { port in
+                runtime.setProxyPort(port)
+                if port != 0 { claims.reserve([port]) }
                 announce()
             }))
         }
@@ -121,6 +130,7 @@ extension DataDirectory {
             RuntimeInfo(
                 pid: Int(getpid()), version: PortDaddyVersion.current, socket: config.environment.socketPath,
                 tcpHost: config.tcpHost, tcpPort: runtime.tcpPort, home: config.environment.home,
-                startedAt: runtime.startedAt, dnsPort: runtime.dnsPort, dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain))
+                startedAt: runtime.startedAt, dnsPort: runtime.dnsPort, dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain,
+                proxyPort: runtime.proxyPort))
     }
 }

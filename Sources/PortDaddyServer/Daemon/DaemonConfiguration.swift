@@ -1,3 +1,4 @@
+import Foundation
 import PortDaddyAPI
 import PortDaddyCore
 
@@ -17,6 +18,22 @@ public struct DaemonConfiguration: Sendable {
     public var dnsPort: Int?
     /// The domain the DNS responder answers for.
     public var dnsDomain = "pd.local"
+    /// Reverse proxy port on the TCP host: `nil` turns it off, 0 lets the OS choose. Default: 80 where this
+    /// user may bind it, else ``fallbackProxyPort``.
+    public var proxyPort: Int? = DaemonConfiguration.defaultProxyPort()
+    /// The proxy's port when 80 is privileged.
+    public static let fallbackProxyPort = 1380
+
+    /// 80 when this process may bind it (root, or `ip_unprivileged_port_start` ≤ 80), else 1380.
+    public static func defaultProxyPort() -> Int {
+        if getuid() == 0 { return 80 }
+        if let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_unprivileged_port_start", encoding: .utf8),
+            let start = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), start <= 80
+        {
+            return 80
+        }
+        return fallbackProxyPort
+    }
 
     public init(environment: PortDaddyEnvironment, tcpHost: String = "127.0.0.1", tcpPort: Int = PortDaddyEnvironment.defaultTCPPort, claims: ClaimSettings = ClaimSettings(), reapIntervalSeconds: Double = 30) {
         self.environment = environment
@@ -66,6 +83,14 @@ public struct DaemonConfiguration: Sendable {
             } else {
                 guard let port = Int(raw), (0...65535).contains(port) else { throw .badSetting("PORT_DADDY_DNS_PORT", raw) }
                 config.dnsPort = port == 0 ? nil : port
+            }
+        }
+        if let raw = PortDaddyEnvironment.value("PORT_DADDY_PROXY_PORT") {
+            if raw == "auto" {
+                config.proxyPort = 0
+            } else {
+                guard let port = Int(raw), (0...65535).contains(port) else { throw .badSetting("PORT_DADDY_PROXY_PORT", raw) }
+                config.proxyPort = port == 0 ? nil : port
             }
         }
         if let domain = PortDaddyEnvironment.value("PORT_DADDY_DNS_DOMAIN") {

@@ -8,6 +8,7 @@ public final class ServerRuntime: Sendable {
     public let startedAt: Int64
     private let boundPort: Atomic<Int>
     private let boundDNSPort = Atomic<Int>(0)
+    private let boundProxyPort = Atomic<Int>(0)
 
     init(configuration: DaemonConfiguration, startedAt: Int64) {
         self.configuration = configuration
@@ -27,4 +28,12 @@ public final class ServerRuntime: Sendable {
     }
 
     func setDNSPort(_ port: Int) { boundDNSPort.store(port, ordering: .relaxed) }
+
+    /// The reverse proxy's port, or `nil` when it is off (or could not bind).
+    public var proxyPort: Int? {
+        let port = boundProxyPort.load(ordering: .relaxed)
+        return port == 0 ? nil : port
+    }
+
+    func setProxyPort(_ port: Int) { boundProxyPort.store(port, ordering: .relaxed) }
 }

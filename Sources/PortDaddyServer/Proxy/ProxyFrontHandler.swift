@@ -1,0 +1,141 @@
+import NIOCore
+import NIOPosix
+import PortDaddyAPI
+import PortDaddyCore
+
+/// Reads the first request head of a browser connection, finds the claimed port its `Host` names, connects to
+/// it, forwards the head with `X-Forwarded-*` headers, and glues the two connections together.
+final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let claims: ClaimService
+    let domains: [String]
+    let proxyPort: Int
+    private var buffered: [UInt8] = []
+    private var connecting = false
+
+    init(claims: ClaimService, domains: [String], proxyPort: Int) {
+        self.claims = claims
+        self.domains = domains
+        self.proxyPort = proxyPort
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !connecting else { return }
+        buffered += unwrapInboundIn(data).readableBytesView
+        guard let headEnd = ProxyRequestHead.end(in: buffered) else {
+            if buffered.count > 64 * 1024 { reply(context, status: "431 Request Header Fields Too Large", body: ProxyPages.simple("Request head too large")) }
+            return
+        }
+        connecting = true
+        let head = ProxyRequestHead(Array(buffered[0..<headEnd]))
+        let host = head.host.map(ProxyRequestHead.stripPort) ?? ""
+        guard let identity = domains.lazy.compactMap({ HostNames.identity(of: host, domain: $0) }).first,
+            let status = claims.status(of: identity)
+        else {
+            let names = claims.statuses().map { HostNames.name(of: $0.claim.identity) }
+            reply(context, status: "404 Not Found", body: ProxyPages.unknown(host: host, known: names, proxyPort: proxyPort))
+            return
+        }
+        let remote = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
+        let forwarded = head.forwarded(for: remote, host: head.host ?? host, proto: "http")
+        let rest = Array(buffered[headEnd...])
+        buffered = []
+        let front = context.channel
+        let loop = context.eventLoop
+        let port = status.claim.port
+        let isolated = NIOLoopBound((self, context), eventLoop: loop)
+        ClientBootstrap(group: loop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: "127.0.0.1", port: port)
+            .hop(to: loop)
+            .whenComplete { result in
+                let (handler, context) = isolated.value
+                switch result {
+                case .failure:
+                    handler.reply(context, status: "502 Bad Gateway", body: ProxyPages.down(identity: identity.description, port: port, state: status.state.rawValue))
+                case .success(let back):
+                    let (frontGlue, backGlue) = GlueHandler.pair()
+                    do {
+                        try back.pipeline.syncOperations.addHandler(backGlue)
+                        try front.pipeline.syncOperations.addHandler(frontGlue)
+                    } catch {
+                        back.close(promise: nil)
+                        front.close(promise: nil)
+                        return
+                    }
+                    var out = back.allocator.buffer(capacity: forwarded.count + rest.count)
+                    out.writeBytes(forwarded)
+                    out.writeBytes(rest)
+                    back.writeAndFlush(out, promise: nil)
+                    front.pipeline.syncOperations.removeHandler(handler, promise: nil)
+                }
+            }
+    }
+
+    func reply(_ context: ChannelHandlerContext, status: String, body: String) {
+        let bytes = Array(body.utf8)
+        let head = "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n"
+        var buffer = context.channel.allocator.buffer(capacity: head.utf8.count + bytes.count)
+        buffer.writeString(head)
+        buffer.writeBytes(bytes)
+        let isolated = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in isolated.value.close(promise: nil) }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
+}
+
+/// The parts of an HTTP/1.x request head the proxy needs.
+struct ProxyRequestHead {
+    let lines: [String]
+
+    init(_ bytes: [UInt8]) {
+        lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+    }
+
+    static func end(in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
+            return i + 4
+        }
+        return nil
+    }
+
+    var host: String? {
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "host" { return parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        return nil
+    }
+
+    static func stripPort(_ host: String) -> String {
+        if host.hasPrefix("[") { return host }
+        return host.split(separator: ":").first.map(String.init) ?? host
+    }
+
+    /// The head with `X-Forwarded-For/Host/Proto` set (replacing any the client sent).
+    func forwarded(for client: String, host: String, proto: String) -> [UInt8] {
+        var out = lines.filter { line in
+            let name = line.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+            return !["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"].contains(name)
+        }
+        out += ["X-Forwarded-For: \(client)", "X-Forwarded-Host: \(host)", "X-Forwarded-Proto: \(proto)"]
+        return Array((out.joined(separator: "\r\n") + "\r\n\r\n").utf8)
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension Set where Element == Character {
+    fileprivate static let whitespaces: Set<Character> = [" ", "\t"]
+}

@@ -1,0 +1,56 @@
+import Logging
+import NIOCore
+import NIOPosix
+import PortDaddyCore
+import ServiceLifecycle
+
+/// The reverse proxy on loopback: routes by `Host` (`api.myapp.localhost`) to the claimed port.
+final class ProxyService: Service, Sendable {
+    let claims: ClaimService
+    let host: String
+    let port: Int
+    let domains: [String]
+    let logger: Logger
+    let onBound: @Sendable (Int) -> Void
+
+    init(claims: ClaimService, host: String, port: Int, domains: [String], logger: Logger, onBound: @escaping @Sendable (Int) -> Void) {
+        self.claims = claims
+        self.host = host
+        self.port = port
+        self.domains = domains
+        self.logger = logger
+        self.onBound = onBound
+    }
+
+    func run() async throws {
+        let claims = self.claims, domains = self.domains
+        let bound = Mutex(0)
+        let server: any Channel
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.autoRead, value: true)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ProxyFrontHandler(claims: claims, domains: domains, proxyPort: bound.withLock { $0 }))
+                }
+            }
+            .bind(host: host, port: port).get()
+        } catch {
+            // The proxy is a convenience: a taken port must not keep the daemon from serving claims.
+            logger.warning("proxy disabled: cannot listen on \(host):\(port): \(error); set PORT_DADDY_PROXY_PORT")
+            onBound(0)
+            try? await gracefulShutdown()
+            return
+        }
+        let actual = server.localAddress?.port ?? port
+        bound.withLock { $0 = actual }
+        onBound(actual)
+        logger.info("proxy ready", metadata: ["port": "\(actual)"])
+        try? await gracefulShutdown()
+        try? await server.close()
+    }
+}
+
+import Synchronization

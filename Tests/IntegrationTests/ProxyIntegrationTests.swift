@@ -1,0 +1,49 @@
+import Foundation
+import PortDaddyAPI
+import PortDaddyTesting
+import Testing
+
+@Suite("Reverse proxy with real clients")
+struct ProxyIntegrationTests {
+    static let backend = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/proxy/backend.py"
+
+    func curl(_ args: [String]) throws -> CommandResult {
+        try CommandResult.run("/usr/bin/env", ["curl", "-s", "--max-time", "10"] + args, environment: [:])
+    }
+
+    @Test("routes by Host to the claimed port: HTTP with X-Forwarded headers, streaming, WebSocket; helpful 404 and 502 pages")
+    func proxy() throws {
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_PROXY_PORT": "auto"])
+        let info = try daemon.start()
+        let proxy = try #require(info.proxyPort)
+        let port = try daemon.pd(["claim", "echo:api", "-q"]).output
+        let server = try RunningCommand("/usr/bin/env", ["python3", Self.backend, "serve", port], environment: ProcessInfo.processInfo.environment)
+        defer {
+            kill(server.pid, SIGKILL)
+            _ = server.wait()
+        }
+        #expect(try eventually { try curl(["http://api.echo.localhost:\(proxy)/headers"]).stdout.contains("x-forwarded-host") })
+        let headers = try JSONSerialization.jsonObject(with: Data(try curl(["http://api.echo.localhost:\(proxy)/headers"]).stdout.utf8)) as? [String: String]
+        #expect(headers?["x-forwarded-host"] == "api.echo.localhost:\(proxy)")
+        #expect(headers?["x-forwarded-proto"] == "http")
+        #expect(headers?["x-forwarded-for"] == "127.0.0.1")
+        // Streaming: every chunk arrives, in order, over time.
+        let stream = try curl(["-N", "-H", "Host: api.echo.localhost", "http://127.0.0.1:\(proxy)/stream"]).stdout.split(separator: "\n")
+        #expect(stream.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["part 0", "part 1", "part 2"])
+        let times = stream.compactMap { Double($0.split(separator: " ").last ?? "") }
+        #expect(times.count == 3 && times[2] - times[0] >= 0.3)
+        // WebSocket upgrade passes through.
+        let ws = try CommandResult.run("/usr/bin/env", ["python3", Self.backend, "ws", String(proxy), "api.echo.localhost"], environment: ProcessInfo.processInfo.environment)
+        #expect(ws.stdout.contains("101"))
+        #expect(ws.stdout.contains("echo: hello"))
+        // Unknown names get a page listing the known ones; a claimed but silent service gets a 502 naming its state.
+        let unknown = try curl(["-w", "\n%{http_code}", "http://nope.localhost:\(proxy)/"])
+        #expect(unknown.stdout.hasSuffix("404"))
+        #expect(unknown.stdout.contains("api.echo.localhost"))
+        _ = try daemon.pd(["claim", "quiet:web", "-q"])
+        let down = try curl(["-w", "\n%{http_code}", "http://web.quiet.localhost:\(proxy)/"])
+        #expect(down.stdout.hasSuffix("502"))
+        #expect(down.stdout.contains("quiet:web"))
+        #expect(try daemon.client().health().status == "ok")
+    }
+}
