@@ -44,6 +44,7 @@ struct ProxyIntegrationTests {
         let down = try curl(["-w", "\n%{http_code}", "http://web.quiet.localhost:\(proxy)/"])
         #expect(down.stdout.hasSuffix("502"))
         #expect(down.stdout.contains("quiet:web"))
+        #expect(try daemon.pd(["url", "echo:api"]).output == "http://api.echo.localhost:\(proxy)/")
         #expect(try daemon.client().health().status == "ok")
     }
 }

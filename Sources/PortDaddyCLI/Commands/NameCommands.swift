@@ -7,8 +7,8 @@ extension PD {
     /// `pd url <identity>`.
     struct URLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "url", abstract: "Print the URL of a claimed identity: http://api.myapp.localhost:<port>/ (exit 5 if not claimed).",
-            discussion: "*.localhost resolves to loopback in browsers and with systemd-resolved, with no setup.")
+            commandName: "url", abstract: "Print the URL of a claimed identity (exit 5 if not claimed).",
+            discussion: "Through the daemon's reverse proxy when it runs (http://api.myapp.localhost/ on port 80), else straight to the claimed port. *.localhost reaches loopback with no setup.")
         @Argument(help: "Identity.") var identity: String
         @OptionGroup var global: GlobalOptions
 
@@ -28,12 +28,14 @@ extension PD {
             let service = try attempt { try client.service(id.description) }
             let host = HostNames.name(of: id)
             var dnsName: String?
+            var url = "http://\(host):\(service.port)/"
             if let data = FileManager.default.contents(atPath: global.environment.runtimeFile),
-                let info = try? JSONDecoder().decode(RuntimeInfo.self, from: data), let domain = info.dnsDomain
+                let info = try? JSONDecoder().decode(RuntimeInfo.self, from: data)
             {
-                dnsName = HostNames.name(of: id, domain: domain)
+                if let domain = info.dnsDomain { dnsName = HostNames.name(of: id, domain: domain) }
+                if let proxy = info.proxyPort { url = proxy == 80 ? "http://\(host)/" : "http://\(host):\(proxy)/" }
             }
-            return Answer(id: id.description, url: "http://\(host):\(service.port)/", host: host, port: service.port, dnsName: dnsName)
+            return Answer(id: id.description, url: url, host: host, port: service.port, dnsName: dnsName)
         }
 
         func run() throws {
