@@ -1,3 +1,4 @@
+import Foundation
 import PortDaddyAPI
 import Testing
 
@@ -104,3 +105,18 @@ struct CoordinationServiceTests {
     }
 }
 
+
+@Suite("File claim paths")
+struct FileClaimPathTests {
+    @Test("a symlinked spelling of a path names the same file, also for files that do not exist yet")
+    func realPaths() throws {
+        let base = NSTemporaryDirectory() + "pdpaths-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: base + "/real/sub", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: base + "/link", withDestinationPath: base + "/real")
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let real = try CoordinationService.validatedPath(base + "/real/sub/new.swift")
+        #expect(try CoordinationService.validatedPath(base + "/link/sub/new.swift") == real)
+        #expect(try CoordinationService.validatedPath(base + "/link/./sub/../sub/new.swift") == real)
+        #expect(throws: PortDaddyError.self) { try CoordinationService.validatedPath("relative/path") }
+    }
+}

@@ -113,6 +113,7 @@ extension CoordinationService {
     public func signal(identity raw: String, kind: String, detail: String?, agent: String?) throws(PortDaddyError) -> IntegrationRecord {
         let identity: String
         do { identity = try Identity(parsing: raw).description } catch { throw .invalidIdentity(error.description) }
+        if let detail, detail.utf8.count > 2000 { throw .invalidRequest("detail must be at most 2000 bytes") }
         let record = IntegrationRecord(identity: identity, kind: kind, detail: detail ?? "", agentID: agent, at: clock.nowMillis())
         try store.write { tx in try tx.saveIntegration(record) }
         activity?.record("integration.\(kind)", actor: agent, subject: identity, detail: detail)

@@ -1,5 +1,11 @@
 import PortDaddyAPI
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension CoordinationService {
     /// Starts a session for an agent (registering it if needed), claims a port when an identity is given, and
     /// claims the files. Returns the session, the port, and dead agents of the project.
@@ -133,7 +139,8 @@ extension CoordinationService {
 
     // MARK: file claims
 
-    /// Paths must be absolute and normalized (the CLI resolves them to real paths).
+    /// Paths must be absolute; they are normalized (`.`/`..`) and their longest existing prefix is resolved to
+    /// its real path (the daemon runs as the same user), so a symlinked spelling names the same file.
     static func validatedPath(_ raw: String) throws(PortDaddyError) -> String {
         guard raw.hasPrefix("/"), raw.utf8.count <= 4096, !raw.contains("\0") else {
             throw .invalidRequest("path \"\(raw)\" must be absolute")
@@ -146,6 +153,15 @@ extension CoordinationService {
                 continue
             }
             parts.append(part)
+        }
+        // Resolve the longest prefix that exists; keep the rest (files that do not exist yet) as written.
+        for cut in stride(from: parts.count, through: 1, by: -1) {
+            let prefix = "/" + parts[0..<cut].joined(separator: "/")
+            guard let resolved = realpath(prefix, nil) else { continue }
+            defer { free(resolved) }
+            let real = String(cString: resolved)
+            let rest = parts[cut...].joined(separator: "/")
+            return rest.isEmpty ? real : (real == "/" ? "/" + rest : real + "/" + rest)
         }
         return "/" + parts.joined(separator: "/")
     }

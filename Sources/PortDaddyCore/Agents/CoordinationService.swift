@@ -68,6 +68,7 @@ public final class CoordinationService: Sendable {
         if let identity {
             do { normalizedIdentity = try Identity(parsing: identity).description } catch { throw .invalidIdentity(error.description) }
         }
+        if let purpose, purpose.utf8.count > 2000 { throw .invalidRequest("purpose must be at most 2000 bytes") }
         let pidStart = pid.flatMap { processes.startTime(of: $0) }
         let now = clock.nowMillis()
         let (agent, session, dead) = try store.write { tx in
@@ -137,8 +138,8 @@ public final class CoordinationService: Sendable {
     public func unregister(_ raw: String) throws(PortDaddyError) {
         let id = try Self.agentID(raw)
         let now = clock.nowMillis()
-        let ended = try store.write { tx -> SessionRecord? in
-            guard var agent = try tx.agent(id) else { return nil }
+        let ended = try store.write { tx throws -> SessionRecord? in
+            guard var agent = try tx.agent(id) else { throw PortDaddyError.notFound("agent \(id) is not registered") }
             agent.state = "gone"
             try tx.saveAgent(agent)
             guard var session = try tx.activeSession(of: id) else { return nil }
