@@ -50,6 +50,13 @@ struct ToolHandler: Sendable {
     }
 
     func dispatch(_ name: String, _ args: Arguments) throws(ToolFailure) -> (Value, String) {
+        // The schemas say additionalProperties: false; hold callers to it rather than ignore a typo.
+        if let tool = ToolCatalog.tools.first(where: { $0.name == name }),
+            let known = tool.inputSchema.objectValue?["properties"]?.objectValue?.keys
+        {
+            let unknown = args.values.keys.filter { !known.contains($0) }.sorted()
+            if !unknown.isEmpty { throw .invalid("unknown argument(s) \(unknown.joined(separator: ", ")) for \(name)") }
+        }
         switch name {
         case "claim":
             let expires = try args.string("expires").map { text throws(ToolFailure) -> DurationValue in

@@ -30,6 +30,7 @@ struct MCPIntegrationTests {
         var cli_lock_while_held: Int
         var bad_call: BadCall
         var bad_action_code: String
+        var unknown_argument_code: String
         var after_errors_ok: Bool
         var session_id: String?
         var agents: [String]
@@ -45,7 +46,7 @@ struct MCPIntegrationTests {
         enum CodingKeys: String, CodingKey {
             case protocol_ = "protocol"
             case server, tools, every_tool_has_schema, tools_list_bytes, claim_port, find_after_claim, lock_token, cli_lock_while_held
-            case bad_call, bad_action_code, after_errors_ok, session_id, agents, tool_errors, resources, resource_services_has_claim
+            case bad_call, bad_action_code, unknown_argument_code, after_errors_ok, session_id, agents, tool_errors, resources, resource_services_has_claim
         }
     }
 
@@ -65,6 +66,7 @@ struct MCPIntegrationTests {
         #expect(report.cli_lock_while_held == 4)  // a lock taken through MCP blocks pd lock
         #expect(report.bad_call.isError && report.bad_call.code == ErrorCode.invalidIdentity)
         #expect(report.bad_action_code == "INVALID_ARGUMENT")
+        #expect(report.unknown_argument_code == "INVALID_ARGUMENT")
         #expect(report.after_errors_ok)
         #expect(report.tool_errors.isEmpty, "\(report.tool_errors)")
         #expect(report.resources == ["portdaddy://agents", "portdaddy://locks", "portdaddy://services", "portdaddy://sessions"])

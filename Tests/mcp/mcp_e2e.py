@@ -52,6 +52,8 @@ async def main():
             report["bad_call"] = {"isError": err, "code": body["code"], "text": text}
             err, body, _ = await call("lock", action="explode")
             report["bad_action_code"] = body["code"]
+            err, body, _ = await call("claim", identity="mcp:typo", prot=3000)
+            report["unknown_argument_code"] = body["code"]
             err, services, _ = await call("services")
             report["after_errors_ok"] = (not err) and any(s["id"] == "mcp:web" for s in services["services"])
             # Every other tool, end to end.
