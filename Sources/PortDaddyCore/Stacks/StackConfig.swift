@@ -1,0 +1,179 @@
+import Foundation
+import PortDaddyAPI
+
+/// A project's `.portdaddyrc`: its services, how to run them, and what each needs first.
+public struct StackConfig: Sendable, Equatable {
+    public enum RestartPolicy: String, Sendable, Equatable, CaseIterable { case no, onFailure = "on-failure", always }
+
+    public struct Service: Sendable, Equatable {
+        public var name: String
+        public var cmd: String
+        public var dir: String?
+        public var env: [String: String]
+        public var needs: [String]
+        public var healthPath: String?
+        public var healthCmd: [String]?
+        public var port: Int?
+        public var noPort: Bool
+        public var restart: RestartPolicy
+        public var readyTimeoutSeconds: Double
+    }
+
+    public var project: String
+    public var services: [String: Service]
+
+    /// Service names in dependency order: each inner array can start together once the earlier ones are ready.
+    public var startOrder: [[String]] {
+        var remaining = Set(services.keys)
+        var done = Set<String>()
+        var levels: [[String]] = []
+        while !remaining.isEmpty {
+            let ready = remaining.filter { services[$0]!.needs.allSatisfy(done.contains) }.sorted()
+            guard !ready.isEmpty else { break }  // cycles are rejected by validation
+            levels.append(ready)
+            done.formUnion(ready)
+            remaining.subtract(ready)
+        }
+        return levels
+    }
+}
+
+/// Every problem found in a `.portdaddyrc`, each with its JSON path.
+public struct StackConfigErrors: Error, Sendable, Equatable, CustomStringConvertible {
+    public var problems: [String]
+    public var description: String { problems.joined(separator: "\n") }
+}
+
+extension StackConfig {
+    static let serviceKeys: Set<String> = ["cmd", "dir", "env", "needs", "healthPath", "healthCmd", "port", "noPort", "restart", "readyTimeout"]
+
+    /// Parses and validates; reports every problem at once, each as `path: what is wrong`.
+    public static func parse(_ data: Data) throws(StackConfigErrors) -> StackConfig {
+        var problems: [String] = []
+        guard let json = try? JSONSerialization.jsonObject(with: data) else {
+            throw StackConfigErrors(problems: ["(root): not valid JSON"])
+        }
+        guard let root = json as? [String: Any] else { throw StackConfigErrors(problems: ["(root): must be an object"]) }
+        for key in root.keys.sorted() where !["project", "services", "$schema"].contains(key) {
+            problems.append("\(key): unknown key (expected project, services)")
+        }
+        var project = ""
+        if let raw = root["project"] as? String, let id = try? Identity(parsing: raw), id.segments.count == 1 {
+            project = id.description
+        } else {
+            problems.append("project: must be a name of a-z, 0-9, '.', '_', '-' (one identity segment)")
+        }
+        var services: [String: Service] = [:]
+        guard let rawServices = root["services"] as? [String: Any], !rawServices.isEmpty else {
+            problems.append("services: must be an object with at least one service")
+            throw StackConfigErrors(problems: problems)
+        }
+        for name in rawServices.keys.sorted() {
+            let path = "services.\(name)"
+            guard (try? Identity(parsing: name))?.segments == [name] else {
+                problems.append("\(path): service names use a-z, 0-9, '.', '_', '-' (lower case, no ':')")
+                continue
+            }
+            guard let s = rawServices[name] as? [String: Any] else {
+                problems.append("\(path): must be an object")
+                continue
+            }
+            for key in s.keys.sorted() where !serviceKeys.contains(key) {
+                problems.append("\(path).\(key): unknown key (expected \(serviceKeys.sorted().joined(separator: ", ")))")
+            }
+            let cmd = s["cmd"] as? String ?? ""
+            if cmd.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("\(path).cmd: required, a non-empty string") }
+            var dir: String?
+            if let raw = s["dir"] {
+                if let d = raw as? String, !d.hasPrefix("/"), !d.split(separator: "/").contains("..") { dir = d } else {
+                    problems.append("\(path).dir: must be a relative path inside the project")
+                }
+            }
+            var env: [String: String] = [:]
+            if let raw = s["env"] {
+                if let e = raw as? [String: Any] {
+                    for (k, v) in e {
+                        if let v = v as? String { env[k] = v } else if let n = v as? NSNumber { env[k] = n.stringValue } else {
+                            problems.append("\(path).env.\(k): must be a string")
+                        }
+                    }
+                } else {
+                    problems.append("\(path).env: must be an object of strings")
+                }
+            }
+            var needs: [String] = []
+            if let raw = s["needs"] {
+                if let list = raw as? [Any] {
+                    for (i, item) in list.enumerated() {
+                        guard let other = item as? String else {
+                            problems.append("\(path).needs[\(i)]: must be a service name")
+                            continue
+                        }
+                        if rawServices[other] == nil { problems.append("\(path).needs[\(i)]: unknown service \"\(other)\"") } else if other == name {
+                            problems.append("\(path).needs[\(i)]: a service cannot need itself")
+                        } else { needs.append(other) }
+                    }
+                } else {
+                    problems.append("\(path).needs: must be an array of service names")
+                }
+            }
+            var healthPath: String?
+            if let raw = s["healthPath"] {
+                if let h = raw as? String, h.hasPrefix("/") { healthPath = h } else { problems.append("\(path).healthPath: must start with /") }
+            }
+            var healthCmd: [String]?
+            if let raw = s["healthCmd"] {
+                if let list = raw as? [String], !list.isEmpty { healthCmd = list } else {
+                    problems.append("\(path).healthCmd: must be a non-empty array of strings (program and arguments, no shell)")
+                }
+            }
+            var port: Int?
+            if let raw = s["port"] {
+                if let n = raw as? Int, (1...65535).contains(n), !(raw is Bool) { port = n } else { problems.append("\(path).port: must be an integer 1-65535") }
+            }
+            var noPort = false
+            if let raw = s["noPort"] {
+                if let b = raw as? Bool { noPort = b } else { problems.append("\(path).noPort: must be true or false") }
+            }
+            if noPort && port != nil { problems.append("\(path): port and noPort exclude each other") }
+            var restart = RestartPolicy.no
+            if let raw = s["restart"] {
+                if let r = (raw as? String).flatMap(RestartPolicy.init(rawValue:)) { restart = r } else {
+                    problems.append("\(path).restart: must be one of no, on-failure, always")
+                }
+            }
+            var readyTimeout = 60.0
+            if let raw = s["readyTimeout"] {
+                if let n = raw as? Double, n > 0, n <= 3600 { readyTimeout = n } else if let t = raw as? String, let n = DurationParser.seconds(t), n <= 3600 {
+                    readyTimeout = n
+                } else {
+                    problems.append("\(path).readyTimeout: must be seconds (or a duration such as 90s) up to 1h")
+                }
+            }
+            services[name] = Service(
+                name: name, cmd: cmd, dir: dir, env: env, needs: needs, healthPath: healthPath, healthCmd: healthCmd, port: port,
+                noPort: noPort, restart: restart, readyTimeoutSeconds: readyTimeout)
+        }
+        problems += cycles(in: services)
+        guard problems.isEmpty else { throw StackConfigErrors(problems: problems) }
+        return StackConfig(project: project, services: services)
+    }
+
+    /// Every dependency cycle, reported once with its path.
+    static func cycles(in services: [String: Service]) -> [String] {
+        var reported = Set<Set<String>>()
+        var problems: [String] = []
+        func visit(_ name: String, _ stack: [String]) {
+            if let start = stack.firstIndex(of: name) {
+                let cycle = Array(stack[start...])
+                if reported.insert(Set(cycle)).inserted {
+                    problems.append("services.\(cycle[0]).needs: dependency cycle \((cycle + [name]).joined(separator: " → "))")
+                }
+                return
+            }
+            for next in services[name]?.needs ?? [] { visit(next, stack + [name]) }
+        }
+        for name in services.keys.sorted() { visit(name, []) }
+        return problems
+    }
+}

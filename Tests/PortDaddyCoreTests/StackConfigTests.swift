@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import PortDaddyCore
+
+@Suite(".portdaddyrc validation")
+struct StackConfigTests {
+    func parse(_ json: String) throws(StackConfigErrors) -> StackConfig { try StackConfig.parse(Data(json.utf8)) }
+
+    @Test("a valid stack parses, with its start order by needs")
+    func valid() throws {
+        let config = try parse("""
+            {"project": "shop", "services": {
+              "db": {"cmd": "postgres -p ${PORT}", "healthCmd": ["pg_isready"]},
+              "api": {"cmd": "npm run dev", "dir": "api", "needs": ["db"], "healthPath": "/health", "restart": "on-failure", "readyTimeout": "90s", "env": {"A": "1"}},
+              "web": {"cmd": "npm run dev", "dir": "web", "needs": ["api"], "port": 3000},
+              "worker": {"cmd": "node worker.js", "noPort": true, "needs": ["db"]}
+            }}
+            """)
+        #expect(config.project == "shop")
+        #expect(config.startOrder == [["db"], ["api", "worker"], ["web"]])
+        #expect(config.services["api"]?.readyTimeoutSeconds == 90)
+        #expect(config.services["api"]?.restart == .onFailure)
+    }
+
+    @Test("every problem is reported with its JSON path")
+    func problems() {
+        do {
+            _ = try parse("""
+                {"project": "Bad Name", "extra": 1, "services": {
+                  "web": {"cmd": "", "needs": ["apii", 3], "port": 70000, "healthPath": "health", "restart": "sometimes", "colour": "red"},
+                  "Web2": {"cmd": "x"}
+                }}
+                """)
+            Issue.record("expected errors")
+        } catch {
+            let p = error.problems
+            #expect(p.contains("extra: unknown key (expected project, services)"))
+            #expect(p.contains { $0.hasPrefix("project:") })
+            #expect(p.contains("services.web.cmd: required, a non-empty string"))
+            #expect(p.contains(#"services.web.needs[0]: unknown service "apii""#))
+            #expect(p.contains("services.web.needs[1]: must be a service name"))
+            #expect(p.contains("services.web.port: must be an integer 1-65535"))
+            #expect(p.contains("services.web.healthPath: must start with /"))
+            #expect(p.contains("services.web.restart: must be one of no, on-failure, always"))
+            #expect(p.contains { $0.hasPrefix("services.web.colour: unknown key") })
+            #expect(p.contains { $0.hasPrefix("services.Web2:") })
+        }
+    }
+
+    @Test("dependency cycles are reported with the cycle's path")
+    func cycles() {
+        do {
+            _ = try parse("""
+                {"project": "p", "services": {"a": {"cmd": "x", "needs": ["b"]}, "b": {"cmd": "x", "needs": ["c"]}, "c": {"cmd": "x", "needs": ["a"]}, "d": {"cmd": "x"}}}
+                """)
+            Issue.record("expected a cycle")
+        } catch {
+            #expect(error.problems == ["services.a.needs: dependency cycle a → b → c → a"])
+        }
+    }
+
+    @Test("malformed documents are refused clearly", arguments: ["", "[]", #"{"project": "p"}"#, #"{"project": "p", "services": {}}"#])
+    func malformed(json: String) {
+        #expect(throws: StackConfigErrors.self) { try parse(json) }
+    }
+}
