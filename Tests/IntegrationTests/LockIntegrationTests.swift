@@ -115,3 +115,21 @@ struct LockIntegrationTests {
         #expect(try daemon.pd(["lock", "a:b:c:d:e"]).stderr.contains("more than 4 segments"))
     }
 }
+
+@Suite("Lock waiters that go away")
+struct LockWaiterDisconnectTests {
+    @Test("a waiting pd lock that is killed leaves the queue and never holds the lock")
+    func killedWaiter() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let me = String(getpid())
+        #expect(try daemon.pd(["lock", "gate", "--pid", me]).status == 0)
+        let waiter = try daemon.spawnPD(["lock", "gate", "--wait", "60s", "--owner", "impatient", "--pid", me])
+        #expect(try eventually { try daemon.client().locks().locks.first?.waiters == 1 })
+        kill(waiter.pid, SIGKILL)
+        _ = waiter.wait()
+        #expect(try eventually { try daemon.client().locks().locks.first?.waiters == 0 })
+        #expect(try daemon.pd(["unlock", "gate", "--pid", me]).status == 0)
+        #expect(try daemon.client().locks().count == 0)
+    }
+}

@@ -43,7 +43,21 @@ struct LockController {
         let command = try LockCommand.validated(
             name: lockName.value, owner: body.owner, pid: try pid(body.pid, request), ttlSeconds: body.ttl?.seconds,
             waitSeconds: body.wait?.seconds)
-        let lock = try await locks.acquire(command)
+        let lock: Lock
+        if command.waitSeconds > 0 {
+            // A queued caller that disconnects leaves the queue; one that is gone by the time it is granted the
+            // lock gives it straight back.
+            let waiting = Task { try await locks.acquire(command) }
+            let channel = context.channel
+            channel.closeFuture.whenComplete { _ in waiting.cancel() }
+            lock = try await waiting.value
+            if !channel.isActive {
+                _ = try? locks.release(name: lock.name, owner: lock.owner, token: lock.token)
+                throw CancellationError()
+            }
+        } else {
+            lock = try await locks.acquire(command)
+        }
         activity.record("lock", actor: lock.owner, subject: lock.name.value, detail: "token \(lock.token)")
         let waiting = locks.list().first { $0.lock.name == lock.name }?.waiters ?? 0
         return try JSONResponse.make(LockInfo(lock, waiters: waiting), status: .created)

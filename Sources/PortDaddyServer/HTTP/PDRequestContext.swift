@@ -1,12 +1,16 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// The request context of every route: Hummingbird's core storage plus our body limit.
 public struct PDRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The client's connection, so long waits can notice the client going away.
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
     }
 
     /// Request bodies above this size get 413.
