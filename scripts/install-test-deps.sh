@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite drives, idempotently:
-# - curl, for the v1 README's curl examples, and dig (dnsutils) for the DNS responder (Debian packages);
+# - curl, for the v1 README's curl examples, dig (dnsutils) for the DNS responder, and chromium for the
+#   dashboard's browser test (Debian packages);
 # - a throw-away Python virtualenv at .build/mcp-venv with the official MCP Python SDK (`mcp` from PyPI),
 #   the real client the MCP tests use. .build/ is never committed.
 set -euo pipefail
@@ -9,6 +10,7 @@ if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 if ((${#missing[@]})); then
   $sudo apt-get update -qq

@@ -182,3 +182,32 @@ extension PD {
         }
     }
 }
+
+extension PD {
+    /// `pd dashboard`: open the live control panel.
+    struct Dashboard: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open the live dashboard (served by the daemon at /) in the browser.")
+        @Flag(name: .long, help: "Only print its URL.") var print = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let status = try attempt { try global.client().status() }
+            let url = "http://127.0.0.1:\(status.tcpPort)/"
+            if print { return global.output.line(url) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            #if os(macOS)
+            process.arguments = ["open", url]
+            #else
+            process.arguments = ["xdg-open", url]
+            #endif
+            do {
+                try process.run()
+                process.waitUntilExit()
+            } catch {
+                throw CLIError("cannot open a browser (\(error)); the dashboard is at \(url)")
+            }
+            global.output.line(url)
+        }
+    }
+}

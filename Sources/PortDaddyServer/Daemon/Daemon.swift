@@ -44,6 +44,9 @@ public enum Daemon {
         LockController(locks: locks, logger: logger, activity: activity).addRoutes(to: router)
         ChannelController(channels: channels).addRoutes(to: router)
         CoordinationController(coordination: coordination, inbox: inbox, activity: activity).addRoutes(to: router)
+        DashboardController(
+            claims: claims, locks: locks, coordination: coordination, channels: channels, inbox: inbox, activity: activity
+        ).addRoutes(to: router)
         let responder = router.buildResponder()
 
         let started = Atomic<Int>(0)

@@ -1,0 +1,88 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PortDaddyAPI
+import PortDaddyCore
+import Synchronization
+
+/// The live control panel at `/`: one embedded page (no CDN), a state snapshot, and two guarded actions.
+struct DashboardController {
+    let claims: ClaimService
+    let locks: LockService
+    let coordination: CoordinationService
+    let channels: ChannelService
+    let inbox: Inbox
+    let activity: ActivityLog
+    /// Tokens handed to rendered pages; an action must carry one (cross-site requests cannot read a page).
+    let tokens = PageTokens()
+
+    static let tokenHeader = HTTPField.Name("X-PD-Page-Token")!
+
+    /// The most recent 256 page tokens.
+    final class PageTokens: Sendable {
+        let list = Mutex<[String]>([])
+        func withLock<T>(_ body: (inout [String]) -> T) -> T { list.withLock { body(&$0) } }
+    }
+
+    func addRoutes(to router: Router<PDRequestContext>) {
+        router.get("/") { _, _ in page() }
+        router.get("/dashboard/state") { _, _ in try JSONResponse.make(try state()) }
+        router.post("/dashboard/release") { request, context in
+            try check(request)
+            let body = try await request.decodeJSON(ReleaseRequest.self, context: context)
+            let released = try claims.release(body.id)
+            for claim in released { activity.record("claim.release", actor: "dashboard", subject: claim.identity.description, detail: "port \(claim.port)") }
+            return try JSONResponse.make(ReleaseResponse(released: released.map { ReleasedClaim(id: $0.identity.description, port: $0.port, reason: "released") }, message: "released \(released.count)"))
+        }
+        router.post("/dashboard/inbox") { request, context in
+            try check(request)
+            struct Send: Codable { var to: String; var message: String }
+            let body = try await request.decodeJSON(Send.self, context: context)
+            return try JSONResponse.make(try inbox.send(to: body.to, text: body.message, sender: "dashboard"), status: .created)
+        }
+    }
+
+    func check(_ request: Request) throws {
+        guard let token = request.headers[Self.tokenHeader], tokens.withLock({ $0.contains(token) }) else {
+            throw PortDaddyError.invalidRequest("dashboard actions need the page's token (X-PD-Page-Token)")
+        }
+    }
+
+    func page() -> Response {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        tokens.withLock { list in
+            list.append(token)
+            if list.count > 256 { list.removeFirst(list.count - 256) }
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html(token: token))))
+    }
+
+    struct State: Encodable {
+        var services: [ServiceInfo]
+        var locks: [LockInfo]
+        var agents: [AgentInfo]
+        var sessions: [SessionInfo]
+        var salvage: [SalvageInfo]
+        var messages: [ChannelMessageInfo]
+        var activity: [ActivityInfo]
+    }
+
+    func state() throws -> State {
+        let latest = try channels.latestID()
+        return State(
+            services: claims.statuses().map(ServiceInfo.init),
+            locks: locks.list().map { LockInfo($0.lock, waiters: $0.waiters) },
+            agents: try coordination.agents(),
+            sessions: try coordination.sessions(agent: nil, includeEnded: false),
+            salvage: try coordination.salvage(project: nil, all: false),
+            messages: try channels.history(try ChannelService.pattern("*"), after: max(0, latest - 50), limit: 50),
+            activity: try activity.list(since: nil, type: nil, limit: 50))
+    }
+}
