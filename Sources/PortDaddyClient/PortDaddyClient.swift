@@ -82,7 +82,12 @@ public final class PortDaddyClient {
     /// Streams messages on channels matching `pattern` after `cursor` (live only when `nil`) until `onEvent`
     /// returns false or the daemon ends the stream. Starts the daemon if needed.
     public func subscribe(_ pattern: String, after cursor: Int64?, onEvent: (SSEEvent) -> Bool) throws(ClientError) {
-        try events(Routes.channels + "/" + Self.escape(pattern) + "/subscribe", after: cursor, onEvent: onEvent)
+        try events(Self.channelStreamPath(pattern), after: cursor, onEvent: onEvent)
+    }
+
+    /// The SSE route of a channel or pattern.
+    public static func channelStreamPath(_ pattern: String) -> String {
+        Routes.channels + "/" + escape(pattern) + "/subscribe"
     }
 
     /// Streams the server-sent events of `path` (resuming after `cursor`) until `onEvent` returns false or the

@@ -16,6 +16,7 @@ struct DashboardIntegrationTests {
         var navigations: Int
         var live_text: String
         var screenshots: [String]
+        var views_not_built: [String]
     }
 
     @Test("headless Chromium shows claims, messages and agents as they happen, without a reload; a screenshot per view")
@@ -38,6 +39,8 @@ struct DashboardIntegrationTests {
         #expect(report.agent_appeared)
         #expect(report.navigations == 1)  // one page load: everything after it arrived live
         #expect(report.screenshots.count == 8)
+        // Views for what is not built say so plainly; every other view shows data.
+        #expect(report.views_not_built == ["stacks", "graph"])
         for path in report.screenshots { #expect(FileManager.default.fileExists(atPath: path)) }
     }
 

@@ -113,6 +113,7 @@ def main():
         report["live_text"] = live["result"].get("value")
         os.makedirs(SHOTS, exist_ok=True)
         shots = []
+        not_built = []
         for view in ["ports", "stacks", "agents", "sessions", "locks", "radio", "salvage", "graph"]:
             ws.call("Runtime.evaluate", expression=f"location.hash='#{view}'")
             time.sleep(0.3)
@@ -121,8 +122,10 @@ def main():
             with open(path, "wb") as f:
                 f.write(base64.b64decode(data))
             shots.append(path)
+            if "Not built yet" in text(ws):
+                not_built.append(view)
         report["screenshots"] = shots
-        report["stacks_says_not_built"] = "Not built yet" in text(ws) or True
+        report["views_not_built"] = not_built
     finally:
         proc.kill()
         proc.wait()

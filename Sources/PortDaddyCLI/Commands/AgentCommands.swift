@@ -308,7 +308,6 @@ extension PD {
         func run() throws {
             if follow {
                 let client = try global.client()
-                let reconnecting = try global.passiveClient()
                 var cursor: Int64?
                 // With --since, print the recent records first, then follow from the last one.
                 if let since = try durationOption(since, "--since") {
@@ -322,25 +321,14 @@ extension PD {
                         cursor = try attempt { try client.activity(since: nil, type: nil, limit: 1) }.activity.last?.id ?? 0
                     }
                 }
-                var first = true
                 let query = type.map { "?type=" + PortDaddyClient.escapeQuery($0) } ?? ""
-                while true {
-                    do {
-                        try (first ? client : reconnecting).events("/activity/subscribe" + query, after: cursor) { event in
-                            guard event.event == "activity", let r = try? JSONDecoder().decode(ActivityInfo.self, from: Data(event.data.utf8)) else { return true }
-                            cursor = r.id
-                            print(r)
-                            fflush(nil)
-                            return true
-                        }
-                    } catch .daemon(let status, let body) {
-                        throw CLIError(ClientError.daemon(status: status, body: body))
-                    } catch {
-                        Output.warn("\(error.description); reconnecting")
-                    }
-                    first = false
-                    usleep(500_000)
+                try followEvents(global, path: "/activity/subscribe" + query, after: cursor) { event in
+                    guard event.event == "activity", let r = try? JSONDecoder().decode(ActivityInfo.self, from: Data(event.data.utf8)) else { return .skip }
+                    print(r)
+                    fflush(nil)
+                    return .seen(r.id)
                 }
+                return
             }
             let cutoff = try durationOption(since, "--since").map { Int64((Date().timeIntervalSince1970 - $0.seconds) * 1000) }
             let client = try global.client()

@@ -53,40 +53,21 @@ extension PD {
 
         func run() throws {
             let pattern = try validatedChannel(channel, pattern: true)
-            let client = try global.client()
-            var cursor = try since ?? attempt { try client.channels().cursor }
+            let start = try since ?? attempt { try global.client().channels().cursor }
             let out = global.output
-            // Reconnects never start a daemon: after `pd stop` a subscriber waits for one to come back.
-            let reconnecting = try global.passiveClient()
-            var first = true
-            while true {
-                var done = false
-                do {
-                    try (first ? client : reconnecting).subscribe(pattern, after: cursor) { event in
-                        guard event.event == "message", let message = try? JSONDecoder().decode(ChannelMessageInfo.self, from: Data(event.data.utf8)) else {
-                            return true
-                        }
-                        cursor = message.id
-                        if global.json {
-                            let encoder = JSONEncoder()
-                            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                            print(String(decoding: (try? encoder.encode(message)) ?? Data(), as: UTF8.self))
-                        } else {
-                            print(Self.render(message, out))
-                        }
-                        fflush(nil)
-                        if once { done = true }
-                        return !once
-                    }
-                } catch .daemon(let status, let body) {
-                    throw CLIError(ClientError.daemon(status: status, body: body))
-                } catch {
-                    if once { throw CLIError(error) }
-                    Output.warn("\(error.description); reconnecting from message \(cursor)")
+            try followEvents(global, path: PortDaddyClient.channelStreamPath(pattern), after: start, failFast: once) { event in
+                guard event.event == "message", let message = try? JSONDecoder().decode(ChannelMessageInfo.self, from: Data(event.data.utf8)) else {
+                    return .skip
                 }
-                if done { return }
-                first = false
-                usleep(500_000)
+                if global.json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    print(String(decoding: (try? encoder.encode(message)) ?? Data(), as: UTF8.self))
+                } else {
+                    print(Self.render(message, out))
+                }
+                fflush(nil)
+                return once ? .stop(message.id) : .seen(message.id)
             }
         }
 

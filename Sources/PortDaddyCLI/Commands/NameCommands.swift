@@ -53,20 +53,7 @@ extension PD {
 
         func run() throws {
             let answer = try URLCommand.resolve(identity, global: global)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            #if os(macOS)
-            process.arguments = ["open", answer.url]
-            #else
-            process.arguments = ["xdg-open", answer.url]
-            #endif
-            do {
-                try process.run()
-                process.waitUntilExit()
-            } catch {
-                throw CLIError("cannot open a browser (\(error)); the URL is \(answer.url)")
-            }
-            guard process.terminationStatus == 0 else { throw CLIError("the opener exited \(process.terminationStatus); the URL is \(answer.url)") }
+            try openInBrowser(answer.url)
             global.output.line(answer.url)
         }
     }
@@ -194,19 +181,7 @@ extension PD {
             let status = try attempt { try global.client().status() }
             let url = "http://127.0.0.1:\(status.tcpPort)/"
             if print { return global.output.line(url) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            #if os(macOS)
-            process.arguments = ["open", url]
-            #else
-            process.arguments = ["xdg-open", url]
-            #endif
-            do {
-                try process.run()
-                process.waitUntilExit()
-            } catch {
-                throw CLIError("cannot open a browser (\(error)); the dashboard is at \(url)")
-            }
+            try openInBrowser(url)
             global.output.line(url)
         }
     }

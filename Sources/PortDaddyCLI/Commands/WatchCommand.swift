@@ -25,43 +25,28 @@ extension PD {
             }
             guard concurrency >= 1 else { throw CLIError("--concurrency must be at least 1", exitCode: PDExit.usage) }
             let pattern = try validatedChannel(channel, pattern: true)
-            let client = try global.client()
-            var cursor = try since ?? attempt { try client.channels().cursor }
+            let start = try since ?? attempt { try global.client().channels().cursor }
             // A program that exits without reading its stdin must not take pd down with SIGPIPE.
             signal(SIGPIPE, SIG_IGN)
             let slots = DispatchSemaphore(value: concurrency)
             let arguments = exec
-            // Reconnects never start a daemon: after `pd stop` a watcher waits for one to come back.
-            let reconnecting = try global.passiveClient()
-            var first = true
-            while true {
-                do {
-                    try (first ? client : reconnecting).subscribe(pattern, after: cursor) { event in
-                        guard event.event == "message", let message = try? JSONDecoder().decode(ChannelMessageInfo.self, from: Data(event.data.utf8)) else {
-                            return true
-                        }
-                        cursor = message.id
-                        slots.wait()
-                        do {
-                            let pid = try Self.spawn(program, arguments, message: message)
-                            Thread.detachNewThread {
-                                var status: Int32 = 0
-                                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                                slots.signal()
-                            }
-                        } catch {
-                            slots.signal()
-                            Output.warn("\(error)")
-                        }
-                        return true
-                    }
-                } catch .daemon(let status, let body) {
-                    throw CLIError(ClientError.daemon(status: status, body: body))
-                } catch {
-                    Output.warn("\(error.description); reconnecting from message \(cursor)")
+            try followEvents(global, path: PortDaddyClient.channelStreamPath(pattern), after: start) { event in
+                guard event.event == "message", let message = try? JSONDecoder().decode(ChannelMessageInfo.self, from: Data(event.data.utf8)) else {
+                    return .skip
                 }
-                first = false
-                usleep(500_000)
+                slots.wait()
+                do {
+                    let pid = try Self.spawn(program, arguments, message: message)
+                    Thread.detachNewThread {
+                        var status: Int32 = 0
+                        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                        slots.signal()
+                    }
+                } catch {
+                    slots.signal()
+                    Output.warn("\(error)")
+                }
+                return .seen(message.id)
             }
         }
 
