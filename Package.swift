@@ -21,10 +21,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
+        .target(name: "CPortDaddySystem"),
         .target(
             name: "PortDaddyCore",
             dependencies: [
-                "PortDaddyAPI",
+                "PortDaddyAPI", "CPortDaddySystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -33,5 +33,9 @@ public enum ErrorCode {
     public static let bodyTooLarge = "BODY_TOO_LARGE"
     public static let storage = "STORAGE_ERROR"
     public static let shuttingDown = "SHUTTING_DOWN"
+    public static let invalidStackConfig = "INVALID_STACK_CONFIG"
+    public static let stackConflict = "STACK_CONFLICT"
+    public static let stackFailed = "STACK_FAILED"
+    public static let untrustedCaller = "UNTRUSTED_CALLER"
     public static let `internal` = "INTERNAL_ERROR"
 }

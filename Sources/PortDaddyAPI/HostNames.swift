@@ -17,6 +17,12 @@ public enum HostNames {
         (identity.segments.reversed() + [domain]).joined(separator: ".")
     }
 
+    /// The proxy URL of an identity (`http://api.myapp.localhost:1380`, no port when the proxy is on 80).
+    public static func url(of identity: Identity, proxyPort: Int, domain: String = localhostDomain) -> String {
+        let host = name(of: identity, domain: domain)
+        return proxyPort == 80 ? "http://\(host)" : "http://\(host):\(proxyPort)"
+    }
+
     /// The identity a host name under `domain` stands for, or `nil` when it is not under the domain or not a
     /// valid identity. Case-insensitive; a trailing dot is ignored.
     public static func identity(of host: String, domain: String = localhostDomain) -> Identity? {

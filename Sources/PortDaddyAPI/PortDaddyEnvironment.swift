@@ -48,6 +48,8 @@ public struct PortDaddyEnvironment: Sendable {
     public var databasePath: String { home + "/registry.sqlite" }
     public var runtimeFile: String { home + "/daemon.json" }
     public var lockFile: String { home + "/daemon.lock" }
+    /// The user's API token (0600): lets TCP clients make requests that run commands or read files.
+    public var tokenFile: String { home + "/token" }
     public var logFile: String { home + "/daemon.log" }
 
     /// The longest Unix socket path the OS accepts (`sun_path` minus its terminating NUL).

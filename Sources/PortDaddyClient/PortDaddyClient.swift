@@ -6,6 +6,8 @@ public final class PortDaddyClient {
     public let connection: HTTPConnection
     /// The agent requests act for (sent as `X-PD-Agent`; counts as its heartbeat).
     public var agentID: String?
+    /// The user's token (sent as `X-PD-Token`), needed over TCP for requests that run commands or read files.
+    public var token: String?
     /// Called once when the daemon cannot be reached; returns true if it started one.
     private let onUnreachable: (() throws(ClientError) -> Bool)?
 
@@ -172,6 +174,7 @@ public final class PortDaddyClient {
     public func send(_ method: String, _ path: String, body: [UInt8]?, headers extra: [(String, String)] = []) throws(ClientError) -> HTTPConnection.Response {
         var headers = extra
         if let agentID { headers.append((AgentHeader.name, agentID)) }
+        if let token { headers.append(("X-PD-Token", token)) }
         do {
             return try connection.send(method: method, path: path, body: body, headers: headers)
         } catch {

@@ -16,6 +16,8 @@ public struct StackConfig: Sendable, Equatable {
         public var port: Int?
         public var noPort: Bool
         public var restart: RestartPolicy
+        /// Restarts in a row (without a minute of uptime between them) before the service is left exited.
+        public var restartLimit: Int
         public var readyTimeoutSeconds: Double
     }
 
@@ -45,7 +47,7 @@ public struct StackConfigErrors: Error, Sendable, Equatable, CustomStringConvert
 }
 
 extension StackConfig {
-    static let serviceKeys: Set<String> = ["cmd", "dir", "env", "needs", "healthPath", "healthCmd", "port", "noPort", "restart", "readyTimeout"]
+    static let serviceKeys: Set<String> = ["cmd", "dir", "env", "needs", "healthPath", "healthCmd", "port", "noPort", "restart", "restartLimit", "readyTimeout"]
 
     /// Parses and validates; reports every problem at once, each as `path: what is wrong`.
     public static func parse(_ data: Data) throws(StackConfigErrors) -> StackConfig {
@@ -142,6 +144,12 @@ extension StackConfig {
                     problems.append("\(path).restart: must be one of no, on-failure, always")
                 }
             }
+            var restartLimit = 5
+            if let raw = s["restartLimit"] {
+                if let n = raw as? Int, !(raw is Bool), (0...1000).contains(n) { restartLimit = n } else {
+                    problems.append("\(path).restartLimit: must be an integer 0-1000")
+                }
+            }
             var readyTimeout = 60.0
             if let raw = s["readyTimeout"] {
                 if let n = raw as? Double, n > 0, n <= 3600 { readyTimeout = n } else if let t = raw as? String, let n = DurationParser.seconds(t), n <= 3600 {
@@ -152,7 +160,7 @@ extension StackConfig {
             }
             services[name] = Service(
                 name: name, cmd: cmd, dir: dir, env: env, needs: needs, healthPath: healthPath, healthCmd: healthCmd, port: port,
-                noPort: noPort, restart: restart, readyTimeoutSeconds: readyTimeout)
+                noPort: noPort, restart: restart, restartLimit: restartLimit, readyTimeoutSeconds: readyTimeout)
         }
         problems += cycles(in: services)
         guard problems.isEmpty else { throw StackConfigErrors(problems: problems) }

@@ -173,6 +173,19 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v5-inbox") { db in
             try db.execute(sql: "CREATE TABLE inbox_reads (agent_id TEXT PRIMARY KEY NOT NULL, read_upto INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v6-stack-processes") { db in
+            // Supervised processes, so a daemon that was killed can find and stop its orphans at the next start.
+            try db.execute(
+                sql: """
+                    CREATE TABLE stack_processes (
+                        identity TEXT PRIMARY KEY NOT NULL,
+                        stack TEXT NOT NULL,
+                        pid INTEGER NOT NULL,
+                        pid_start INTEGER NOT NULL,
+                        session INTEGER NOT NULL,
+                        started_at INTEGER NOT NULL)
+                    """)
+        }
         return migrator
     }
 

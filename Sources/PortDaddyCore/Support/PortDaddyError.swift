@@ -28,6 +28,14 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case lockTimeout(name: String, holder: String)
     /// Only the holder may release or extend a lock.
     case notLockOwner(name: String, holder: String)
+    /// A `.portdaddyrc` is missing or invalid; every problem with its JSON path.
+    case invalidStackConfig(path: String, problems: [String])
+    /// The stack key is already taken by a checkout in another directory.
+    case stackConflict(key: String, root: String)
+    /// A stack did not come up: a service failed, timed out, or its dependency did.
+    case stackFailed(key: String, why: String)
+    /// The request runs commands or reads files: it needs the Unix socket or the user's token.
+    case untrustedCaller(String)
 
     /// The stable machine-readable code.
     public var code: String {
@@ -51,6 +59,10 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .lockHeld: return ErrorCode.lockHeld
         case .lockTimeout: return ErrorCode.lockTimeout
         case .notLockOwner: return ErrorCode.notLockOwner
+        case .invalidStackConfig: return ErrorCode.invalidStackConfig
+        case .stackConflict: return ErrorCode.stackConflict
+        case .stackFailed: return ErrorCode.stackFailed
+        case .untrustedCaller: return ErrorCode.untrustedCaller
         }
     }
 
@@ -88,6 +100,14 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
             return "timed out waiting for lock \(name), still held by \(holder)"
         case .notLockOwner(let name, let holder):
             return "lock \(name) is held by \(holder), not by you; only the holder may release or extend it (pd unlock --force breaks it)"
+        case .invalidStackConfig(let path, let problems):
+            return "\(path) is not valid:\n  " + problems.joined(separator: "\n  ")
+        case .stackConflict(let key, let root):
+            return "stack \(key) is already running from \(root); stop it there (pd down) or give this checkout its own context (--context NAME)"
+        case .stackFailed(let key, let why):
+            return "stack \(key) did not come up: \(why)"
+        case .untrustedCaller(let what):
+            return "\(what) needs the Unix socket or the user's token (X-PD-Token, from the data dir's token file)"
         }
     }
 }

@@ -32,7 +32,14 @@ public enum Daemon {
         let activity = ActivityLog(store: store)
         let coordination = CoordinationService(store: store, claims: claims, locks: locks, activity: activity)
         let inbox = Inbox(channels: channels, coordination: coordination)
-        let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis())
+        let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: try directory.userToken())
+        var stackSettings = StackSettings()
+        stackSettings.stopGrace = .milliseconds(Int(configuration.stopGraceSeconds * 1000))
+        let stacks = StackSupervisor(
+            claims: claims, store: store, activity: activity, settings: stackSettings,
+            namedURL: { identity in runtime.proxyPort.map { HostNames.url(of: identity, proxyPort: $0) } })
+        let orphans = await stacks.reapOrphans()
+        if !orphans.isEmpty { logger.warning("stopped processes a previous daemon left running", metadata: ["identities": "\(orphans)"]) }
 
         let router = Router(context: PDRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
@@ -44,6 +51,7 @@ public enum Daemon {
         LockController(locks: locks, logger: logger, activity: activity).addRoutes(to: router)
         ChannelController(channels: channels).addRoutes(to: router)
         CoordinationController(coordination: coordination, inbox: inbox, activity: activity).addRoutes(to: router)
+        StackController(stacks: stacks, runtime: runtime).addRoutes(to: router)
         DashboardController(
             claims: claims, locks: locks, coordination: coordination, channels: channels, inbox: inbox, activity: activity
         ).addRoutes(to: router)
@@ -98,7 +106,7 @@ public enum Daemon {
             configuration: .init(
                 services: [
                     .init(service: tcp), .init(service: unix), .init(service: reaper),
-                    .init(service: ShutdownHook(hub: channels.hub, locks: locks)),
+                    .init(service: ShutdownHook(hub: channels.hub, locks: locks, stacks: stacks)),
                     .init(service: ActivityFlusher(activity: activity, logger: logger)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -21,6 +21,8 @@ public struct DaemonConfiguration: Sendable {
     /// Reverse proxy port on the TCP host: `nil` turns it off, 0 lets the OS choose. Default: 80 where this
     /// user may bind it, else ``fallbackProxyPort``.
     public var proxyPort: Int? = DaemonConfiguration.defaultProxyPort()
+    /// How long `pd down` waits between SIGTERM and SIGKILL (`PORT_DADDY_STOP_GRACE`, seconds).
+    public var stopGraceSeconds: Double = 5
     /// The proxy's port when 80 is privileged.
     public static let fallbackProxyPort = 1380
 
@@ -77,6 +79,7 @@ public struct DaemonConfiguration: Sendable {
             range: start...end, reserved: reserved, graceSeconds: try number("PORT_DADDY_REAP_GRACE") ?? 120)
         config.reapIntervalSeconds = max(0.1, try number("PORT_DADDY_REAP_INTERVAL") ?? 30)
         config.channelMaxMessages = max(1, try integer("PORT_DADDY_CHANNEL_MAX_MESSAGES") ?? 1000)
+        config.stopGraceSeconds = min(max(0, try number("PORT_DADDY_STOP_GRACE") ?? 5), 300)
         if let raw = PortDaddyEnvironment.value("PORT_DADDY_DNS_PORT") {
             if raw == "auto" {
                 config.dnsPort = 0

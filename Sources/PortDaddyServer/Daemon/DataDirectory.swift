@@ -39,6 +39,23 @@ struct DataDirectory: ~Copyable {
         rename(temp, environment.runtimeFile)
     }
 
+    /// The user's token: read from the token file, or created there (0600, 32 random bytes in hex).
+    func userToken() throws(DaemonError) -> String {
+        if let data = FileManager.default.contents(atPath: environment.tokenFile),
+            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), text.count >= 32
+        {
+            return text
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        let temp = environment.tokenFile + ".tmp"
+        guard FileManager.default.createFile(atPath: temp, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600]),
+            rename(temp, environment.tokenFile) == 0
+        else { throw .dataDirectory("cannot write \(environment.tokenFile)") }
+        return token
+    }
+
     func removeRuntime() {
         unlink(environment.runtimeFile)
     }

@@ -6,13 +6,16 @@ import Synchronization
 public final class ServerRuntime: Sendable {
     public let configuration: DaemonConfiguration
     public let startedAt: Int64
+    /// The user's token (see `PortDaddyEnvironment.tokenFile`).
+    let userToken: String
     private let boundPort: Atomic<Int>
     private let boundDNSPort = Atomic<Int>(0)
     private let boundProxyPort = Atomic<Int>(0)
 
-    init(configuration: DaemonConfiguration, startedAt: Int64) {
+    init(configuration: DaemonConfiguration, startedAt: Int64, userToken: String) {
         self.configuration = configuration
         self.startedAt = startedAt
+        self.userToken = userToken
         self.boundPort = Atomic(configuration.tcpPort)
     }
 

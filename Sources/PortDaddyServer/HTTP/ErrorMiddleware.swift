@@ -53,6 +53,10 @@ struct ErrorMiddleware: RouterMiddleware {
         case .noActiveSession, .sessionActive, .fileClaimed: return .conflict
         case .lockHeld, .lockTimeout: return .conflict
         case .notLockOwner: return .forbidden
+        case .invalidStackConfig: return .unprocessableContent
+        case .stackConflict: return .conflict
+        case .stackFailed: return .init(code: 424, reasonPhrase: "Failed Dependency")
+        case .untrustedCaller: return .unauthorized
         }
     }
 }

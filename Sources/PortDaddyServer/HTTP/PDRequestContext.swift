@@ -13,6 +13,12 @@ public struct PDRequestContext: RequestContext {
         channel = source.channel
     }
 
+    /// Whether the request came over the Unix socket (which only the user can open).
+    public var viaUnixSocket: Bool {
+        if case .unixDomainSocket = channel.localAddress { return true }
+        return false
+    }
+
     /// Request bodies above this size get 413.
     public var maxUploadSize: Int { 64 * 1024 }
 }
@@ -20,4 +26,6 @@ public struct PDRequestContext: RequestContext {
 extension HTTPField.Name {
     /// `X-PID`: the process that should own a claim.
     static let pdPID = HTTPField.Name("X-PID")!
+    /// `X-PD-Token`: the user's token, for TCP requests that run commands or read files.
+    static let pdToken = HTTPField.Name("X-PD-Token")!
 }

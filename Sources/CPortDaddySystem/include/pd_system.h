@@ -1,0 +1,14 @@
+// Small wrappers for GNU extensions the Swift Glibc module does not import (they need _GNU_SOURCE).
+#ifndef PD_SYSTEM_H
+#define PD_SYSTEM_H
+
+#include <spawn.h>
+
+/// posix_spawn_file_actions_addchdir_np where the C library has it; returns ENOSYS otherwise.
+int pd_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
+/// posix_spawn_file_actions_addclosefrom_np(actions, from) where available; returns ENOSYS otherwise.
+int pd_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+/// pipe2(fds, O_CLOEXEC) where available, else pipe + FD_CLOEXEC.
+int pd_pipe_cloexec(int fds[2]);
+
+#endif

@@ -1,0 +1,74 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a child's pipe without a thread of its own (a dispatch read source), splits it into lines (a partial
+/// line waits for its newline; an over-long one is cut at 16 KiB), and hands each line to `onLine`. Calls
+/// `onEnd` once at end of file, after the last line.
+public final class OutputLines: @unchecked Sendable {
+    static let maxLine = 16 * 1024
+    static let queue = DispatchQueue(label: "pd.stack.output")
+
+    private let fd: Int32
+    private let onLine: @Sendable (String) -> Void
+    private let onEnd: @Sendable () -> Void
+    private var pending: [UInt8] = []
+    private var source: (any DispatchSourceRead)?
+
+    /// Starts reading `fd` (which it closes at the end).
+    public init(fd: Int32, onLine: @escaping @Sendable (String) -> Void, onEnd: @escaping @Sendable () -> Void = {}) {
+        self.fd = fd
+        self.onLine = onLine
+        self.onEnd = onEnd
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: Self.queue)
+        self.source = source
+        source.setEventHandler { [self] in drain() }
+        source.setCancelHandler { [fd] in close(fd) }
+        source.resume()
+    }
+
+    private func drain() {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                split(chunk[0..<n])
+                continue
+            }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            if n < 0 && errno == EINTR { continue }
+            // End of file (or an error): flush the partial line and stop.
+            if !pending.isEmpty { emit(pending) }
+            pending = []
+            source?.cancel()
+            source = nil
+            onEnd()
+            return
+        }
+    }
+
+    private func split(_ bytes: ArraySlice<UInt8>) {
+        var start = bytes.startIndex
+        for i in bytes.indices where bytes[i] == UInt8(ascii: "\n") {
+            pending += bytes[start..<i]
+            emit(pending)
+            pending = []
+            start = i + 1
+        }
+        pending += bytes[start...]
+        while pending.count >= Self.maxLine {
+            emit(Array(pending.prefix(Self.maxLine)))
+            pending.removeFirst(Self.maxLine)
+        }
+    }
+
+    private func emit(_ line: [UInt8]) {
+        var bytes = line
+        if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        onLine(String(decoding: bytes, as: UTF8.self))
+    }
+}

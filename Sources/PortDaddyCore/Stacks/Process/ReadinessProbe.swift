@@ -1,0 +1,133 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a service proves it is ready.
+public enum ReadinessCheck: Sendable, Equatable {
+    /// `GET http://localhost:<port><path>` answers 2xx (tried on 127.0.0.1, then ::1).
+    case http(port: Int, path: String)
+    /// The command (no shell) exits 0.
+    case command(LaunchSpec)
+    /// Something accepts connections on the port.
+    case listening(port: Int)
+    /// Nothing to check: ready once started.
+    case started
+
+    public var description: String {
+        switch self {
+        case .http(let port, let path): return "GET http://localhost:\(port)\(path) → 2xx"
+        case .command(let spec): return "\(([spec.executable] + spec.arguments).joined(separator: " ")) exits 0"
+        case .listening(let port): return "port \(port) listening"
+        case .started: return "started"
+        }
+    }
+}
+
+/// Runs readiness checks off the concurrency pool (they block on sockets for up to a second).
+public enum ReadinessProbe {
+    /// Whether the check passes right now.
+    public static func passes(_ check: ReadinessCheck) async -> Bool {
+        switch check {
+        case .started: return true
+        case .command(let spec):
+            guard let child = try? ProcessLauncher.launch(spec) else { return false }
+            return await ChildExit.wait(child.pid).succeeded
+        case .http(let port, let path):
+            return await offPool { httpOK(port: port, path: path) }
+        case .listening(let port):
+            return await offPool { connect(port: port).map { close($0) } != nil }
+        }
+    }
+
+    static func offPool(_ body: @escaping @Sendable () -> Bool) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
+        }
+    }
+
+    /// A connected socket to localhost:`port` (IPv4 first, then IPv6), or `nil`.
+    static func connect(port: Int) -> Int32? {
+        connect4(port) ?? connect6(port)
+    }
+
+    static func httpOK(port: Int, path: String) -> Bool {
+        guard let fd = connect(port: port) else { return false }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost:\(port)\r\nUser-Agent: port-daddy-health\r\nConnection: close\r\n\r\n".utf8)
+        let sent = request.withUnsafeBytes { sendNoSignal(fd, $0.baseAddress, $0.count) }
+        guard sent == request.count else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        var got = 0
+        while got < 12 {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + got, $0.count - got, 0) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            got += n
+        }
+        // "HTTP/1.x 2xx"
+        guard got >= 12, buffer[0..<5].elementsEqual("HTTP/".utf8) else { return false }
+        return buffer[9] == UInt8(ascii: "2")
+    }
+
+    static func sendNoSignal(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        return send(fd, bytes, count, Int32(MSG_NOSIGNAL))
+        #else
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        return send(fd, bytes, count, 0)
+        #endif
+    }
+
+    static func streamSocket(_ family: Int32) -> Int32 {
+        #if canImport(Glibc)
+        return socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        #else
+        return socket(family, SOCK_STREAM, 0)
+        #endif
+    }
+
+    static func sysConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+        #if canImport(Glibc)
+        return Glibc.connect(fd, address, length)
+        #else
+        return Darwin.connect(fd, address, length)
+        #endif
+    }
+
+    static func connect4(_ port: Int) -> Int32? {
+        let fd = streamSocket(AF_INET)
+        guard fd >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(0x7f00_0001).bigEndian
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sysConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if rc == 0 { return fd }
+        close(fd)
+        return nil
+    }
+
+    static func connect6(_ port: Int) -> Int32? {
+        let fd = streamSocket(AF_INET6)
+        guard fd >= 0 else { return nil }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = in_port_t(UInt16(port).bigEndian)
+        address.sin6_addr = in6addr_loopback
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sysConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+        }
+        if rc == 0 { return fd }
+        close(fd)
+        return nil
+    }
+}

@@ -1,0 +1,115 @@
+import PortDaddyAPI
+
+/// What a supervised service is doing.
+public enum ServiceState: String, Sendable {
+    /// Waiting for its dependencies.
+    case pending
+    /// Not started: a dependency failed.
+    case blocked
+    /// Running, not ready yet.
+    case starting
+    case ready
+    /// Running, but its readiness check fails (or never passed within `readyTimeout`).
+    case unhealthy
+    /// Exited; waiting out the backoff before the next start.
+    case restarting
+    /// Exited and will not be restarted (policy, limit, or a start failure).
+    case exited
+    case stopping
+    case stopped
+
+    /// The process is up (or about to be).
+    var isActive: Bool { [.pending, .starting, .ready, .unhealthy, .restarting, .stopping].contains(self) }
+}
+
+/// One service of a running stack (actor-isolated inside ``StackSupervisor``).
+final class ServiceRun {
+    var config: StackConfig.Service
+    let identity: Identity
+    var port: Int?
+    var state = ServiceState.pending
+    var detail: String?
+    var pid: Int32?
+    /// The last process of this service that has exited (set by its exit watcher).
+    var exitedPID: Int32?
+    var exit: ExitStatus?
+    var startedAt: Int64?
+    var readyAt: Int64?
+    var restarts = 0
+    var consecutiveRestarts = 0
+    var stopping = false
+    var restartRequested = false
+    var task: Task<Void, Never>?
+
+    init(config: StackConfig.Service, identity: Identity, port: Int?) {
+        self.config = config
+        self.identity = identity
+        self.port = port
+    }
+}
+
+/// A stack: one project's services in one context (actor-isolated inside ``StackSupervisor``).
+final class StackRun {
+    let key: String
+    let project: String
+    let context: String?
+    let root: String
+    var config: StackConfig
+    var services: [String: ServiceRun] = [:]
+    var inherited: [String: String]
+    var noHealth: Bool
+    var environment: StackEnvironment
+    var failure: String?
+    let feed: StackFeed
+    var waiters: [CheckedContinuation<Void, Never>] = []
+    var removing = false
+
+    init(key: String, project: String, context: String?, root: String, config: StackConfig, inherited: [String: String], noHealth: Bool, environment: StackEnvironment, feed: StackFeed) {
+        self.key = key
+        self.project = project
+        self.context = context
+        self.root = root
+        self.config = config
+        self.inherited = inherited
+        self.noHealth = noHealth
+        self.environment = environment
+        self.feed = feed
+    }
+
+    /// Wakes everyone waiting for a change in this stack.
+    func changed() {
+        let list = waiters
+        waiters = []
+        for waiter in list { waiter.resume() }
+    }
+
+    var summaryState: String {
+        if removing { return "stopping" }
+        let states = services.values.map(\.state)
+        if failure != nil || states.contains(where: { $0 == .blocked || $0 == .exited }) { return "failed" }
+        if states.allSatisfy({ $0 == .ready }) { return "ready" }
+        if states.contains(.unhealthy) { return "unhealthy" }
+        return "starting"
+    }
+}
+
+extension StackRun {
+    func info(namedURL: (Identity) -> String?) -> StackInfo {
+        let order = config.startOrder.flatMap { $0 }
+        var list: [StackServiceInfo] = []
+        for name in order {
+            guard let run = services[name] else { continue }
+            var url: String?
+            if let port = run.port { url = namedURL(run.identity) ?? "http://localhost:\(port)" }
+            let exitCode: Int? = run.exit.map { Int($0.shellCode) }
+            list.append(
+                StackServiceInfo(
+                    name: name, identity: run.identity.description, port: run.port, pid: run.pid.map(Int.init), state: run.state.rawValue,
+                    exitCode: exitCode, startedAt: run.startedAt, readyAt: run.readyAt, restarts: run.restarts, url: url,
+                    detail: run.detail, needs: run.config.needs))
+        }
+        return StackInfo(
+            key: key, project: project, context: context, root: root, state: summaryState, failure: failure, services: list,
+            cursor: feed.cursor)
+    }
+}

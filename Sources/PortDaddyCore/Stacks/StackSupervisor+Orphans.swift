@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PortDaddyAPI
+
+extension StackSupervisor {
+    /// Stops the processes a previous daemon started and never saw end (it was killed): each recorded leader
+    /// still running with the same start time has its whole group stopped; when the leader is gone, the group
+    /// members that started after it in the same session are stopped. Their port claims are released.
+    /// Returns the identities whose orphans were found.
+    public func reapOrphans() async -> [String] {
+        guard let recorded = try? store.recordedProcesses(), !recorded.isEmpty else { return [] }
+        var reaped: [String] = []
+        for process in recorded {
+            let leaderAlive = processes.startTime(of: process.pid) == process.pidStart
+            let members = ProcessTable.snapshot().members(ofGroup: process.pid, session: process.session, since: process.pidStart)
+            if leaderAlive || !members.isEmpty {
+                if leaderAlive {
+                    await ProcessTerminator.terminate(group: process.pid, stragglers: members, grace: settings.stopGrace)
+                } else {
+                    // The group id may have been reused: signal the verified members only, never the group.
+                    for member in members { _ = kill(member.pid, SIGTERM) }
+                    await ProcessTerminator.waitForMembers(members, within: settings.stopGrace)
+                    for member in ProcessTerminator.alive(members) { _ = kill(member.pid, SIGKILL) }
+                }
+                reaped.append(process.identity)
+                activity.record("stack.orphan", subject: process.identity, detail: "stopped pid \(process.pid) left by a previous daemon")
+            }
+            try? store.forgetProcess(identity: process.identity, pid: process.pid)
+            _ = try? claims.release(process.identity)
+        }
+        return reaped
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import PortDaddyAPI
+
+/// Tunables of the supervisor.
+public struct StackSettings: Sendable {
+    /// Time between SIGTERM and SIGKILL when stopping a service.
+    public var stopGrace: Duration = .seconds(5)
+    /// Time between readiness checks once a service is up (to notice it turning unhealthy, or healthy late).
+    public var monitorInterval: Duration = .seconds(5)
+    /// First restart delay; doubles per restart in a row, up to `maxBackoff`.
+    public var baseBackoff: Duration = .seconds(1)
+    public var maxBackoff: Duration = .seconds(30)
+    /// A run this long resets the restarts-in-a-row count.
+    public var stableRun: Duration = .seconds(60)
+
+    public init() {}
+}
+
+/// Runs stacks: starts services in dependency order once each dependency is ready, supervises them (restart
+/// policies with backoff), streams their output into a ``StackFeed``, and stops whole process trees in reverse
+/// order. Every process is recorded in the store so a daemon that was killed reaps its orphans at the next start.
+public actor StackSupervisor {
+    let claims: ClaimService
+    let store: any StackProcessStore
+    let activity: ActivityLog
+    let processes: any ProcessProber
+    let clock: any WallClock
+    let settings: StackSettings
+    let namedURL: @Sendable (Identity) -> String?
+    var stacks: [String: StackRun] = [:]
+
+    public init(
+        claims: ClaimService, store: any StackProcessStore, activity: ActivityLog, settings: StackSettings = StackSettings(),
+        processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock(),
+        namedURL: @escaping @Sendable (Identity) -> String? = { _ in nil }
+    ) {
+        self.claims = claims
+        self.store = store
+        self.activity = activity
+        self.settings = settings
+        self.processes = processes
+        self.clock = clock
+        self.namedURL = namedURL
+    }
+
+    /// The key of a project's stack in a context: `project` or `project:context`.
+    public static func key(project: String, context: String?) -> String {
+        context.map { "\(project):\($0)" } ?? project
+    }
+
+    /// Reads and validates `<root>/.portdaddyrc`.
+    public static func loadConfig(root: String) throws(PortDaddyError) -> StackConfig {
+        let path = root + "/.portdaddyrc"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidStackConfig(path: path, problems: ["(file): cannot be read; run pd scan to write one"])
+        }
+        do { return try StackConfig.parse(data) } catch { throw .invalidStackConfig(path: path, problems: error.problems) }
+    }
+
+    // MARK: - Queries
+
+    public func list() -> [StackInfo] {
+        stacks.keys.sorted().compactMap { stacks[$0]?.info(namedURL: namedURL) }
+    }
+
+    public func info(_ key: String) throws(PortDaddyError) -> StackInfo {
+        try stack(key).info(namedURL: namedURL)
+    }
+
+    public func feed(_ key: String) throws(PortDaddyError) -> StackFeed {
+        try stack(key).feed
+    }
+
+    func stack(_ key: String) throws(PortDaddyError) -> StackRun {
+        guard let run = stacks[key] else { throw .notFound("no stack \(key) is running (pd ps --all lists them)") }
+        return run
+    }
+
+    // MARK: - Up
+
+    /// Starts the requested services (all when empty) and what they need; returns at once unless `wait`, in
+    /// which case it returns when every one of them is ready or one has failed (then it throws `stackFailed`).
+    public func up(_ request: StackUpRequest, wait: Bool) async throws(PortDaddyError) -> StackInfo {
+        let config = try Self.loadConfig(root: request.root)
+        if let context = request.context, WorktreeContext.sanitize(context) != context {
+            throw .invalidRequest("context \"\(context)\" must be lower case a-z, 0-9 and '-'")
+        }
+        let key = Self.key(project: config.project, context: request.context)
+        if let existing = stacks[key], existing.root != request.root { throw .stackConflict(key: key, root: existing.root) }
+        if let existing = stacks[key], existing.removing { throw .stackConflict(key: key, root: existing.root + " (stopping)") }
+        for name in request.services where config.services[name] == nil {
+            throw .invalidRequest("\(name) is not a service of \(config.project) (services: \(config.services.keys.sorted().joined(separator: ", ")))")
+        }
+        let targets = Self.closure(of: request.services.isEmpty ? Array(config.services.keys) : request.services, in: config)
+        let (identities, ports, messages) = try claimPorts(config, context: request.context)
+        let environment = StackEnvironment(stackKey: key, identities: identities, ports: ports, namedURL: namedURL)
+        let stack: StackRun
+        if let existing = stacks[key] {
+            stack = existing
+            stack.config = config
+            stack.inherited = request.environment
+            stack.noHealth = request.noHealth
+            stack.environment = environment
+            stack.failure = nil
+        } else {
+            stack = StackRun(
+                key: key, project: config.project, context: request.context, root: request.root, config: config,
+                inherited: request.environment, noHealth: request.noHealth, environment: environment, feed: StackFeed(clock: clock))
+            stacks[key] = stack
+            activity.record("stack.up", subject: key, detail: request.root)
+        }
+        for message in messages { stack.feed.append(kind: "log", service: "pd", stream: "out", text: message) }
+        for name in targets.sorted() {
+            let service = config.services[name]!
+            if let run = stack.services[name], run.state.isActive {
+                run.config = service
+                continue
+            }
+            let run = ServiceRun(config: service, identity: identities[name]!, port: ports[name])
+            stack.services[name] = run
+            run.task = Task { await self.supervise(key, name, run) }
+        }
+        stack.changed()
+        if wait {
+            try await waitUntilSettled(stack, targets: targets)
+        }
+        return stack.info(namedURL: namedURL)
+    }
+
+    /// `names` and every service they need, transitively.
+    static func closure(of names: [String], in config: StackConfig) -> Set<String> {
+        var result = Set<String>()
+        var queue = names
+        while let next = queue.popLast() {
+            guard result.insert(next).inserted else { continue }
+            queue += config.services[next]?.needs ?? []
+        }
+        return result
+    }
+
+    /// Claims (or re-claims) a port for every service that has one, owned by the daemon so it lives as long
+    /// as the daemon or until `down` releases it.
+    func claimPorts(_ config: StackConfig, context: String?) throws(PortDaddyError) -> ([String: Identity], [String: Int], [String]) {
+        var identities: [String: Identity] = [:]
+        var ports: [String: Int] = [:]
+        var messages: [String] = []
+        for (name, service) in config.services {
+            let raw = [config.project, name] + (context.map { [$0] } ?? [])
+            let identity: Identity
+            do { identity = try Identity(parsing: raw.joined(separator: ":")) } catch { throw .invalidIdentity(error.description) }
+            identities[name] = identity
+            guard !service.noPort else { continue }
+            let outcome = try claims.claim(ClaimCommand(identity: identity, port: service.port, fallback: true, pid: getpid()))
+            ports[name] = outcome.claim.port
+            if let wanted = service.port, wanted != outcome.claim.port {
+                messages.append("\(name): preferred port \(wanted) is taken (\(outcome.message)); using \(outcome.claim.port)")
+            }
+        }
+        return (identities, ports, messages)
+    }
+
+    /// Waits until every target is ready, or throws when one of them can no longer get there.
+    func waitUntilSettled(_ stack: StackRun, targets: Set<String>) async throws(PortDaddyError) {
+        while true {
+            var pending = false
+            for name in targets.sorted() {
+                guard let run = stack.services[name] else { continue }
+                switch run.state {
+                case .ready: continue
+                case .blocked, .exited, .stopped, .stopping:
+                    throw .stackFailed(key: stack.key, why: "\(name) \(run.state.rawValue)" + (run.detail.map { ": \($0)" } ?? ""))
+                case .unhealthy where run.readyAt == nil:
+                    throw .stackFailed(key: stack.key, why: "\(name) is unhealthy" + (run.detail.map { ": \($0)" } ?? ""))
+                default: pending = true
+                }
+            }
+            if !pending { return }
+            await nextChange(in: stack, timeout: nil)
+        }
+    }
+
+    /// Suspends until something in `stack` changes (or `timeout` passes).
+    func nextChange(in stack: StackRun, timeout: Duration?) async {
+        if let timeout {
+            let waker = Task { [weak stack] in
+                try? await Task.sleep(for: timeout)
+                self.wake(stack)
+            }
+            await withCheckedContinuation { stack.waiters.append($0) }
+            waker.cancel()
+        } else {
+            await withCheckedContinuation { stack.waiters.append($0) }
+        }
+    }
+
+    func wake(_ stack: StackRun?) {
+        stack?.changed()
+    }
+
+    // MARK: - Down, restart
+
+    /// Stops the named services (all when empty) in reverse dependency order and releases their ports; a stack
+    /// with nothing left running is removed.
+    public func down(_ key: String, services names: [String] = []) async throws(PortDaddyError) -> StackInfo {
+        let stack = try stack(key)
+        for name in names where stack.config.services[name] == nil { throw .invalidRequest("\(name) is not a service of \(stack.project)") }
+        let wanted = Set(names.isEmpty ? Array(stack.services.keys) : names)
+        if names.isEmpty { stack.removing = true }
+        for name in wanted { stack.services[name]?.stopping = true }
+        stack.changed()
+        for level in stack.config.startOrder.reversed() {
+            let batch = level.filter(wanted.contains)
+            await withTaskGroup(of: Void.self) { group in
+                for name in batch { group.addTask { await self.stop(key, name) } }
+            }
+        }
+        for name in wanted.sorted() {
+            guard let run = stack.services[name] else { continue }
+            if run.port != nil { _ = try? claims.release(run.identity.description) }
+            stack.services[name] = nil
+        }
+        let info = stack.info(namedURL: namedURL)
+        if stack.services.isEmpty {
+            stacks[key] = nil
+            stack.feed.append(kind: "state", service: "pd", stream: "stopped", text: "stack \(key) stopped")
+            stack.feed.finish()
+            activity.record("stack.down", subject: key)
+        }
+        return info
+    }
+
+    /// Stops one service's process tree and waits for its supervision to end.
+    func stop(_ key: String, _ name: String) async {
+        guard let stack = stacks[key], let run = stack.services[name] else { return }
+        run.stopping = true
+        if let pid = run.pid {
+            set(run, .stopping, in: stack, name, log: "stopping (SIGTERM to process group \(pid))")
+            await ProcessTerminator.terminate(group: pid, stragglers: [], grace: settings.stopGrace)
+        }
+        stack.changed()
+        await run.task?.value
+        if run.state != .stopped { set(run, .stopped, in: stack, name, log: nil) }
+    }
+
+    /// Restarts services (all when empty): running ones are stopped and started again at once; stopped or
+    /// failed ones are started.
+    public func restart(_ key: String, services names: [String]) async throws(PortDaddyError) -> StackInfo {
+        let stack = try stack(key)
+        for name in names where stack.services[name] == nil { throw .invalidRequest("\(name) is not a running service of \(stack.key)") }
+        for name in names.isEmpty ? stack.services.keys.sorted() : names {
+            guard let run = stack.services[name] else { continue }
+            if let pid = run.pid, run.state.isActive {
+                run.restartRequested = true
+                stack.feed.append(kind: "log", service: "pd", stream: "out", text: "\(name): restarting on request")
+                await ProcessTerminator.terminate(group: pid, stragglers: [], grace: settings.stopGrace)
+            } else if !run.state.isActive {
+                let fresh = ServiceRun(config: run.config, identity: run.identity, port: run.port)
+                fresh.restarts = run.restarts + 1
+                stack.services[name] = fresh
+                fresh.task = Task { await self.supervise(key, name, fresh) }
+            }
+        }
+        stack.failure = nil
+        stack.changed()
+        return stack.info(namedURL: namedURL)
+    }
+
+    /// Stops every stack (the daemon is shutting down).
+    public func stopAll() async {
+        for key in stacks.keys.sorted() { _ = try? await down(key) }
+    }
+
+    /// The environment bundle of the project at `root`, claiming its ports.
+    public func environment(root: String, context: String?) throws(PortDaddyError) -> StackEnvResponse {
+        let config = try Self.loadConfig(root: root)
+        let key = Self.key(project: config.project, context: context)
+        let (identities, ports, _) = try claimPorts(config, context: context)
+        let env = StackEnvironment(stackKey: key, identities: identities, ports: ports, namedURL: namedURL)
+        return StackEnvResponse(stack: key, shared: env.shared, services: env.own)
+    }
+}
