@@ -201,7 +201,8 @@ public final class PortDaddyClient {
         escape(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: "*", with: "%2A")
     }
 
-    static func escape(_ text: String) -> String {
+    /// Percent-encodes a path segment.
+    public static func escape(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

@@ -31,6 +31,13 @@ public final class RunningCommand: @unchecked Sendable {
         pid = try Subprocess.spawn(executable, arguments, environment: environment, stdin: stdinPath, stdout: base + ".out", stderr: base + ".err")
     }
 
+    /// What the process has written to stdout and stderr so far.
+    public var outputSoFar: String {
+        let out = (try? String(contentsOfFile: base + ".out", encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: base + ".err", encoding: .utf8)) ?? ""
+        return out + err
+    }
+
     /// Waits for the exit and collects the output.
     public func wait() -> CommandResult {
         if let finished { return finished }

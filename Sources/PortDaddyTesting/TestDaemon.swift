@@ -130,8 +130,8 @@ public final class TestDaemon: @unchecked Sendable {
     }
 
     /// Starts `pd` without waiting.
-    public func spawnPD(_ arguments: [String]) throws -> RunningCommand {
-        try RunningCommand(binary, arguments, environment: environment)
+    public func spawnPD(_ arguments: [String], environment extra: [String: String] = [:]) throws -> RunningCommand {
+        try RunningCommand(binary, arguments, environment: environment.merging(extra) { $1 })
     }
 
     /// The `pd` binary next to the test bundle (or `$PD_BINARY`).

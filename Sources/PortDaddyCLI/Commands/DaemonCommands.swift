@@ -102,10 +102,20 @@ extension PD {
 
     /// `pd restart`.
     struct Restart: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop and start the daemon; claims are kept.")
+        static let configuration = CommandConfiguration(
+            abstract: "pd restart <service…>: restart stack services; pd restart alone: stop and start the daemon (claims are kept).")
+        @Argument(help: "Services of this project's stack to restart (none: restart the daemon).") var services: [String] = []
+        @OptionGroup var stack: StackOptions
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
+            if !services.isEmpty {
+                let location = try stack.locate()
+                try location.check(services)
+                let info = try attempt { try global.client().stackRestart(location.key, services: services) }
+                if global.json { return global.output.json(info) }
+                return global.output.line("restarting \(services.joined(separator: ", ")) of \(location.key); pd logs -f to watch")
+            }
             let env = global.environment
             _ = try DaemonControl.stop(env)
             let launcher = DaemonLauncher(environment: env, endpoint: try attempt { try DaemonEndpoint.from(env) })

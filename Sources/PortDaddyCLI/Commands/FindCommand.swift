@@ -2,11 +2,11 @@ import ArgumentParser
 import PortDaddyAPI
 
 extension PD {
-    /// `pd find [pattern]` (aliases `list`, `ps`).
+    /// `pd find [pattern]` (alias `list`).
     struct Find: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List claims, optionally matching a pattern such as 'myapp:*' or 'myapp:*:main'.",
-            aliases: ["list", "ps"])
+            aliases: ["list"])
 
         @Argument(help: "An identity or a pattern ('*' matches within a segment; a final '*' matches the rest).")
         var pattern: String?

@@ -19,6 +19,8 @@ public enum PDExit {
     public static let alreadyRunning: Int32 = 6
     /// Only the holder may release or extend that lock.
     public static let notOwner: Int32 = 7
+    /// A stack did not come up (a service failed, timed out, or its dependency did).
+    public static let stackFailed: Int32 = 8
     /// `pd run` could not start the command.
     public static let commandNotRunnable: Int32 = 127
 
@@ -34,6 +36,9 @@ public enum PDExit {
         case ErrorCode.fileClaimed, ErrorCode.sessionActive: return portUnavailable
         case ErrorCode.noActiveSession: return notFound
         case ErrorCode.notLockOwner: return notOwner
+        case ErrorCode.invalidStackConfig: return usage
+        case ErrorCode.stackConflict: return portUnavailable
+        case ErrorCode.stackFailed: return stackFailed
         case ErrorCode.notFound: return notFound
         case ErrorCode.shuttingDown: return unreachable
         default: return failure

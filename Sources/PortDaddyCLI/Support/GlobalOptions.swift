@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import PortDaddyAPI
 import PortDaddyClient
@@ -31,6 +32,7 @@ public struct GlobalOptions: ParsableArguments {
         do {
             let client = try PortDaddyClient.connecting(to: environment)
             client.agentID = AgentContext.current()
+            client.token = userToken(for: client.endpoint)
             return client
         } catch { throw CLIError(error) }
     }
@@ -40,11 +42,20 @@ public struct GlobalOptions: ParsableArguments {
         do {
             let client = PortDaddyClient(endpoint: try DaemonEndpoint.from(environment))
             client.agentID = AgentContext.current()
+            client.token = userToken(for: client.endpoint)
             return client
         } catch { throw CLIError(error) }
     }
 
     public var output: Output { Output() }
+
+    /// Over TCP, the user's token (`PORT_DADDY_TOKEN`, else the data dir's token file); the socket needs none.
+    func userToken(for endpoint: DaemonEndpoint) -> String? {
+        guard case .tcp = endpoint else { return nil }
+        if let token = PortDaddyEnvironment.value("PORT_DADDY_TOKEN") { return token }
+        guard let data = FileManager.default.contents(atPath: environment.tokenFile) else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }
 
 /// Runs a client call, turning its errors into CLI errors.

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import PortDaddyAPI
+import PortDaddyCore
+
+/// Options that pick a stack: the project (found from the current directory upward) and its context.
+struct StackOptions: ParsableArguments {
+    @Option(name: [.customShort("C"), .long], help: "Project directory (default: the nearest one with a .portdaddyrc, from here upward).")
+    var dir: String?
+    @Option(name: .long, help: "Identity context (default: the git branch of this worktree, or its folder name when detached).")
+    var context: String?
+    @Flag(name: .long, help: "No context: identities are project:service.")
+    var noContext = false
+
+    /// The project's root, its validated config, its context and its stack key.
+    func locate() throws -> StackLocation {
+        let start = URL(fileURLWithPath: dir ?? FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        var current = start
+        while !FileManager.default.fileExists(atPath: current + "/.portdaddyrc") {
+            let parent = (current as NSString).deletingLastPathComponent
+            guard parent != current, dir == nil else {
+                throw CLIError("no .portdaddyrc in \(start)" + (dir == nil ? " or above it" : "") + "; run pd scan to write one", exitCode: PDExit.notFound)
+            }
+            current = parent
+        }
+        let config: StackConfig
+        do { config = try StackSupervisor.loadConfig(root: current) } catch {
+            throw CLIError(error.description, exitCode: PDExit.usage)
+        }
+        var chosen: String?
+        if let context {
+            guard let clean = WorktreeContext.sanitize(context), clean == context.lowercased() else {
+                throw CLIError("context \"\(context)\" must use a-z, 0-9 and '-'", exitCode: PDExit.usage)
+            }
+            chosen = clean
+        } else if !noContext {
+            chosen = WorktreeContext.detect(from: current)
+        }
+        return StackLocation(root: current, config: config, context: chosen, key: StackSupervisor.key(project: config.project, context: chosen))
+    }
+}
+
+/// Where a stack is.
+struct StackLocation {
+    var root: String
+    var config: StackConfig
+    var context: String?
+    var key: String
+
+    func check(_ services: [String]) throws {
+        for name in services where config.services[name] == nil {
+            throw CLIError("\(name) is not a service of \(config.project) (services: \(config.services.keys.sorted().joined(separator: ", ")))", exitCode: PDExit.usage)
+        }
+    }
+}
