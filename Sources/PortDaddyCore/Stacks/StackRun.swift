@@ -59,6 +59,8 @@ final class StackRun {
     var inherited: [String: String]
     var noHealth: Bool
     var environment: StackEnvironment
+    /// Every service's identity (ports are claimed for all of them, started or not).
+    var identities: [String: Identity] = [:]
     var failure: String?
     let feed: StackFeed
     var waiters: [CheckedContinuation<Void, Never>] = []

@@ -63,12 +63,7 @@ extension StackSupervisor {
         if run.state != .stopped { set(run, .stopped, in: stack, name, log: nil) }
     }
 
-    /// `base × 2^(n-1)`, capped.
-    func backoff(_ n: Int) -> Duration {
-        var delay = settings.baseBackoff
-        for _ in 1..<max(1, n) where delay < settings.maxBackoff { delay *= 2 }
-        return min(delay, settings.maxBackoff)
-    }
+    func backoff(_ n: Int) -> Duration { StackSupervisorBackoff.delay(n, settings) }
 
     /// Waits until every dependency is ready; returns why not when one can no longer get there.
     func waitForDependencies(_ stack: StackRun, _ run: ServiceRun) async -> String? {
@@ -205,5 +200,14 @@ extension StackSupervisor {
         run.state = state
         stack.feed.append(kind: "state", service: name, stream: state.rawValue, text: text ?? state.rawValue)
         stack.changed()
+    }
+}
+
+/// Restart delays: `base × 2^(n-1)` for the n-th restart in a row, capped at `maxBackoff`.
+enum StackSupervisorBackoff {
+    static func delay(_ n: Int, _ settings: StackSettings) -> Duration {
+        var delay = settings.baseBackoff
+        for _ in 1..<max(1, n) where delay < settings.maxBackoff { delay *= 2 }
+        return min(delay, settings.maxBackoff)
     }
 }

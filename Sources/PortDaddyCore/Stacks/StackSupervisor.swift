@@ -101,11 +101,13 @@ public actor StackSupervisor {
             stack.inherited = request.environment
             stack.noHealth = request.noHealth
             stack.environment = environment
+            stack.identities = identities
             stack.failure = nil
         } else {
             stack = StackRun(
                 key: key, project: config.project, context: request.context, root: request.root, config: config,
                 inherited: request.environment, noHealth: request.noHealth, environment: environment, feed: StackFeed(clock: clock))
+            stack.identities = identities
             stacks[key] = stack
             activity.record("stack.up", subject: key, detail: request.root)
         }
@@ -218,6 +220,10 @@ public actor StackSupervisor {
             guard let run = stack.services[name] else { continue }
             if run.port != nil { _ = try? claims.release(run.identity.description) }
             stack.services[name] = nil
+        }
+        if names.isEmpty {
+            // Ports claimed for services that were never started (pd up web claims its siblings' too).
+            for identity in stack.identities.values { _ = try? claims.release(identity.description) }
         }
         let info = stack.info(namedURL: namedURL)
         if stack.services.isEmpty {
