@@ -36,13 +36,14 @@ public final class StackFeed: Sendable {
             let event = StackEvent(id: st.nextID, at: at, kind: kind, service: service, stream: stream, text: text)
             st.nextID += 1
             st.recent.append(event)
-            if kind == "log" { st.lines[service, default: Ring(capacity: Self.linesPerService)].append(event) }
+            // A service's history: its output and what the supervisor did with it.
+            st.lines[service, default: Ring(capacity: Self.linesPerService)].append(event)
             for follower in st.followers.values { follower.yield(event) }
             return event
         }
     }
 
-    /// The last `limit` log lines of `service` (or of all services, interleaved in order).
+    /// The last `limit` events of `service`, output and state changes (or of all services, interleaved in order).
     public func lines(service: String?, limit: Int) -> [StackEvent] {
         state.withLock { st in
             let pool: [StackEvent]

@@ -123,7 +123,8 @@ extension StackSupervisor {
         if let argv = run.config.healthCmd {
             let env = stack.environment.processEnvironment(for: name, inherited: stack.inherited, configured: run.config.env)
             let directory = run.config.dir.map { stack.root + "/" + $0 } ?? stack.root
-            return .command(LaunchSpec(executable: argv[0], arguments: Array(argv.dropFirst()), environment: env, directory: directory, captureOutput: false))
+            let words = argv.map { ServiceCommandLine.substitute($0, env) }
+            return .command(LaunchSpec(executable: words[0], arguments: Array(words.dropFirst()), environment: env, directory: directory, captureOutput: false))
         }
         if let port = run.port {
             if let path = run.config.healthPath { return .http(port: port, path: path) }

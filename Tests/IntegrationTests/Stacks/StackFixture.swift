@@ -6,11 +6,13 @@ import PortDaddyTesting
 /// what it saw at start (its port, its siblings' variables, whether each dependency was already accepting
 /// connections) in `<service>.json`, then serves `/` and `/health` with 200 and anything else with 404.
 /// Every process of the stack inherits a unique marker variable, so the tests find them all in the process
-/// table (grandchildren included) and clean them up.
+/// table (grandchildren included) and clean them up. The project name gets a random suffix: tests run in
+/// parallel, each with its own daemon, and equal identities would get equal stable ports from two daemons.
 struct StackFixture {
     let daemon: TestDaemon
     let root: String
     let marker = UUID().uuidString
+    var project = ""
 
     static let service = """
         import http.server, json, os, socket, sys
@@ -42,7 +44,10 @@ struct StackFixture {
         root = daemon.home + "/" + name
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try Self.service.write(toFile: root + "/svc.py", atomically: true, encoding: .utf8)
-        try write(config: config)
+        project = (config["project"] as? String ?? "p") + String(UInt16.random(in: 4096...65535), radix: 16)
+        var unique = config
+        unique["project"] = project
+        try write(config: unique)
     }
 
     init(daemon: TestDaemon, root: String) {

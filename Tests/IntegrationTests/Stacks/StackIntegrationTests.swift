@@ -24,7 +24,7 @@ struct StackIntegrationTests {
         let up = try fixture.pd(["up", "-d", "--json"])
         #expect(up.status == 0, "\(up.stderr)")
         let info = try JSONDecoder().decode(StackInfo.self, from: Data(up.stdout.utf8))
-        #expect(info.key == "shop")
+        #expect(info.key == fixture.project)
         #expect(info.state == "ready")
         #expect(info.services.map(\.name) == ["db", "api", "web"])
         #expect(info.services.allSatisfy { $0.state == "ready" && $0.pid != nil && $0.port != nil })
@@ -47,7 +47,7 @@ struct StackIntegrationTests {
         }
         // The ports are claims of project:service identities.
         let list = try daemon.pd(["list", "--json"])
-        for (name, port) in ports { #expect(list.stdout.contains("shop:\(name)") && list.stdout.contains(String(port))) }
+        for (name, port) in ports { #expect(list.stdout.contains("\(fixture.project):\(name)") && list.stdout.contains(String(port))) }
         // pd ps, pd logs (ring buffer: stdout and stderr lines), pd env --stack agree.
         let ps = try fixture.pd(["ps"])
         #expect(ps.status == 0 && ps.stdout.contains("ready") && ps.stdout.contains(String(ports["web"]!)), "\(ps.stdout)")
@@ -67,7 +67,7 @@ struct StackIntegrationTests {
         let down = try fixture.pd(["down"])
         #expect(down.status == 0, "\(down.stderr)")
         #expect(eventually(timeout: 10) { fixture.processes.isEmpty })
-        #expect(!(try daemon.pd(["list"]).stdout.contains("shop:")))
+        #expect(!(try daemon.pd(["list"]).stdout.contains(fixture.project + ":")))
     }
 
     @Test("a service whose dependency never becomes healthy is not started, and pd up names the dependency")
@@ -146,10 +146,10 @@ struct StackIntegrationTests {
         #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
         let first = try JSONDecoder().decode(StackInfo.self, from: Data(a.stdout.utf8))
         let feature = try JSONDecoder().decode(StackInfo.self, from: Data(b.stdout.utf8))
-        #expect(first.key == "shop:main")
-        #expect(feature.key == "shop:feature-x")
-        #expect(first.services[0].identity == "shop:web:main")
-        #expect(feature.services[0].identity == "shop:web:feature-x")
+        #expect(first.key == "\(main.project):main")
+        #expect(feature.key == "\(main.project):feature-x")
+        #expect(first.services[0].identity == "\(main.project):web:main")
+        #expect(feature.services[0].identity == "\(main.project):web:feature-x")
         #expect(first.services[0].port != feature.services[0].port)
         #expect(first.services[0].state == "ready" && feature.services[0].state == "ready")
         #expect(second.seen("web")?["port"] as? String == String(feature.services[0].port!))
@@ -187,11 +187,13 @@ struct StackIntegrationTests {
         #expect(logs.stdout.components(separatedBy: "job | boom").count - 1 == 3, "\(logs.stdout)")
     }
 
-    @Test("pd restart <service> replaces its process; the others keep running")
+    @Test("pd restart <service> replaces its process; the others keep running (readiness by a command probe)")
     func restartService() throws {
         let daemon = try TestDaemon()
         try daemon.start()
-        let fixture = try StackFixture(daemon: daemon, config: ["project": "shop", "services": ["db": StackFixture.python(), "api": StackFixture.python(["db"])]])
+        let probe = ["python3", "-c", "import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=1)", "${PORT}"]
+        let db = StackFixture.python(extra: ["healthCmd": probe])
+        let fixture = try StackFixture(daemon: daemon, config: ["project": "shop", "services": ["db": db, "api": StackFixture.python(["db"])]])
         defer { fixture.cleanUp() }
         let before = try JSONDecoder().decode(StackInfo.self, from: Data(try fixture.pd(["up", "-d", "--json"]).stdout.utf8))
         let restart = try fixture.pd(["restart", "api"])
@@ -205,6 +207,8 @@ struct StackIntegrationTests {
         #expect(after.first { $0.name == "api" }?.restarts == 1)
         #expect(after.first { $0.name == "db" }?.pid == before.services[0].pid)
         #expect(after.first { $0.name == "api" }?.port == before.services[1].port)
+        let logs = try fixture.pd(["logs", "db"])
+        #expect(logs.stdout.contains("ready (python3 -c import socket"), "\(logs.stdout)")
     }
 
     @Test("a killed daemon's supervised processes are found and stopped by the next daemon, and their ports released")
@@ -221,7 +225,7 @@ struct StackIntegrationTests {
         #expect(fixture.processes == running)
         try daemon.start()
         #expect(eventually(timeout: 15) { fixture.processes.isEmpty }, "still running: \(fixture.processes)")
-        #expect(!(try daemon.pd(["list"]).stdout.contains("shop:")))
+        #expect(!(try daemon.pd(["list"]).stdout.contains(fixture.project + ":")))
         let activity = try daemon.pd(["activity", "--json"])
         #expect(activity.stdout.contains("stack.orphan"))
     }
