@@ -62,7 +62,7 @@ extension DashboardPage {
           svg+='<path class="edge r-'+e.rel+'" data-from="'+esc(e.from)+'" data-to="'+esc(e.to)+'" marker-end="url(#pd-arrow)" d="'+d+'"><title>'+esc(sentence(e))+'</title></path>'}
          for(const n of m.nodes){const p=at(n.id),links=m.edges.filter(e=>e.from==n.id||e.to==n.id).map(sentence);
           const text=word(n)+' ('+n.info+')'+(links.length?'. Links: '+links.join('; '):'. No links')+'.';
-          const shown=n.label.length>24?n.label.slice(0,23)+'…':n.label;
+          const shown=n.label.length<=22?n.label:n.kind=='file'?'…'+n.label.slice(-21):n.label.slice(0,21)+'…';
           svg+='<g class="node k-'+n.kind+(n.gone?' gone':'')+'" data-id="'+esc(n.id)+'" data-key="node:'+esc(n.id)+'" tabindex=0 role=img aria-label="'+esc(text)+'" transform="translate('+p.x+','+p.y+')">'
            +'<title>'+esc(text)+'</title><rect class=box width='+G.w+' height='+G.h+' rx=6></rect>'+MARK[n.kind]+'<text x=30 y=22>'+esc(shown)+'</text></g>'}
          return head+svg+'</svg><p id=graph-detail aria-live=polite></p>'}
