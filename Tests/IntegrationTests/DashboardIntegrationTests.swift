@@ -9,39 +9,224 @@ struct DashboardIntegrationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     struct Report: Decodable {
+        struct Contrast: Decodable {
+            var checked: Int
+            var min: Double
+            var failures: [[String: JSONValue]]
+            var dark: Bool
+            var body: String
+        }
+
         var loaded: Bool
+        var live: Bool
         var claim_appeared: Bool
         var message_appeared: Bool
         var agent_appeared: Bool
-        var navigations: Int
-        var live_text: String
+        var graph_empty_state: Bool
+        var graph_nodes: [String]
+        var graph_edges: [String]
+        var graph_changed: Bool
+        var graph_stable: Bool
+        var tab_nav: [String]
+        var tab_nav_focus_visible: Bool
+        var tab_node: String?
+        var tab_node_ring: String?
+        var arrow_moved_to: String?
+        var focus_kept: Bool
+        var enter_navigates: Bool
+        var contrast: [String: Contrast]
         var screenshots: [String]
         var views_not_built: [String]
+        var streams: [String]
+        var went_down: Bool
+        var saw_reconnecting: Bool
+        var restarted: Bool
+        var live_again: Bool
+        var after_restart_appeared: Bool
+        var action_after_restart: Bool
+        var navigations: Int
+        var open_streams: Int
+        var proxy_loaded: Bool
+        var proxy_live: Bool
+        var proxy_claim_appeared: Bool
+        var proxy_action: Bool
+        var proxy_streams: [String]
     }
 
-    @Test("headless Chromium shows claims, messages and agents as they happen, without a reload; a screenshot per view")
-    func liveInBrowser() throws {
+    /// Any JSON value (for the contrast failures the report lists).
+    enum JSONValue: Decodable, CustomStringConvertible {
+        case number(Double), text(String), list([JSONValue])
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let n = try? c.decode(Double.self) { self = .number(n) } else if let t = try? c.decode(String.self) { self = .text(t) } else { self = .list(try c.decode([JSONValue].self)) }
+        }
+        var description: String {
+            switch self {
+            case .number(let n): "\(n)"
+            case .text(let t): t
+            case .list(let l): "\(l)"
+            }
+        }
+    }
+
+    func ensureBrowser() throws {
         if (try? CommandResult.run("/usr/bin/env", ["sh", "-c", "command -v chromium || command -v chromium-browser"], environment: ProcessInfo.processInfo.environment))?.status != 0 {
             let install = try CommandResult.run("/bin/bash", [Self.root + "/scripts/install-test-deps.sh"], environment: ProcessInfo.processInfo.environment)
             #expect(install.status == 0, "scripts/install-test-deps.sh failed: \(install.stderr)")
         }
-        let daemon = try TestDaemon()
+    }
+
+    @Test("headless Chromium: views and the graph update live over one SSE stream, keyboard and contrast (light and dark) hold, the page recovers from a daemon restart, and works at dashboard.localhost")
+    func liveInBrowser() throws {
+        try ensureBrowser()
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_PROXY_PORT": "auto"])
         let info = try daemon.start()
+        let proxy = try #require(info.proxyPort)
         let shots = Self.root + "/.build/screenshots"
         let run = try CommandResult.run(
-            "/usr/bin/env", ["python3", Self.root + "/Tests/dashboard/dashboard_e2e.py", daemon.binary, "http://127.0.0.1:\(info.tcpPort)/", shots],
+            "/usr/bin/env",
+            ["python3", Self.root + "/Tests/dashboard/dashboard_e2e.py", daemon.binary, "http://127.0.0.1:\(info.tcpPort)/", shots, String(proxy)],
             environment: daemon.environment)
         #expect(run.status == 0, "\(run.stderr)")
         let report = try JSONDecoder().decode(Report.self, from: Data((run.output.split(separator: "\n").last ?? "").utf8))
-        #expect(report.loaded)
+        #expect(report.loaded && report.live)
         #expect(report.claim_appeared)
         #expect(report.message_appeared)
         #expect(report.agent_appeared)
-        #expect(report.navigations == 1)  // one page load: everything after it arrived live
-        #expect(report.screenshots.count == 8)
-        // Views for what is not built say so plainly; every other view shows data.
-        #expect(report.views_not_built == ["stacks", "graph"])
+
+        // The graph: empty state first, then the CLI's agent, session, file claim, lock and claims as nodes, with
+        // the relations the snapshot really holds as links; positions stay put while nodes come and go.
+        #expect(report.graph_empty_state)
+        let session = try #require(report.graph_nodes.first { $0.hasPrefix("session:") })
+        let file = try #require(report.graph_nodes.first { $0.hasPrefix("file:") && $0.hasSuffix("/src/graph.swift") })
+        for node in ["agent:graph-agent", "lock:db-migrate", "service:graph:web", "service:solo:api"] { #expect(report.graph_nodes.contains(node)) }
+        for edge in [
+            "agent:graph-agent > \(session)", "\(session) > \(file)", "\(session) > service:graph:web", "lock:db-migrate > agent:graph-agent",
+            "service:graph:web > agent:graph-agent",
+        ] {
+            #expect(report.graph_edges.contains(edge), "missing link \(edge) in \(report.graph_edges)")
+        }
+        #expect(!report.graph_edges.contains { $0.contains("agent:dash-agent") })  // nothing links it: no invented edges
+        #expect(report.graph_changed)
+        #expect(report.graph_stable)
+
+        // Keyboard: every view link, then graph nodes, each with a visible focus indicator.
+        #expect(report.tab_nav == ["#ports", "#stacks", "#agents", "#sessions", "#locks", "#radio", "#salvage", "#graph"])
+        #expect(report.tab_nav_focus_visible)
+        #expect(report.tab_node?.hasPrefix("agent:") == true)
+        #expect(report.tab_node_ring == "3px")
+        #expect(report.arrow_moved_to != nil && report.arrow_moved_to != report.tab_node)
+        #expect(report.focus_kept)
+        #expect(report.enter_navigates)
+
+        // Contrast of all visible text, in both colour schemes (and the schemes really differ).
+        for scheme in ["light", "dark"] {
+            let result = try #require(report.contrast[scheme])
+            #expect(result.checked > 100)
+            #expect(result.min >= 4.5, "\(scheme): \(result.failures)")
+            #expect(result.failures.isEmpty, "\(scheme): \(result.failures)")
+            #expect(result.dark == (scheme == "dark"))
+        }
+        #expect(report.contrast["light"]?.body != report.contrast["dark"]?.body)
+
+        // One EventSource, on the multiplexed stream; a screenshot per view (+ the graph in dark).
+        #expect(report.streams == ["/dashboard/events"])
+        #expect(report.screenshots.count == 9)
         for path in report.screenshots { #expect(FileManager.default.fileExists(atPath: path)) }
+        // Only Stacks is not built; every other view shows data.
+        #expect(report.views_not_built == ["stacks"])
+
+        // A daemon restart on the same ports: the same page reconnects by itself, shows new data, and its
+        // actions work again (the stream hands it a fresh token).
+        #expect(report.went_down && report.saw_reconnecting && report.restarted)
+        #expect(report.live_again)
+        #expect(report.after_restart_appeared)
+        #expect(report.action_after_restart)
+        #expect(report.navigations == 1)  // one page load: everything after it arrived live
+        #expect(report.open_streams == 1)
+
+        // Through the reverse proxy at dashboard.localhost: live, and an action passes the origin check.
+        #expect(report.proxy_loaded && report.proxy_live)
+        #expect(report.proxy_claim_appeared)
+        #expect(report.proxy_action)
+        #expect(report.proxy_streams == ["/dashboard/events"])
+    }
+
+    @Test("dashboard.localhost on the proxy is the daemon's dashboard, even when the identity dashboard is claimed")
+    func dashboardThroughProxy() throws {
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_PROXY_PORT": "auto"])
+        let info = try daemon.start()
+        let proxy = try #require(info.proxyPort)
+        func curl(_ args: [String]) throws -> CommandResult {
+            try CommandResult.run("/usr/bin/env", ["curl", "-s", "--max-time", "10"] + args, environment: [:])
+        }
+        let page = try curl(["-H", "Host: dashboard.localhost", "http://127.0.0.1:\(proxy)/"])
+        #expect(page.stdout.contains(#"name="pd-token""#))
+        let state = try curl(["-w", "\n%{http_code}", "http://dashboard.localhost:\(proxy)/dashboard/state"])
+        #expect(state.stdout.hasSuffix("200") && state.stdout.contains(#""services""#))
+        // The stream through the proxy starts with its hello event.
+        let stream = try curl(["-N", "--max-time", "2", "http://dashboard.localhost:\(proxy)/dashboard/events"])
+        #expect(stream.stdout.contains("event: hello"))
+
+        // A claim of the identity `dashboard` keeps its port, but not the proxy name: the dashboard wins.
+        let port = try daemon.pd(["claim", "dashboard", "-q"]).output
+        #expect(Int(port) != nil)
+        #expect(try curl(["http://dashboard.localhost:\(proxy)/"]).stdout.contains(#"name="pd-token""#))
+        let url = try daemon.pd(["url", "dashboard"])
+        #expect(url.output == "http://dashboard.localhost:\(port)/")  // straight to its port
+        #expect(url.stderr.contains("dashboard.localhost on the proxy is Port Daddy's dashboard"))
+        #expect(try daemon.pd(["url", "dashboard:web"]).status == 5)  // only the bare identity is shadowed
+        // Another name's page lists the dashboard, not the shadowed claim.
+        let unknown = try curl(["http://nope.localhost:\(proxy)/"]).stdout
+        #expect(unknown.contains("Port Daddy's own dashboard"))
+
+        // Actions through the proxy: the proxy's dashboard origin is the daemon's own; another origin is not.
+        let token = try #require(page.stdout.range(of: #"name="pd-token" content=""#).map { String(page.stdout[$0.upperBound...].prefix(32)) })
+        _ = try daemon.pd(["claim", "proxied:web", "-q"])
+        let body = #"{"id":"proxied:web"}"#
+        let base = ["-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "-H", "X-PD-Page-Token: \(token)", "-d", body]
+        #expect(try curl(base + ["-H", "Origin: http://web.other.localhost:\(proxy)", "http://dashboard.localhost:\(proxy)/dashboard/release"]).stdout == "403")
+        #expect(try curl(base + ["-H", "Origin: http://dashboard.localhost:\(proxy)", "http://dashboard.localhost:\(proxy)/dashboard/release"]).stdout == "200")
+        #expect(try daemon.pd(["find", "proxied:web"]).status == 5)
+    }
+
+    @Test("one SSE stream carries activity and channel messages, resumes from Last-Event-ID <activity>-<message>, and refuses a bad cursor")
+    func eventStream() throws {
+        let daemon = try TestDaemon()
+        let info = try daemon.start()
+        _ = try daemon.pd(["claim", "stream:web", "-q"])
+        _ = try daemon.pd(["pub", "stream:news", "first"])
+        let url = "http://127.0.0.1:\(info.tcpPort)/dashboard/events"
+        func follow(_ headers: [String]) throws -> [(id: String, event: String, data: String)] {
+            let run = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-N", "--max-time", "2"] + headers + [url], environment: [:])
+            return run.stdout.components(separatedBy: "\n\n").compactMap { block in
+                var id = "", event = "", data = ""
+                for line in block.split(separator: "\n") {
+                    if line.hasPrefix("id: ") { id = String(line.dropFirst(4)) }
+                    if line.hasPrefix("event: ") { event = String(line.dropFirst(7)) }
+                    if line.hasPrefix("data: ") { data = String(line.dropFirst(6)) }
+                }
+                return event.isEmpty ? nil : (id, event, data)
+            }
+        }
+        // From the start: hello (with a token), then the claim's activity record, then the message.
+        let all = try follow(["-H", "Last-Event-ID: 0-0"])
+        #expect(all.map(\.event) == ["hello", "activity", "message"])
+        #expect(all.first?.data.contains(#""token":""#) == true)
+        #expect(all.dropFirst().allSatisfy { !$0.id.isEmpty })
+        #expect(all.last?.data.contains("first") == true)
+        // Resuming from the last id replays nothing old; new things arrive once, in one stream.
+        let last = try #require(all.last?.id)
+        _ = try daemon.pd(["pub", "stream:news", "second"])
+        let resumed = try follow(["-H", "Last-Event-ID: \(last)"])
+        #expect(resumed.map(\.event) == ["hello", "message"])
+        #expect(resumed.last?.data.contains("second") == true)
+        // Without a cursor the stream starts at the newest record (the `?after=` query works like the header).
+        #expect(try follow([]).map(\.event) == ["hello"])
+        #expect(try follow(["-G", "-d", "after=0-0"]).count == 4)
+        let bad = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-w", "\n%{http_code}", "-H", "Last-Event-ID: 12", url], environment: [:])
+        #expect(bad.stdout.hasSuffix("400"))
+        #expect(bad.stdout.contains(#""code":"INVALID_REQUEST""#))
     }
 
     @Test("dashboard actions need the page's token and the daemon's own origin")

@@ -1,135 +1,198 @@
 """Drives the dashboard in headless Chromium over the DevTools protocol (standard library only).
 
-  dashboard_e2e.py PD_BINARY DASHBOARD_URL SCREENSHOT_DIR
+  dashboard_e2e.py PD_BINARY DASHBOARD_URL SCREENSHOT_DIR [PROXY_PORT]
 
-Loads the page, then claims a port, publishes a message and registers an agent with the real `pd`, and waits
-for each to appear without a reload; saves a screenshot of every view. Prints one JSON report line.
+With the real `pd` (the environment names the test daemon's home) it claims ports, publishes, registers agents,
+begins a session with a file claim and takes a lock, and waits for each to appear without a reload — in the
+tables and as nodes and links of the graph. It walks the page with the keyboard, measures text contrast in light
+and dark, restarts the daemon on the same ports and waits for the page to recover, and loads the dashboard
+through the reverse proxy at dashboard.localhost. Saves a screenshot of every view. Every wait is for a
+condition with a generous deadline; nothing is timed. Prints one JSON report line.
 """
-import base64, json, os, re, shutil, socket, struct, subprocess, sys, tempfile, time, urllib.request
+import json, os, signal, socket, subprocess, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cdp import Browser, wait_until  # noqa: E402
 
 PD, URL, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
+PROXY = int(sys.argv[4]) if len(sys.argv) > 4 else None
+HOME = os.environ["PORT_DADDY_HOME"]
+HERE = os.path.dirname(os.path.abspath(__file__))
+VIEWS = ["ports", "stacks", "agents", "sessions", "locks", "radio", "salvage", "graph"]
+# Keeps every EventSource the page creates (installed before any of the page's scripts run).
+COUNT_STREAMS = """(() => { const Original = window.EventSource; window.__pdStreams = [];
+  window.EventSource = class extends Original { constructor(url, init) { super(url, init); window.__pdStreams.push(this); } }; })()"""
+FOCUSED = """(() => { const e = document.activeElement; if (!e || e === document.body) return null; const s = getComputedStyle(e);
+  const box = e.querySelector && e.querySelector(':scope > .box');
+  return { tag: e.tagName, href: e.getAttribute('href'), id: (e.dataset && e.dataset.id) || null,
+           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0, ring: box ? getComputedStyle(box).strokeWidth : null }; })()"""
 
 
-class WS:
-    def __init__(self, url):
-        m = re.match(r"ws://([^:/]+):(\d+)(/.*)", url)
-        self.sock = socket.create_connection((m.group(1), int(m.group(2))))
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET {m.group(3)} HTTP/1.1\r\nHost: {m.group(1)}:{m.group(2)}\r\nUpgrade: websocket\r\n"
-                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-        self.buf = b""
-        while b"\r\n\r\n" not in self.buf:
-            self.buf += self.sock.recv(4096)
-        self.buf = self.buf.split(b"\r\n\r\n", 1)[1]
-        self.next_id = 0
-
-    def _exact(self, n):
-        while len(self.buf) < n:
-            chunk = self.sock.recv(1 << 16)
-            if not chunk:
-                raise EOFError
-            self.buf += chunk
-        out, self.buf = self.buf[:n], self.buf[n:]
-        return out
-
-    def send(self, text):
-        payload = text.encode()
-        mask = os.urandom(4)
-        n = len(payload)
-        head = bytes([0x81]) + (bytes([0x80 | n]) if n < 126 else bytes([0x80 | 126]) + struct.pack(">H", n) if n < 65536 else bytes([0x80 | 127]) + struct.pack(">Q", n))
-        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
-
-    def recv(self):
-        message = b""
-        while True:
-            b1, b2 = self._exact(2)
-            n = b2 & 0x7F
-            if n == 126:
-                n = struct.unpack(">H", self._exact(2))[0]
-            elif n == 127:
-                n = struct.unpack(">Q", self._exact(8))[0]
-            message += self._exact(n)
-            if b1 & 0x80:
-                return message.decode()
-
-    def call(self, method, **params):
-        self.next_id += 1
-        my = self.next_id
-        self.send(json.dumps({"id": my, "method": method, "params": params}))
-        while True:
-            reply = json.loads(self.recv())
-            if reply.get("id") == my:
-                if "error" in reply:
-                    raise RuntimeError(reply["error"])
-                return reply.get("result", {})
+def pd(*args, env=None):
+    return subprocess.run([PD, *args], env=env or os.environ, capture_output=True, text=True)
 
 
-def text(ws):
-    return ws.call("Runtime.evaluate", expression="document.getElementById('view').innerText", returnByValue=True)["result"].get("value", "")
+def port_open(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        return True
+    except OSError:
+        return False
 
 
-def wait_for(ws, needle, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if needle in text(ws):
-            return True
-        time.sleep(0.1)
-    return False
+def runtime():
+    try:
+        with open(os.path.join(HOME, "daemon.json")) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
 
 
 def main():
-    chrome = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    profile = tempfile.mkdtemp(prefix="pd-chrome-")
-    proc = subprocess.Popen([chrome, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-                             f"--user-data-dir={profile}", "--remote-debugging-port=0", "--window-size=1280,900", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     report = {}
-    try:
-        port = None
-        deadline = time.time() + 30
-        while time.time() < deadline and port is None:
-            line = proc.stderr.readline()
-            m = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line or "")
-            if m:
-                port = int(m.group(1))
-        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list"))
-        page = next(t for t in targets if t["type"] == "page")
-        ws = WS(page["webSocketDebuggerUrl"])
-        ws.call("Page.enable")
-        ws.call("Page.navigate", url=URL + "#ports")
-        report["loaded"] = wait_for(ws, "Ports") or wait_for(ws, "Nothing here")
-        live = ws.call("Runtime.evaluate", expression="document.getElementById('live').textContent", returnByValue=True)
-        env = dict(os.environ)
-        subprocess.run([PD, "claim", "dash:web", "-q"], env=env, capture_output=True)
-        report["claim_appeared"] = wait_for(ws, "dash:web")
-        ws.call("Runtime.evaluate", expression="location.hash='#radio'")
-        subprocess.run([PD, "pub", "radio:test", "hello radio", "--signal", "ready", "--sender", "tester"], env=env, capture_output=True)
-        report["message_appeared"] = wait_for(ws, "hello radio")
-        ws.call("Runtime.evaluate", expression="location.hash='#agents'")
-        subprocess.run([PD, "agent", "register", "--agent", "dash-agent", "--purpose", "watching"], env=env, capture_output=True)
-        report["agent_appeared"] = wait_for(ws, "dash-agent")
-        reloads = ws.call("Runtime.evaluate", expression="performance.getEntriesByType('navigation').length", returnByValue=True)
-        report["navigations"] = reloads["result"].get("value")
-        report["live_text"] = live["result"].get("value")
-        os.makedirs(SHOTS, exist_ok=True)
+    restarted = None
+    os.makedirs(SHOTS, exist_ok=True)
+    with Browser() as b:
+        b.ws.call("Page.addScriptToEvaluateOnNewDocument", source=COUNT_STREAMS)
+        view_text = lambda: b.eval("document.getElementById('view').innerText") or ""
+        live = lambda: b.eval("document.getElementById('live').textContent")
+        nodes = lambda: b.eval("[...document.querySelectorAll('#graph .node')].map(n => n.dataset.id)") or []
+        edges = lambda: b.eval("[...document.querySelectorAll('#graph .edge')].map(e => e.dataset.from + ' > ' + e.dataset.to)") or []
+        places = lambda: b.eval("Object.fromEntries([...document.querySelectorAll('#graph .node')].map(n => [n.dataset.id, n.getAttribute('transform')]))") or {}
+        streams = lambda: b.eval("window.__pdStreams.map(s => new URL(s.url).pathname)")
+
+        def show(view):
+            b.eval(f"location.hash = '#{view}'")
+            return wait_until(lambda: b.eval(f"document.title == 'Port Daddy · {view}'"))
+
+        def click_release(identity):
+            return b.eval(f"(() => {{ const x = document.querySelector('[data-release=\"{identity}\"]'); if (x) x.click(); return !!x }})()")
+
+        # Load on the graph: nothing exists yet, and the view says so.
+        b.ws.call("Page.navigate", url=URL + "#graph")
+        report["loaded"] = bool(wait_until(lambda: "Graph" in view_text()))
+        report["live"] = bool(wait_until(lambda: live() == "live"))
+        report["graph_empty_state"] = "Nothing to draw yet" in view_text()
+
+        # Tables update live.
+        show("ports")
+        pd("claim", "dash:web", "-q")
+        report["claim_appeared"] = bool(wait_until(lambda: "dash:web" in view_text()))
+        show("radio")
+        pd("pub", "radio:test", "hello radio", "--signal", "ready", "--sender", "tester")
+        report["message_appeared"] = bool(wait_until(lambda: "hello radio" in view_text()))
+        show("agents")
+        pd("agent", "register", "--agent", "dash-agent", "--purpose", "watching")
+        report["agent_appeared"] = bool(wait_until(lambda: "dash-agent" in view_text()))
+
+        # The graph: an agent with a session that claims a file and a port, a lock it holds, an unrelated claim.
+        show("graph")
+        agent = dict(os.environ, PD_AGENT_ID="graph-agent")
+        pd("begin", "draw the graph", "--identity", "graph:web", "--files", "src/graph.swift", env=agent)
+        pd("lock", "db-migrate", env=agent)
+        pd("claim", "solo:api", "-q")
+        wanted = ["agent:graph-agent", "file:" + os.path.abspath("src/graph.swift"), "lock:db-migrate", "service:graph:web", "service:solo:api"]
+        wait_until(lambda: all(w in nodes() for w in wanted) and any(n.startswith("session:") for n in nodes()))
+        report["graph_nodes"] = nodes()
+        report["graph_edges"] = edges()
+        # Positions stay put while nodes come and go.
+        before = places()
+        pd("claim", "later:web", "-q")
+        pd("release", "solo:api")
+        wait_until(lambda: "service:later:web" in nodes() and "service:solo:api" not in nodes())
+        after = places()
+        report["graph_changed"] = "service:later:web" in after and "service:solo:api" not in after
+        report["graph_stable"] = all(after[k] == v for k, v in before.items() if k in after)
+
+        # Keyboard: Tab walks the nav then the graph's nodes, each with a visible focus; arrows move between
+        # nodes; focus survives a live refresh; Enter on a nav link opens its view.
+        b.eval("window.scrollTo(0, 0)")
+        b.click(4, 4)  # on the header's padding: where a person starts tabbing from
+        walk = []
+        for _ in range(40):
+            b.key("Tab", vk=9)
+            focused = b.eval(FOCUSED)
+            walk.append(focused)
+            if focused and focused.get("id"):
+                break
+        report["tab_nav"] = [f["href"] for f in walk if f and f["tag"] == "A"]
+        report["tab_nav_focus_visible"] = all(f["outline"] for f in walk if f and f["tag"] == "A")
+        report["tab_node"] = walk[-1] and walk[-1].get("id")
+        report["tab_node_ring"] = walk[-1] and walk[-1].get("ring")
+        b.key("ArrowRight", vk=39)
+        moved = b.eval(FOCUSED)
+        if moved and moved.get("id") == report["tab_node"]:
+            b.key("ArrowDown", vk=40)
+            moved = b.eval(FOCUSED)
+        report["arrow_moved_to"] = moved and moved.get("id")
+        kept = report["arrow_moved_to"]
+        pd("claim", "focus:keep", "-q")
+        wait_until(lambda: "service:focus:keep" in nodes())
+        report["focus_kept"] = (b.eval(FOCUSED) or {}).get("id") == kept
+        report["graph_detail"] = b.eval("document.getElementById('graph-detail').textContent")
+        b.eval("document.querySelector('nav a[href=\"#locks\"]').focus()")
+        b.key("Enter", vk=13, text="\r")
+        report["enter_navigates"] = bool(wait_until(lambda: b.eval("location.hash") == "#locks"))
+
+        # Contrast of all text in every view, light and dark; a screenshot of each view (light) and the graph (dark).
+        contrast_js = open(os.path.join(HERE, "contrast.js")).read()
+        report["contrast"] = {}
         shots = []
-        not_built = []
-        for view in ["ports", "stacks", "agents", "sessions", "locks", "radio", "salvage", "graph"]:
-            ws.call("Runtime.evaluate", expression=f"location.hash='#{view}'")
-            time.sleep(0.3)
-            data = ws.call("Page.captureScreenshot", format="png")["data"]
-            path = os.path.join(SHOTS, f"{view}.png")
-            with open(path, "wb") as f:
-                f.write(base64.b64decode(data))
-            shots.append(path)
-            if "Not built yet" in text(ws):
-                not_built.append(view)
+        for scheme in ("light", "dark"):
+            b.scheme(scheme)
+            summary = {"checked": 0, "min": 99, "failures": [], "dark": None, "body": None}
+            for view in VIEWS:
+                show(view)
+                r = b.eval(contrast_js)
+                summary["checked"] += r["checked"]
+                summary["min"] = min(summary["min"], r["min"]) if r["checked"] else summary["min"]
+                summary["failures"] += [dict(f, view=view) for f in r["failures"]]
+                summary["dark"], summary["body"] = r["dark"], r["body"]
+                if scheme == "light" or view == "graph":
+                    shots.append(b.screenshot(os.path.join(SHOTS, f"{view}.png" if scheme == "light" else f"{view}-dark.png")))
+            report["contrast"][scheme] = summary
+        b.scheme("light")
         report["screenshots"] = shots
-        report["views_not_built"] = not_built
-    finally:
-        proc.kill()
-        proc.wait()
-        shutil.rmtree(profile, ignore_errors=True)
+        report["views_not_built"] = [v for v in VIEWS if show(v) and "Not built yet" in view_text()]
+        report["streams"] = streams()
+
+        # Restart the daemon on the same ports: the page reconnects by itself, catches up and its actions work.
+        info = runtime()
+        os.kill(info["pid"], signal.SIGTERM)
+        report["went_down"] = bool(wait_until(lambda: runtime() is None and not port_open(info["tcpPort"]), 60))
+        report["saw_reconnecting"] = bool(wait_until(lambda: live() != "live"))
+        args = [PD, "daemon", "--log-level", "warning", "--port", str(info["tcpPort"])]
+        if info.get("proxyPort"):
+            args += ["--proxy-port", str(info["proxyPort"])]
+        restarted = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            report["restarted"] = bool(wait_until(lambda: (runtime() or {}).get("pid") == restarted.pid and port_open(info["tcpPort"]), 60))
+            report["live_again"] = bool(wait_until(lambda: live() == "live", 60))
+            show("ports")
+            pd("claim", "after:restart", "-q")
+            report["after_restart_appeared"] = bool(wait_until(lambda: "after:restart" in view_text()))
+            click_release("after:restart")
+            report["action_after_restart"] = bool(wait_until(lambda: pd("find", "after:restart").returncode == 5))
+            report["navigations"] = b.eval("performance.getEntriesByType('navigation').length")
+            report["open_streams"] = b.eval("window.__pdStreams.filter(s => s.readyState !== 2).length")
+
+            # The same page through the reverse proxy, at dashboard.localhost, with a working action.
+            if PROXY:
+                b.ws.call("Page.navigate", url=f"http://dashboard.localhost:{PROXY}/#ports")
+                report["proxy_loaded"] = bool(wait_until(lambda: b.eval("location.host") == f"dashboard.localhost:{PROXY}" and "Ports" in view_text()))
+                report["proxy_live"] = bool(wait_until(lambda: live() == "live"))
+                pd("claim", "via:proxy", "-q")
+                report["proxy_claim_appeared"] = bool(wait_until(lambda: "via:proxy" in view_text()))
+                click_release("via:proxy")
+                report["proxy_action"] = bool(wait_until(lambda: pd("find", "via:proxy").returncode == 5 and "via:proxy" not in view_text()))
+                report["proxy_streams"] = streams()
+        finally:
+            restarted.send_signal(signal.SIGTERM)
+            try:
+                restarted.wait(30)
+            except subprocess.TimeoutExpired:
+                restarted.kill()
+                restarted.wait()
     print(json.dumps(report))
 
 

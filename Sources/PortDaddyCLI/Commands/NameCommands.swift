@@ -8,7 +8,7 @@ extension PD {
     struct URLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "url", abstract: "Print the URL of a claimed identity (exit 5 if not claimed).",
-            discussion: "Through the daemon's reverse proxy when it runs (http://api.myapp.localhost/ on port 80), else straight to the claimed port. *.localhost reaches loopback with no setup.")
+            discussion: "Through the daemon's reverse proxy when it runs (http://api.myapp.localhost/ on port 80), else straight to the claimed port. *.localhost reaches loopback with no setup. The identity `dashboard` always goes straight to its port: dashboard.localhost on the proxy is the daemon's own dashboard.")
         @Argument(help: "Identity.") var identity: String
         @OptionGroup var global: GlobalOptions
 
@@ -33,14 +33,23 @@ extension PD {
                 let info = try? JSONDecoder().decode(RuntimeInfo.self, from: data)
             {
                 if let domain = info.dnsDomain { dnsName = HostNames.name(of: id, domain: domain) }
-                if let proxy = info.proxyPort { url = proxy == 80 ? "http://\(host)/" : "http://\(host):\(proxy)/" }
+                if let proxy = info.proxyPort, host != dashboardHost { url = proxy == 80 ? "http://\(host)/" : "http://\(host):\(proxy)/" }
             }
             return Answer(id: id.description, url: url, host: host, port: service.port, dnsName: dnsName)
+        }
+
+        /// On the proxy this name is the daemon's dashboard, so the identity `dashboard` is reached at its port.
+        static let dashboardHost = "dashboard." + HostNames.localhostDomain
+
+        static func shadowNote(_ answer: Answer) -> String? {
+            answer.host == dashboardHost
+                ? "\(dashboardHost) on the proxy is Port Daddy's dashboard; this URL goes straight to the claimed port" : nil
         }
 
         func run() throws {
             let answer = try Self.resolve(identity, global: global)
             if global.json { return global.output.json(answer) }
+            if let note = Self.shadowNote(answer) { Output.warn(note) }
             global.output.line(answer.url)
         }
     }

@@ -80,11 +80,8 @@ struct ChannelController {
         let pattern = try ChannelService.pattern(parameter(context, "name"))
         let after = try cursor(request)
         let channels = self.channels
-        var headers = HTTPFields()
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-store"
         return Response(
-            status: .ok, headers: headers,
+            status: .ok, headers: SSE.headers,
             body: ResponseBody { writer in
                 // Register first, then replay from the store: nothing published in between is lost, and
                 // duplicates are skipped by id. Without a cursor the stream starts at the newest id (read
@@ -129,6 +126,14 @@ struct ChannelController {
 
 /// Server-sent event encoding.
 enum SSE {
+    /// The head of every event stream: `text/event-stream`, never cached.
+    static var headers: HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-store"
+        return headers
+    }
+
     static func event(_ message: ChannelMessageInfo) -> String {
         let data = (try? JSONEncoder().encode(message)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return "id: \(message.id)\nevent: message\ndata: \(data)\n\n"

@@ -175,11 +175,8 @@ struct CoordinationController {
         let type = request.uri.queryParameters.get("type").map { "\($0)" }
         let log = activity
         let start = cursor
-        var headers = HTTPFields()
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-store"
         return Response(
-            status: .ok, headers: headers,
+            status: .ok, headers: SSE.headers,
             body: ResponseBody { writer in
                 var cursor = start
                 var idle = 0

@@ -95,7 +95,8 @@ public enum Daemon {
         }
         if let proxyPort = configuration.proxyPort {
             let domains = [HostNames.localhostDomain] + (configuration.dnsPort != nil ? [configuration.dnsDomain] : [])
-            services.append(.init(service: ProxyService(claims: claims, host: configuration.tcpHost, port: proxyPort, domains: domains, logger: logger) { port in
+            let dashboard = DashboardTarget(address: configuration.tcpHost) { runtime.tcpPort }
+            services.append(.init(service: ProxyService(claims: claims, host: configuration.tcpHost, port: proxyPort, domains: domains, dashboard: dashboard, logger: logger) { port in
                 runtime.setProxyPort(port)
                 if port != 0 { claims.reserve([port]) }
                 announce()

@@ -5,7 +5,8 @@ import PortDaddyAPI
 import PortDaddyCore
 import Synchronization
 
-/// The live control panel at `/`: one embedded page (no CDN), a state snapshot, and two guarded actions.
+/// The live control panel at `/`: one embedded page (no CDN), a state snapshot, one SSE stream
+/// (`DashboardController+Events.swift`) and two guarded actions.
 struct DashboardController {
     let claims: ClaimService
     let locks: LockService
@@ -27,6 +28,7 @@ struct DashboardController {
     func addRoutes(to router: Router<PDRequestContext>) {
         router.get("/") { _, _ in page() }
         router.get("/dashboard/state") { _, _ in try JSONResponse.make(try state()) }
+        router.get("/dashboard/events") { request, _ in try events(request) }
         router.post("/dashboard/release") { request, context in
             try check(request)
             let body = try await request.decodeJSON(ReleaseRequest.self, context: context)
@@ -49,13 +51,7 @@ struct DashboardController {
     }
 
     func page() -> Response {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        let token = bytes.map { String(format: "%02x", $0) }.joined()
-        tokens.withLock { list in
-            list.append(token)
-            if list.count > 256 { list.removeFirst(list.count - 256) }
-        }
+        let token = mintToken()
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"

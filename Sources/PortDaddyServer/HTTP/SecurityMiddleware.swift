@@ -2,7 +2,9 @@ import Hummingbird
 import PortDaddyAPI
 
 /// Refuses requests that a web page could have made: a `Host` that is not a loopback name (DNS rebinding)
-/// or an `Origin` other than the daemon's own. No CORS headers are ever sent.
+/// or an `Origin` other than the daemon's own — its TCP address, or `http://dashboard.localhost[:proxy port]`
+/// when the reverse proxy runs (the proxy sends that name to the daemon itself and to nothing else, so no
+/// claimed service can ever serve a page at that origin). No CORS headers are ever sent.
 struct SecurityMiddleware: RouterMiddleware {
     typealias Context = PDRequestContext
     let runtime: ServerRuntime
@@ -13,7 +15,7 @@ struct SecurityMiddleware: RouterMiddleware {
                 .forbidden, code: ErrorCode.forbiddenHost,
                 message: "Host \"\(host)\" is not a loopback name; Port Daddy only answers localhost")
         }
-        if let origin = request.headers[.origin], !Self.isOwnOrigin(origin, port: runtime.tcpPort) {
+        if let origin = request.headers[.origin], !Self.isOwnOrigin(origin, port: runtime.tcpPort, proxyPort: runtime.proxyPort) {
             return JSONResponse.error(
                 .forbidden, code: ErrorCode.forbiddenOrigin,
                 message: "Origin \"\(origin)\" may not call the Port Daddy API")
@@ -22,6 +24,10 @@ struct SecurityMiddleware: RouterMiddleware {
     }
 
     static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "[::1]", "::1"]
+
+    /// The name the reverse proxy reserves for the dashboard (browsers resolve `*.localhost` to loopback
+    /// themselves, so a web page cannot rebind it).
+    static let dashboardHost = "dashboard." + HostNames.localhostDomain
 
     /// Whether a `Host` header names this machine's loopback interface (with or without a port).
     static func isLoopbackHost(_ value: String) -> Bool {
@@ -32,12 +38,14 @@ struct SecurityMiddleware: RouterMiddleware {
             host = String(host[..<colon])
         }
         if host.hasSuffix(".") { host.removeLast() }
-        return loopbackNames.contains(host)
+        return loopbackNames.contains(host) || host == dashboardHost
     }
 
-    /// Whether an `Origin` is the daemon's own HTTP address.
-    static func isOwnOrigin(_ origin: String, port: Int) -> Bool {
+    /// Whether an `Origin` is the daemon's own HTTP address, or the dashboard's name on the reverse proxy.
+    static func isOwnOrigin(_ origin: String, port: Int, proxyPort: Int? = nil) -> Bool {
         let lowered = origin.lowercased()
-        return ["http://localhost:\(port)", "http://127.0.0.1:\(port)", "http://[::1]:\(port)"].contains(lowered)
+        var own = ["http://localhost:\(port)", "http://127.0.0.1:\(port)", "http://[::1]:\(port)", "http://\(dashboardHost):\(port)"]
+        if let proxyPort { own.append(proxyPort == 80 ? "http://\(dashboardHost)" : "http://\(dashboardHost):\(proxyPort)") }
+        return own.contains(lowered)
     }
 }

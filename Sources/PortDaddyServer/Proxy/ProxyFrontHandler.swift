@@ -3,8 +3,25 @@ import NIOPosix
 import PortDaddyAPI
 import PortDaddyCore
 
-/// Reads the first request head of a browser connection, finds the claimed port its `Host` names, connects to
-/// it, forwards the head with `X-Forwarded-*` headers, and glues the two connections together.
+/// Where the proxy sends `dashboard.localhost`: the daemon's own HTTP server on loopback.
+struct DashboardTarget: Sendable {
+    /// The reserved host name (`dashboard.localhost`). It always wins over a claim of the identity `dashboard`:
+    /// the dashboard's origin is trusted by the daemon, so no claimed service may ever answer at it.
+    static let host = "dashboard." + HostNames.localhostDomain
+    let address: String
+    /// The daemon's bound TCP port, read at connection time.
+    let port: @Sendable () -> Int
+
+    static func isDashboard(_ host: String) -> Bool {
+        var name = host.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }
+        return name == Self.host
+    }
+}
+
+/// Reads the first request head of a browser connection, finds the claimed port its `Host` names (or the
+/// daemon itself for `dashboard.localhost`), connects to it, forwards the head with `X-Forwarded-*` headers,
+/// and glues the two connections together.
 final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -12,13 +29,15 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     let claims: ClaimService
     let domains: [String]
     let proxyPort: Int
+    let dashboard: DashboardTarget?
     private var buffered: [UInt8] = []
     private var connecting = false
 
-    init(claims: ClaimService, domains: [String], proxyPort: Int) {
+    init(claims: ClaimService, domains: [String], proxyPort: Int, dashboard: DashboardTarget? = nil) {
         self.claims = claims
         self.domains = domains
         self.proxyPort = proxyPort
+        self.dashboard = dashboard
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -31,11 +50,18 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         connecting = true
         let head = ProxyRequestHead(Array(buffered[0..<headEnd]))
         let host = head.host.map(ProxyRequestHead.stripPort) ?? ""
-        guard let identity = domains.lazy.compactMap({ HostNames.identity(of: host, domain: $0) }).first,
+        let address: String, port: Int, downPage: String
+        if let dashboard, DashboardTarget.isDashboard(host) {
+            (address, port) = (dashboard.address, dashboard.port())
+            downPage = ProxyPages.simple("Port Daddy's dashboard is not answering")
+        } else if let identity = domains.lazy.compactMap({ HostNames.identity(of: host, domain: $0) }).first,
             let status = claims.status(of: identity)
-        else {
-            let names = claims.statuses().map { HostNames.name(of: $0.claim.identity) }
-            reply(context, status: "404 Not Found", body: ProxyPages.unknown(host: host, known: names, proxyPort: proxyPort))
+        {
+            (address, port) = ("127.0.0.1", status.claim.port)
+            downPage = ProxyPages.down(identity: identity.description, port: port, state: status.state.rawValue)
+        } else {
+            let names = claims.statuses().map { HostNames.name(of: $0.claim.identity) }.filter { !DashboardTarget.isDashboard($0) }
+            reply(context, status: "404 Not Found", body: ProxyPages.unknown(host: host, known: names, proxyPort: proxyPort, dashboard: dashboard != nil))
             return
         }
         let remote = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
@@ -44,17 +70,16 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         buffered = []
         let front = context.channel
         let loop = context.eventLoop
-        let port = status.claim.port
         let isolated = NIOLoopBound((self, context), eventLoop: loop)
         ClientBootstrap(group: loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: "127.0.0.1", port: port)
+            .connect(host: address, port: port)
             .hop(to: loop)
             .whenComplete { result in
                 let (handler, context) = isolated.value
                 switch result {
                 case .failure:
-                    handler.reply(context, status: "502 Bad Gateway", body: ProxyPages.down(identity: identity.description, port: port, state: status.state.rawValue))
+                    handler.reply(context, status: "502 Bad Gateway", body: downPage)
                 case .success(let back):
                     let (frontGlue, backGlue) = GlueHandler.pair()
                     do {

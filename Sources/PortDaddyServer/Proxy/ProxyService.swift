@@ -11,10 +11,16 @@ final class ProxyService: Service, Sendable {
     let port: Int
     let domains: [String]
     let logger: Logger
+    /// Where `dashboard.localhost` goes (the daemon's own HTTP server), or `nil` to route it like any name.
+    let dashboard: DashboardTarget?
     let onBound: @Sendable (Int) -> Void
 
-    init(claims: ClaimService, host: String, port: Int, domains: [String], logger: Logger, onBound: @escaping @Sendable (Int) -> Void) {
+    init(
+        claims: ClaimService, host: String, port: Int, domains: [String], dashboard: DashboardTarget? = nil, logger: Logger,
+        onBound: @escaping @Sendable (Int) -> Void
+    ) {
         self.claims = claims
+        self.dashboard = dashboard
         self.host = host
         self.port = port
         self.domains = domains
@@ -23,7 +29,7 @@ final class ProxyService: Service, Sendable {
     }
 
     func run() async throws {
-        let claims = self.claims, domains = self.domains
+        let claims = self.claims, domains = self.domains, dashboard = self.dashboard
         let bound = Mutex(0)
         let server: any Channel
         do {
@@ -33,7 +39,7 @@ final class ProxyService: Service, Sendable {
             .childChannelOption(.autoRead, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ProxyFrontHandler(claims: claims, domains: domains, proxyPort: bound.withLock { $0 }))
+                    try channel.pipeline.syncOperations.addHandler(ProxyFrontHandler(claims: claims, domains: domains, proxyPort: bound.withLock { $0 }, dashboard: dashboard))
                 }
             }
             .bind(host: host, port: port).get()

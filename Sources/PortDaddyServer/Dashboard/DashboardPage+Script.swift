@@ -1,0 +1,52 @@
+extension DashboardPage {
+    /// The views and the live wiring: one `EventSource` on `/dashboard/events`; every event re-reads
+    /// `/dashboard/state` (debounced). No polling: the browser reconnects the stream by itself after a daemon
+    /// restart, resumes from `Last-Event-ID`, and the `hello` event hands the page a fresh action token.
+    static let script = #"""
+        const meta=document.querySelector('meta[name=pd-token]');let token=meta.content,state=null,shown=null;
+        const esc=s=>String(s??'').replace(/[&<>"']/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
+        const ago=ms=>{const s=Math.max(0,Math.round((Date.now()-ms)/1000));return s<60?s+'s':s<3600?Math.round(s/60)+'m':Math.round(s/3600)+'h'};
+        const until=ms=>{const s=Math.round((ms-Date.now())/1000);return s<=0?'now':s<60?s+'s':Math.round(s/60)+'m'};
+        const table=(head,rows)=>rows.length?'<table><thead><tr>'+head.map(h=>'<th scope=col>'+h+'</th>').join('')+'</tr></thead><tbody>'+rows.map(r=>'<tr>'+r.map(c=>'<td>'+c+'</td>').join('')+'</tr>').join('')+'</tbody></table>':'<p class=muted>Nothing here yet.</p>';
+        const name=id=>id.split(':').reverse().join('.')+'.localhost';
+        const shadow=id=>id=='dashboard'?' <span class=muted>(on the proxy, dashboard.localhost is this dashboard)</span>':'';
+        const views={
+         ports:s=>'<h2>Ports</h2>'+table(['Port','Identity','URL','State','Owner','Age',''],s.services.map(x=>[x.port,esc(x.id),'<a href="http://'+name(x.id)+':'+x.port+'/">'+name(x.id)+'</a>'+shadow(x.id),'<span class="'+(x.state=='listening'?'ok':x.state=='assigned'?'warn':'bad')+'">'+x.state+'</span>',x.pid??'-',ago(x.claimedAt),'<button data-release="'+esc(x.id)+'" data-key="release:'+esc(x.id)+'" aria-label="Release '+esc(x.id)+'">Release</button>'])),
+         stacks:()=>'<h2>Stacks</h2><p>Not built yet: stacks (<code>pd up</code>) arrive with a later release. <code>pd scan</code> already writes <code>.portdaddyrc</code>.</p>',
+         agents:s=>'<h2>Agents</h2>'+table(['Agent','State','Identity','Purpose','Heartbeat'],s.agents.map(a=>[esc(a.id),'<span class="'+(a.state=='alive'?'ok':a.state=='stale'?'warn':'bad')+'">'+a.state+'</span>',esc(a.identity??'-'),esc(a.purpose??''),ago(a.lastHeartbeat)]))+'<h3>Send to an inbox</h3><form id=inbox><label>Agent <input name=to data-key=inbox-to required></label> <label>Message <input name=message data-key=inbox-message required></label> <button data-key=inbox-send>Send</button></form>',
+         sessions:s=>'<h2>Sessions</h2>'+table(['Session','Agent','Phase','Purpose','Notes','Files'],s.sessions.map(x=>[esc(x.id),esc(x.agentID),x.phase,esc(x.purpose),x.notes.map(n=>'['+n.type+'] '+esc(n.text)).join('<br>'),x.files.map(esc).join('<br>')])),
+         locks:s=>'<h2>Locks</h2>'+table(['Lock','Holder','Fencing token','Expires in','Waiting'],s.locks.map(l=>[esc(l.name),esc(l.owner),l.token,'<span data-until="'+l.expiresAt+'">'+until(l.expiresAt)+'</span>',l.waiters])),
+         radio:s=>'<h2>Radio</h2>'+table(['When','Channel','Signal','Sender','Message'],s.messages.slice().reverse().map(m=>[ago(m.createdAt),esc(m.channel),m.signal?'<strong>⚑ '+esc(m.signal)+'</strong>':'',esc(m.sender??''),esc(m.message)]))+'<h3>Activity</h3>'+table(['When','What','Subject','By','Detail'],s.activity.slice().reverse().map(a=>[ago(a.at),esc(a.type),esc(a.subject),esc(a.actor??''),esc(a.detail??'')])),
+         salvage:s=>'<h2>Salvage</h2>'+table(['Dead agent','Died','Sessions'],s.salvage.map(x=>[esc(x.agentID),ago(x.diedAt),x.sessions.map(y=>esc(y.purpose)+' — '+y.notes.map(n=>esc(n.text)).join('; ')).join('<br>')])),
+         graph:s=>graphView(s)};
+        const current=()=>views[location.hash.slice(1)]?location.hash.slice(1):'ports';
+        const byKey=(root,key)=>root.querySelector('[data-key="'+CSS.escape(key)+'"]');
+        // Re-rendering keeps what the keyboard user is on: the focused control (by data-key) and typed input.
+        function render(){const v=current(),view=document.getElementById('view');
+         document.querySelectorAll('nav a').forEach(a=>a.setAttribute('aria-current',a.hash=='#'+v?'page':'false'));
+         if(!state&&v!='stacks'){return}
+         const same=shown==v,active=document.activeElement,key=same&&view.contains(active)&&active.dataset?active.dataset.key:null;
+         const typed=same?[...view.querySelectorAll('input[data-key]')].map(i=>[i.dataset.key,i.value]):[];
+         view.innerHTML=views[v](state);shown=v;
+         for(const [k,value] of typed){const i=byKey(view,k);if(i)i.value=value}
+         if(key){const el=byKey(view,key);if(el)el.focus({preventScroll:true})}
+         if(v=='graph')graphAfterRender();document.title='Port Daddy · '+v}
+        const live=t=>document.getElementById('live').textContent=t;
+        const notice=t=>document.getElementById('notice').textContent=t;
+        async function refresh(){try{const r=await fetch('/dashboard/state',{cache:'no-store'});state=await r.json();render()}catch(e){live('daemon unreachable')}}
+        let pending=null;const soon=()=>{clearTimeout(pending);pending=setTimeout(refresh,100)};
+        let stream=null;
+        function connect(){stream=new EventSource('/dashboard/events');
+         stream.addEventListener('hello',e=>{try{token=JSON.parse(e.data).token;meta.content=token}catch(_){}live('live');soon()});
+         stream.addEventListener('activity',soon);stream.addEventListener('message',soon);
+         stream.addEventListener('end',()=>live('reconnecting…'));
+         stream.onerror=()=>{live('reconnecting…');if(stream.readyState===EventSource.CLOSED){stream=null;setTimeout(connect,2000)}}}
+        async function act(path,body,done){try{const r=await fetch(path,{method:'POST',headers:{'Content-Type':'application/json','X-PD-Page-Token':token},body:JSON.stringify(body)});
+         const j=await r.json().catch(()=>({}));notice(r.ok?done:'Failed: '+(j.error||r.status))}catch(e){notice('Failed: daemon unreachable')}soon()}
+        document.addEventListener('click',e=>{const id=e.target.dataset&&e.target.dataset.release;if(id)act('/dashboard/release',{id},'Released '+id)});
+        document.addEventListener('submit',e=>{if(e.target.id=='inbox'){e.preventDefault();const f=new FormData(e.target);act('/dashboard/inbox',{to:f.get('to'),message:f.get('message')},'Sent to '+f.get('to'));e.target.reset()}});
+        addEventListener('hashchange',()=>{notice('');render();document.getElementById('view').focus()});
+        setInterval(()=>document.querySelectorAll('[data-until]').forEach(n=>n.textContent=until(+n.dataset.until)),1000);
+        connect();render();refresh();
+        """#
+}
