@@ -28,6 +28,18 @@ FOCUSED = """(() => { const e = document.activeElement; if (!e || e === document
            outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0, ring: box ? getComputedStyle(box).strokeWidth : null }; })()"""
 
 
+# A tiny service for the stack the test starts: says where it serves (stdout), then answers 200.
+APP = """import http.server, os
+port = int(os.environ["PORT"])
+print("serving on", port, flush=True)
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+"""
+
+
 def pd(*args, env=None):
     return subprocess.run([PD, *args], env=env or os.environ, capture_output=True, text=True)
 
@@ -133,6 +145,26 @@ def main():
         b.eval("document.querySelector('nav a[href=\"#locks\"]').focus()")
         b.key("Enter", vk=13, text="\r")
         report["enter_navigates"] = bool(wait_until(lambda: b.eval("location.hash") == "#locks"))
+
+        # Stacks: a stack started from the CLI appears with its services, their state and last lines; the
+        # page's Stop button stops one service (its row goes, the other keeps running).
+        stack_dir = os.path.join(HOME, "dash-stack")
+        os.makedirs(stack_dir, exist_ok=True)
+        with open(os.path.join(stack_dir, "app.py"), "w") as f:
+            f.write(APP)
+        with open(os.path.join(stack_dir, ".portdaddyrc"), "w") as f:
+            json.dump({"project": "dashstack", "services": {
+                "db": {"cmd": "python3 app.py", "healthPath": "/"},
+                "web": {"cmd": "python3 app.py", "needs": ["db"], "healthPath": "/"}}}, f)
+        show("stacks")
+        up = pd("up", "-d", "-C", stack_dir)
+        report["stack_up"] = up.returncode == 0
+        stack_html = lambda: b.eval("document.getElementById('view').innerHTML") or ""
+        report["stack_appeared"] = bool(wait_until(lambda: "dashstack" in view_text() and view_text().count("ready") >= 3
+                                                   and "serving on" in view_text()))
+        b.eval("document.querySelector('[data-stackact=\"stop\"][data-service=\"web\"]').click()")
+        report["stack_service_stopped"] = bool(wait_until(lambda: 'data-service="web"' not in stack_html()
+                                                          and 'data-service="db"' in stack_html()))
 
         # Contrast of all text in every view, light and dark; a screenshot of each view (light) and the graph (dark).
         contrast_js = open(os.path.join(HERE, "contrast.js")).read()

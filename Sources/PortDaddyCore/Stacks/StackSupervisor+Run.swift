@@ -112,6 +112,7 @@ extension StackSupervisor {
             RecordedProcess(
                 identity: run.identity.description, stack: stack.key, pid: child.pid, pidStart: start, session: getsid(child.pid),
                 startedAt: run.startedAt!))
+        activity.record("service.start", subject: run.identity.description, detail: "pid \(child.pid)")
         let how = spec.executable == "/bin/sh" ? "via /bin/sh -c" : "directly"
         set(run, .starting, in: stack, name, log: "started pid \(child.pid) \(how): \(run.config.cmd)" + (run.port.map { " (PORT=\($0))" } ?? ""))
         return child.pid

@@ -53,7 +53,8 @@ public enum Daemon {
         CoordinationController(coordination: coordination, inbox: inbox, activity: activity).addRoutes(to: router)
         StackController(stacks: stacks, runtime: runtime).addRoutes(to: router)
         DashboardController(
-            claims: claims, locks: locks, coordination: coordination, channels: channels, inbox: inbox, activity: activity
+            claims: claims, locks: locks, coordination: coordination, channels: channels, inbox: inbox, activity: activity,
+            stacks: stacks
         ).addRoutes(to: router)
         let responder = router.buildResponder()
 

@@ -14,6 +14,7 @@ struct DashboardController {
     let channels: ChannelService
     let inbox: Inbox
     let activity: ActivityLog
+    let stacks: StackSupervisor
     /// Tokens handed to rendered pages; an action must carry one (cross-site requests cannot read a page).
     let tokens = PageTokens()
 
@@ -27,7 +28,8 @@ struct DashboardController {
 
     func addRoutes(to router: Router<PDRequestContext>) {
         router.get("/") { _, _ in page() }
-        router.get("/dashboard/state") { _, _ in try JSONResponse.make(try state()) }
+        router.get("/dashboard/state") { _, _ in try JSONResponse.make(try await state()) }
+        addStackActions(to: router)
         router.get("/dashboard/events") { request, _ in try events(request) }
         router.post("/dashboard/release") { request, context in
             try check(request)
@@ -68,9 +70,10 @@ struct DashboardController {
         var salvage: [SalvageInfo]
         var messages: [ChannelMessageInfo]
         var activity: [ActivityInfo]
+        var stacks: [StackView]
     }
 
-    func state() throws -> State {
+    func state() async throws -> State {
         let latest = try channels.latestID()
         return State(
             services: claims.statuses().map(ServiceInfo.init),
@@ -79,6 +82,7 @@ struct DashboardController {
             sessions: try coordination.sessions(agent: nil, includeEnded: false),
             salvage: try coordination.salvage(project: nil, all: false),
             messages: try channels.history(try ChannelService.pattern("*"), after: max(0, latest - 50), limit: 50),
-            activity: try activity.list(since: nil, type: nil, limit: 50))
+            activity: try activity.list(since: nil, type: nil, limit: 50),
+            stacks: await stackViews())
     }
 }

@@ -12,19 +12,28 @@ extension DashboardPage {
         const shadow=id=>id=='dashboard'?' <span class=muted>(on the proxy, dashboard.localhost is this dashboard)</span>':'';
         const views={
          ports:s=>'<h2>Ports</h2>'+table(['Port','Identity','URL','State','Owner','Age',''],s.services.map(x=>[x.port,esc(x.id),'<a href="http://'+name(x.id)+':'+x.port+'/">'+name(x.id)+'</a>'+shadow(x.id),'<span class="'+(x.state=='listening'?'ok':x.state=='assigned'?'warn':'bad')+'">'+x.state+'</span>',x.pid??'-',ago(x.claimedAt),'<button data-release="'+esc(x.id)+'" data-key="release:'+esc(x.id)+'" aria-label="Release '+esc(x.id)+'">Release</button>'])),
-         stacks:()=>'<h2>Stacks</h2><p>Not built yet: stacks (<code>pd up</code>) arrive with a later release. <code>pd scan</code> already writes <code>.portdaddyrc</code>.</p>',
+         stacks:s=>'<h2>Stacks</h2>'+(s.stacks.length?s.stacks.map(stackView).join(''):'<p class=muted>No stack is running. Start one with <code>pd up</code> in a project that has a <code>.portdaddyrc</code> (<code>pd scan</code> writes one).</p>'),
          agents:s=>'<h2>Agents</h2>'+table(['Agent','State','Identity','Purpose','Heartbeat'],s.agents.map(a=>[esc(a.id),'<span class="'+(a.state=='alive'?'ok':a.state=='stale'?'warn':'bad')+'">'+a.state+'</span>',esc(a.identity??'-'),esc(a.purpose??''),ago(a.lastHeartbeat)]))+'<h3>Send to an inbox</h3><form id=inbox><label>Agent <input name=to data-key=inbox-to required></label> <label>Message <input name=message data-key=inbox-message required></label> <button data-key=inbox-send>Send</button></form>',
          sessions:s=>'<h2>Sessions</h2>'+table(['Session','Agent','Phase','Purpose','Notes','Files'],s.sessions.map(x=>[esc(x.id),esc(x.agentID),x.phase,esc(x.purpose),x.notes.map(n=>'['+n.type+'] '+esc(n.text)).join('<br>'),x.files.map(esc).join('<br>')])),
          locks:s=>'<h2>Locks</h2>'+table(['Lock','Holder','Fencing token','Expires in','Waiting'],s.locks.map(l=>[esc(l.name),esc(l.owner),l.token,'<span data-until="'+l.expiresAt+'">'+until(l.expiresAt)+'</span>',l.waiters])),
          radio:s=>'<h2>Radio</h2>'+table(['When','Channel','Signal','Sender','Message'],s.messages.slice().reverse().map(m=>[ago(m.createdAt),esc(m.channel),m.signal?'<strong>⚑ '+esc(m.signal)+'</strong>':'',esc(m.sender??''),esc(m.message)]))+'<h3>Activity</h3>'+table(['When','What','Subject','By','Detail'],s.activity.slice().reverse().map(a=>[ago(a.at),esc(a.type),esc(a.subject),esc(a.actor??''),esc(a.detail??'')])),
          salvage:s=>'<h2>Salvage</h2>'+table(['Dead agent','Died','Sessions'],s.salvage.map(x=>[esc(x.agentID),ago(x.diedAt),x.sessions.map(y=>esc(y.purpose)+' — '+y.notes.map(n=>esc(n.text)).join('; ')).join('<br>')])),
          graph:s=>graphView(s)};
+        const tone=st=>st=='ready'?'ok':['pending','starting','restarting','stopping'].includes(st)?'warn':'bad';
+        const tail=lines=>'<pre class=tail>'+(lines||[]).map(l=>esc((l.kind=='state'?'» ':l.stream=='err'?'! ':'')+l.text)).join('\n')+'</pre>';
+        const stackButton=(k,x,what)=>'<button data-key="'+what+':'+esc(k+'/'+x)+'" data-stack="'+esc(k)+'" data-service="'+esc(x)+'" data-stackact="'+what+'" aria-label="'+what+' '+esc(x)+' of '+esc(k)+'">'+what[0].toUpperCase()+what.slice(1)+'</button>';
+        function stackView(v){const k=v.stack;
+         return '<section class=stack aria-label="stack '+esc(k.key)+'"><h3>'+esc(k.key)+' <span class="'+tone(k.state)+'">'+k.state+'</span></h3><p class=muted>'+esc(k.root)+(k.failure?' — <span class=bad>'+esc(k.failure)+'</span>':'')+'</p>'
+          +table(['Service','State','Port','PID','Up','Restarts','Last lines',''],k.services.map(x=>[esc(x.name)+'<br><span class=muted>'+esc(x.identity)+'</span>',
+           '<span class="'+tone(x.state)+'">'+x.state+(x.state=='exited'&&x.exitCode!=null?' ('+x.exitCode+')':'')+'</span>'+(x.detail?'<br><span class=muted>'+esc(x.detail)+'</span>':''),
+           x.port==null?'-':x.url?'<a href="'+esc(x.url)+'">'+x.port+'</a>':x.port,x.pid??'-',x.pid&&x.startedAt?ago(x.startedAt):'-',x.restarts,tail(v.tails[x.name]),
+           stackButton(k.key,x.name,'restart')+' '+stackButton(k.key,x.name,'stop')]))+'</section>'}
         const current=()=>views[location.hash.slice(1)]?location.hash.slice(1):'ports';
         const byKey=(root,key)=>root.querySelector('[data-key="'+CSS.escape(key)+'"]');
         // Re-rendering keeps what the keyboard user is on: the focused control (by data-key) and typed input.
         function render(){const v=current(),view=document.getElementById('view');
          document.querySelectorAll('nav a').forEach(a=>a.setAttribute('aria-current',a.hash=='#'+v?'page':'false'));
-         if(!state&&v!='stacks'){return}
+         if(!state){return}
          const same=shown==v,active=document.activeElement,key=same&&view.contains(active)&&active.dataset?active.dataset.key:null;
          const typed=same?[...view.querySelectorAll('input[data-key]')].map(i=>[i.dataset.key,i.value]):[];
          view.innerHTML=views[v](state);shown=v;
@@ -43,7 +52,8 @@ extension DashboardPage {
          stream.onerror=()=>{live('reconnecting…');if(stream.readyState===EventSource.CLOSED){stream=null;setTimeout(connect,2000)}}}
         async function act(path,body,done){try{const r=await fetch(path,{method:'POST',headers:{'Content-Type':'application/json','X-PD-Page-Token':token},body:JSON.stringify(body)});
          const j=await r.json().catch(()=>({}));notice(r.ok?done:'Failed: '+(j.error||r.status))}catch(e){notice('Failed: daemon unreachable')}soon()}
-        document.addEventListener('click',e=>{const id=e.target.dataset&&e.target.dataset.release;if(id)act('/dashboard/release',{id},'Released '+id)});
+        document.addEventListener('click',e=>{const id=e.target.dataset&&e.target.dataset.release;if(id)act('/dashboard/release',{id},'Released '+id);
+         const b=e.target.closest&&e.target.closest('[data-stackact]');if(b){const d=b.dataset;act('/dashboard/stacks/'+d.stackact,{stack:d.stack,service:d.service},(d.stackact=='stop'?'Stopped ':'Restarting ')+d.service+' of '+d.stack)}});
         document.addEventListener('submit',e=>{if(e.target.id=='inbox'){e.preventDefault();const f=new FormData(e.target);act('/dashboard/inbox',{to:f.get('to'),message:f.get('message')},'Sent to '+f.get('to'));e.target.reset()}});
         addEventListener('hashchange',()=>{notice('');render();document.getElementById('view').focus()});
         setInterval(()=>document.querySelectorAll('[data-until]').forEach(n=>n.textContent=until(+n.dataset.until)),1000);

@@ -37,5 +37,6 @@ extension DashboardPage {
         .legend .edge{fill:none;stroke:var(--muted);stroke-width:1.5}
         .legend .r-held{stroke-dasharray:6 4}.legend .r-port{stroke-dasharray:2 4}
         #graph-detail{min-height:1.5em}
+        .stack{margin-bottom:1.5rem}.stack h3{margin-bottom:.2rem}.tail{margin:0;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;overflow-wrap:anywhere;max-width:52ch;max-height:9em;overflow:auto}
         """#
 }
