@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
         .target(
             name: "PortDaddyMCP",
-            dependencies: ["PortDaddyAPI", "PortDaddyClient", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", .product(name: "MCP", package: "swift-sdk")],
             swiftSettings: strict
         ),
         .target(

@@ -92,6 +92,16 @@ enum ToolCatalog {
                     "identity": Schema.string("identity"), "detail": Schema.string("detail"),
                 ], required: ["action"])),
         Tool(
+            name: "stack", description: "Run the project's .portdaddyrc services: up (in dependency order, waits until ready), ps, logs, restart, down.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["up", "down", "ps", "logs", "restart"]),
+                    "dir": Schema.string("absolute path of the project (holds .portdaddyrc)"),
+                    "services": Schema.strings("only these services (up: with what they need; logs: the first)"),
+                    "context": Schema.string("identity context (default: the git branch)"), "lines": Schema.integer("logs: how many (default 50)"),
+                    "no_health": Schema.boolean("up: ready once started"),
+                ], required: ["action", "dir"])),
+        Tool(
             name: "activity", description: "The audit trail of claims, locks, sessions and salvage, newest last.",
             inputSchema: Schema.object(
                 [

@@ -59,7 +59,7 @@ struct MCPIntegrationTests {
         let report = try JSONDecoder().decode(Report.self, from: Data(run.output.split(separator: "\n").last.map { Data($0.utf8) } ?? Data()))
         #expect(report.protocol_ >= "2025-06-18")
         #expect(report.server == "port-daddy")
-        #expect(report.tools.count == 14)
+        #expect(report.tools.count == 15)
         #expect(report.every_tool_has_schema)
         #expect(report.claim_port == report.find_after_claim)  // a port claimed through MCP is in pd find
         #expect(report.lock_token == 1)

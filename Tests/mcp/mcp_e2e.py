@@ -88,6 +88,22 @@ async def main():
             results["salvage_list"] = (await call("salvage", action="list"))[0]
             results["activity"] = (await call("activity", limit=10))[0]
             results["lock_release"] = (await call("lock", action="release", name="mcp:db"))[0]
+            # A stack: up waits until ready, ps, logs, restart, down (the project is made here).
+            stack_dir = os.path.join(ENV["PORT_DADDY_HOME"], "mcp-stack")
+            os.makedirs(stack_dir, exist_ok=True)
+            with open(os.path.join(stack_dir, "app.py"), "w") as f:
+                f.write("import http.server, os\nprint('up', flush=True)\n"
+                        "http.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), http.server.SimpleHTTPRequestHandler).serve_forever()\n")
+            with open(os.path.join(stack_dir, ".portdaddyrc"), "w") as f:
+                json.dump({"project": "mcpstack", "services": {"web": {"cmd": "python3 app.py", "healthPath": "/"}}}, f)
+            err, up, _ = await call("stack", action="up", dir=stack_dir)
+            results["stack_up"] = err or up["state"] != "ready"
+            report["stack_port"] = None if err else up["services"][0]["port"]
+            results["stack_ps"] = (await call("stack", action="ps", dir=stack_dir))[0]
+            err, logs, text = await call("stack", action="logs", dir=stack_dir, services=["web"])
+            results["stack_logs"] = err or "web | up" not in text
+            results["stack_restart"] = (await call("stack", action="restart", dir=stack_dir, services=["web"]))[0]
+            results["stack_down"] = (await call("stack", action="down", dir=stack_dir))[0]
             report["tool_errors"] = {k: v for k, v in results.items() if v}
             resources = await session.list_resources()
             report["resources"] = sorted(str(r.uri) for r in resources.resources)
