@@ -83,3 +83,29 @@ struct StackRunnerPartsTests {
         #expect(delays == [.seconds(1), .seconds(2), .seconds(4), .seconds(5), .seconds(5)])
     }
 }
+
+@Suite("process output")
+struct OutputLinesTests {
+    final class Collected: @unchecked Sendable {
+        let lock = NSLock()
+        var lines: [String] = []
+        var ended = false
+    }
+
+    @Test("partial lines wait for their newline; the last one is flushed at end of file; CRLF is trimmed")
+    func partialLines() async throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let got = Collected()
+        _ = OutputLines(fd: fds[0], onLine: { line in got.lock.withLock { got.lines.append(line) } }, onEnd: { got.lock.withLock { got.ended = true } })
+        func write(_ text: String) { _ = text.withCString { Glibc.write(fds[1], $0, strlen($0)) } }
+        write("hel")
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(got.lock.withLock { got.lines.isEmpty })
+        write("lo\r\nwor")
+        write("ld\nlast without newline")
+        close(fds[1])
+        for _ in 0..<200 where !got.lock.withLock({ got.ended }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(got.lock.withLock { got.lines } == ["hello", "world", "last without newline"])
+    }
+}

@@ -138,7 +138,8 @@ extension StackSupervisor {
     func gateReadiness(_ stack: StackRun, _ name: String, _ run: ServiceRun, pid: Int32) async {
         let check = readinessCheck(stack, name, run)
         let deadline = ContinuousClock.now + .milliseconds(Int(run.config.readyTimeoutSeconds * 1000))
-        var pause = Duration.milliseconds(50)
+        // Checks are cheap (a connect, a GET): poll often at first, when most servers come up.
+        var pause = Duration.milliseconds(20)
         while run.exitedPID != pid && !run.stopping {
             if await ReadinessProbe.passes(check) {
                 guard run.exitedPID != pid, !run.stopping else { return }
@@ -153,7 +154,7 @@ extension StackSupervisor {
                 return
             }
             await nextChange(in: stack, timeout: pause)
-            pause = min(pause * 2, .milliseconds(500))
+            pause = min(pause * 3 / 2, .milliseconds(250))
         }
     }
 

@@ -246,6 +246,7 @@ public actor StackSupervisor {
         stack.changed()
         await run.task?.value
         if run.state != .stopped { set(run, .stopped, in: stack, name, log: nil) }
+        activity.record("service.stop", subject: run.identity.description)
     }
 
     /// Restarts services (all when empty): running ones are stopped and started again at once; stopped or

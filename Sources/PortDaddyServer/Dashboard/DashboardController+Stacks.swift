@@ -34,14 +34,13 @@ extension DashboardController {
             try check(request)
             let body = try await request.decodeJSON(Target.self, context: context)
             let info = try await stacks.down(body.stack, services: [body.service])
-            activity.record("service.stop", actor: "dashboard", subject: body.stack, detail: body.service)
             return try JSONResponse.make(info)
         }
         router.post("/dashboard/stacks/restart") { request, context in
             try check(request)
             let body = try await request.decodeJSON(Target.self, context: context)
             let info = try await stacks.restart(body.stack, services: [body.service])
-            activity.record("service.restart", actor: "dashboard", subject: body.stack, detail: body.service)
+            activity.record("service.restart", actor: "dashboard", subject: "\(body.stack)/\(body.service)", detail: "restart asked from the dashboard")
             return try JSONResponse.make(info)
         }
     }

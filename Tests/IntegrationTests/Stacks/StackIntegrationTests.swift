@@ -64,9 +64,18 @@ struct StackIntegrationTests {
         // Up again is idempotent: same processes.
         let again = try JSONDecoder().decode(StackInfo.self, from: Data(try fixture.pd(["up", "-d", "--json"]).stdout.utf8))
         #expect(again.services.map(\.pid) == info.services.map(\.pid))
+        #expect(logs.stdout.contains("started pid \(info.services[1].pid!) directly: python3 svc.py db"), "no shell for a plain command")
+        // pd down stops in reverse dependency order (the activity log records each stop, in order).
         let down = try fixture.pd(["down"])
         #expect(down.status == 0, "\(down.stderr)")
-        #expect(eventually(timeout: 10) { fixture.processes.isEmpty })
+        #expect(fixture.processes.isEmpty)
+        var stops: [String] = []
+        #expect(eventually(timeout: 10) {
+            let records = (try? daemon.client().activity(since: nil, type: "service.stop", limit: 50).activity) ?? []
+            stops = records.map(\.subject)
+            return stops.count == 3
+        })
+        #expect(stops == ["web", "api", "db"].map { "\(fixture.project):\($0)" }, "\(stops)")
         #expect(!(try daemon.pd(["list"]).stdout.contains(fixture.project + ":")))
     }
 
@@ -196,6 +205,8 @@ struct StackIntegrationTests {
         let fixture = try StackFixture(daemon: daemon, config: ["project": "shop", "services": ["db": db, "api": StackFixture.python(["db"])]])
         defer { fixture.cleanUp() }
         let before = try JSONDecoder().decode(StackInfo.self, from: Data(try fixture.pd(["up", "-d", "--json"]).stdout.utf8))
+        let follower = try daemon.spawnPD(["logs", "api", "-f", "-n", "1", "-C", fixture.root])
+        #expect(eventually(timeout: 10) { follower.outputSoFar.contains("api") })
         let restart = try fixture.pd(["restart", "api"])
         #expect(restart.status == 0, "\(restart.stderr)")
         var after: [StackServiceInfo] = []
@@ -209,6 +220,10 @@ struct StackIntegrationTests {
         #expect(after.first { $0.name == "api" }?.port == before.services[1].port)
         let logs = try fixture.pd(["logs", "db"])
         #expect(logs.stdout.contains("ready (python3 -c import socket"), "\(logs.stdout)")
+        // The follower saw the restart live (it replays from its cursor, so it misses nothing).
+        #expect(eventually(timeout: 10) { follower.outputSoFar.components(separatedBy: "api listening on").count >= 2 }, "\(follower.outputSoFar)")
+        kill(follower.pid, SIGTERM)
+        _ = follower.wait()
     }
 
     @Test("a killed daemon's supervised processes are found and stopped by the next daemon, and their ports released")
