@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,8 +10,30 @@ import Darwin
 /// The CLI makes one request per process; an event loop would cost more to start than the request itself.
 public final class HTTPConnection {
     public let endpoint: DaemonEndpoint
-    private var fd: Int32 = -1
+    private var fd: Int32 = -1 {
+        didSet { interruption.current.withLock { $0 = fd } }
+    }
     private var buffer: [UInt8] = []
+    /// Lets another thread end a blocking call on this connection (an MCP request the client cancelled).
+    public let interruption = Interruption()
+
+    /// Shuts the socket of a connection down from another thread: its blocked read or write returns at once
+    /// (the descriptor stays open until the owner closes it, so it can never be reused under the owner's feet).
+    /// Once interrupted, the connection stays unusable: it refuses to connect again (a retry must not re-send
+    /// what was cancelled).
+    public final class Interruption: Sendable {
+        let current = Mutex<Int32>(-1)
+        let interrupted = Atomic<Bool>(false)
+
+        public func interrupt() {
+            interrupted.store(true, ordering: .sequentiallyConsistent)
+            current.withLock { fd in
+                if fd >= 0 { _ = shutdown(fd, Int32(SHUT_RDWR)) }
+            }
+        }
+
+        public var isInterrupted: Bool { interrupted.load(ordering: .sequentiallyConsistent) }
+    }
 
     /// A response: status code and body bytes.
     public struct Response {
@@ -27,6 +50,7 @@ public final class HTTPConnection {
     /// Opens the connection; throws `.unreachable` with the OS's reason.
     public func connect() throws(ClientError) {
         guard fd < 0 else { return }
+        guard !interruption.isInterrupted else { throw .unreachable(endpoint: endpoint.description, reason: "the call was cancelled") }
         switch endpoint {
         case .unix(let path):
             fd = try Self.connectUnix(path)
@@ -38,8 +62,10 @@ public final class HTTPConnection {
 
     public func close() {
         if fd >= 0 {
-            _ = systemClose(fd)
+            // Forget the descriptor first (under the interruption lock), then close it.
+            let old = fd
             fd = -1
+            _ = systemClose(old)
         }
     }
 

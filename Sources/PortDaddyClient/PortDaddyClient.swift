@@ -106,7 +106,7 @@ public final class PortDaddyClient {
         }
         var response: HTTPConnection.Response
         do { response = try run() } catch {
-            guard case .unreachable = error, let onUnreachable, try onUnreachable() else { throw error }
+            guard case .unreachable = error, !connection.interruption.isInterrupted, let onUnreachable, try onUnreachable() else { throw error }
             response = try run()
         }
         if !(200..<300).contains(response.status) {
@@ -178,7 +178,7 @@ public final class PortDaddyClient {
         do {
             return try connection.send(method: method, path: path, body: body, headers: headers)
         } catch {
-            guard case .unreachable = error, let onUnreachable, try onUnreachable() else { throw error }
+            guard case .unreachable = error, !connection.interruption.isInterrupted, let onUnreachable, try onUnreachable() else { throw error }
             return try connection.send(method: method, path: path, body: body, headers: headers)
         }
     }

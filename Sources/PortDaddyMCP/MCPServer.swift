@@ -20,7 +20,20 @@ public enum MCPServer {
 
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: ToolCatalog.tools) }
         await server.withMethodHandler(CallTool.self) { params in
-            ToolHandler(environment: environment, agentID: agent.withLock { $0 }).call(params.name, params.arguments)
+            // The call blocks on the daemon (a lock wait can last minutes): run it off the concurrency pool, and
+            // when the client cancels it, interrupt its connection so the daemon drops what it waits for.
+            let cancellation = CallCancellation()
+            let handler = ToolHandler(environment: environment, agentID: agent.withLock { $0 }, cancellation: cancellation)
+            let result = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<CallTool.Result, Never>) in
+                    DispatchQueue.global().async { continuation.resume(returning: handler.call(params.name, params.arguments)) }
+                }
+            } onCancel: {
+                cancellation.cancel()
+            }
+            // A cancelled request gets no response (the MCP spec); the SDK drops it on CancellationError.
+            try Task.checkCancellation()
+            return result
         }
         await server.withMethodHandler(ListResources.self) { _ in ListResources.Result(resources: ResourceCatalog.resources) }
         await server.withMethodHandler(ReadResource.self) { params in

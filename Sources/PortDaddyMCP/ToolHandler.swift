@@ -2,20 +2,27 @@ import Foundation
 import MCP
 import PortDaddyAPI
 import PortDaddyClient
+import Synchronization
 
 /// Carries out tool calls against the daemon, as one agent.
 struct ToolHandler: Sendable {
     let environment: PortDaddyEnvironment
     let agentID: String
+    /// Set for a tool call the MCP client may cancel: its daemon connections are interrupted on cancel.
+    var cancellation: CallCancellation? = nil
 
     func client() throws(ToolFailure) -> PortDaddyClient {
+        let client: PortDaddyClient
         do {
-            let client = try PortDaddyClient.connecting(to: environment)
-            client.agentID = agentID
-            return client
+            client = try PortDaddyClient.connecting(to: environment)
         } catch {
             throw .daemon(code: "DAEMON_UNREACHABLE", message: error.description)
         }
+        client.agentID = agentID
+        if let cancellation, !cancellation.watch(client.connection.interruption) {
+            throw .daemon(code: "CANCELLED", message: "the client cancelled this call")
+        }
+        return client
     }
 
     /// Runs a tool; every failure becomes a tool error carrying our code, never a dead server.
@@ -110,6 +117,30 @@ struct ToolHandler: Sendable {
             return (value, r.activity.map { "\($0.type) \($0.subject)\($0.actor.map { " by \($0)" } ?? "")" }.joined(separator: "\n"))
         default:
             throw .invalid("unknown tool \(name)")
+        }
+    }
+}
+
+/// The cancellation of one tool call: interrupts the daemon connections it opened (a waiting lock request then
+/// leaves the daemon's queue, because the daemon sees its client go away).
+final class CallCancellation: Sendable {
+    private let state = Mutex<(cancelled: Bool, connections: [HTTPConnection.Interruption])>((false, []))
+
+    /// Interrupts every watched connection, now and later.
+    func cancel() {
+        let list = state.withLock { st -> [HTTPConnection.Interruption] in
+            st.cancelled = true
+            return st.connections
+        }
+        for connection in list { connection.interrupt() }
+    }
+
+    /// Watches a connection; false when the call is already cancelled.
+    func watch(_ connection: HTTPConnection.Interruption) -> Bool {
+        state.withLock { st in
+            guard !st.cancelled else { return false }
+            st.connections.append(connection)
+            return true
         }
     }
 }

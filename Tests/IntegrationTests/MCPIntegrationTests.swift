@@ -37,6 +37,8 @@ struct MCPIntegrationTests {
         var tool_errors: [String: Bool]
         var resources: [String]
         var resource_services_has_claim: Bool
+        var cancelled_wait_left_queue: Bool
+        var mcp_waiter_queued: Bool
 
         struct BadCall: Decodable {
             var isError: Bool
@@ -47,6 +49,7 @@ struct MCPIntegrationTests {
             case protocol_ = "protocol"
             case server, tools, every_tool_has_schema, tools_list_bytes, claim_port, find_after_claim, lock_token, cli_lock_while_held
             case bad_call, bad_action_code, unknown_argument_code, after_errors_ok, session_id, agents, tool_errors, resources, resource_services_has_claim
+            case cancelled_wait_left_queue, mcp_waiter_queued
         }
     }
 
@@ -60,6 +63,9 @@ struct MCPIntegrationTests {
         #expect(report.protocol_ >= "2025-06-18")
         #expect(report.server == "port-daddy")
         #expect(report.tools.count == 15)
+        // A lock wait the client cancelled left the daemon's queue (the call's connection was interrupted).
+        #expect(report.mcp_waiter_queued)
+        #expect(report.cancelled_wait_left_queue)
         #expect(report.every_tool_has_schema)
         #expect(report.claim_port == report.find_after_claim)  // a port claimed through MCP is in pd find
         #expect(report.lock_token == 1)

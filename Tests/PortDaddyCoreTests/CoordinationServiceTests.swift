@@ -120,3 +120,22 @@ struct FileClaimPathTests {
         #expect(throws: PortDaddyError.self) { try CoordinationService.validatedPath("relative/path") }
     }
 }
+
+@Suite("Inbox")
+struct InboxTests {
+    @Test("an inbox lists its newest messages, and read-all marks every one read, beyond a page of 1,000")
+    func newestAndReadAll() throws {
+        let w = try CoordinationServiceTests.World()
+        defer { w.h.cleanup() }
+        let channels = ChannelService(store: try w.h.store(), hub: ChannelHub(), clock: w.h.clock, maxMessages: 5000, maxAgeSeconds: 86400)
+        let inbox = Inbox(channels: channels, coordination: w.coordination)
+        for i in 1...1500 { _ = try inbox.send(to: "bob", text: "m\(i)", sender: "alice") }
+        let listed = try inbox.list(agent: "bob", unreadOnly: true).messages
+        #expect(listed.count == 1000)
+        #expect(listed.first?.message == "m501" && listed.last?.message == "m1500")
+        #expect(try inbox.readAll(agent: "bob") == 1500)
+        #expect(try inbox.list(agent: "bob", unreadOnly: true).messages.isEmpty)
+        _ = try inbox.send(to: "bob", text: "new", sender: nil)
+        #expect(try inbox.list(agent: "bob", unreadOnly: true).messages.map(\.message) == ["new"])
+    }
+}

@@ -13,6 +13,20 @@ struct LockServiceTests {
         try await locks.acquire(LockCommand(name: try LockName(parsing: name), owner: owner, pid: pid, ttlSeconds: ttl, waitSeconds: wait))
     }
 
+    @Test("releasing a dead owner's locks spares the ones it took after it was found dead (it came back)")
+    func releaseAllSparesNewLocks() async throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let locks = try service(h)
+        _ = try await take(locks, "old", owner: "agent-a")
+        let diedAt = h.clock.nowMillis()
+        h.clock.advance(seconds: 1)
+        _ = try await take(locks, "new", owner: "agent-a")
+        let released = locks.releaseAll(ownedBy: "agent-a", acquiredBy: diedAt)
+        #expect(released.map(\.name.value) == ["old"])
+        #expect(locks.list().map(\.lock.name.value) == ["new"])
+    }
+
     @Test("fencing tokens strictly increase, also across a restart")
     func tokensIncrease() async throws {
         let h = Harness()

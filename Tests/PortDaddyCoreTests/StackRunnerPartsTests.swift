@@ -105,7 +105,8 @@ struct OutputLinesTests {
         write("lo\r\nwor")
         write("ld\nlast without newline")
         close(fds[1])
-        for _ in 0..<200 where !got.lock.withLock({ got.ended }) { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<3000 where !got.lock.withLock({ got.ended }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(got.lock.withLock { got.ended })
         #expect(got.lock.withLock { got.lines } == ["hello", "world", "last without newline"])
     }
 }

@@ -5,6 +5,8 @@ environment. Prints one JSON line with what it observed; the Swift test checks t
 """
 import asyncio, json, os, subprocess, sys
 
+import anyio
+
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
@@ -104,6 +106,33 @@ async def main():
             results["stack_logs"] = err or "web | up" not in text
             results["stack_restart"] = (await call("stack", action="restart", dir=stack_dir, services=["web"]))[0]
             results["stack_down"] = (await call("stack", action="down", dir=stack_dir))[0]
+            # Cancellation: a lock wait the client abandons leaves the daemon's queue. If the waiter were still
+            # queued, it would get the lock when the holder lets go, and hold it for its 300 s TTL.
+            subprocess.run([PD, "lock", "mcp:cancel", "--owner", "holder-agent", "--ttl", "60s"], env=ENV, capture_output=True)
+            def waiters():
+                held = json.loads(pd("locks", "--json").stdout or "{}").get("locks", [])
+                return sum(l.get("waiters", 0) for l in held if l["name"] == "mcp:cancel")
+            async with anyio.create_task_group() as tg:
+                async def acquire():
+                    await call("lock", action="acquire", name="mcp:cancel", wait=30)
+                tg.start_soon(acquire)
+                # Cancel once the request is queued in the daemon (not before the server has even seen it).
+                for _ in range(300):
+                    if waiters() == 1:
+                        break
+                    await anyio.sleep(0.1)
+                report["mcp_waiter_queued"] = waiters() == 1
+                tg.cancel_scope.cancel()
+            subprocess.run([PD, "unlock", "mcp:cancel", "--owner", "holder-agent"], env=ENV, capture_output=True)
+            free = False
+            for _ in range(100):
+                held = json.loads(pd("locks", "--json").stdout or "{}").get("locks", [])
+                if not any(l["name"] == "mcp:cancel" for l in held):
+                    free = True
+                    break
+                await anyio.sleep(0.1)
+            report["cancelled_wait_left_queue"] = free
+            results["after_cancel"] = (await call("lock", action="list"))[0]
             report["tool_errors"] = {k: v for k, v in results.items() if v}
             resources = await session.list_resources()
             report["resources"] = sorted(str(r.uri) for r in resources.resources)

@@ -32,7 +32,8 @@ extension CoordinationService {
             if let id = try? Identity(parsing: identity) { try? claims.unstick(id) }
         }
         for agent in dead {
-            for lock in locks.releaseAll(ownedBy: agent.id) {
+            // Only locks it held when it was found dead: if it came back since, its new locks are its own.
+            for lock in locks.releaseAll(ownedBy: agent.id, acquiredBy: now) {
                 activity?.record("lock.reap", subject: lock.name.value, detail: "token \(lock.token); owner agent \(agent.id) died")
             }
             activity?.record("agent.dead", subject: agent.id, detail: "no heartbeat for \(Double(agent.ttlMillis) / 1000) s; work moved to salvage")

@@ -20,21 +20,40 @@ public struct Inbox: Sendable {
         try channels.publish(to: try Self.channel(of: agent), message: text, sender: sender, signal: nil)
     }
 
-    /// Messages with `read` telling whether the agent marked them read.
-    public func list(agent: String, unreadOnly: Bool) throws(PortDaddyError) -> (messages: [ChannelMessageInfo], readUpTo: Int64) {
+    /// The newest messages (at most `limit`, oldest first), with the cursor up to which the agent read them.
+    public func list(agent: String, unreadOnly: Bool, limit: Int = 1000) throws(PortDaddyError) -> (messages: [ChannelMessageInfo], readUpTo: Int64) {
         let id = try CoordinationService.agentID(agent)
         let readUpTo = try coordination.store.read { tx in try tx.inboxReadUpTo(id) }
-        let pattern = try ChannelService.pattern(try Self.channel(of: id).value)
-        let all = try channels.history(pattern, after: unreadOnly ? readUpTo : 0, limit: 1000)
-        return (all, readUpTo)
+        let (messages, _) = try newest(of: id, after: unreadOnly ? readUpTo : 0, limit: limit)
+        return (messages, readUpTo)
     }
 
     /// Marks everything so far read; returns how many were unread.
     public func readAll(agent: String) throws(PortDaddyError) -> Int {
-        let (unread, _) = try list(agent: agent, unreadOnly: true)
         let id = try CoordinationService.agentID(agent)
-        if let last = unread.last?.id { try coordination.store.write { tx in try tx.setInboxReadUpTo(id, last) } }
-        return unread.count
+        let readUpTo = try coordination.store.read { tx in try tx.inboxReadUpTo(id) }
+        let (_, (count, last)) = try newest(of: id, after: readUpTo, limit: 0)
+        if let last { try coordination.store.write { tx in try tx.setInboxReadUpTo(id, last) } }
+        return count
+    }
+
+    /// Pages through an inbox after `cursor`: the newest `limit` messages, how many there were, and the last id.
+    func newest(of id: String, after cursor: Int64, limit: Int) throws(PortDaddyError) -> ([ChannelMessageInfo], (Int, Int64?)) {
+        let pattern = try ChannelService.pattern(try Self.channel(of: id).value)
+        var kept: [ChannelMessageInfo] = []
+        var count = 0
+        var after = cursor
+        var lastID: Int64?
+        while true {
+            let page = try channels.history(pattern, after: after, limit: 1000)
+            count += page.count
+            lastID = page.last?.id ?? lastID
+            kept += page
+            if kept.count > limit { kept.removeFirst(kept.count - limit) }
+            guard page.count == 1000, let last = page.last else { break }
+            after = last.id
+        }
+        return (kept, (count, lastID))
     }
 
     public func clear(agent: String) throws(PortDaddyError) -> Int { try channels.clear(try Self.channel(of: agent)) }

@@ -132,10 +132,12 @@ public final class LockService: Sendable {
         }
     }
 
-    /// Releases every lock `owner` holds (an agent that died or unregistered).
+    /// Releases every lock `owner` holds (an agent that died or unregistered). With `acquiredBy`, only locks
+    /// granted no later than that time (milliseconds since 1970): a lock the owner took after it was declared
+    /// dead (it came back) is its own again.
     @discardableResult
-    public func releaseAll(ownedBy owner: String) -> [Lock] {
-        let held = state.withLock { st in st.locks.values.filter { $0.owner == owner } }
+    public func releaseAll(ownedBy owner: String, acquiredBy cutoff: Int64? = nil) -> [Lock] {
+        let held = state.withLock { st in st.locks.values.filter { $0.owner == owner && (cutoff == nil || $0.acquiredAt <= cutoff!) } }
         return held.compactMap { try? release(name: $0.name, owner: owner, token: $0.token) }
     }
 
