@@ -30,9 +30,13 @@ public struct StackServicesRequest: Codable, Sendable {
 public struct StackEnvRequest: Codable, Sendable {
     public var root: String
     public var context: String?
-    public init(root: String, context: String?) {
+    /// Who owns ports claimed for a stack that is not running (the caller's shell, like `pd env <identity>`):
+    /// they are freed after it exits unless something listens on them.
+    public var pid: Int?
+    public init(root: String, context: String?, pid: Int? = nil) {
         self.root = root
         self.context = context
+        self.pid = pid
     }
 }
 
@@ -101,7 +105,7 @@ public struct StackInfo: Codable, Sendable, Equatable {
     public var project: String
     public var context: String?
     public var root: String
-    /// starting, ready, failed, stopping.
+    /// starting, ready, unhealthy, failed, stopping.
     public var state: String
     public var failure: String?
     public var services: [StackServiceInfo]

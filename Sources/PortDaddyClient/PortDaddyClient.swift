@@ -98,6 +98,7 @@ public final class PortDaddyClient {
         var parser = SSEParser()
         var headers = cursor.map { [("Last-Event-ID", String($0))] } ?? []
         if let agentID { headers.append((AgentHeader.name, agentID)) }
+        if let token { headers.append(("X-PD-Token", token)) }
         func run() throws(ClientError) -> HTTPConnection.Response {
             try connection.stream(method: "GET", path: path, headers: headers) { bytes in
                 for event in parser.feed(bytes) where !onEvent(event) { return false }

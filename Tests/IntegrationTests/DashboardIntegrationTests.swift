@@ -40,6 +40,9 @@ struct DashboardIntegrationTests {
         var stack_up: Bool
         var stack_appeared: Bool
         var stack_service_stopped: Bool
+        var stack_locked_without_token: Bool
+        var token_left_url: Bool
+        var stack_output_shown: Bool
         var streams: [String]
         var went_down: Bool
         var saw_reconnecting: Bool
@@ -140,6 +143,8 @@ struct DashboardIntegrationTests {
         #expect(report.views_not_built == [])
         // A stack started from the CLI shows up with its services' states and last lines; the page stops one.
         #expect(report.stack_up && report.stack_appeared && report.stack_service_stopped)
+        // Output and controls need the user's token (pd dashboard passes it in the fragment, which then leaves the URL).
+        #expect(report.stack_locked_without_token && report.token_left_url && report.stack_output_shown)
 
         // A daemon restart on the same ports: the same page reconnects by itself, shows new data, and its
         // actions work again (the stream hands it a fresh token).

@@ -160,8 +160,18 @@ def main():
         up = pd("up", "-d", "-C", stack_dir)
         report["stack_up"] = up.returncode == 0
         stack_html = lambda: b.eval("document.getElementById('view').innerHTML") or ""
-        report["stack_appeared"] = bool(wait_until(lambda: "dashstack" in view_text() and view_text().count("ready") >= 3
-                                                   and "serving on" in view_text()))
+        # Without the user's token the page shows the stack but neither its output nor its controls.
+        report["stack_appeared"] = bool(wait_until(lambda: "dashstack" in view_text() and view_text().count("ready") >= 3))
+        report["stack_locked_without_token"] = ("pd dashboard" in view_text() and "serving on" not in view_text()
+                                                and "data-stackact" not in stack_html())
+        # As pd dashboard opens it: the token in the fragment unlocks output and controls for this tab.
+        with open(os.path.join(HOME, "token")) as f:
+            user_token = f.read().strip()
+        b.ws.call("Page.navigate", url=URL + "#token=" + user_token)
+        wait_until(lambda: b.eval("location.hash") == "#ports")
+        report["token_left_url"] = user_token not in (b.eval("location.href") or "")
+        show("stacks")
+        report["stack_output_shown"] = bool(wait_until(lambda: "serving on" in view_text() and "data-stackact" in stack_html()))
         b.eval("document.querySelector('[data-stackact=\"stop\"][data-service=\"web\"]').click()")
         report["stack_service_stopped"] = bool(wait_until(lambda: 'data-service="web"' not in stack_html()
                                                           and 'data-service="db"' in stack_html()))

@@ -95,6 +95,7 @@ extension PD {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
+            warnAboutRunningStacks(global)
             let stopped = try DaemonControl.stop(global.environment)
             global.output.line(stopped.map { "Port Daddy stopped (pid \($0))" } ?? "Port Daddy is not running")
         }
@@ -112,11 +113,13 @@ extension PD {
             if !services.isEmpty {
                 let location = try stack.locate()
                 try location.check(services)
-                let info = try attempt { try global.client().stackRestart(location.key, services: services) }
+                let key = try location.runningKey(try global.client())
+                let info = try attempt { try global.client().stackRestart(key, services: services) }
                 if global.json { return global.output.json(info) }
-                return global.output.line("restarting \(services.joined(separator: ", ")) of \(location.key); pd logs -f to watch")
+                return global.output.line("restarting \(services.joined(separator: ", ")) of \(key); pd logs -f to watch")
             }
             let env = global.environment
+            warnAboutRunningStacks(global)
             _ = try DaemonControl.stop(env)
             let launcher = DaemonLauncher(environment: env, endpoint: try attempt { try DaemonEndpoint.from(env) })
             try attempt { try launcher.start() }
@@ -182,4 +185,10 @@ enum DaemonControl {
         }
         return true
     }
+}
+
+/// Stopping the daemon stops the stacks it supervises (their processes would otherwise be orphans): say which.
+func warnAboutRunningStacks(_ global: GlobalOptions) {
+    guard let client = try? global.passiveClient(), let stacks = try? client.stacks().stacks, !stacks.isEmpty else { return }
+    Output.warn("stopping the daemon stops \(stacks.count) stack(s): \(stacks.map(\.key).joined(separator: ", ")); run pd up in each again afterwards")
 }

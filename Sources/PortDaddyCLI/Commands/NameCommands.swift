@@ -190,8 +190,12 @@ extension PD {
             let status = try attempt { try global.client().status() }
             let url = "http://127.0.0.1:\(status.tcpPort)/"
             if print { return global.output.line(url) }
-            try openInBrowser(url)
-            global.output.line(url)
+            // The user's token rides in the fragment (browsers never send it): the tab may then read stack
+            // output and stop or restart services.
+            let token = FileManager.default.contents(atPath: global.environment.tokenFile)
+                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            try openInBrowser(token.map { url + "#token=" + $0 } ?? url)
+            global.output.line(url + (token == nil ? "" : "  (opened with your token: stack output and controls enabled)"))
         }
     }
 }

@@ -55,9 +55,14 @@ extension PD {
                         everReady = true
                         let urls = now.services.compactMap { s in s.url.map { "\(s.name) \($0)" } }.joined(separator: ", ")
                         printer.print(StackEvent(id: 0, at: 0, kind: "state", service: "pd", stream: "ready", text: "all \(now.services.count) services ready" + (urls.isEmpty ? "" : ": \(urls)")))
-                    } else if now.state == "failed" && !everReady && failure == nil {
-                        failure = now.failure ?? now.services.first { ["exited", "blocked", "unhealthy"].contains($0.state) }.map { "\($0.name) \($0.state)" } ?? "a service failed"
-                        stopper.stop(reason: "stopping the stack: \(failure!)")
+                    } else if !everReady && failure == nil {
+                        // The same rule as pd up -d: a failed service, a blocked one, or one never ready in time.
+                        let stuck = now.services.first { $0.state == "unhealthy" && $0.readyAt == nil }
+                        if now.state == "failed" || stuck != nil {
+                            failure = now.failure ?? (stuck ?? now.services.first { ["exited", "blocked"].contains($0.state) })
+                                .map { "\($0.name) \($0.state)" + ($0.detail.map { ": \($0)" } ?? "") } ?? "a service failed"
+                            stopper.stop(reason: "stopping the stack: \(failure!)")
+                        }
                     }
                 }
                 return .seen(id)
@@ -78,10 +83,11 @@ extension PD {
         func run() throws {
             let location = try stack.locate()
             try location.check(services)
-            let info = try attempt { try global.client().stackDown(location.key, services: services) }
+            let key = try location.runningKey(try global.client())
+            let info = try attempt { try global.client().stackDown(key, services: services) }
             if global.json { return global.output.json(info) }
             let names = services.isEmpty ? location.config.startOrder.reversed().flatMap { $0 } : services
-            global.output.line("stopped \(location.key): \(names.joined(separator: ", "))")
+            global.output.line("stopped \(key): \(names.joined(separator: ", "))")
         }
     }
 
@@ -98,7 +104,9 @@ extension PD {
             var stacks = try attempt { try client.stacks().stacks }
             // Outside a project (and without -C), every stack.
             let here = stack.dir == nil ? try? stack.locate() : try stack.locate()
-            if !all, let key = here?.key {
+            if !all, let here {
+                let fallback = here.contextGiven ? nil : stacks.first { $0.root == here.root }?.key
+                let key = stacks.contains { $0.key == here.key } ? here.key : (fallback ?? here.key)
                 stacks = stacks.filter { $0.key == key }
                 if stacks.isEmpty && !global.json {
                     throw CLIError("no stack \(key) is running; pd up starts it (pd ps --all lists every stack)", exitCode: PDExit.notFound)
@@ -127,12 +135,13 @@ extension PD {
             let location = try stack.locate()
             if let service { try location.check([service]) }
             let client = try global.client()
-            let logs = try attempt { try client.stackLogs(location.key, service: service, lines: max(0, lines)) }
+            let key = try location.runningKey(client)
+            let logs = try attempt { try client.stackLogs(key, service: service, lines: max(0, lines)) }
             let printer = StackLogPrinter(services: Array(location.config.services.keys) + ["pd"], color: global.output.color)
             if global.json && !follow { return global.output.json(logs) }
             for event in logs.events { global.json ? global.output.json(event) : printer.print(event) }
             guard follow else { return }
-            try followEvents(global, path: "/stacks/\(PortDaddyClient.escape(location.key))/events", after: logs.cursor) { event in
+            try followEvents(global, path: "/stacks/\(PortDaddyClient.escape(key))/events", after: logs.cursor) { event in
                 guard let id = event.id.flatMap({ Int64($0) }) else { return event.event == "end" ? .stop(0) : .skip }
                 if let data = event.data.data(using: .utf8), let item = try? JSONDecoder().decode(StackEvent.self, from: data),
                     service == nil || item.service == service || (item.kind == "state" && item.service == "pd")

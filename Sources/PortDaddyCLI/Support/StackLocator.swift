@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
+import PortDaddyClient
 import PortDaddyCore
 
 /// Options that pick a stack: the project (found from the current directory upward) and its context.
@@ -36,7 +37,9 @@ struct StackOptions: ParsableArguments {
         } else if !noContext {
             chosen = WorktreeContext.detect(from: current)
         }
-        return StackLocation(root: current, config: config, context: chosen, key: StackSupervisor.key(project: config.project, context: chosen))
+        return StackLocation(
+            root: current, config: config, context: chosen, key: StackSupervisor.key(project: config.project, context: chosen),
+            contextGiven: context != nil || noContext)
     }
 }
 
@@ -46,6 +49,18 @@ struct StackLocation {
     var config: StackConfig
     var context: String?
     var key: String
+    /// `--context` or `--no-context` was given: never substitute another running stack.
+    var contextGiven = false
+
+    /// The key of this checkout's running stack: its own key, or, when the context moved on (another branch
+    /// checked out since `pd up`), the stack running from this directory.
+    func runningKey(_ client: PortDaddyClient) throws -> String {
+        guard !contextGiven, let running = try? client.stacks().stacks, !running.contains(where: { $0.key == key }),
+            let same = running.first(where: { $0.root == root })
+        else { return key }
+        Output.warn("no stack \(key) runs; using \(same.key), which runs from this directory")
+        return same.key
+    }
 
     func check(_ services: [String]) throws {
         for name in services where config.services[name] == nil {

@@ -113,6 +113,8 @@ extension StackConfig {
                         }
                         if rawServices[other] == nil { problems.append("\(path).needs[\(i)]: unknown service \"\(other)\"") } else if other == name {
                             problems.append("\(path).needs[\(i)]: a service cannot need itself")
+                        } else if needs.contains(other) {
+                            problems.append("\(path).needs[\(i)]: \"\(other)\" is listed twice")
                         } else { needs.append(other) }
                     }
                 } else {

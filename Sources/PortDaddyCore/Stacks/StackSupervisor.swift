@@ -142,7 +142,7 @@ public actor StackSupervisor {
 
     /// Claims (or re-claims) a port for every service that has one, owned by the daemon so it lives as long
     /// as the daemon or until `down` releases it.
-    func claimPorts(_ config: StackConfig, context: String?) throws(PortDaddyError) -> ([String: Identity], [String: Int], [String]) {
+    func claimPorts(_ config: StackConfig, context: String?, owner: Int32? = nil) throws(PortDaddyError) -> ([String: Identity], [String: Int], [String]) {
         var identities: [String: Identity] = [:]
         var ports: [String: Int] = [:]
         var messages: [String] = []
@@ -152,7 +152,7 @@ public actor StackSupervisor {
             do { identity = try Identity(parsing: raw.joined(separator: ":")) } catch { throw .invalidIdentity(error.description) }
             identities[name] = identity
             guard !service.noPort else { continue }
-            let outcome = try claims.claim(ClaimCommand(identity: identity, port: service.port, fallback: true, pid: getpid()))
+            let outcome = try claims.claim(ClaimCommand(identity: identity, port: service.port, fallback: true, pid: owner ?? getpid()))
             ports[name] = outcome.claim.port
             if let wanted = service.port, wanted != outcome.claim.port {
                 messages.append("\(name): preferred port \(wanted) is taken (\(outcome.message)); using \(outcome.claim.port)")
@@ -277,11 +277,15 @@ public actor StackSupervisor {
         for key in stacks.keys.sorted() { _ = try? await down(key) }
     }
 
-    /// The environment bundle of the project at `root`, claiming its ports.
-    public func environment(root: String, context: String?) throws(PortDaddyError) -> StackEnvResponse {
+    /// The environment bundle of the project at `root`: the running stack's, or with ports claimed for `owner`
+    /// (nil: the daemon) when it is not running.
+    public func environment(root: String, context: String?, owner: Int32? = nil) throws(PortDaddyError) -> StackEnvResponse {
         let config = try Self.loadConfig(root: root)
         let key = Self.key(project: config.project, context: context)
-        let (identities, ports, _) = try claimPorts(config, context: context)
+        if let running = stacks[key], running.root == root {
+            return StackEnvResponse(stack: key, shared: running.environment.shared, services: running.environment.own)
+        }
+        let (identities, ports, _) = try claimPorts(config, context: context, owner: owner)
         let env = StackEnvironment(stackKey: key, identities: identities, ports: ports, namedURL: namedURL)
         return StackEnvResponse(stack: key, shared: env.shared, services: env.own)
     }

@@ -23,7 +23,8 @@ struct StackController {
             try trust(request, context, "reading a .portdaddyrc")
             let body = try await request.decodeJSON(StackEnvRequest.self, context: context)
             try checkRoot(body.root)
-            return try JSONResponse.make(try await stacks.environment(root: body.root, context: body.context))
+            if let pid = body.pid, !(1...ProcessLimits.maxPID).contains(pid) { throw PortDaddyError.invalidPID(pid) }
+            return try JSONResponse.make(try await stacks.environment(root: body.root, context: body.context, owner: body.pid.map { Int32($0) }))
         }
         router.get("/stacks/:key") { _, context in try JSONResponse.make(try await stacks.info(key(context))) }
         router.post("/stacks/:key/down") { request, context in
@@ -37,12 +38,16 @@ struct StackController {
             return try JSONResponse.make(try await stacks.restart(key(context), services: body))
         }
         router.get("/stacks/:key/logs") { request, context in
+            try trust(request, context, "reading a stack's output")
             let feed = try await stacks.feed(key(context))
             let service = request.uri.queryParameters.get("service").map { String($0) }
             let lines = min(max(request.uri.queryParameters.get("lines").flatMap { Int($0) } ?? 200, 0), StackFeed.linesPerService)
             return try JSONResponse.make(StackLogsResponse(events: feed.lines(service: service, limit: lines), cursor: feed.cursor))
         }
-        router.get("/stacks/:key/events") { request, context in try await events(request, context) }
+        router.get("/stacks/:key/events") { request, context in
+            try trust(request, context, "following a stack's output")
+            return try await events(request, context)
+        }
     }
 
     func key(_ context: PDRequestContext) -> String {

@@ -54,7 +54,7 @@ public enum Daemon {
         StackController(stacks: stacks, runtime: runtime).addRoutes(to: router)
         DashboardController(
             claims: claims, locks: locks, coordination: coordination, channels: channels, inbox: inbox, activity: activity,
-            stacks: stacks
+            stacks: stacks, userToken: runtime.userToken
         ).addRoutes(to: router)
         let responder = router.buildResponder()
 

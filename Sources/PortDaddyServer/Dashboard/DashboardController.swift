@@ -15,6 +15,8 @@ struct DashboardController {
     let inbox: Inbox
     let activity: ActivityLog
     let stacks: StackSupervisor
+    /// The user's token: a page that has it (opened by `pd dashboard`) may read stack output and control stacks.
+    let userToken: String
     /// Tokens handed to rendered pages; an action must carry one (cross-site requests cannot read a page).
     let tokens = PageTokens()
 
@@ -28,7 +30,7 @@ struct DashboardController {
 
     func addRoutes(to router: Router<PDRequestContext>) {
         router.get("/") { _, _ in page() }
-        router.get("/dashboard/state") { _, _ in try JSONResponse.make(try await state()) }
+        router.get("/dashboard/state") { request, _ in try JSONResponse.make(try await state(userTokenValid: hasUserToken(request))) }
         addStackActions(to: router)
         router.get("/dashboard/events") { request, _ in try events(request) }
         router.post("/dashboard/release") { request, context in
@@ -71,9 +73,11 @@ struct DashboardController {
         var messages: [ChannelMessageInfo]
         var activity: [ActivityInfo]
         var stacks: [StackView]
+        /// Whether the page proved it has the user's token (stack output and controls).
+        var stackControl: Bool
     }
 
-    func state() async throws -> State {
+    func state(userTokenValid: Bool = false) async throws -> State {
         let latest = try channels.latestID()
         return State(
             services: claims.statuses().map(ServiceInfo.init),
@@ -83,6 +87,6 @@ struct DashboardController {
             salvage: try coordination.salvage(project: nil, all: false),
             messages: try channels.history(try ChannelService.pattern("*"), after: max(0, latest - 50), limit: 50),
             activity: try activity.list(since: nil, type: nil, limit: 50),
-            stacks: await stackViews())
+            stacks: await stackViews(withTails: userTokenValid), stackControl: userTokenValid)
     }
 }

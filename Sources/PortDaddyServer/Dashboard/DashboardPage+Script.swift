@@ -4,6 +4,13 @@ extension DashboardPage {
     /// restart, resumes from `Last-Event-ID`, and the `hello` event hands the page a fresh action token.
     static let script = #"""
         const meta=document.querySelector('meta[name=pd-token]');let token=meta.content,state=null,shown=null;
+        // pd dashboard opens the page with the user's token in the fragment (never sent to a server): kept for
+        // this tab only, it unlocks stack output and controls.
+        function takeToken(){const m=location.hash.match(/token=([0-9a-f]{32,})/);if(!m)return false;
+         sessionStorage.setItem('pd-user-token',m[1]);history.replaceState(null,'',location.pathname+'#ports');return true}
+        takeToken();
+        const userToken=()=>sessionStorage.getItem('pd-user-token');
+        const withUser=h=>{const t=userToken();if(t)h['X-PD-Token']=t;return h};
         const esc=s=>String(s??'').replace(/[&<>"']/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
         const ago=ms=>{const s=Math.max(0,Math.round((Date.now()-ms)/1000));return s<60?s+'s':s<3600?Math.round(s/60)+'m':Math.round(s/3600)+'h'};
         const until=ms=>{const s=Math.round((ms-Date.now())/1000);return s<=0?'now':s<60?s+'s':Math.round(s/60)+'m'};
@@ -12,7 +19,7 @@ extension DashboardPage {
         const shadow=id=>id=='dashboard'?' <span class=muted>(on the proxy, dashboard.localhost is this dashboard)</span>':'';
         const views={
          ports:s=>'<h2>Ports</h2>'+table(['Port','Identity','URL','State','Owner','Age',''],s.services.map(x=>[x.port,esc(x.id),'<a href="http://'+name(x.id)+':'+x.port+'/">'+name(x.id)+'</a>'+shadow(x.id),'<span class="'+(x.state=='listening'?'ok':x.state=='assigned'?'warn':'bad')+'">'+x.state+'</span>',x.pid??'-',ago(x.claimedAt),'<button data-release="'+esc(x.id)+'" data-key="release:'+esc(x.id)+'" aria-label="Release '+esc(x.id)+'">Release</button>'])),
-         stacks:s=>'<h2>Stacks</h2>'+(s.stacks.length?s.stacks.map(stackView).join(''):'<p class=muted>No stack is running. Start one with <code>pd up</code> in a project that has a <code>.portdaddyrc</code> (<code>pd scan</code> writes one).</p>'),
+         stacks:s=>'<h2>Stacks</h2>'+(s.stacks.length&&!s.stackControl?'<p class=muted>Output and the Restart/Stop buttons need your token: open this page with <code>pd dashboard</code>.</p>':'')+(s.stacks.length?s.stacks.map(stackView).join(''):'<p class=muted>No stack is running. Start one with <code>pd up</code> in a project that has a <code>.portdaddyrc</code> (<code>pd scan</code> writes one).</p>'),
          agents:s=>'<h2>Agents</h2>'+table(['Agent','State','Identity','Purpose','Heartbeat'],s.agents.map(a=>[esc(a.id),'<span class="'+(a.state=='alive'?'ok':a.state=='stale'?'warn':'bad')+'">'+a.state+'</span>',esc(a.identity??'-'),esc(a.purpose??''),ago(a.lastHeartbeat)]))+'<h3>Send to an inbox</h3><form id=inbox><label>Agent <input name=to data-key=inbox-to required></label> <label>Message <input name=message data-key=inbox-message required></label> <button data-key=inbox-send>Send</button></form>',
          sessions:s=>'<h2>Sessions</h2>'+table(['Session','Agent','Phase','Purpose','Notes','Files'],s.sessions.map(x=>[esc(x.id),esc(x.agentID),x.phase,esc(x.purpose),x.notes.map(n=>'['+n.type+'] '+esc(n.text)).join('<br>'),x.files.map(esc).join('<br>')])),
          locks:s=>'<h2>Locks</h2>'+table(['Lock','Holder','Fencing token','Expires in','Waiting'],s.locks.map(l=>[esc(l.name),esc(l.owner),l.token,'<span data-until="'+l.expiresAt+'">'+until(l.expiresAt)+'</span>',l.waiters])),
@@ -27,7 +34,7 @@ extension DashboardPage {
           +table(['Service','State','Port','PID','Up','Restarts','Last lines',''],k.services.map(x=>[esc(x.name)+'<br><span class=muted>'+esc(x.identity)+'</span>',
            '<span class="'+tone(x.state)+'">'+x.state+(x.state=='exited'&&x.exitCode!=null?' ('+x.exitCode+')':'')+'</span>'+(x.detail?'<br><span class=muted>'+esc(x.detail)+'</span>':''),
            x.port==null?'-':x.url?'<a href="'+esc(x.url)+'">'+x.port+'</a>':x.port,x.pid??'-',x.pid&&x.startedAt?ago(x.startedAt):'-',x.restarts,tail(v.tails[x.name]),
-           stackButton(k.key,x.name,'restart')+' '+stackButton(k.key,x.name,'stop')]))+'</section>'}
+           state.stackControl?stackButton(k.key,x.name,'restart')+' '+stackButton(k.key,x.name,'stop'):'']))+'</section>'}
         const current=()=>views[location.hash.slice(1)]?location.hash.slice(1):'ports';
         const byKey=(root,key)=>root.querySelector('[data-key="'+CSS.escape(key)+'"]');
         // Re-rendering keeps what the keyboard user is on: the focused control (by data-key) and typed input.
@@ -42,7 +49,7 @@ extension DashboardPage {
          if(v=='graph')graphAfterRender();document.title='Port Daddy · '+v}
         const live=t=>document.getElementById('live').textContent=t;
         const notice=t=>document.getElementById('notice').textContent=t;
-        async function refresh(){try{const r=await fetch('/dashboard/state',{cache:'no-store'});state=await r.json();render()}catch(e){live('daemon unreachable')}}
+        async function refresh(){try{const r=await fetch('/dashboard/state',{cache:'no-store',headers:withUser({})});state=await r.json();render()}catch(e){live('daemon unreachable')}}
         let pending=null;const soon=()=>{clearTimeout(pending);pending=setTimeout(refresh,100)};
         let stream=null;
         function connect(){stream=new EventSource('/dashboard/events');
@@ -50,12 +57,12 @@ extension DashboardPage {
          stream.addEventListener('activity',soon);stream.addEventListener('message',soon);
          stream.addEventListener('end',()=>live('reconnecting…'));
          stream.onerror=()=>{live('reconnecting…');if(stream.readyState===EventSource.CLOSED){stream=null;setTimeout(connect,2000)}}}
-        async function act(path,body,done){try{const r=await fetch(path,{method:'POST',headers:{'Content-Type':'application/json','X-PD-Page-Token':token},body:JSON.stringify(body)});
+        async function act(path,body,done){try{const r=await fetch(path,{method:'POST',headers:withUser({'Content-Type':'application/json','X-PD-Page-Token':token}),body:JSON.stringify(body)});
          const j=await r.json().catch(()=>({}));notice(r.ok?done:'Failed: '+(j.error||r.status))}catch(e){notice('Failed: daemon unreachable')}soon()}
         document.addEventListener('click',e=>{const id=e.target.dataset&&e.target.dataset.release;if(id)act('/dashboard/release',{id},'Released '+id);
          const b=e.target.closest&&e.target.closest('[data-stackact]');if(b){const d=b.dataset;act('/dashboard/stacks/'+d.stackact,{stack:d.stack,service:d.service},(d.stackact=='stop'?'Stopped ':'Restarting ')+d.service+' of '+d.stack)}});
         document.addEventListener('submit',e=>{if(e.target.id=='inbox'){e.preventDefault();const f=new FormData(e.target);act('/dashboard/inbox',{to:f.get('to'),message:f.get('message')},'Sent to '+f.get('to'));e.target.reset()}});
-        addEventListener('hashchange',()=>{notice('');render();document.getElementById('view').focus()});
+        addEventListener('hashchange',()=>{if(takeToken())soon();notice('');render();document.getElementById('view').focus()});
         setInterval(()=>document.querySelectorAll('[data-until]').forEach(n=>n.textContent=until(+n.dataset.until)),1000);
         connect();render();refresh();
         """#

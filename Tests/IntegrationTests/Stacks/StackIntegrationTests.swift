@@ -107,6 +107,19 @@ struct StackIntegrationTests {
         #expect(eventually(timeout: 10) { fixture.processes.isEmpty })
     }
 
+    @Test("pd up in the foreground stops the stack and exits 8 when a service never becomes ready")
+    func foregroundGivesUp() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let fixture = try StackFixture(daemon: daemon, config: ["project": "slow", "services": ["web": StackFixture.python(extra: ["healthPath": "/never", "readyTimeout": 1])]])
+        defer { fixture.cleanUp() }
+        let up = try fixture.pd(["up"])
+        #expect(up.status == 8, "\(up.stdout) \(up.stderr)")
+        #expect(up.stderr.contains("web unhealthy: not ready after 1s"), "\(up.stderr)")
+        #expect(fixture.processes.isEmpty)
+        #expect(try fixture.stacks().isEmpty)
+    }
+
     @Test("pd down stops every process of the stack, grandchildren that left the process group included")
     func downLeavesNothing() throws {
         let daemon = try TestDaemon()
@@ -166,6 +179,13 @@ struct StackIntegrationTests {
         _ = try daemon.pd(["down", "-C", other])
         let again = try daemon.pd(["up", "-d", "--json", "-C", other], environment: ["PDTEST_MARKER": main.marker])
         #expect(try JSONDecoder().decode(StackInfo.self, from: Data(again.stdout.utf8)).services[0].port == feature.services[0].port)
+        // Another branch checked out in the main worktree: its commands still find the stack running from there.
+        try git(["checkout", "-q", "-b", "hotfix"], in: main.root)
+        let ps = try main.pd(["ps"])
+        #expect(ps.status == 0 && ps.stdout.contains("\(main.project):main"), "\(ps.stdout) \(ps.stderr)")
+        let down = try main.pd(["down"])
+        #expect(down.status == 0 && down.stderr.contains("using \(main.project):main"), "\(down.stderr)")
+        #expect(try main.stacks().map(\.key) == ["\(main.project):feature-x"])
     }
 
     @Test("a crashing service is restarted per its policy with backoff, then left exited at its limit")
@@ -273,6 +293,9 @@ struct StackIntegrationTests {
         let tcp = HTTPConnection(endpoint: .tcp(host: "127.0.0.1", port: info.tcpPort))
         let refused = try tcp.send(method: "POST", path: "/stacks/up", body: body, headers: [("Content-Type", "application/json")])
         #expect(refused.status == 401)
+        // A stack's output may hold secrets: reading it over TCP needs the token too.
+        #expect(try tcp.send(method: "GET", path: "/stacks/anything/logs").status == 401)
+        #expect(try tcp.send(method: "GET", path: "/stacks").status == 200)
         #expect(String(decoding: refused.body, as: UTF8.self).contains("UNTRUSTED_CALLER"))
         let token = try String(contentsOfFile: daemon.home + "/token", encoding: .utf8)
         let wrong = try tcp.send(method: "POST", path: "/stacks/up", body: body, headers: [("Content-Type", "application/json"), ("X-PD-Token", (token.first == "0" ? "1" : "0") + token.dropFirst())])

@@ -28,13 +28,23 @@ public enum ReadinessCheck: Sendable, Equatable {
 
 /// Runs readiness checks off the concurrency pool (they block on sockets for up to a second).
 public enum ReadinessProbe {
+    /// How long a `healthCmd` probe may run.
+    public static let commandTimeout = Duration.seconds(10)
+
     /// Whether the check passes right now.
     public static func passes(_ check: ReadinessCheck) async -> Bool {
         switch check {
         case .started: return true
         case .command(let spec):
             guard let child = try? ProcessLauncher.launch(spec) else { return false }
-            return await ChildExit.wait(child.pid).succeeded
+            // A probe that hangs is a failed probe: it gets `commandTimeout`, then its process group is killed.
+            let killer = Task {
+                try await Task.sleep(for: commandTimeout)
+                _ = kill(-child.pid, SIGKILL)
+            }
+            let status = await ChildExit.wait(child.pid)
+            killer.cancel()
+            return status.succeeded
         case .http(let port, let path):
             return await offPool { httpOK(port: port, path: path) }
         case .listening(let port):
@@ -72,7 +82,18 @@ public enum ReadinessProbe {
         }
         // "HTTP/1.x 2xx"
         guard got >= 12, buffer[0..<5].elementsEqual("HTTP/".utf8) else { return false }
-        return buffer[9] == UInt8(ascii: "2")
+        let ok = buffer[9] == UInt8(ascii: "2")
+        // Read the rest (up to 64 KiB) before closing: closing with unread data resets the connection, and
+        // servers log the reset as an error.
+        var drained = 0
+        var sink = [UInt8](repeating: 0, count: 4096)
+        while drained < 65536 {
+            let n = sink.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            drained += n
+        }
+        return ok
     }
 
     static func sendNoSignal(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
