@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "PortDaddyTesting",
-            dependencies: ["PortDaddyAPI", "PortDaddyClient"],
+            dependencies: ["PortDaddyAPI", "PortDaddyClient", "CPortDaddySystem"],
             swiftSettings: strict
         ),
         .executableTarget(

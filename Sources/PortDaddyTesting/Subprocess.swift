@@ -1,3 +1,4 @@
+import CPortDaddySystem
 import Foundation
 
 /// Starts programs with `posix_spawn` and reaps them with `waitpid`: no shell, no run loop.
@@ -13,6 +14,8 @@ public enum Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, stdin ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        // Nothing else of the test runner (other tests' pipes and sockets) leaks into the child.
+        _ = pd_spawn_addclosefrom(&actions, 3)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {

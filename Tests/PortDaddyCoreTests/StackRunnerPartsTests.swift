@@ -95,7 +95,9 @@ struct OutputLinesTests {
     @Test("partial lines wait for their newline; the last one is flushed at end of file; CRLF is trimmed")
     func partialLines() async throws {
         var fds: [Int32] = [0, 0]
-        #expect(pipe(&fds) == 0)
+        // Close-on-exec: other tests spawn processes meanwhile, and a child holding the write end would keep
+        // the end of file from ever coming.
+        #expect(ProcessLauncher.makePipe(&fds))
         let got = Collected()
         _ = OutputLines(fd: fds[0], onLine: { line in got.lock.withLock { got.lines.append(line) } }, onEnd: { got.lock.withLock { got.ended = true } })
         func write(_ text: String) { _ = text.withCString { Glibc.write(fds[1], $0, strlen($0)) } }
