@@ -29,7 +29,9 @@ struct StackConfigTests {
             _ = try parse("""
                 {"project": "Bad Name", "extra": 1, "services": {
                   "web": {"cmd": "", "needs": ["apii", 3], "port": 70000, "healthPath": "health", "restart": "sometimes", "colour": "red"},
-                  "Web2": {"cmd": "x"}
+                  "Web2": {"cmd": "x"},
+                  "job": {"cmd": "x", "oneshot": true, "restart": "always", "needs": ["db", "db"], "restartLimit": -1},
+                  "db": {"cmd": "x", "oneshot": "yes"}
                 }}
                 """)
             Issue.record("expected errors")
@@ -45,6 +47,10 @@ struct StackConfigTests {
             #expect(p.contains("services.web.restart: must be one of no, on-failure, always"))
             #expect(p.contains { $0.hasPrefix("services.web.colour: unknown key") })
             #expect(p.contains { $0.hasPrefix("services.Web2:") })
+            #expect(p.contains("services.job: a oneshot task cannot restart always (use on-failure to retry it)"))
+            #expect(p.contains(#"services.job.needs[1]: "db" is listed twice"#))
+            #expect(p.contains("services.job.restartLimit: must be an integer 0-1000"))
+            #expect(p.contains("services.db.oneshot: must be true or false"))
         }
     }
 

@@ -23,7 +23,7 @@ struct StackLogPrinter {
         if event.kind == "state" {
             let text = event.service == "pd" ? event.text : "\(event.service) \(event.text)"
             let label = "pd".padding(toLength: width, withPad: " ", startingAt: 0)
-            let tint = ["exited", "blocked", "unhealthy"].contains(event.stream) ? "31" : event.stream == "ready" ? "32" : "2"
+            let tint = ["exited", "blocked", "unhealthy"].contains(event.stream) ? "31" : ["ready", "completed"].contains(event.stream) ? "32" : "2"
             return paint(label, "1") + " " + paint("»", tint) + " " + paint(text, tint)
         }
         let mark = event.stream == "err" ? paint("!", "31") : "|"

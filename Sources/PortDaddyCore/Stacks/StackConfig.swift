@@ -15,6 +15,9 @@ public struct StackConfig: Sendable, Equatable {
         public var healthCmd: [String]?
         public var port: Int?
         public var noPort: Bool
+        /// A task that runs to completion (a migration, a seed, a build step): it is done when it exits 0, and
+        /// the services that need it start then.
+        public var oneshot: Bool
         public var restart: RestartPolicy
         /// Restarts in a row (without a minute of uptime between them) before the service is left exited.
         public var restartLimit: Int
@@ -47,7 +50,7 @@ public struct StackConfigErrors: Error, Sendable, Equatable, CustomStringConvert
 }
 
 extension StackConfig {
-    static let serviceKeys: Set<String> = ["cmd", "dir", "env", "needs", "healthPath", "healthCmd", "port", "noPort", "restart", "restartLimit", "readyTimeout"]
+    static let serviceKeys: Set<String> = ["cmd", "dir", "env", "needs", "healthPath", "healthCmd", "port", "noPort", "oneshot", "restart", "restartLimit", "readyTimeout"]
 
     /// Parses and validates; reports every problem at once, each as `path: what is wrong`.
     public static func parse(_ data: Data) throws(StackConfigErrors) -> StackConfig {
@@ -140,12 +143,17 @@ extension StackConfig {
                 if let b = raw as? Bool { noPort = b } else { problems.append("\(path).noPort: must be true or false") }
             }
             if noPort && port != nil { problems.append("\(path): port and noPort exclude each other") }
+            var oneshot = false
+            if let raw = s["oneshot"] {
+                if let b = raw as? Bool { oneshot = b } else { problems.append("\(path).oneshot: must be true or false") }
+            }
             var restart = RestartPolicy.no
             if let raw = s["restart"] {
                 if let r = (raw as? String).flatMap(RestartPolicy.init(rawValue:)) { restart = r } else {
                     problems.append("\(path).restart: must be one of no, on-failure, always")
                 }
             }
+            if oneshot && restart == .always { problems.append("\(path): a oneshot task cannot restart always (use on-failure to retry it)") }
             var restartLimit = 5
             if let raw = s["restartLimit"] {
                 if let n = raw as? Int, !(raw is Bool), (0...1000).contains(n) { restartLimit = n } else {
@@ -162,7 +170,7 @@ extension StackConfig {
             }
             services[name] = Service(
                 name: name, cmd: cmd, dir: dir, env: env, needs: needs, healthPath: healthPath, healthCmd: healthCmd, port: port,
-                noPort: noPort, restart: restart, restartLimit: restartLimit, readyTimeoutSeconds: readyTimeout)
+                noPort: noPort, oneshot: oneshot, restart: restart, restartLimit: restartLimit, readyTimeoutSeconds: readyTimeout)
         }
         problems += cycles(in: services)
         guard problems.isEmpty else { throw StackConfigErrors(problems: problems) }

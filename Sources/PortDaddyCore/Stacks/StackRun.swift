@@ -9,6 +9,8 @@ public enum ServiceState: String, Sendable {
     /// Running, not ready yet.
     case starting
     case ready
+    /// A oneshot task that exited 0.
+    case completed
     /// Running, but its readiness check fails (or never passed within `readyTimeout`).
     case unhealthy
     /// Exited; waiting out the backoff before the next start.
@@ -89,7 +91,7 @@ final class StackRun {
         if removing { return "stopping" }
         let states = services.values.map(\.state)
         if failure != nil || states.contains(where: { $0 == .blocked || $0 == .exited }) { return "failed" }
-        if states.allSatisfy({ $0 == .ready }) { return "ready" }
+        if states.allSatisfy({ $0 == .ready || $0 == .completed }) { return "ready" }
         if states.contains(.unhealthy) { return "unhealthy" }
         return "starting"
     }

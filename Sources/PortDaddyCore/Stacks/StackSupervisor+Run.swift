@@ -21,8 +21,10 @@ extension StackSupervisor {
                 self.noteExit(key, name, pid)
                 return status
             }
-            await gateReadiness(stack, name, run, pid: pid)
-            await watch(stack, name, run, pid: pid)
+            if !run.config.oneshot {
+                await gateReadiness(stack, name, run, pid: pid)
+                await watch(stack, name, run, pid: pid)
+            }
             let exit = await exitWatcher.value
             // The leader is gone; its group may still hold grandchildren (and the port).
             await ProcessTerminator.terminate(group: pid, stragglers: [], grace: .seconds(2))
@@ -38,6 +40,13 @@ extension StackSupervisor {
                 run.restarts += 1
                 set(run, .restarting, in: stack, name, log: "restarting (\(exit))")
                 continue
+            }
+            if run.config.oneshot && exit.succeeded {
+                run.readyAt = clock.nowMillis()
+                run.detail = nil
+                set(run, .completed, in: stack, name, log: "completed (\(exit))")
+                activity.record("service.completed", subject: run.identity.description)
+                return
             }
             if ContinuousClock.now - startedAt >= settings.stableRun { run.consecutiveRestarts = 0 }
             let policy = run.config.restart
@@ -72,7 +81,7 @@ extension StackSupervisor {
             for dep in run.config.needs {
                 guard let other = stack.services[dep] else { return "needs \(dep), which is not running" }
                 switch other.state {
-                case .ready: continue
+                case .ready, .completed: continue
                 case .blocked, .exited, .stopped:
                     return "needs \(dep), which \(other.state == .blocked ? "was not started" : other.state.rawValue)" + (other.detail.map { " (\($0))" } ?? "")
                 case .unhealthy where other.readyAt == nil:

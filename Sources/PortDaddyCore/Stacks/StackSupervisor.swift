@@ -114,7 +114,8 @@ public actor StackSupervisor {
         for message in messages { stack.feed.append(kind: "log", service: "pd", stream: "out", text: message) }
         for name in targets.sorted() {
             let service = config.services[name]!
-            if let run = stack.services[name], run.state.isActive {
+            // Running services keep running, and a completed task is not run again (pd restart <task> does).
+            if let run = stack.services[name], run.state.isActive || run.state == .completed {
                 run.config = service
                 continue
             }
@@ -168,7 +169,7 @@ public actor StackSupervisor {
             for name in targets.sorted() {
                 guard let run = stack.services[name] else { continue }
                 switch run.state {
-                case .ready: continue
+                case .ready, .completed: continue
                 case .blocked, .exited, .stopped, .stopping:
                     throw .stackFailed(key: stack.key, why: "\(name) \(run.state.rawValue)" + (run.detail.map { ": \($0)" } ?? ""))
                 case .unhealthy where run.readyAt == nil:

@@ -26,7 +26,7 @@ extension DashboardPage {
          radio:s=>'<h2>Radio</h2>'+table(['When','Channel','Signal','Sender','Message'],s.messages.slice().reverse().map(m=>[ago(m.createdAt),esc(m.channel),m.signal?'<strong>⚑ '+esc(m.signal)+'</strong>':'',esc(m.sender??''),esc(m.message)]))+'<h3>Activity</h3>'+table(['When','What','Subject','By','Detail'],s.activity.slice().reverse().map(a=>[ago(a.at),esc(a.type),esc(a.subject),esc(a.actor??''),esc(a.detail??'')])),
          salvage:s=>'<h2>Salvage</h2>'+table(['Dead agent','Died','Sessions'],s.salvage.map(x=>[esc(x.agentID),ago(x.diedAt),x.sessions.map(y=>esc(y.purpose)+' — '+y.notes.map(n=>esc(n.text)).join('; ')).join('<br>')])),
          graph:s=>graphView(s)};
-        const tone=st=>st=='ready'?'ok':['pending','starting','restarting','stopping'].includes(st)?'warn':'bad';
+        const tone=st=>st=='ready'||st=='completed'?'ok':['pending','starting','restarting','stopping'].includes(st)?'warn':'bad';
         const tail=lines=>'<pre class=tail>'+(lines||[]).map(l=>esc((l.kind=='state'?'» ':l.stream=='err'?'! ':'')+l.text)).join('\n')+'</pre>';
         const stackButton=(k,x,what)=>'<button data-key="'+what+':'+esc(k+'/'+x)+'" data-stack="'+esc(k)+'" data-service="'+esc(x)+'" data-stackact="'+what+'" aria-label="'+what+' '+esc(x)+' of '+esc(k)+'">'+what[0].toUpperCase()+what.slice(1)+'</button>';
         function stackView(v){const k=v.stack;

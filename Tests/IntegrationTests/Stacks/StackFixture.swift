@@ -24,6 +24,7 @@ struct StackFixture {
                 seen["depsUp"][dep] = True
             except OSError:
                 seen["depsUp"][dep] = False
+        seen["files"] = {f: os.path.exists(f) for f in os.environ.get("PDTEST_CHECK_FILES", "").split(",") if f}
         with open(name + ".json.tmp", "w") as f:
             json.dump(seen, f)
         os.rename(name + ".json.tmp", name + ".json")

@@ -216,6 +216,34 @@ struct StackIntegrationTests {
         #expect(logs.stdout.components(separatedBy: "job | boom").count - 1 == 3, "\(logs.stdout)")
     }
 
+    @Test("a oneshot task runs to completion before the services that need it start, and is not run again by pd up")
+    func oneshotTask() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let migrate: [String: Any] = [
+            "cmd": "python3 -c 'import os, time; time.sleep(0.3); open(\"runs\", \"a\").write(os.environ[\"DB_PORT\"] + \"\\n\"); open(\"migrated\", \"w\").close()'",
+            "oneshot": true, "noPort": true, "needs": ["db"],
+        ]
+        let config: [String: Any] = [
+            "project": "tasks",
+            "services": ["db": StackFixture.python(), "migrate": migrate, "api": StackFixture.python(["db"], extra: ["needs": ["db", "migrate"], "env": ["PDTEST_CHECK_FILES": "migrated"]])],
+        ]
+        let fixture = try StackFixture(daemon: daemon, config: config)
+        defer { fixture.cleanUp() }
+        let up = try fixture.pd(["up", "-d", "--json"])
+        #expect(up.status == 0, "\(up.stderr)")
+        let info = try JSONDecoder().decode(StackInfo.self, from: Data(up.stdout.utf8))
+        #expect(info.state == "ready")
+        #expect(info.services.first { $0.name == "migrate" }?.state == "completed")
+        #expect((fixture.seen("api")?["files"] as? [String: Bool]) == ["migrated": true])
+        let runs = { (try? String(contentsOfFile: fixture.root + "/runs", encoding: .utf8))?.split(separator: "\n").count ?? 0 }
+        #expect(runs() == 1)
+        #expect(try fixture.pd(["up", "-d"]).status == 0)
+        #expect(runs() == 1)
+        #expect(try fixture.pd(["restart", "migrate"]).status == 0)
+        #expect(eventually(timeout: 20) { runs() == 2 })
+    }
+
     @Test("pd restart <service> replaces its process; the others keep running (readiness by a command probe)")
     func restartService() throws {
         let daemon = try TestDaemon()
