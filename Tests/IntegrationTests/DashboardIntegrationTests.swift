@@ -43,6 +43,7 @@ struct DashboardIntegrationTests {
         var stack_locked_without_token: Bool
         var token_left_url: Bool
         var stack_output_shown: Bool
+        var stack_output_live: Bool
         var streams: [String]
         var went_down: Bool
         var saw_reconnecting: Bool
@@ -145,6 +146,7 @@ struct DashboardIntegrationTests {
         #expect(report.stack_up && report.stack_appeared && report.stack_service_stopped)
         // Output and controls need the user's token (pd dashboard passes it in the fragment, which then leaves the URL).
         #expect(report.stack_locked_without_token && report.token_left_url && report.stack_output_shown)
+        #expect(report.stack_output_live)
 
         // A daemon restart on the same ports: the same page reconnects by itself, shows new data, and its
         // actions work again (the stream hands it a fresh token).

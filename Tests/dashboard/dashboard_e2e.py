@@ -9,7 +9,7 @@ and dark, restarts the daemon on the same ports and waits for the page to recove
 through the reverse proxy at dashboard.localhost. Saves a screenshot of every view. Every wait is for a
 condition with a generous deadline; nothing is timed. Prints one JSON report line.
 """
-import json, os, signal, socket, subprocess, sys
+import json, os, signal, socket, subprocess, sys, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser, wait_until  # noqa: E402
@@ -34,6 +34,7 @@ port = int(os.environ["PORT"])
 print("serving on", port, flush=True)
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        print("hit", self.path, flush=True)
         self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
     def log_message(self, *a): pass
 http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
@@ -157,8 +158,9 @@ def main():
                 "db": {"cmd": "python3 app.py", "healthPath": "/"},
                 "web": {"cmd": "python3 app.py", "needs": ["db"], "healthPath": "/"}}}, f)
         show("stacks")
-        up = pd("up", "-d", "-C", stack_dir)
+        up = pd("up", "-d", "--json", "-C", stack_dir)
         report["stack_up"] = up.returncode == 0
+        db_port = json.loads(up.stdout)["services"][0]["port"] if up.returncode == 0 else None
         stack_html = lambda: b.eval("document.getElementById('view').innerHTML") or ""
         # Without the user's token the page shows the stack but neither its output nor its controls.
         report["stack_appeared"] = bool(wait_until(lambda: "dashstack" in view_text() and view_text().count("ready") >= 3))
@@ -172,6 +174,10 @@ def main():
         report["token_left_url"] = user_token not in (b.eval("location.href") or "")
         show("stacks")
         report["stack_output_shown"] = bool(wait_until(lambda: "serving on" in view_text() and "data-stackact" in stack_html()))
+        # New output shows up live (the stream nudges the page; the lines come with the token-guarded state).
+        if db_port:
+            urllib.request.urlopen(f"http://127.0.0.1:{db_port}/live-line", timeout=5).read()
+        report["stack_output_live"] = bool(wait_until(lambda: "hit /live-line" in view_text()))
         b.eval("document.querySelector('[data-stackact=\"stop\"][data-service=\"web\"]').click()")
         report["stack_service_stopped"] = bool(wait_until(lambda: 'data-service="web"' not in stack_html()
                                                           and 'data-service="db"' in stack_html()))

@@ -20,9 +20,11 @@ public final class StackFeed: Sendable {
 
     let state = Mutex(State())
     let clock: any WallClock
+    let pulse: StackPulse?
 
-    public init(clock: any WallClock = SystemWallClock()) {
+    public init(clock: any WallClock = SystemWallClock(), pulse: StackPulse? = nil) {
         self.clock = clock
+        self.pulse = pulse
     }
 
     /// The newest event id (0 when none).
@@ -39,6 +41,7 @@ public final class StackFeed: Sendable {
             // A service's history: its output and what the supervisor did with it.
             st.lines[service, default: Ring(capacity: Self.linesPerService)].append(event)
             for follower in st.followers.values { follower.yield(event) }
+            pulse?.beat()
             return event
         }
     }
@@ -109,4 +112,17 @@ struct Ring<Element: Sendable>: Sendable {
     }
 
     var elements: [Element] { Array(storage[head...] + storage[..<head]) }
+}
+
+/// Counts events across every stack, so a watcher (the dashboard's stream) can tell cheaply that some stack
+/// has new output since it last looked, without following each feed.
+public final class StackPulse: Sendable {
+    private let count = Atomic<Int>(0)
+
+    public init() {}
+
+    func beat() { count.add(1, ordering: .relaxed) }
+
+    /// The number of events so far.
+    public var value: Int { count.load(ordering: .relaxed) }
 }

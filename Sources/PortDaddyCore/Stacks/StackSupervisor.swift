@@ -28,6 +28,8 @@ public actor StackSupervisor {
     let settings: StackSettings
     let namedURL: @Sendable (Identity) -> String?
     var stacks: [String: StackRun] = [:]
+    /// Beats on every event of every stack (output lines, state changes).
+    public nonisolated let pulse = StackPulse()
 
     public init(
         claims: ClaimService, store: any StackProcessStore, activity: ActivityLog, settings: StackSettings = StackSettings(),
@@ -106,7 +108,7 @@ public actor StackSupervisor {
         } else {
             stack = StackRun(
                 key: key, project: config.project, context: request.context, root: request.root, config: config,
-                inherited: request.environment, noHealth: request.noHealth, environment: environment, feed: StackFeed(clock: clock))
+                inherited: request.environment, noHealth: request.noHealth, environment: environment, feed: StackFeed(clock: clock, pulse: pulse))
             stack.identities = identities
             stacks[key] = stack
             activity.record("stack.up", subject: key, detail: request.root)

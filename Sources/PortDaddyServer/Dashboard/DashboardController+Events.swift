@@ -41,7 +41,8 @@ extension DashboardController {
     static let idleWakesPerPing = 60
 
     /// `GET /dashboard/events`: replays what came after `Last-Event-ID` / `?after=<activity>-<message>`, then
-    /// streams new activity (`event: activity`) and channel messages (`event: message`) as they happen.
+    /// streams new activity (`event: activity`) and channel messages (`event: message`) as they happen, and
+    /// `event: stack` (no content: output stays behind the user's token) when some stack wrote something.
     func events(_ request: Request) throws -> Response {
         let newest = EventCursor(
             activity: try activity.list(since: nil, type: nil, limit: 1).last?.id ?? 0, message: try channels.latestID())
@@ -56,7 +57,7 @@ extension DashboardController {
         }
         let start = resume
         let hello = Hello(token: mintToken(), cursor: start.id)
-        let (activity, channels) = (self.activity, self.channels)
+        let (activity, channels, pulse) = (self.activity, self.channels, self.stacks.pulse)
         return Response(
             status: .ok, headers: SSE.headers,
             body: ResponseBody { writer in
@@ -84,8 +85,13 @@ extension DashboardController {
                 try await writer.write(ByteBuffer(string: "retry: 1000\nid: \(cursor.id)\nevent: hello\ndata: \(data)\n\n"))
                 var idle = 0
                 var wakeups = wakes.makeAsyncIterator()
+                var beats = pulse.value
                 repeat {
-                    let chunk = try Self.drain(activity: activity, channels: channels, cursor: &cursor)
+                    var chunk = try Self.drain(activity: activity, channels: channels, cursor: &cursor)
+                    if pulse.value != beats {
+                        beats = pulse.value
+                        chunk += "event: stack\ndata: {}\n\n"
+                    }
                     if !chunk.isEmpty {
                         try await writer.write(ByteBuffer(string: chunk))
                         idle = 0

@@ -55,6 +55,7 @@ extension DashboardPage {
         function connect(){stream=new EventSource('/dashboard/events');
          stream.addEventListener('hello',e=>{try{token=JSON.parse(e.data).token;meta.content=token}catch(_){}live('live');soon()});
          stream.addEventListener('activity',soon);stream.addEventListener('message',soon);
+         stream.addEventListener('stack',()=>{if(current()=='stacks')soon()});
          stream.addEventListener('end',()=>live('reconnecting…'));
          stream.onerror=()=>{live('reconnecting…');if(stream.readyState===EventSource.CLOSED){stream=null;setTimeout(connect,2000)}}}
         async function act(path,body,done){try{const r=await fetch(path,{method:'POST',headers:withUser({'Content-Type':'application/json','X-PD-Page-Token':token}),body:JSON.stringify(body)});
