@@ -44,6 +44,7 @@ struct DashboardIntegrationTests {
         var token_left_url: Bool
         var stack_output_shown: Bool
         var stack_output_live: Bool
+        var code_single_use: Bool
         var streams: [String]
         var went_down: Bool
         var saw_reconnecting: Bool
@@ -147,6 +148,7 @@ struct DashboardIntegrationTests {
         // Output and controls need the user's token (pd dashboard passes it in the fragment, which then leaves the URL).
         #expect(report.stack_locked_without_token && report.token_left_url && report.stack_output_shown)
         #expect(report.stack_output_live)
+        #expect(report.code_single_use)
 
         // A daemon restart on the same ports: the same page reconnects by itself, shows new data, and its
         // actions work again (the stream hands it a fresh token).

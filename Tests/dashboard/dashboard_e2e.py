@@ -166,18 +166,22 @@ def main():
         report["stack_appeared"] = bool(wait_until(lambda: "dashstack" in view_text() and view_text().count("ready") >= 3))
         report["stack_locked_without_token"] = ("pd dashboard" in view_text() and "serving on" not in view_text()
                                                 and "data-stackact" not in stack_html())
-        # As pd dashboard opens it: the token in the fragment unlocks output and controls for this tab.
-        with open(os.path.join(HOME, "token")) as f:
-            user_token = f.read().strip()
-        b.ws.call("Page.navigate", url=URL + "#token=" + user_token)
+        # As pd dashboard opens it: a one-time code in the fragment, traded for this tab's key, unlocks output
+        # and controls; the code leaves the URL and cannot be used twice.
+        granted = pd("dashboard", "--print", "--code").stdout.strip()
+        code = granted.split("#code=")[-1]
+        b.ws.call("Page.navigate", url=granted)
         wait_until(lambda: b.eval("location.hash") == "#ports")
-        report["token_left_url"] = user_token not in (b.eval("location.href") or "")
+        report["token_left_url"] = "#code=" in granted and code not in (b.eval("location.href") or "")
         show("stacks")
         report["stack_output_shown"] = bool(wait_until(lambda: "serving on" in view_text() and "data-stackact" in stack_html()))
         # New output shows up live (the stream nudges the page; the lines come with the token-guarded state).
         if db_port:
             urllib.request.urlopen(f"http://127.0.0.1:{db_port}/live-line", timeout=5).read()
         report["stack_output_live"] = bool(wait_until(lambda: "hit /live-line" in view_text()))
+        again = b.eval(f"""fetch('/dashboard/redeem', {{method: 'POST', headers: {{'Content-Type': 'application/json',
+            'X-PD-Page-Token': document.querySelector('meta[name=pd-token]').content}}, body: JSON.stringify({{code: '{code}'}})}}).then(r => r.status)""")
+        report["code_single_use"] = again == 404
         b.eval("document.querySelector('[data-stackact=\"stop\"][data-service=\"web\"]').click()")
         report["stack_service_stopped"] = bool(wait_until(lambda: 'data-service="web"' not in stack_html()
                                                           and 'data-service="db"' in stack_html()))

@@ -184,18 +184,22 @@ extension PD {
     struct Dashboard: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open the live dashboard (served by the daemon at /) in the browser.")
         @Flag(name: .long, help: "Only print its URL.") var print = false
+        @Flag(name: .long, help: "With --print: a URL with a one-time code (60 s) that unlocks stack output and controls in the tab that opens it.") var code = false
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             let status = try attempt { try global.client().status() }
             let url = "http://127.0.0.1:\(status.tcpPort)/"
-            if print { return global.output.line(url) }
-            // The user's token rides in the fragment (browsers never send it): the tab may then read stack
-            // output and stop or restart services.
-            let token = FileManager.default.contents(atPath: global.environment.tokenFile)
-                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
-            try openInBrowser(token.map { url + "#token=" + $0 } ?? url)
-            global.output.line(url + (token == nil ? "" : "  (opened with your token: stack output and controls enabled)"))
+            if print && !code { return global.output.line(url) }
+            // A one-time code in the fragment (browsers never send it; it expires in a minute and works once): the
+            // tab trades it for its own key to read stack output and stop or restart services. The user's token
+            // itself never goes on a command line, where other users could read it.
+            struct Grant: Decodable { var code: String }
+            let grant: Grant? = try? global.client().call("POST", "/dashboard/grant")
+            let full = grant.map { url + "#code=" + $0.code } ?? url
+            if print { return global.output.line(full) }
+            try openInBrowser(full)
+            global.output.line(url + (grant == nil ? "" : "  (opened with a one-time code: stack output and controls enabled in that tab)"))
         }
     }
 }

@@ -28,29 +28,53 @@ extension DashboardController {
         return views
     }
 
-    /// Whether the request carries the user's token (`X-PD-Token`).
-    func hasUserToken(_ request: Request) -> Bool {
+    /// Whether the request acts with the user's authority: over the Unix socket, or carrying (`X-PD-Token`) the
+    /// user's token or a tab session key from a `pd dashboard` code.
+    func hasControl(_ request: Request, _ context: PDRequestContext) -> Bool {
+        if context.viaUnixSocket { return true }
         guard let token = request.headers[.pdToken] else { return false }
-        return StackController.constantTimeEqual(token, userToken)
+        return StackController.constantTimeEqual(token, userToken) || grants.isSession(token)
+    }
+
+    /// `POST /dashboard/grant` (socket or user token): a one-time code for `pd dashboard` to open the page with;
+    /// `POST /dashboard/redeem {code}` (page token and origin): the tab's session key.
+    func addGrantRoutes(to router: Router<PDRequestContext>) {
+        struct Grant: Codable { var code: String; var expiresInSeconds: Int }
+        struct Redeem: Codable { var code: String }
+        struct Session: Codable { var session: String }
+        router.post("/dashboard/grant") { request, context in
+            guard hasControl(request, context) else { throw PortDaddyError.untrustedCaller("a dashboard code") }
+            let code = grants.issueCode(now: SystemWallClock().nowMillis())
+            return try JSONResponse.make(Grant(code: code, expiresInSeconds: Int(DashboardGrants.codeLifetimeMillis / 1000)), status: .created)
+        }
+        router.post("/dashboard/redeem") { request, context in
+            try check(request)
+            let body = try await request.decodeJSON(Redeem.self, context: context)
+            guard let session = grants.redeem(body.code, now: SystemWallClock().nowMillis()) else {
+                throw PortDaddyError.notFound("this code is unknown, used or expired; run pd dashboard again")
+            }
+            return try JSONResponse.make(Session(session: session))
+        }
     }
 
     /// Stop or restart one service from the page: the page token and origin like every dashboard action, and the
     /// user's token, like the stack routes (restarting runs a command).
     func addStackActions(to router: Router<PDRequestContext>) {
+        addGrantRoutes(to: router)
         struct Target: Codable {
             var stack: String
             var service: String
         }
         router.post("/dashboard/stacks/stop") { request, context in
             try check(request)
-            guard hasUserToken(request) else { throw PortDaddyError.untrustedCaller("controlling a stack from the dashboard (open it with pd dashboard)") }
+            guard hasControl(request, context) else { throw PortDaddyError.untrustedCaller("controlling a stack from the dashboard (open it with pd dashboard)") }
             let body = try await request.decodeJSON(Target.self, context: context)
             let info = try await stacks.down(body.stack, services: [body.service])
             return try JSONResponse.make(info)
         }
         router.post("/dashboard/stacks/restart") { request, context in
             try check(request)
-            guard hasUserToken(request) else { throw PortDaddyError.untrustedCaller("controlling a stack from the dashboard (open it with pd dashboard)") }
+            guard hasControl(request, context) else { throw PortDaddyError.untrustedCaller("controlling a stack from the dashboard (open it with pd dashboard)") }
             let body = try await request.decodeJSON(Target.self, context: context)
             let info = try await stacks.restart(body.stack, services: [body.service])
             activity.record("service.restart", actor: "dashboard", subject: "\(body.stack)/\(body.service)", detail: "restart asked from the dashboard")

@@ -17,6 +17,8 @@ struct DashboardController {
     let stacks: StackSupervisor
     /// The user's token: a page that has it (opened by `pd dashboard`) may read stack output and control stacks.
     let userToken: String
+    /// One-time codes and tab session keys that stand in for the user's token (see `DashboardGrants`).
+    let grants = DashboardGrants()
     /// Tokens handed to rendered pages; an action must carry one (cross-site requests cannot read a page).
     let tokens = PageTokens()
 
@@ -30,7 +32,9 @@ struct DashboardController {
 
     func addRoutes(to router: Router<PDRequestContext>) {
         router.get("/") { _, _ in page() }
-        router.get("/dashboard/state") { request, _ in try JSONResponse.make(try await state(userTokenValid: hasUserToken(request))) }
+        router.get("/dashboard/state") { request, context in
+            try JSONResponse.make(try await state(userTokenValid: hasControl(request, context)))
+        }
         addStackActions(to: router)
         router.get("/dashboard/events") { request, _ in try events(request) }
         router.post("/dashboard/release") { request, context in

@@ -6,8 +6,15 @@ extension DashboardPage {
         const meta=document.querySelector('meta[name=pd-token]');let token=meta.content,state=null,shown=null;
         // pd dashboard opens the page with the user's token in the fragment (never sent to a server): kept for
         // this tab only, it unlocks stack output and controls.
-        function takeToken(){const m=location.hash.match(/token=([0-9a-f]{32,})/);if(!m)return false;
-         sessionStorage.setItem('pd-user-token',m[1]);history.replaceState(null,'',location.pathname+'#ports');return true}
+        // pd dashboard opens the page with a one-time code in the fragment (never sent by the browser): the page
+        // trades it for a session key kept in this tab only, which unlocks stack output and controls. A pasted
+        // #token=<your token> works too.
+        function takeToken(){const m=location.hash.match(/(code|token)=([0-9a-f]{32,})/);if(!m)return false;
+         history.replaceState(null,'',location.pathname+'#ports');
+         if(m[1]=='token'){sessionStorage.setItem('pd-user-token',m[2]);return true}
+         fetch('/dashboard/redeem',{method:'POST',headers:{'Content-Type':'application/json','X-PD-Page-Token':token},body:JSON.stringify({code:m[2]})})
+          .then(r=>r.json().then(j=>{if(r.ok){sessionStorage.setItem('pd-user-token',j.session);soon()}else notice('Could not unlock the stack controls: '+(j.error||r.status))}))
+          .catch(()=>notice('Could not unlock the stack controls: daemon unreachable'));return true}
         takeToken();
         const userToken=()=>sessionStorage.getItem('pd-user-token');
         const withUser=h=>{const t=userToken();if(t)h['X-PD-Token']=t;return h};

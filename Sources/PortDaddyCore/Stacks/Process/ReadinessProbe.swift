@@ -83,8 +83,10 @@ public enum ReadinessProbe {
         // "HTTP/1.x 2xx"
         guard got >= 12, buffer[0..<5].elementsEqual("HTTP/".utf8) else { return false }
         let ok = buffer[9] == UInt8(ascii: "2")
-        // Read the rest (up to 64 KiB) before closing: closing with unread data resets the connection, and
-        // servers log the reset as an error.
+        // Read the rest (up to 64 KiB, briefly: a server that ignores Connection: close must not slow every
+        // probe) before closing: closing with unread data resets the connection, and servers log the reset.
+        var brief = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &brief, socklen_t(MemoryLayout<timeval>.size))
         var drained = 0
         var sink = [UInt8](repeating: 0, count: 4096)
         while drained < 65536 {

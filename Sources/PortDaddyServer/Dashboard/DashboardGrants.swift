@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+
+/// Lets a browser tab act with the user's authority without the user's token ever appearing in a URL or on a
+/// command line: `pd dashboard` (over the Unix socket) gets a one-time code that expires in a minute, opens the
+/// page with it in the fragment, and the page trades it for a session key kept in that tab only. Session keys
+/// live in memory: a daemon restart ends them (run `pd dashboard` again).
+final class DashboardGrants: Sendable {
+    static let codeLifetimeMillis: Int64 = 60_000
+    static let maxSessions = 64
+
+    struct State {
+        var codes: [String: Int64] = [:]
+        var sessions: [String] = []
+    }
+
+    private let state = Mutex(State())
+
+    /// A new one-time code.
+    func issueCode(now: Int64) -> String {
+        let code = Self.random(16)
+        state.withLock { st in
+            st.codes = st.codes.filter { $0.value > now }
+            st.codes[code] = now + Self.codeLifetimeMillis
+        }
+        return code
+    }
+
+    /// Trades a valid, unexpired, unused code for a session key.
+    func redeem(_ code: String, now: Int64) -> String? {
+        state.withLock { st in
+            guard let expires = st.codes.removeValue(forKey: code), expires > now else { return nil }
+            let session = Self.random(32)
+            st.sessions.append(session)
+            if st.sessions.count > Self.maxSessions { st.sessions.removeFirst(st.sessions.count - Self.maxSessions) }
+            return session
+        }
+    }
+
+    func isSession(_ key: String) -> Bool {
+        state.withLock { $0.sessions.contains(key) }
+    }
+
+    static func random(_ count: Int) -> String {
+        var bytes = [UInt8](repeating: 0, count: count)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        return bytes.map { String(format: "%02x", $0) }.joined()
+    }
+}
