@@ -13,6 +13,8 @@ import Synchronization
 public enum MCPServer {
     public static func run(environment: PortDaddyEnvironment) async throws {
         let agent = Mutex<String>("mcp-\(Self.suffix())")
+        // A registration that failed at initialize (no daemon yet, autostart off) is retried before each call.
+        let pendingRegistration = Mutex<AgentRegisterRequest?>(nil)
         let server = Server(
             name: "port-daddy", version: PortDaddyVersion.current,
             instructions: "Port Daddy gives you stable ports (claim), locks with fencing tokens, channels, a work session with notes and file claims, and salvage of dead agents' work. Begin a session with the session tool before editing files.",
@@ -26,7 +28,14 @@ public enum MCPServer {
             let handler = ToolHandler(environment: environment, agentID: agent.withLock { $0 }, cancellation: cancellation)
             let result = await withTaskCancellationHandler {
                 await withCheckedContinuation { (continuation: CheckedContinuation<CallTool.Result, Never>) in
-                    DispatchQueue.global().async { continuation.resume(returning: handler.call(params.name, params.arguments)) }
+                    DispatchQueue.global().async {
+                        if let request = pendingRegistration.withLock({ $0 }),
+                            (try? handler.run({ c throws(ClientError) in try c.register(request) })) != nil
+                        {
+                            pendingRegistration.withLock { $0 = nil }
+                        }
+                        continuation.resume(returning: handler.call(params.name, params.arguments))
+                    }
                 }
             } onCancel: {
                 cancellation.cancel()
@@ -44,8 +53,9 @@ public enum MCPServer {
             let id = "mcp-" + Self.sanitize(clientInfo.name) + "-" + Self.suffix()
             agent.withLock { $0 = id }
             let handler = ToolHandler(environment: environment, agentID: id)
-            _ = try? handler.run { c throws(ClientError) in
-                try c.register(AgentRegisterRequest(id: id, purpose: "MCP client \(clientInfo.name) \(clientInfo.version)", pid: Int(getpid())))
+            let request = AgentRegisterRequest(id: id, purpose: "MCP client \(clientInfo.name) \(clientInfo.version)", pid: Int(getpid()))
+            if (try? handler.run({ c throws(ClientError) in try c.register(request) })) == nil {
+                pendingRegistration.withLock { $0 = request }
             }
         }
         await server.waitUntilCompleted()

@@ -53,6 +53,18 @@ struct MCPIntegrationTests {
         }
     }
 
+    @Test("an MCP server started before the daemon registers its agent (with its PID) at the first call once a daemon runs")
+    func registersLate() throws {
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_NO_AUTOSTART": "1"])
+        let run = try CommandResult.run(try Self.python(), [Self.root + "/Tests/mcp/mcp_late_daemon.py", daemon.binary], environment: daemon.environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        struct Agent: Decodable { var id: String; var pid: Int?; var purpose: String? }
+        let agents = try JSONDecoder().decode([Agent].self, from: Data(run.output.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8))
+        #expect(agents.count == 1)
+        #expect(agents.first?.id.hasPrefix("mcp-") == true && agents.first?.pid != nil)
+        #expect(agents.first?.purpose?.hasPrefix("MCP client") == true)
+    }
+
     @Test("initialize, list tools, call every tool, survive bad calls, and salvage the session of a client that leaves without done")
     func endToEnd() throws {
         let daemon = try TestDaemon(environment: ["PORT_DADDY_REAP_INTERVAL": "0.2"])
