@@ -65,7 +65,9 @@ final class StackRun {
     var identities: [String: Identity] = [:]
     var failure: String?
     let feed: StackFeed
-    var waiters: [CheckedContinuation<Void, Never>] = []
+    /// Suspended waiters by id: a change wakes them all, a waiter's own timeout only that one.
+    var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    var nextWaiter = 0
     var removing = false
 
     init(key: String, project: String, context: String?, root: String, config: StackConfig, inherited: [String: String], noHealth: Bool, environment: StackEnvironment, feed: StackFeed) {
@@ -83,8 +85,13 @@ final class StackRun {
     /// Wakes everyone waiting for a change in this stack.
     func changed() {
         let list = waiters
-        waiters = []
-        for waiter in list { waiter.resume() }
+        waiters = [:]
+        for waiter in list.values { waiter.resume() }
+    }
+
+    /// Wakes one waiter (its timeout), if it still waits.
+    func wake(_ id: Int) {
+        waiters.removeValue(forKey: id)?.resume()
     }
 
     var summaryState: String {

@@ -184,22 +184,23 @@ public actor StackSupervisor {
         }
     }
 
-    /// Suspends until something in `stack` changes (or `timeout` passes).
+    /// Suspends until something in `stack` changes (or `timeout` passes: that wakes this waiter only).
     func nextChange(in stack: StackRun, timeout: Duration?) async {
+        let id = stack.nextWaiter
+        stack.nextWaiter += 1
+        var timer: Task<Void, Never>?
         if let timeout {
-            let waker = Task { [weak stack] in
-                try? await Task.sleep(for: timeout)
-                self.wake(stack)
+            timer = Task { [weak stack] in
+                do { try await Task.sleep(for: timeout) } catch { return }
+                self.wakeWaiter(stack, id)
             }
-            await withCheckedContinuation { stack.waiters.append($0) }
-            waker.cancel()
-        } else {
-            await withCheckedContinuation { stack.waiters.append($0) }
         }
+        await withCheckedContinuation { stack.waiters[id] = $0 }
+        timer?.cancel()
     }
 
-    func wake(_ stack: StackRun?) {
-        stack?.changed()
+    func wakeWaiter(_ stack: StackRun?, _ id: Int) {
+        stack?.wake(id)
     }
 
     // MARK: - Down, restart
