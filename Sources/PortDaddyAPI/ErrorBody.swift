@@ -36,6 +36,7 @@ public enum ErrorCode {
     public static let invalidStackConfig = "INVALID_STACK_CONFIG"
     public static let stackConflict = "STACK_CONFLICT"
     public static let stackFailed = "STACK_FAILED"
+    public static let stackBusy = "STACK_BUSY"
     public static let untrustedCaller = "UNTRUSTED_CALLER"
     public static let `internal` = "INTERNAL_ERROR"
 }

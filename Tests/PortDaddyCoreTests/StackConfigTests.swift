@@ -31,7 +31,8 @@ struct StackConfigTests {
                   "web": {"cmd": "", "needs": ["apii", 3], "port": 70000, "healthPath": "health", "restart": "sometimes", "colour": "red"},
                   "Web2": {"cmd": "x"},
                   "job": {"cmd": "x", "oneshot": true, "restart": "always", "needs": ["db", "db"], "restartLimit": -1},
-                  "db": {"cmd": "x", "oneshot": "yes"}
+                  "db": {"cmd": "x", "oneshot": "yes"},
+                  "api-gw": {"cmd": "x"}, "api_gw": {"cmd": "x"}, "9lives": {"cmd": "x"}, "pd": {"cmd": "x"}
                 }}
                 """)
             Issue.record("expected errors")
@@ -51,6 +52,9 @@ struct StackConfigTests {
             #expect(p.contains(#"services.job.needs[1]: "db" is listed twice"#))
             #expect(p.contains("services.job.restartLimit: must be an integer 0-1000"))
             #expect(p.contains("services.db.oneshot: must be true or false"))
+            #expect(p.contains("services.api_gw: its variables API_GW_PORT/API_GW_URL would clash with those of api-gw"))
+            #expect(p.contains { $0.hasPrefix("services.9lives: a service name must start with a letter") })
+            #expect(p.contains("services.pd: the name pd is reserved for the supervisor's own lines"))
         }
     }
 

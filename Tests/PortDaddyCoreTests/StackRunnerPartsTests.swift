@@ -111,4 +111,29 @@ struct OutputLinesTests {
         #expect(got.lock.withLock { got.ended })
         #expect(got.lock.withLock { got.lines } == ["hello", "world", "last without newline"])
     }
+
+    @Test("an endless line is cut into 16 KiB pieces, never inside a UTF-8 character")
+    func longLines() async throws {
+        var fds: [Int32] = [0, 0]
+        #expect(ProcessLauncher.makePipe(&fds))
+        let got = Collected()
+        _ = OutputLines(fd: fds[0], onLine: { line in got.lock.withLock { got.lines.append(line) } }, onEnd: { got.lock.withLock { got.ended = true } })
+        let text = String(repeating: "x", count: 40_000) + String(repeating: "é", count: 20_000) + "\n"
+        let bytes = Array(text.utf8)
+        let writeEnd = fds[1]
+        DispatchQueue.global().async {
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes[offset...].withUnsafeBytes { Glibc.write(writeEnd, $0.baseAddress, min($0.count, 7000)) }
+                if n <= 0 { break }
+                offset += n
+            }
+            close(writeEnd)
+        }
+        for _ in 0..<3000 where !got.lock.withLock({ got.ended }) { try await Task.sleep(for: .milliseconds(10)) }
+        let lines = got.lock.withLock { got.lines }
+        #expect(lines.allSatisfy { $0.utf8.count <= OutputLines.maxLine })
+        #expect(lines.joined() == String(text.dropLast()))
+        #expect(!lines.contains { $0.contains("\u{FFFD}") })
+    }
 }

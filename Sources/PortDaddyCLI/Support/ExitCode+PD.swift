@@ -37,7 +37,7 @@ public enum PDExit {
         case ErrorCode.noActiveSession: return notFound
         case ErrorCode.notLockOwner: return notOwner
         case ErrorCode.invalidStackConfig: return usage
-        case ErrorCode.stackConflict: return portUnavailable
+        case ErrorCode.stackConflict, ErrorCode.stackBusy: return portUnavailable
         case ErrorCode.stackFailed: return stackFailed
         case ErrorCode.notFound: return notFound
         case ErrorCode.shuttingDown: return unreachable

@@ -15,7 +15,7 @@ struct StackOptions: ParsableArguments {
 
     /// The project's root, its validated config, its context and its stack key.
     func locate() throws -> StackLocation {
-        let start = URL(fileURLWithPath: dir ?? FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let start = URL(fileURLWithPath: dir ?? FileManager.default.currentDirectoryPath).standardizedFileURL.resolvingSymlinksInPath().path
         var current = start
         while !FileManager.default.fileExists(atPath: current + "/.portdaddyrc") {
             let parent = (current as NSString).deletingLastPathComponent

@@ -172,9 +172,29 @@ extension StackConfig {
                 name: name, cmd: cmd, dir: dir, env: env, needs: needs, healthPath: healthPath, healthCmd: healthCmd, port: port,
                 noPort: noPort, oneshot: oneshot, restart: restart, restartLimit: restartLimit, readyTimeoutSeconds: readyTimeout)
         }
+        problems += variableClashes(Array(rawServices.keys))
         problems += cycles(in: services)
         guard problems.isEmpty else { throw StackConfigErrors(problems: problems) }
         return StackConfig(project: project, services: services)
+    }
+
+    /// Service names become variable names (`api-gw` → `API_GW_PORT`): they must start with a letter, must not
+    /// collide once turned into variables, and `pd` is the supervisor's own name in logs.
+    static func variableClashes(_ names: [String]) -> [String] {
+        var problems: [String] = []
+        var byPrefix: [String: [String]] = [:]
+        for name in names.sorted() {
+            guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) else {
+                problems.append("services.\(name): a service name must start with a letter (it becomes \(StackEnvironment.variablePrefix(of: name))_PORT)")
+                continue
+            }
+            if name == "pd" { problems.append("services.pd: the name pd is reserved for the supervisor's own lines") }
+            byPrefix[StackEnvironment.variablePrefix(of: name), default: []].append(name)
+        }
+        for (prefix, same) in byPrefix.sorted(by: { $0.key < $1.key }) where same.count > 1 {
+            problems.append("services.\(same[1]): its variables \(prefix)_PORT/\(prefix)_URL would clash with those of \(same[0])")
+        }
+        return problems
     }
 
     /// Every dependency cycle, reported once with its path.

@@ -41,6 +41,10 @@ final class ServiceRun {
     var consecutiveRestarts = 0
     var stopping = false
     var restartRequested = false
+    /// `pd restart` during a restart backoff: start now.
+    var skipBackoff = false
+    /// The readiness command probe that runs, if any (killed when the service is stopped).
+    let probe = ProbeHandle()
     var task: Task<Void, Never>?
 
     init(config: StackConfig.Service, identity: Identity, port: Int?) {

@@ -12,25 +12,36 @@ extension StackSupervisor {
     /// Returns the identities whose orphans were found.
     public func reapOrphans() async -> [String] {
         guard let recorded = try? store.recordedProcesses(), !recorded.isEmpty else { return [] }
-        var reaped: [String] = []
+        let table = ProcessTable.snapshot()
+        var found: [(RecordedProcess, leaderAlive: Bool, members: [ProcessEntry])] = []
         for process in recorded {
             let leaderAlive = processes.startTime(of: process.pid) == process.pidStart
-            let members = ProcessTable.snapshot().members(ofGroup: process.pid, session: process.session, since: process.pidStart)
-            if leaderAlive || !members.isEmpty {
-                if leaderAlive {
-                    await ProcessTerminator.terminate(group: process.pid, stragglers: members, grace: settings.stopGrace)
-                } else {
-                    // The group id may have been reused: signal the verified members only, never the group.
-                    for member in members { _ = kill(member.pid, SIGTERM) }
-                    await ProcessTerminator.waitForMembers(members, within: settings.stopGrace)
-                    for member in ProcessTerminator.alive(members) { _ = kill(member.pid, SIGKILL) }
+            let members = table.members(ofGroup: process.pid, session: process.session, since: process.pidStart)
+            if leaderAlive || !members.isEmpty { found.append((process, leaderAlive, members)) }
+        }
+        // All at once: one grace period in total, however many orphans (the daemon binds its sockets after this).
+        let grace = settings.stopGrace
+        await withTaskGroup(of: Void.self) { group in
+            for (process, leaderAlive, members) in found {
+                group.addTask {
+                    if leaderAlive {
+                        await ProcessTerminator.terminate(group: process.pid, stragglers: members, grace: grace)
+                    } else {
+                        // The group id may have been reused: signal the verified members only, never the group.
+                        for member in members { _ = kill(member.pid, SIGTERM) }
+                        await ProcessTerminator.waitForMembers(members, within: grace)
+                        for member in ProcessTerminator.alive(members) { _ = kill(member.pid, SIGKILL) }
+                    }
                 }
-                reaped.append(process.identity)
-                activity.record("stack.orphan", subject: process.identity, detail: "stopped pid \(process.pid) left by a previous daemon")
             }
+        }
+        for (process, _, _) in found {
+            activity.record("stack.orphan", subject: process.identity, detail: "stopped pid \(process.pid) left by a previous daemon")
+        }
+        for process in recorded {
             try? store.forgetProcess(identity: process.identity, pid: process.pid)
             _ = try? claims.release(process.identity)
         }
-        return reaped
+        return found.map(\.0.identity)
     }
 }

@@ -18,7 +18,7 @@ extension StackSupervisor {
             let startedAt = ContinuousClock.now
             let exitWatcher = Task { () -> ExitStatus in
                 let status = await ChildExit.wait(pid)
-                self.noteExit(key, name, pid)
+                self.noteExit(stack, run, pid)
                 return status
             }
             if !run.config.oneshot {
@@ -65,9 +65,10 @@ extension StackSupervisor {
             set(run, .restarting, in: stack, name, log: run.detail)
             activity.record("service.restart", subject: run.identity.description, detail: run.detail)
             let until = ContinuousClock.now + delay
-            while !run.stopping && ContinuousClock.now < until {
+            while !run.stopping && !run.skipBackoff && ContinuousClock.now < until {
                 await nextChange(in: stack, timeout: until - ContinuousClock.now)
             }
+            run.skipBackoff = false
         }
         if run.state != .stopped { set(run, .stopped, in: stack, name, log: nil) }
     }
@@ -150,7 +151,8 @@ extension StackSupervisor {
         // Checks are cheap (a connect, a GET): poll often at first, when most servers come up.
         var pause = Duration.milliseconds(20)
         while run.exitedPID != pid && !run.stopping {
-            if await ReadinessProbe.passes(check) {
+            let left = max(deadline - ContinuousClock.now, .milliseconds(100))
+            if await ReadinessProbe.passes(check, limit: left, handle: run.probe) {
                 guard run.exitedPID != pid, !run.stopping else { return }
                 run.readyAt = clock.nowMillis()
                 set(run, .ready, in: stack, name, log: "ready (\(check.description))" + (run.port.map { " on port \($0)" } ?? ""))
@@ -167,9 +169,8 @@ extension StackSupervisor {
         }
     }
 
-    /// Marks that the process `pid` of a service has exited (its watcher reaped it) and wakes the supervisor.
-    func noteExit(_ key: String, _ name: String, _ pid: Int32) {
-        guard let stack = stacks[key], let run = stack.services[name] else { return }
+    /// Marks that the process `pid` of a run has exited (its watcher reaped it) and wakes the supervisor.
+    func noteExit(_ stack: StackRun, _ run: ServiceRun, _ pid: Int32) {
         run.exitedPID = pid
         stack.changed()
     }
@@ -188,7 +189,7 @@ extension StackSupervisor {
             await nextChange(in: stack, timeout: max(.milliseconds(10), nextCheck - ContinuousClock.now))
             guard run.exitedPID != pid, !run.stopping, ContinuousClock.now >= nextCheck else { continue }
             nextCheck = ContinuousClock.now + settings.monitorInterval
-            let ok = await ReadinessProbe.passes(check)
+            let ok = await ReadinessProbe.passes(check, handle: run.probe)
             guard run.pid == pid, run.exitedPID != pid, !run.stopping else { continue }
             if ok {
                 failures = 0

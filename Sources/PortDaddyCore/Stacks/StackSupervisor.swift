@@ -30,6 +30,8 @@ public actor StackSupervisor {
     var stacks: [String: StackRun] = [:]
     /// Beats on every event of every stack (output lines, state changes).
     public nonisolated let pulse = StackPulse()
+    /// Set once the daemon stops: no stack may start any more.
+    var shuttingDown = false
 
     public init(
         claims: ClaimService, store: any StackProcessStore, activity: ActivityLog, settings: StackSettings = StackSettings(),
@@ -89,7 +91,8 @@ public actor StackSupervisor {
         }
         let key = Self.key(project: config.project, context: request.context)
         if let existing = stacks[key], existing.root != request.root { throw .stackConflict(key: key, root: existing.root) }
-        if let existing = stacks[key], existing.removing { throw .stackConflict(key: key, root: existing.root + " (stopping)") }
+        if shuttingDown { throw .stackBusy("the daemon is shutting down") }
+        if let existing = stacks[key], existing.removing { throw .stackBusy("stack \(key) is being stopped; run pd up again once it has stopped") }
         for name in request.services where config.services[name] == nil {
             throw .invalidRequest("\(name) is not a service of \(config.project) (services: \(config.services.keys.sorted().joined(separator: ", ")))")
         }
@@ -117,6 +120,9 @@ public actor StackSupervisor {
         for name in targets.sorted() {
             let service = config.services[name]!
             // Running services keep running, and a completed task is not run again (pd restart <task> does).
+            if let run = stack.services[name], run.stopping {
+                throw .stackBusy("\(name) of \(key) is being stopped; run pd up again once it has stopped")
+            }
             if let run = stack.services[name], run.state.isActive || run.state == .completed {
                 run.config = service
                 continue
@@ -206,22 +212,29 @@ public actor StackSupervisor {
     // MARK: - Down, restart
 
     /// Stops the named services (all when empty) in reverse dependency order and releases their ports; a stack
-    /// with nothing left running is removed.
+    /// with nothing left running is removed. Works on the runs it found: a service started again meanwhile (it
+    /// cannot be while the whole stack is being removed) is left alone. A second full `down` waits for the first.
     public func down(_ key: String, services names: [String] = []) async throws(PortDaddyError) -> StackInfo {
         let stack = try stack(key)
         for name in names where stack.config.services[name] == nil { throw .invalidRequest("\(name) is not a service of \(stack.project)") }
-        let wanted = Set(names.isEmpty ? Array(stack.services.keys) : names)
+        if stack.removing {
+            while stacks[key] === stack { await nextChange(in: stack, timeout: .milliseconds(200)) }
+            return stack.info(namedURL: namedURL)
+        }
+        let targets = (names.isEmpty ? stack.services.keys.sorted() : names).compactMap { name in stack.services[name].map { (name, $0) } }
         if names.isEmpty { stack.removing = true }
-        for name in wanted { stack.services[name]?.stopping = true }
+        for (_, run) in targets { run.stopping = true }
         stack.changed()
         for level in stack.config.startOrder.reversed() {
-            let batch = level.filter(wanted.contains)
+            let batch = targets.filter { level.contains($0.0) }
             await withTaskGroup(of: Void.self) { group in
-                for name in batch { group.addTask { await self.stop(key, name) } }
+                for (name, run) in batch {
+                    let which = ObjectIdentifier(run)
+                    group.addTask { await self.stop(key, name, which) }
+                }
             }
         }
-        for name in wanted.sorted() {
-            guard let run = stack.services[name] else { continue }
+        for (name, run) in targets where stack.services[name] === run {
             if run.port != nil { _ = try? claims.release(run.identity.description) }
             stack.services[name] = nil
         }
@@ -230,40 +243,48 @@ public actor StackSupervisor {
             for identity in stack.identities.values { _ = try? claims.release(identity.description) }
         }
         let info = stack.info(namedURL: namedURL)
-        if stack.services.isEmpty {
+        if stack.services.isEmpty && stacks[key] === stack {
             stacks[key] = nil
             stack.feed.append(kind: "state", service: "pd", stream: "stopped", text: "stack \(key) stopped")
             stack.feed.finish()
             activity.record("stack.down", subject: key)
         }
+        stack.changed()
         return info
     }
 
-    /// Stops one service's process tree and waits for its supervision to end.
-    func stop(_ key: String, _ name: String) async {
-        guard let stack = stacks[key], let run = stack.services[name] else { return }
+    /// Stops one run (the one `which` names, if it is still this service's) and waits for its supervision to end.
+    func stop(_ key: String, _ name: String, _ which: ObjectIdentifier) async {
+        guard let stack = stacks[key], let run = stack.services[name], ObjectIdentifier(run) == which else { return }
         run.stopping = true
         if let pid = run.pid {
             set(run, .stopping, in: stack, name, log: "stopping (SIGTERM to process group \(pid))")
             await ProcessTerminator.terminate(group: pid, stragglers: [], grace: settings.stopGrace)
         }
+        run.probe.kill()
         stack.changed()
         await run.task?.value
         if run.state != .stopped { set(run, .stopped, in: stack, name, log: nil) }
         activity.record("service.stop", subject: run.identity.description)
     }
 
-    /// Restarts services (all when empty): running ones are stopped and started again at once; stopped or
-    /// failed ones are started.
+    /// Restarts services (all when empty): running ones are stopped and started again at once, one waiting out
+    /// a restart backoff starts now, stopped or failed ones are started.
     public func restart(_ key: String, services names: [String]) async throws(PortDaddyError) -> StackInfo {
         let stack = try stack(key)
+        if shuttingDown { throw .stackBusy("the daemon is shutting down") }
+        if stack.removing { throw .stackBusy("stack \(key) is being stopped") }
         for name in names where stack.services[name] == nil { throw .invalidRequest("\(name) is not a running service of \(stack.key)") }
-        for name in names.isEmpty ? stack.services.keys.sorted() : names {
+        let chosen = names.isEmpty ? stack.services.keys.sorted() : names
+        for name in chosen where stack.services[name]?.stopping == true { throw .stackBusy("\(name) of \(key) is being stopped") }
+        for name in chosen {
             guard let run = stack.services[name] else { continue }
             if let pid = run.pid, run.state.isActive {
                 run.restartRequested = true
                 stack.feed.append(kind: "log", service: "pd", stream: "out", text: "\(name): restarting on request")
                 await ProcessTerminator.terminate(group: pid, stragglers: [], grace: settings.stopGrace)
+            } else if run.state == .restarting {
+                run.skipBackoff = true
             } else if !run.state.isActive {
                 let fresh = ServiceRun(config: run.config, identity: run.identity, port: run.port)
                 fresh.restarts = run.restarts + 1
@@ -276,9 +297,13 @@ public actor StackSupervisor {
         return stack.info(namedURL: namedURL)
     }
 
-    /// Stops every stack (the daemon is shutting down).
+    /// Stops every stack (the daemon is shutting down) and refuses new ones meanwhile.
     public func stopAll() async {
-        for key in stacks.keys.sorted() { _ = try? await down(key) }
+        shuttingDown = true
+        for _ in 0..<100 {
+            guard let key = stacks.keys.sorted().first else { return }
+            _ = try? await down(key)
+        }
     }
 
     /// The environment bundle of the project at `root`: the running stack's, or with ports claimed for `owner`

@@ -34,6 +34,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case stackConflict(key: String, root: String)
     /// A stack did not come up: a service failed, timed out, or its dependency did.
     case stackFailed(key: String, why: String)
+    /// The stack or service is being stopped (or the daemon is): try again once it has.
+    case stackBusy(String)
     /// The request runs commands or reads files: it needs the Unix socket or the user's token.
     case untrustedCaller(String)
 
@@ -62,6 +64,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .invalidStackConfig: return ErrorCode.invalidStackConfig
         case .stackConflict: return ErrorCode.stackConflict
         case .stackFailed: return ErrorCode.stackFailed
+        case .stackBusy: return ErrorCode.stackBusy
         case .untrustedCaller: return ErrorCode.untrustedCaller
         }
     }
@@ -106,6 +109,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
             return "stack \(key) is already running from \(root); stop it there (pd down) or give this checkout its own context (--context NAME)"
         case .stackFailed(let key, let why):
             return "stack \(key) did not come up: \(why)"
+        case .stackBusy(let why): return why
         case .untrustedCaller(let what):
             return "\(what) needs the Unix socket or the user's token (X-PD-Token, from the data dir's token file)"
         }

@@ -14,15 +14,15 @@ struct StackController {
         router.get("/stacks") { _, _ in try JSONResponse.make(StacksResponse(stacks: await stacks.list())) }
         router.post("/stacks/up") { request, context in
             try trust(request, context, "starting a stack")
-            let body = try await request.decodeJSON(StackUpRequest.self, context: context)
-            try checkRoot(body.root)
+            var body = try await request.decodeJSON(StackUpRequest.self, context: context)
+            body.root = try checkRoot(body.root)
             let wait = request.uri.queryParameters.get("wait") == "true"
             return try JSONResponse.make(try await stacks.up(body, wait: wait), status: .ok)
         }
         router.post("/stacks/env") { request, context in
             try trust(request, context, "reading a .portdaddyrc")
-            let body = try await request.decodeJSON(StackEnvRequest.self, context: context)
-            try checkRoot(body.root)
+            var body = try await request.decodeJSON(StackEnvRequest.self, context: context)
+            body.root = try checkRoot(body.root)
             if let pid = body.pid, !(1...ProcessLimits.maxPID).contains(pid) { throw PortDaddyError.invalidPID(pid) }
             return try JSONResponse.make(try await stacks.environment(root: body.root, context: body.context, owner: body.pid.map { Int32($0) }))
         }
@@ -68,11 +68,16 @@ struct StackController {
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    func checkRoot(_ root: String) throws {
+    /// The canonical path (symlinks resolved) of an absolute directory path, so one checkout is one stack.
+    func checkRoot(_ root: String) throws -> String {
         var isDir: ObjCBool = false
-        guard root.hasPrefix("/"), FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
+        guard root.hasPrefix("/"), FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue,
+            let real = realpath(root, nil)
+        else {
             throw PortDaddyError.invalidRequest("root \"\(root)\" must be an absolute path to a directory")
         }
+        defer { free(real) }
+        return String(cString: real)
     }
 
     func optionalServices(_ request: Request, _ context: PDRequestContext) async throws -> [String] {
@@ -91,7 +96,9 @@ struct StackController {
         var cursor = feed.cursor
         if let raw, !raw.isEmpty {
             guard let value = Int64(raw), value >= 0 else { throw PortDaddyError.invalidRequest("cursor \"\(raw)\" is not an event id") }
-            cursor = value
+            // A cursor beyond the newest event (a stack stopped and started again numbers from 1) would hide
+            // everything: clamp it.
+            cursor = min(value, cursor)
         }
         let start = cursor
         var headers = HTTPFields()

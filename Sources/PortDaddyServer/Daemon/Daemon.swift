@@ -108,7 +108,7 @@ public enum Daemon {
             configuration: .init(
                 services: [
                     .init(service: tcp), .init(service: unix), .init(service: reaper),
-                    .init(service: ShutdownHook(hub: channels.hub, locks: locks, stacks: stacks)),
+                    .init(service: ShutdownHook(hub: channels.hub, locks: locks, stacks: stacks, activity: activity)),
                     .init(service: ActivityFlusher(activity: activity, logger: logger)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -54,7 +54,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .lockHeld, .lockTimeout: return .conflict
         case .notLockOwner: return .forbidden
         case .invalidStackConfig: return .unprocessableContent
-        case .stackConflict: return .conflict
+        case .stackConflict, .stackBusy: return .conflict
         case .stackFailed: return .init(code: 424, reasonPhrase: "Failed Dependency")
         case .untrustedCaller: return .unauthorized
         }

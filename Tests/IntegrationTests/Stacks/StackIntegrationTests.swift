@@ -120,6 +120,30 @@ struct StackIntegrationTests {
         #expect(try fixture.stacks().isEmpty)
     }
 
+    @Test("a stack being stopped refuses up and restart (STACK_BUSY, exit 4); a second pd down waits for the first")
+    func busyWhileStopping() throws {
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_STOP_GRACE": "3"])
+        try daemon.start()
+        // Ignores SIGTERM, so stopping it takes the whole grace period (then SIGKILL).
+        let stubborn: [String: Any] = ["cmd": "python3 -c 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(\"up\", flush=True); time.sleep(600)'", "noPort": true]
+        let fixture = try StackFixture(daemon: daemon, config: ["project": "busy", "services": ["web": StackFixture.python(), "stubborn": stubborn]])
+        defer { fixture.cleanUp() }
+        #expect(try fixture.pd(["up", "-d"]).status == 0)
+        let first = try daemon.spawnPD(["down", "-C", fixture.root], environment: ["PDTEST_MARKER": fixture.marker])
+        #expect(eventually(timeout: 10) { (try? fixture.stacks().first?.state) == "stopping" })
+        let up = try fixture.pd(["up", "-d"])
+        #expect(up.status == 4 && up.stderr.contains("being stopped"), "\(up.stderr)")
+        let restart = try fixture.pd(["restart", "web"])
+        #expect(restart.status == 4, "\(restart.stderr)")
+        let second = try fixture.pd(["down"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(first.wait().status == 0)
+        #expect(fixture.processes.isEmpty, "\(fixture.processes)")
+        #expect(try fixture.stacks().isEmpty)
+        // Nothing was left running behind the daemon's back: a new up starts cleanly.
+        #expect(try fixture.pd(["up", "-d"]).status == 0)
+    }
+
     @Test("pd down stops every process of the stack, grandchildren that left the process group included")
     func downLeavesNothing() throws {
         let daemon = try TestDaemon()

@@ -54,15 +54,22 @@ public final class OutputLines: @unchecked Sendable {
     private func split(_ bytes: ArraySlice<UInt8>) {
         var start = bytes.startIndex
         for i in bytes.indices where bytes[i] == UInt8(ascii: "\n") {
-            pending += bytes[start..<i]
+            append(bytes[start..<i])
             emit(pending)
             pending = []
             start = i + 1
         }
-        pending += bytes[start...]
+        append(bytes[start...])
+    }
+
+    /// Adds to the partial line, cutting it into `maxLine` pieces as it grows (never inside a UTF-8 character).
+    private func append(_ part: ArraySlice<UInt8>) {
+        pending += part
         while pending.count >= Self.maxLine {
-            emit(Array(pending.prefix(Self.maxLine)))
-            pending.removeFirst(Self.maxLine)
+            var cut = Self.maxLine
+            while cut > Self.maxLine - 4 && (pending[cut] & 0xC0) == 0x80 { cut -= 1 }
+            emit(Array(pending[..<cut]))
+            pending.removeFirst(cut)
         }
     }
 

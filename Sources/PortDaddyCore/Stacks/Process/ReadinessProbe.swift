@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -31,18 +32,21 @@ public enum ReadinessProbe {
     /// How long a `healthCmd` probe may run.
     public static let commandTimeout = Duration.seconds(10)
 
-    /// Whether the check passes right now.
-    public static func passes(_ check: ReadinessCheck) async -> Bool {
+    /// Whether the check passes right now. A command probe may run for `limit` (at most `commandTimeout`);
+    /// `handle` lets the supervisor kill it early (the service is being stopped).
+    public static func passes(_ check: ReadinessCheck, limit: Duration = commandTimeout, handle: ProbeHandle? = nil) async -> Bool {
         switch check {
         case .started: return true
         case .command(let spec):
             guard let child = try? ProcessLauncher.launch(spec) else { return false }
-            // A probe that hangs is a failed probe: it gets `commandTimeout`, then its process group is killed.
+            handle?.started(child.pid)
+            // A probe that hangs is a failed probe: it gets its time, then its process group is killed.
             let killer = Task {
-                try await Task.sleep(for: commandTimeout)
+                try await Task.sleep(for: min(limit, commandTimeout))
                 _ = kill(-child.pid, SIGKILL)
             }
             let status = await ChildExit.wait(child.pid)
+            handle?.started(nil)
             killer.cancel()
             return status.succeeded
         case .http(let port, let path):
@@ -153,4 +157,29 @@ public enum ReadinessProbe {
         close(fd)
         return nil
     }
+}
+
+/// The command probe a service is running, so that stopping the service can kill it at once.
+public final class ProbeHandle: Sendable {
+    private let pid = Mutex<Int32?>(nil)
+
+    public init() {}
+
+    func started(_ value: Int32?) { pid.withLock { $0 = value } }
+
+    /// Kills the running probe's process group, if one runs.
+    public func kill() {
+        pid.withLock { value in
+            if let value { _ = sysKill(-value, SIGKILL) }
+        }
+    }
+}
+
+@inline(__always)
+private func sysKill(_ pid: Int32, _ signal: Int32) -> Int32 {
+    #if canImport(Glibc)
+    return Glibc.kill(pid, signal)
+    #else
+    return Darwin.kill(pid, signal)
+    #endif
 }
