@@ -8,7 +8,8 @@ extension PD {
         static let configuration = CommandConfiguration(
             abstract: "Claim a port and print it as shell exports (eval \"$(pd env myapp)\"), or with --stack the whole project's bundle.",
             discussion: """
-                --stack claims a port for every service of the nearest .portdaddyrc and prints <NAME>_PORT and \
+                --stack prints the bundle of the nearest .portdaddyrc: the running stack's ports, or, when it does not \
+                run, ports claimed for every service (owned by your shell, like pd env <identity>); <NAME>_PORT and \
                 <NAME>_URL for each (plus <NAME>_NAMED_URL when the proxy serves names); --service adds that \
                 service's own PORT and PD_* variables. Formats: sh (export lines), dotenv (.env), compose (a \
                 docker-compose override whose services get the variables and publish their port on 127.0.0.1).

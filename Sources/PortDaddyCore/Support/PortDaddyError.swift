@@ -36,6 +36,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case stackFailed(key: String, why: String)
     /// The stack or service is being stopped (or the daemon is): try again once it has.
     case stackBusy(String)
+    /// A dashboard tab without the user's authority asked to see stack output or control a stack.
+    case dashboardLocked
     /// The request runs commands or reads files: it needs the Unix socket or the user's token.
     case untrustedCaller(String)
 
@@ -65,7 +67,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .stackConflict: return ErrorCode.stackConflict
         case .stackFailed: return ErrorCode.stackFailed
         case .stackBusy: return ErrorCode.stackBusy
-        case .untrustedCaller: return ErrorCode.untrustedCaller
+        case .untrustedCaller, .dashboardLocked: return ErrorCode.untrustedCaller
         }
     }
 
@@ -110,6 +112,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .stackFailed(let key, let why):
             return "stack \(key) did not come up: \(why)"
         case .stackBusy(let why): return why
+        case .dashboardLocked:
+            return "this tab may not control stacks: open the dashboard with pd dashboard, which unlocks the tab with a one-time code"
         case .untrustedCaller(let what):
             return "\(what) needs the Unix socket or the user's token (X-PD-Token, from the data dir's token file)"
         }

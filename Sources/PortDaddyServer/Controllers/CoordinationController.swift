@@ -168,7 +168,8 @@ struct CoordinationController {
         var cursor: Int64 = 0
         if let raw, !raw.isEmpty {
             guard let value = Int64(raw) else { throw PortDaddyError.invalidRequest("cursor \"\(raw)\" is not an activity id") }
-            cursor = value
+            // A cursor beyond the newest record (another data dir, a reset store) would hide everything: clamp it.
+            cursor = min(value, try activity.list(since: nil, type: nil, limit: 1).last?.id ?? 0)
         } else {
             cursor = try activity.list(since: nil, type: nil, limit: 1).last?.id ?? 0
         }

@@ -36,7 +36,7 @@ extension DashboardController {
         return StackController.constantTimeEqual(token, userToken) || grants.isSession(token)
     }
 
-    /// `POST /dashboard/grant` (socket or user token): a one-time code for `pd dashboard` to open the page with;
+    /// `POST /dashboard/grant` (socket, user token, or an unlocked tab's key, which may hand itself on): a one-time code for `pd dashboard` to open the page with;
     /// `POST /dashboard/redeem {code}` (page token and origin): the tab's session key.
     func addGrantRoutes(to router: Router<PDRequestContext>) {
         struct Grant: Codable { var code: String; var expiresInSeconds: Int }
@@ -67,14 +67,14 @@ extension DashboardController {
         }
         router.post("/dashboard/stacks/stop") { request, context in
             try check(request)
-            guard hasControl(request, context) else { throw PortDaddyError.untrustedCaller("controlling a stack from the dashboard (open it with pd dashboard)") }
+            guard hasControl(request, context) else { throw PortDaddyError.dashboardLocked }
             let body = try await request.decodeJSON(Target.self, context: context)
             let info = try await stacks.down(body.stack, services: [body.service])
             return try JSONResponse.make(info)
         }
         router.post("/dashboard/stacks/restart") { request, context in
             try check(request)
-            guard hasControl(request, context) else { throw PortDaddyError.untrustedCaller("controlling a stack from the dashboard (open it with pd dashboard)") }
+            guard hasControl(request, context) else { throw PortDaddyError.dashboardLocked }
             let body = try await request.decodeJSON(Target.self, context: context)
             let info = try await stacks.restart(body.stack, services: [body.service])
             activity.record("service.restart", actor: "dashboard", subject: "\(body.stack)/\(body.service)", detail: "restart asked from the dashboard")

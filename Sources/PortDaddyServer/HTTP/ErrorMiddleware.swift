@@ -56,7 +56,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .invalidStackConfig: return .unprocessableContent
         case .stackConflict, .stackBusy: return .conflict
         case .stackFailed: return .init(code: 424, reasonPhrase: "Failed Dependency")
-        case .untrustedCaller: return .unauthorized
+        case .untrustedCaller, .dashboardLocked: return .unauthorized
         }
     }
 }
