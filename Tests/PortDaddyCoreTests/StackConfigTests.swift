@@ -58,6 +58,22 @@ struct StackConfigTests {
         }
     }
 
+    @Test("numbers and booleans are told apart: restartLimit 0 and 1 are numbers, true is not a port, 1 is not a flag")
+    func numbersAndBooleans() throws {
+        let ok = try parse(#"{"project": "p", "services": {"a": {"cmd": "x", "restartLimit": 0, "noPort": true}, "b": {"cmd": "x", "restartLimit": 1, "readyTimeout": 1}}}"#)
+        #expect(ok.services["a"]?.restartLimit == 0 && ok.services["b"]?.restartLimit == 1)
+        #expect(ok.services["a"]?.noPort == true && ok.services["b"]?.readyTimeoutSeconds == 1)
+        do {
+            _ = try parse(#"{"project": "p", "services": {"a": {"cmd": "x", "port": true, "noPort": 1, "readyTimeout": false, "restartLimit": 2.5}}}"#)
+            Issue.record("expected errors")
+        } catch {
+            #expect(error.problems.contains("services.a.port: must be an integer 1-65535"))
+            #expect(error.problems.contains("services.a.noPort: must be true or false"))
+            #expect(error.problems.contains { $0.hasPrefix("services.a.readyTimeout:") })
+            #expect(error.problems.contains("services.a.restartLimit: must be an integer 0-1000"))
+        }
+    }
+
     @Test("dependency cycles are reported with the cycle's path")
     func cycles() {
         do {

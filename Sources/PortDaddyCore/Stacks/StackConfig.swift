@@ -136,16 +136,16 @@ extension StackConfig {
             }
             var port: Int?
             if let raw = s["port"] {
-                if let n = raw as? Int, (1...65535).contains(n), !(raw is Bool) { port = n } else { problems.append("\(path).port: must be an integer 1-65535") }
+                if let n = Self.jsonInt(raw), (1...65535).contains(n) { port = n } else { problems.append("\(path).port: must be an integer 1-65535") }
             }
             var noPort = false
             if let raw = s["noPort"] {
-                if let b = raw as? Bool { noPort = b } else { problems.append("\(path).noPort: must be true or false") }
+                if let b = Self.jsonBool(raw) { noPort = b } else { problems.append("\(path).noPort: must be true or false") }
             }
             if noPort && port != nil { problems.append("\(path): port and noPort exclude each other") }
             var oneshot = false
             if let raw = s["oneshot"] {
-                if let b = raw as? Bool { oneshot = b } else { problems.append("\(path).oneshot: must be true or false") }
+                if let b = Self.jsonBool(raw) { oneshot = b } else { problems.append("\(path).oneshot: must be true or false") }
             }
             var restart = RestartPolicy.no
             if let raw = s["restart"] {
@@ -156,13 +156,13 @@ extension StackConfig {
             if oneshot && restart == .always { problems.append("\(path): a oneshot task cannot restart always (use on-failure to retry it)") }
             var restartLimit = 5
             if let raw = s["restartLimit"] {
-                if let n = raw as? Int, !(raw is Bool), (0...1000).contains(n) { restartLimit = n } else {
+                if let n = Self.jsonInt(raw), (0...1000).contains(n) { restartLimit = n } else {
                     problems.append("\(path).restartLimit: must be an integer 0-1000")
                 }
             }
             var readyTimeout = 60.0
             if let raw = s["readyTimeout"] {
-                if let n = raw as? Double, n > 0, n <= 3600 { readyTimeout = n } else if let t = raw as? String, let n = DurationParser.seconds(t), n <= 3600 {
+                if let n = Self.jsonNumber(raw), n > 0, n <= 3600 { readyTimeout = n } else if let t = raw as? String, let n = DurationParser.seconds(t), n <= 3600 {
                     readyTimeout = n
                 } else {
                     problems.append("\(path).readyTimeout: must be seconds (or a duration such as 90s) up to 1h")
@@ -176,6 +176,24 @@ extension StackConfig {
         problems += cycles(in: services)
         guard problems.isEmpty else { throw StackConfigErrors(problems: problems) }
         return StackConfig(project: project, services: services)
+    }
+
+    /// JSON `true`/`false` only (Foundation also bridges the numbers 0 and 1 to `Bool`).
+    static func jsonBool(_ value: Any) -> Bool? {
+        guard let number = value as? NSNumber, String(cString: number.objCType) == "c" else { return nil }
+        return number.boolValue
+    }
+
+    /// A JSON integer (not a boolean, not a fraction).
+    static func jsonInt(_ value: Any) -> Int? {
+        guard let number = value as? NSNumber, jsonBool(value) == nil, let n = Int(exactly: number.doubleValue) else { return nil }
+        return n
+    }
+
+    /// A JSON number (not a boolean).
+    static func jsonNumber(_ value: Any) -> Double? {
+        guard let number = value as? NSNumber, jsonBool(value) == nil else { return nil }
+        return number.doubleValue
     }
 
     /// Service names become variable names (`api-gw` → `API_GW_PORT`): they must start with a letter, must not

@@ -268,6 +268,39 @@ struct StackIntegrationTests {
         #expect(eventually(timeout: 20) { runs() == 2 })
     }
 
+    @Test("a taken preferred port falls back with a note; --no-health is ready once started; restart always restarts clean exits too")
+    func portsNoHealthAndAlways() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let squatter = try Listener()
+        defer { squatter.close() }
+        let config: [String: Any] = [
+            "project": "misc",
+            "services": [
+                "web": ["cmd": "sleep 600", "port": squatter.port] as [String: Any],
+                "tick": ["cmd": "python3 -c 'print(\"tick\")'", "noPort": true, "restart": "always", "restartLimit": 1] as [String: Any],
+            ],
+        ]
+        let fixture = try StackFixture(daemon: daemon, config: config)
+        defer { fixture.cleanUp() }
+        // web never listens: only --no-health lets it count as ready.
+        let up = try fixture.pd(["up", "-d", "--no-health", "--json", "web"])
+        #expect(up.status == 0, "\(up.stderr)")
+        let web = try JSONDecoder().decode(StackInfo.self, from: Data(up.stdout.utf8)).services.first { $0.name == "web" }
+        #expect(web?.state == "ready")
+        #expect(web?.port != nil && web?.port != squatter.port)
+        let logs = try fixture.pd(["logs"])
+        #expect(logs.stdout.contains("web: preferred port \(squatter.port) is taken"), "\(logs.stdout)")
+        _ = try fixture.pd(["up", "-d", "tick"])  // 0 or 8, depending on whether it is seen ready before it first exits
+        var tick: StackServiceInfo?
+        #expect(eventually(timeout: 20) {
+            tick = try? fixture.stacks().first?.services.first { $0.name == "tick" }
+            return tick?.state == "exited"
+        }, "\(String(describing: tick))")
+        #expect(tick?.restarts == 1 && tick?.exitCode == 0)
+        #expect(tick?.detail?.contains("gave up after 1 restarts") == true, "\(String(describing: tick?.detail))")
+    }
+
     @Test("pd restart <service> replaces its process; the others keep running (readiness by a command probe)")
     func restartService() throws {
         let daemon = try TestDaemon()
