@@ -60,9 +60,10 @@ struct StackConfigTests {
 
     @Test("numbers and booleans are told apart: restartLimit 0 and 1 are numbers, true is not a port, 1 is not a flag")
     func numbersAndBooleans() throws {
-        let ok = try parse(#"{"project": "p", "services": {"a": {"cmd": "x", "restartLimit": 0, "noPort": true}, "b": {"cmd": "x", "restartLimit": 1, "readyTimeout": 1}}}"#)
+        let ok = try parse(#"{"project": "p", "services": {"a": {"cmd": "x", "restartLimit": 0, "noPort": true, "env": {"DEBUG": true, "N": 3}}, "b": {"cmd": "x", "restartLimit": 1, "readyTimeout": 1}}}"#)
         #expect(ok.services["a"]?.restartLimit == 0 && ok.services["b"]?.restartLimit == 1)
         #expect(ok.services["a"]?.noPort == true && ok.services["b"]?.readyTimeoutSeconds == 1)
+        #expect(ok.services["a"]?.env == ["DEBUG": "true", "N": "3"])
         do {
             _ = try parse(#"{"project": "p", "services": {"a": {"cmd": "x", "port": true, "noPort": 1, "readyTimeout": false, "restartLimit": 2.5}}}"#)
             Issue.record("expected errors")

@@ -98,7 +98,7 @@ extension StackConfig {
             if let raw = s["env"] {
                 if let e = raw as? [String: Any] {
                     for (k, v) in e {
-                        if let v = v as? String { env[k] = v } else if let n = v as? NSNumber { env[k] = n.stringValue } else {
+                        if let v = v as? String { env[k] = v } else if let b = Self.jsonBool(v) { env[k] = b ? "true" : "false" } else if let n = v as? NSNumber { env[k] = n.stringValue } else {
                             problems.append("\(path).env.\(k): must be a string")
                         }
                     }
