@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "pd_system.h"
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -22,6 +23,25 @@ int pd_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
     (void)actions; (void)from;
     return ENOSYS;
 #endif
+}
+
+int pd_spawnattr_init_clean(posix_spawnattr_t *attributes, int new_group) {
+    int rc = posix_spawnattr_init(attributes);
+    if (rc != 0) return rc;
+    sigset_t all, none;
+    sigfillset(&all);
+    sigemptyset(&none);
+    posix_spawnattr_setsigdefault(attributes, &all);
+    posix_spawnattr_setsigmask(attributes, &none);
+    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+    if (new_group) {
+        posix_spawnattr_setpgroup(attributes, 0);
+        flags |= POSIX_SPAWN_SETPGROUP;
+#if defined(__APPLE__)
+        flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;
+#endif
+    }
+    return posix_spawnattr_setflags(attributes, flags);
 }
 
 int pd_pipe_cloexec(int fds[2]) {

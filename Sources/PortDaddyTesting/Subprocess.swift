@@ -24,15 +24,8 @@ public enum Subprocess {
         }
         // Children start with default signal handling and an empty mask, whatever the test runner ignores.
         var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
+        _ = pd_spawnattr_init_clean(&attributes, 0)
         defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw TestFailure("cannot run \(executable): \(String(cString: strerror(rc)))") }

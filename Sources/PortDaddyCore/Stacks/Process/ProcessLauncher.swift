@@ -85,22 +85,16 @@ public enum ProcessLauncher {
         }
         // Our own descriptors are close-on-exec; closing everything above stderr also covers libraries' ones.
         _ = pd_spawn_addclosefrom(&actions, 3)
-        guard pd_spawn_addchdir(&actions, spec.directory) == 0 else { throw .spawn(spec.executable, errno: ENOSYS) }
+        guard pd_spawn_addchdir(&actions, spec.directory) == 0 else {
+            if spec.captureOutput {
+                close(out[0])
+                close(err[0])
+            }
+            throw .spawn(spec.executable, errno: ENOSYS)
+        }
         var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
+        _ = pd_spawnattr_init_clean(&attributes, 1)
         defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP)
-        #if canImport(Darwin)
-        flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
-        #endif
-        posix_spawnattr_setflags(&attributes, Int16(flags))
         let argv = ([spec.executable] + spec.arguments).map { strdup($0) } + [nil]
         let envp = spec.environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
