@@ -185,7 +185,7 @@ public final class ClaimService: Sendable {
             .filter { pattern?.matches($0.identity) ?? true }
             .sorted { $0.port < $1.port }
         guard !claims.isEmpty else { return [] }
-        let listening = ports.listeningPorts()
+        let listening = ports.listening(among: claims.map(\.port))
         return claims.map { claim in
             ClaimStatus(
                 claim: claim, ownerAlive: processes.isAlive(pid: claim.pid, start: claim.pidStart),
@@ -198,7 +198,7 @@ public final class ClaimService: Sendable {
         guard let claim = state.withLock({ $0.byIdentity[identity] }) else { return nil }
         return ClaimStatus(
             claim: claim, ownerAlive: processes.isAlive(pid: claim.pid, start: claim.pidStart),
-            listening: ports.listeningPorts().contains(claim.port))
+            listening: !ports.listening(among: [claim.port]).isEmpty)
     }
 }
 
