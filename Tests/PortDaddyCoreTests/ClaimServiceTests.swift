@@ -14,6 +14,25 @@ struct ClaimServiceTests {
         #expect(!outcome.existing)
     }
 
+    @Test("a repeated claim that changes nothing skips the disk write until the stored last-seen time is 10 s old; a change writes at once")
+    func repeatedClaimWrites() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let service = try h.service()
+        let first = try service.claim(ClaimCommand(identity: id("app:web"))).claim
+        func stored() throws -> Claim? { try h.store().loadClaims().first { $0.identity == id("app:web") } }
+        h.clock.advance(seconds: 5)
+        _ = try service.claim(ClaimCommand(identity: id("app:web")))
+        #expect(try stored()?.lastSeenAt == first.lastSeenAt)
+        h.clock.advance(seconds: 6)
+        let later = try service.claim(ClaimCommand(identity: id("app:web"))).claim
+        #expect(try stored()?.lastSeenAt == later.lastSeenAt)
+        h.processes.start(4242, at: 9)
+        h.clock.advance(seconds: 1)
+        _ = try service.claim(ClaimCommand(identity: id("app:web"), pid: 4242))
+        #expect(try stored()?.pid == 4242)
+    }
+
     @Test("the same identity gets the same port while the claim lives")
     func sameIdentitySamePort() throws {
         let h = Harness()

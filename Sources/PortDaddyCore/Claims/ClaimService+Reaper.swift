@@ -42,9 +42,13 @@ extension ClaimService {
             try store.applyReap(freed: freed, refreshed: refreshed, at: now)
             for item in freed {
                 st.byIdentity[item.claim.identity] = nil
+                st.persistedSeenAt[item.claim.identity] = nil
                 st.byPort[item.claim.port] = nil
             }
-            for claim in refreshed { st.byIdentity[claim.identity] = claim }
+            for claim in refreshed {
+                st.byIdentity[claim.identity] = claim
+                st.persistedSeenAt[claim.identity] = claim.lastSeenAt
+            }
             st.reapedTotal += freed.count
             return freed.sorted { $0.claim.port < $1.claim.port }
         }

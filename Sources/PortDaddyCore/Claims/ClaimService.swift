@@ -13,7 +13,12 @@ public final class ClaimService: Sendable {
         var lastPorts: [String: Int] = [:]
         var reserved: Set<Int>
         var reapedTotal = 0
+        /// The last-seen time as last written to the store, per claim.
+        var persistedSeenAt: [Identity: Int64] = [:]
     }
+
+    /// How stale the stored last-seen time of an unchanged claim may get before a repeated claim writes it.
+    static let seenWriteIntervalMillis: Int64 = 10_000
 
     let store: any ClaimStore
     let ports: any PortProber
@@ -79,8 +84,18 @@ public final class ClaimService: Sendable {
                 if let expiresAt { claim.expiresAt = expiresAt }
                 if command.sticky { claim.sticky = true }
                 claim.lastSeenAt = now
-                let previousPort = st.byIdentity[command.identity]!.port
-                try store.save(claim, rememberPort: st.lastPorts[claim.identity.description] != claim.port)
+                let before = st.byIdentity[command.identity]!
+                let previousPort = before.port
+                // A repeated claim that changes nothing but the time it was last seen (the everyday
+                // `PORT=$(pd claim app -q)`) skips the disk write unless the stored time is 10 s old: that time
+                // only starts the reaper's grace after a restart, so it may lag a little.
+                var unchangedBut = before
+                unchangedBut.lastSeenAt = claim.lastSeenAt
+                let stale = claim.lastSeenAt - (st.persistedSeenAt[claim.identity] ?? 0) >= Self.seenWriteIntervalMillis
+                if unchangedBut != claim || stale {
+                    try store.save(claim, rememberPort: st.lastPorts[claim.identity.description] != claim.port)
+                    st.persistedSeenAt[claim.identity] = claim.lastSeenAt
+                }
                 st.byPort[previousPort] = nil
                 st.byPort[claim.port] = claim.identity
                 st.byIdentity[claim.identity] = claim
@@ -92,6 +107,7 @@ public final class ClaimService: Sendable {
                 identity: command.identity, port: port, pid: command.pid, pidStart: pidStart, claimedAt: now,
                 lastSeenAt: now, expiresAt: expiresAt, sticky: command.sticky)
             try store.save(claim, rememberPort: st.lastPorts[claim.identity.description] != port)
+            st.persistedSeenAt[claim.identity] = now
             st.byIdentity[claim.identity] = claim
             st.byPort[port] = claim.identity
             st.lastPorts[claim.identity.description] = port
@@ -160,6 +176,7 @@ public final class ClaimService: Sendable {
             try store.delete(victims.map { FreedClaim(claim: $0, reason: .released) }, at: now)
             for claim in victims {
                 st.byIdentity[claim.identity] = nil
+                st.persistedSeenAt[claim.identity] = nil
                 st.byPort[claim.port] = nil
             }
             return victims
