@@ -27,6 +27,8 @@ struct ProxyIntegrationTests {
         #expect(headers?["x-forwarded-host"] == "api.echo.localhost:\(proxy)")
         #expect(headers?["x-forwarded-proto"] == "http")
         #expect(headers?["x-forwarded-for"] == "127.0.0.1")
+        // The backend is asked to close after its answer: a connection is routed by its first request only.
+        #expect(headers?["connection"] == "close")
         // Streaming: every chunk arrives, in order, over time.
         let stream = try curl(["-N", "-H", "Host: api.echo.localhost", "http://127.0.0.1:\(proxy)/stream"]).stdout.split(separator: "\n")
         #expect(stream.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == ["part 0", "part 1", "part 2"])
@@ -44,6 +46,23 @@ struct ProxyIntegrationTests {
         let down = try curl(["-w", "\n%{http_code}", "http://web.quiet.localhost:\(proxy)/"])
         #expect(down.stdout.hasSuffix("502"))
         #expect(down.stdout.contains("quiet:web"))
+        // A foreign name (DNS rebinding to the proxy) learns nothing: 421, no list of names.
+        let foreign = try curl(["-w", "\n%{http_code}", "-H", "Host: attacker.example", "http://127.0.0.1:\(proxy)/"])
+        #expect(foreign.stdout.hasSuffix("421") && !foreign.stdout.contains("echo"), "\(foreign.stdout)")
+        // A second request on a kept-alive connection cannot reach another name through the first one's backend:
+        // the proxy closes the connection after each non-upgrade exchange.
+        let smuggle = try CommandResult.run("/usr/bin/env", ["python3", "-c", """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+            s.sendall(b"GET /headers HTTP/1.1\\r\\nHost: api.echo.localhost\\r\\n\\r\\nGET /dashboard/state HTTP/1.1\\r\\nHost: dashboard.localhost\\r\\n\\r\\n")
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk: break
+                data += chunk
+            print(data.count(b"HTTP/1."), "dashboard.localhost" in data.decode(errors="replace"))
+            """, String(proxy)], environment: ProcessInfo.processInfo.environment)
+        #expect(smuggle.output == "1 False", "\(smuggle.stdout) \(smuggle.stderr)")
         #expect(try daemon.pd(["url", "echo:api"]).output == "http://api.echo.localhost:\(proxy)/")
         #expect(try daemon.client().health().status == "ok")
     }

@@ -59,6 +59,10 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         {
             (address, port) = ("127.0.0.1", status.claim.port)
             downPage = ProxyPages.down(identity: identity.description, port: port, state: status.state.rawValue)
+        } else if !Self.isOurs(host, domains) {
+            // A foreign name (DNS rebinding to the proxy port): say nothing about what is claimed.
+            reply(context, status: "421 Misdirected Request", body: ProxyPages.simple("Misdirected request"))
+            return
         } else {
             let names = claims.statuses().map { HostNames.name(of: $0.claim.identity) }.filter { !DashboardTarget.isDashboard($0) }
             reply(context, status: "404 Not Found", body: ProxyPages.unknown(host: host, known: names, proxyPort: proxyPort, dashboard: dashboard != nil))
@@ -110,6 +114,13 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
+
+    /// Whether `host` is one of our domains or a name under one (case and a trailing dot ignored).
+    static func isOurs(_ host: String, _ domains: [String]) -> Bool {
+        var name = host.lowercased()
+        if name.hasSuffix(".") { name.removeLast() }
+        return domains.contains { name == $0 || name.hasSuffix("." + $0) }
+    }
 }
 
 /// The parts of an HTTP/1.x request head the proxy needs.
@@ -141,13 +152,23 @@ struct ProxyRequestHead {
         return host.split(separator: ":").first.map(String.init) ?? host
     }
 
-    /// The head with `X-Forwarded-For/Host/Proto` set (replacing any the client sent).
+    /// Whether the request asks to switch protocols (a WebSocket).
+    var isUpgrade: Bool {
+        lines.dropFirst().contains { $0.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() == "upgrade" } ?? false }
+    }
+
+    /// The head with `X-Forwarded-For/Host/Proto` set (replacing any the client sent). A request that is not an
+    /// upgrade also gets `Connection: close`: the proxy routes a connection by its first request only, so a
+    /// kept-alive connection must not carry a second request, perhaps for another name, to the same backend.
     func forwarded(for client: String, host: String, proto: String) -> [UInt8] {
+        let upgrade = isUpgrade
         var out = lines.filter { line in
             let name = line.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+            if !upgrade && ["connection", "keep-alive"].contains(name) { return false }
             return !["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"].contains(name)
         }
         out += ["X-Forwarded-For: \(client)", "X-Forwarded-Host: \(host)", "X-Forwarded-Proto: \(proto)"]
+        if !upgrade { out.append("Connection: close") }
         return Array((out.joined(separator: "\r\n") + "\r\n\r\n").utf8)
     }
 }
