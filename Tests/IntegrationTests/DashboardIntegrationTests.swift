@@ -45,6 +45,7 @@ struct DashboardIntegrationTests {
         var stack_output_shown: Bool
         var stack_output_live: Bool
         var code_single_use: Bool
+        var code_not_in_argv: Bool
         var streams: [String]
         var went_down: Bool
         var saw_reconnecting: Bool
@@ -149,6 +150,8 @@ struct DashboardIntegrationTests {
         #expect(report.stack_locked_without_token && report.token_left_url && report.stack_output_shown)
         #expect(report.stack_output_live)
         #expect(report.code_single_use)
+        // pd dashboard never puts the code on a command line: the opener gets a private file that redirects.
+        #expect(report.code_not_in_argv)
 
         // A daemon restart on the same ports: the same page reconnects by itself, shows new data, and its
         // actions work again (the stream hands it a fresh token).
@@ -260,5 +263,24 @@ struct DashboardIntegrationTests {
         let own = try client.send("POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", token), ("Origin", "http://127.0.0.1:\(info.tcpPort)")])
         #expect(own.status == 200)
         #expect(try daemon.pd(["find", "guarded:web"]).status == 5)
+        // Another site's subresource loads get no page (and so no page token) and no data; a navigation does.
+        let image = [("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "no-cors"), ("Sec-Fetch-Dest", "image")]
+        #expect(try client.send("GET", "/", body: nil, headers: image).status == 403)
+        #expect(try client.send("GET", "/dashboard/state", body: nil, headers: image).status == 403)
+        #expect(try client.send("GET", "/dashboard/events", body: nil, headers: [("Sec-Fetch-Site", "same-site")]).status == 403)
+        let navigate = [("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "navigate"), ("Sec-Fetch-Dest", "document")]
+        #expect(try client.send("GET", "/", body: nil, headers: navigate).status == 200)
+        #expect(try client.send("GET", "/dashboard/state", body: nil, headers: [("Sec-Fetch-Site", "same-origin")]).status == 200)
+        // A tab's session key cannot mint codes; only the socket or the user's token can.
+        struct Grant: Decodable { var code: String }
+        struct Session: Decodable { var session: String }
+        let grant = try JSONDecoder().decode(Grant.self, from: Data(try client.send("POST", "/dashboard/grant", body: nil).body))
+        let tcp = HTTPConnection(endpoint: .tcp(host: "127.0.0.1", port: info.tcpPort))
+        let redeemed = try tcp.send(
+            method: "POST", path: "/dashboard/redeem", body: Array(#"{"code":"\#(grant.code)"}"#.utf8),
+            headers: [("X-PD-Page-Token", token), ("Origin", "http://127.0.0.1:\(info.tcpPort)"), ("Content-Type", "application/json")])
+        let session = try JSONDecoder().decode(Session.self, from: Data(redeemed.body)).session
+        #expect(try tcp.send(method: "GET", path: "/dashboard/state", headers: [("X-PD-Token", session)]).body.count > 0)
+        #expect(try tcp.send(method: "POST", path: "/dashboard/grant", headers: [("X-PD-Token", session)]).status == 401)
     }
 }

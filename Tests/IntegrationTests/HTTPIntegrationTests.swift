@@ -115,6 +115,15 @@ struct HTTPIntegrationTests {
         // A foreign Host (DNS rebinding) is refused.
         let rebinding = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-H", "Host: attacker.example", "http://127.0.0.1:\(port)/health"], environment: [:])
         #expect(rebinding.stdout.contains(ErrorCode.forbiddenHost))
+        // Host is parsed strictly: loopback names with anything after them are foreign too.
+        for host in ["[::1].attacker.example", "[::1]evil", "localhost:80@evil", "localhost:", "localhost:1:2", "127.0.0.1.nip.io"] {
+            let odd = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-H", "Host: \(host)", "http://127.0.0.1:\(port)/health"], environment: [:])
+            #expect(odd.stdout.contains(ErrorCode.forbiddenHost), "\(host): \(odd.stdout)")
+        }
+        for host in ["localhost", "LOCALHOST.:\(port)", "[::1]:\(port)", "127.0.0.1:\(port)"] {
+            let fine = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-H", "Host: \(host)", "http://127.0.0.1:\(port)/health"], environment: [:])
+            #expect(!fine.stdout.contains(ErrorCode.forbiddenHost), "\(host): \(fine.stdout)")
+        }
         // PIDs above 99,999 are valid on Linux.
         let big = try daemon.client().claim(ClaimRequest(id: "bigpid", pid: 4_000_000))
         #expect(big.pid == 4_000_000)

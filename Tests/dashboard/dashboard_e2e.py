@@ -168,11 +168,22 @@ def main():
                                                 and "data-stackact" not in stack_html())
         # As pd dashboard opens it: a one-time code in the fragment, traded for this tab's key, unlocks output
         # and controls; the code leaves the URL and cannot be used twice.
-        granted = pd("dashboard", "--print", "--code").stdout.strip()
-        code = granted.split("#code=")[-1]
-        b.ws.call("Page.navigate", url=granted)
-        wait_until(lambda: b.eval("location.hash") == "#ports")
-        report["token_left_url"] = "#code=" in granted and code not in (b.eval("location.href") or "")
+        # pd dashboard itself, with a stand-in opener that records its arguments: the code must not be on the
+        # opener's command line; the private file it opens sends the browser on to the page with the code.
+        fake_bin = os.path.join(HOME, "fake-bin")
+        os.makedirs(fake_bin, exist_ok=True)
+        opened_log = os.path.join(HOME, "opened.txt")
+        with open(os.path.join(fake_bin, "xdg-open"), "w") as f:
+            f.write("#!/bin/sh\necho \"$@\" > " + opened_log + "\n")
+        os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
+        pd("dashboard", env=dict(os.environ, PATH=fake_bin + ":" + os.environ.get("PATH", "")))
+        opened = open(opened_log).read().strip() if os.path.exists(opened_log) else ""
+        report["code_not_in_argv"] = opened.startswith("file://") and "code=" not in opened
+        redirect = open(opened[len("file://"):]).read() if opened.startswith("file://") else ""
+        code = redirect.split("#code=")[-1].split('"')[0] if "#code=" in redirect else ""
+        b.ws.call("Page.navigate", url=opened)
+        wait_until(lambda: b.eval("location.hash") == "#ports" and b.eval("location.protocol") == "http:")
+        report["token_left_url"] = bool(code) and code not in (b.eval("location.href") or "")
         show("stacks")
         report["stack_output_shown"] = bool(wait_until(lambda: "serving on" in view_text() and "data-stackact" in stack_html()))
         # New output shows up live (the stream nudges the page; the lines come with the token-guarded state).

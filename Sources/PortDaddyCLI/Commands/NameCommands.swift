@@ -187,6 +187,18 @@ extension PD {
         @Flag(name: .long, help: "With --print: a URL with a one-time code (60 s) that unlocks stack output and controls in the tab that opens it.") var code = false
         @OptionGroup var global: GlobalOptions
 
+        /// Writes `<home>/dashboard-open.html` (0600) that sends the browser on to `url`; returns its file URL.
+        static func redirectFile(to url: String, in home: String) throws -> String {
+            let path = home + "/dashboard-open.html"
+            let quoted = url.replacingOccurrences(of: "\"", with: "%22").replacingOccurrences(of: "<", with: "%3C")
+            let html = "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=\"0;url=\(quoted)\"><title>Port Daddy</title><script>location.replace(\"\(quoted)\")</script>\n"
+            unlink(path)
+            guard FileManager.default.createFile(atPath: path, contents: Data(html.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw CLIError("cannot write \(path)")
+            }
+            return URL(fileURLWithPath: path).absoluteString
+        }
+
         func run() throws {
             let status = try attempt { try global.client().status() }
             let url = "http://127.0.0.1:\(status.tcpPort)/"
@@ -198,7 +210,9 @@ extension PD {
             let grant: Grant? = try? global.client().call("POST", "/dashboard/grant")
             let full = grant.map { url + "#code=" + $0.code } ?? url
             if print { return global.output.line(full) }
-            try openInBrowser(full)
+            // Never the code itself on the opener's command line (other users can read /proc/*/cmdline): a
+            // private file in the data dir redirects the browser to it.
+            try openInBrowser(grant == nil ? url : try Self.redirectFile(to: full, in: global.environment.home))
             global.output.line(url + (grant == nil ? "" : "  (opened with a one-time code: stack output and controls enabled in that tab)"))
         }
     }

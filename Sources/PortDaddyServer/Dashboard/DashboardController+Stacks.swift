@@ -33,17 +33,24 @@ extension DashboardController {
     func hasControl(_ request: Request, _ context: PDRequestContext) -> Bool {
         if context.viaUnixSocket { return true }
         guard let token = request.headers[.pdToken] else { return false }
-        return StackController.constantTimeEqual(token, userToken) || grants.isSession(token)
+        return StackController.constantTimeEqual(token, userToken) || grants.isSession(token, now: SystemWallClock().nowMillis())
     }
 
-    /// `POST /dashboard/grant` (socket, user token, or an unlocked tab's key, which may hand itself on): a one-time code for `pd dashboard` to open the page with;
+    /// The user's own authority: the Unix socket or the user's token — not a tab's session key.
+    func hasUserAuthority(_ request: Request, _ context: PDRequestContext) -> Bool {
+        if context.viaUnixSocket { return true }
+        guard let token = request.headers[.pdToken] else { return false }
+        return StackController.constantTimeEqual(token, userToken)
+    }
+
+    /// `POST /dashboard/grant` (socket or the user's token; a tab's key cannot mint more): a one-time code for `pd dashboard` to open the page with;
     /// `POST /dashboard/redeem {code}` (page token and origin): the tab's session key.
     func addGrantRoutes(to router: Router<PDRequestContext>) {
         struct Grant: Codable { var code: String; var expiresInSeconds: Int }
         struct Redeem: Codable { var code: String }
         struct Session: Codable { var session: String }
         router.post("/dashboard/grant") { request, context in
-            guard hasControl(request, context) else { throw PortDaddyError.untrustedCaller("a dashboard code") }
+            guard hasUserAuthority(request, context) else { throw PortDaddyError.untrustedCaller("a dashboard code") }
             let code = grants.issueCode(now: SystemWallClock().nowMillis())
             return try JSONResponse.make(Grant(code: code, expiresInSeconds: Int(DashboardGrants.codeLifetimeMillis / 1000)), status: .created)
         }

@@ -31,12 +31,13 @@ struct DashboardController {
     }
 
     func addRoutes(to router: Router<PDRequestContext>) {
-        router.get("/") { _, _ in page() }
+        router.get("/") { request, _ in crossSiteRefusal(request, navigation: true) ?? page() }
         router.get("/dashboard/state") { request, context in
-            try JSONResponse.make(try await state(userTokenValid: hasControl(request, context)))
+            if let refused = crossSiteRefusal(request, navigation: false) { return refused }
+            return try JSONResponse.make(try await state(userTokenValid: hasControl(request, context)))
         }
         addStackActions(to: router)
-        router.get("/dashboard/events") { request, _ in try events(request) }
+        router.get("/dashboard/events") { request, _ in try crossSiteRefusal(request, navigation: false) ?? events(request) }
         router.post("/dashboard/release") { request, context in
             try check(request)
             let body = try await request.decodeJSON(ReleaseRequest.self, context: context)
@@ -52,6 +53,21 @@ struct DashboardController {
         }
     }
 
+    /// Browsers say where a request comes from (`Sec-Fetch-Site`): the page and its data are only for the page
+    /// itself (same origin), for the user typing or opening its address (`none`), and — for the page — a
+    /// top-level navigation. Anything else, e.g. `<img src>` loads by another site that would mint page tokens,
+    /// is refused; clients that send no such header (curl, pd) are not browsers and pass.
+    func crossSiteRefusal(_ request: Request, navigation: Bool) -> Response? {
+        guard let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased() else { return nil }
+        if site == "same-origin" || site == "none" { return nil }
+        if navigation, request.headers[HTTPField.Name("Sec-Fetch-Mode")!]?.lowercased() == "navigate",
+            request.headers[HTTPField.Name("Sec-Fetch-Dest")!]?.lowercased() == "document"
+        {
+            return nil
+        }
+        return JSONResponse.error(.forbidden, code: ErrorCode.forbiddenOrigin, message: "the dashboard is not served to other sites (\(site) request)")
+    }
+
     func check(_ request: Request) throws {
         guard let token = request.headers[Self.tokenHeader], tokens.withLock({ $0.contains(token) }) else {
             throw PortDaddyError.invalidRequest("dashboard actions need the page's token (X-PD-Page-Token)")
@@ -63,9 +79,14 @@ struct DashboardController {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:"
+        // Only the page's own script runs (a nonce per response): markup that slipped through escaping could
+        // not run script anyway.
+        let nonce = DashboardGrants.random(16)
+        headers[HTTPField.Name("Content-Security-Policy")!] =
+            "default-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-\(nonce)'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html(token: token))))
+        headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html(token: token, nonce: nonce))))
     }
 
     struct State: Encodable {

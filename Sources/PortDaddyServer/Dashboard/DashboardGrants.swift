@@ -7,11 +7,13 @@ import Synchronization
 /// live in memory: a daemon restart ends them (run `pd dashboard` again).
 final class DashboardGrants: Sendable {
     static let codeLifetimeMillis: Int64 = 60_000
+    static let sessionLifetimeMillis: Int64 = 12 * 3_600_000
     static let maxSessions = 64
 
     struct State {
         var codes: [String: Int64] = [:]
-        var sessions: [String] = []
+        /// Session keys with their expiry, oldest first.
+        var sessions: [(key: String, expires: Int64)] = []
     }
 
     private let state = Mutex(State())
@@ -31,14 +33,22 @@ final class DashboardGrants: Sendable {
         state.withLock { st in
             guard let expires = st.codes.removeValue(forKey: code), expires > now else { return nil }
             let session = Self.random(32)
-            st.sessions.append(session)
+            st.sessions = st.sessions.filter { $0.expires > now }
+            st.sessions.append((session, now + Self.sessionLifetimeMillis))
             if st.sessions.count > Self.maxSessions { st.sessions.removeFirst(st.sessions.count - Self.maxSessions) }
             return session
         }
     }
 
-    func isSession(_ key: String) -> Bool {
-        state.withLock { $0.sessions.contains(key) }
+    /// Whether `key` is a live session key (compared in constant time against each).
+    func isSession(_ key: String, now: Int64) -> Bool {
+        state.withLock { st in
+            var found = false
+            for session in st.sessions where session.expires > now {
+                if StackController.constantTimeEqual(session.key, key) { found = true }
+            }
+            return found
+        }
     }
 
     static func random(_ count: Int) -> String {

@@ -2,7 +2,7 @@
 /// the CSS in `DashboardPage+Style.swift`, the views and live wiring in `DashboardPage+Script.swift`, the
 /// graph in `DashboardPage+Graph.swift`.
 enum DashboardPage {
-    static func html(token: String) -> String {
+    static func html(token: String, nonce: String) -> String {
         """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -16,7 +16,7 @@ enum DashboardPage {
         <span id="live" class="muted" role="status">connecting…</span></header>
         <p id="notice" role="status" aria-live="polite"></p>
         <main id="view" tabindex="-1"></main>
-        <script>
+        <script nonce="\(nonce)">
         \(graphScript)
         \(script)
         </script></body></html>

@@ -30,15 +30,28 @@ struct SecurityMiddleware: RouterMiddleware {
     static let dashboardHost = "dashboard." + HostNames.localhostDomain
 
     /// Whether a `Host` header names this machine's loopback interface (with or without a port).
+    /// Parsed strictly: `name[:port]` or `[v6][:port]`, the port all digits, nothing after it.
     static func isLoopbackHost(_ value: String) -> Bool {
-        var host = value.lowercased()
-        if host.hasPrefix("[") {
-            if let close = host.firstIndex(of: "]") { host = String(host[...close]) }
-        } else if let colon = host.lastIndex(of: ":"), host.filter({ $0 == ":" }).count == 1 {
-            host = String(host[..<colon])
+        let lowered = value.lowercased()
+        var host: Substring
+        var port: Substring?
+        if lowered.hasPrefix("[") {
+            guard let close = lowered.firstIndex(of: "]") else { return false }
+            host = lowered[...close]
+            let after = lowered[lowered.index(after: close)...]
+            if !after.isEmpty {
+                guard after.first == ":" else { return false }
+                port = after.dropFirst()
+            }
+        } else {
+            let parts = lowered.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count <= 2 else { return loopbackNames.contains(lowered) }  // a bare ::1
+            host = parts[0]
+            port = parts.count == 2 ? parts[1] : nil
         }
+        if let port, port.isEmpty || port.count > 5 || !port.allSatisfy({ $0.isASCII && $0.isNumber }) { return false }
         if host.hasSuffix(".") { host.removeLast() }
-        return loopbackNames.contains(host) || host == dashboardHost
+        return loopbackNames.contains(String(host)) || host == dashboardHost
     }
 
     /// Whether an `Origin` is the daemon's own HTTP address, or the dashboard's name on the reverse proxy.
