@@ -198,7 +198,7 @@ struct DashboardIntegrationTests {
         #expect(unknown.contains("Port Daddy's own dashboard"))
 
         // Actions through the proxy: the proxy's dashboard origin is the daemon's own; another origin is not.
-        let token = try #require(page.stdout.range(of: #"name="pd-token" content=""#).map { String(page.stdout[$0.upperBound...].prefix(32)) })
+        let token = try #require(page.stdout.range(of: #"name="pd-token" content=""#).map { String(page.stdout[$0.upperBound...].prefix(48)) })
         _ = try daemon.pd(["claim", "proxied:web", "-q"])
         let body = #"{"id":"proxied:web"}"#
         let base = ["-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "-H", "X-PD-Page-Token: \(token)", "-d", body]
@@ -253,10 +253,14 @@ struct DashboardIntegrationTests {
         _ = try daemon.pd(["claim", "guarded:web", "-q"])
         let client = daemon.client()
         let page = String(decoding: try client.send("GET", "/", body: nil).body, as: UTF8.self)
-        let token = try #require(page.range(of: #"name="pd-token" content=""#).map { String(page[$0.upperBound...].prefix(32)) })
+        let token = try #require(page.range(of: #"name="pd-token" content=""#).map { String(page[$0.upperBound...].prefix(48)) })
         let body = Array(#"{"id":"guarded:web"}"#.utf8)
         #expect(try client.send("POST", "/dashboard/release", body: body).status == 400)
         #expect(try client.send("POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", "forged")]).status == 400)
+        // Tokens carry their own proof: a tampered one is refused, and loading the page many times evicts nothing.
+        let tampered = String(token.dropLast()) + (token.last == "0" ? "1" : "0")
+        #expect(try client.send("POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", tampered), ("Origin", "http://127.0.0.1:\(info.tcpPort)")]).status == 400)
+        for _ in 0..<300 { _ = try client.send("GET", "/", body: nil) }
         let foreign = try client.send("POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", token), ("Origin", "http://evil.example")])
         #expect(foreign.status == 403)
         #expect(try daemon.pd(["find", "guarded:web"]).status == 0)

@@ -131,15 +131,6 @@ extension DashboardController {
         return out
     }
 
-    /// A fresh random page token, remembered (the most recent 256 are valid).
-    func mintToken() -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        let token = bytes.map { String(format: "%02x", $0) }.joined()
-        tokens.withLock { list in
-            list.append(token)
-            if list.count > 256 { list.removeFirst(list.count - 256) }
-        }
-        return token
-    }
+    /// A fresh page token (see `PageTokens`).
+    func mintToken() -> String { tokens.mint() }
 }

@@ -24,10 +24,36 @@ struct DashboardController {
 
     static let tokenHeader = HTTPField.Name("X-PD-Page-Token")!
 
-    /// The most recent 256 page tokens.
+    /// Page tokens that need no memory, so nothing can evict them: a random nonce and a tag over it keyed by a
+    /// secret drawn at start (SipHash through a per-process-seeded `Hasher`, mixed with 32 random bytes), valid
+    /// until the daemon stops (the stream's `hello` hands a reconnecting page a new one).
     final class PageTokens: Sendable {
-        let list = Mutex<[String]>([])
-        func withLock<T>(_ body: (inout [String]) -> T) -> T { list.withLock { body(&$0) } }
+        let secret: [UInt64] = (0..<4).map { _ in UInt64.random(in: .min ... .max) }
+
+        func mint() -> String {
+            let nonce = (0..<2).map { _ in UInt64.random(in: .min ... .max) }
+            return nonce.map(Self.hex).joined() + Self.hex(tag(nonce))
+        }
+
+        func isValid(_ token: String) -> Bool {
+            guard token.utf8.count == 48, token.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else { return false }
+            let chars = Array(token)
+            let parts = (0..<3).compactMap { UInt64(String(chars[($0 * 16)..<($0 * 16 + 16)]), radix: 16) }
+            guard parts.count == 3 else { return false }
+            return (tag(Array(parts[0..<2])) ^ parts[2]) == 0
+        }
+
+        private func tag(_ nonce: [UInt64]) -> UInt64 {
+            var hasher = Hasher()
+            for word in secret { hasher.combine(word) }
+            for word in nonce { hasher.combine(word) }
+            return UInt64(bitPattern: Int64(hasher.finalize()))
+        }
+
+        private static func hex(_ value: UInt64) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
     }
 
     func addRoutes(to router: Router<PDRequestContext>) {
@@ -69,7 +95,7 @@ struct DashboardController {
     }
 
     func check(_ request: Request) throws {
-        guard let token = request.headers[Self.tokenHeader], tokens.withLock({ $0.contains(token) }) else {
+        guard let token = request.headers[Self.tokenHeader], tokens.isValid(token) else {
             throw PortDaddyError.invalidRequest("dashboard actions need the page's token (X-PD-Page-Token)")
         }
     }
