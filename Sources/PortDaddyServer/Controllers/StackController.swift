@@ -56,16 +56,7 @@ struct StackController {
 
     /// Requests that run commands or read files come over the Unix socket, or carry the user's token.
     func trust(_ request: Request, _ context: PDRequestContext, _ what: String) throws {
-        if context.viaUnixSocket { return }
-        guard let token = request.headers[.pdToken], Self.constantTimeEqual(token, runtime.userToken) else {
-            throw PortDaddyError.untrustedCaller(what)
-        }
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        guard UserAuthority.holds(request, context, token: runtime.userToken) else { throw PortDaddyError.untrustedCaller(what) }
     }
 
     /// The canonical path (symlinks resolved) of an absolute directory path, so one checkout is one stack.

@@ -46,9 +46,7 @@ struct DataDirectory: ~Copyable {
         {
             return text
         }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        let token = bytes.map { String(format: "%02x", $0) }.joined()
+        let token = UserAuthority.randomHex(bytes: 32)
         let temp = environment.tokenFile + ".tmp"
         guard FileManager.default.createFile(atPath: temp, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600]),
             rename(temp, environment.tokenFile) == 0

@@ -31,16 +31,9 @@ extension DashboardController {
     /// Whether the request acts with the user's authority: over the Unix socket, or carrying (`X-PD-Token`) the
     /// user's token or a tab session key from a `pd dashboard` code.
     func hasControl(_ request: Request, _ context: PDRequestContext) -> Bool {
-        if context.viaUnixSocket { return true }
-        guard let token = request.headers[.pdToken] else { return false }
-        return StackController.constantTimeEqual(token, userToken) || grants.isSession(token, now: SystemWallClock().nowMillis())
-    }
-
-    /// The user's own authority: the Unix socket or the user's token — not a tab's session key.
-    func hasUserAuthority(_ request: Request, _ context: PDRequestContext) -> Bool {
-        if context.viaUnixSocket { return true }
-        guard let token = request.headers[.pdToken] else { return false }
-        return StackController.constantTimeEqual(token, userToken)
+        if UserAuthority.holds(request, context, token: userToken) { return true }
+        guard let key = request.headers[.pdToken] else { return false }
+        return grants.isSession(key, now: SystemWallClock().nowMillis())
     }
 
     /// `POST /dashboard/grant` (socket or the user's token; a tab's key cannot mint more): a one-time code for `pd dashboard` to open the page with;
@@ -50,7 +43,7 @@ extension DashboardController {
         struct Redeem: Codable { var code: String }
         struct Session: Codable { var session: String }
         router.post("/dashboard/grant") { request, context in
-            guard hasUserAuthority(request, context) else { throw PortDaddyError.untrustedCaller("a dashboard code") }
+            guard UserAuthority.holds(request, context, token: userToken) else { throw PortDaddyError.untrustedCaller("a dashboard code") }
             let code = grants.issueCode(now: SystemWallClock().nowMillis())
             return try JSONResponse.make(Grant(code: code, expiresInSeconds: Int(DashboardGrants.codeLifetimeMillis / 1000)), status: .created)
         }

@@ -107,7 +107,7 @@ struct DashboardController {
         headers[.cacheControl] = "no-store"
         // Only the page's own script runs (a nonce per response): markup that slipped through escaping could
         // not run script anyway.
-        let nonce = DashboardGrants.random(16)
+        let nonce = UserAuthority.randomHex(bytes: 16)
         headers[HTTPField.Name("Content-Security-Policy")!] =
             "default-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-\(nonce)'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"

@@ -20,7 +20,7 @@ final class DashboardGrants: Sendable {
 
     /// A new one-time code.
     func issueCode(now: Int64) -> String {
-        let code = Self.random(16)
+        let code = UserAuthority.randomHex(bytes: 16)
         state.withLock { st in
             st.codes = st.codes.filter { $0.value > now }
             st.codes[code] = now + Self.codeLifetimeMillis
@@ -32,7 +32,7 @@ final class DashboardGrants: Sendable {
     func redeem(_ code: String, now: Int64) -> String? {
         state.withLock { st in
             guard let expires = st.codes.removeValue(forKey: code), expires > now else { return nil }
-            let session = Self.random(32)
+            let session = UserAuthority.randomHex(bytes: 32)
             st.sessions = st.sessions.filter { $0.expires > now }
             st.sessions.append((session, now + Self.sessionLifetimeMillis))
             if st.sessions.count > Self.maxSessions { st.sessions.removeFirst(st.sessions.count - Self.maxSessions) }
@@ -45,15 +45,9 @@ final class DashboardGrants: Sendable {
         state.withLock { st in
             var found = false
             for session in st.sessions where session.expires > now {
-                if StackController.constantTimeEqual(session.key, key) { found = true }
+                if UserAuthority.constantTimeEqual(session.key, key) { found = true }
             }
             return found
         }
-    }
-
-    static func random(_ count: Int) -> String {
-        var bytes = [UInt8](repeating: 0, count: count)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        return bytes.map { String(format: "%02x", $0) }.joined()
     }
 }
