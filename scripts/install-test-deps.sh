@@ -2,8 +2,9 @@
 # Installs what the test suite drives, idempotently:
 # - curl, for the v1 README's curl examples, dig (dnsutils) for the DNS responder, and chromium for the
 #   dashboard's browser test (Debian packages);
-# - a throw-away Python virtualenv at .build/mcp-venv with the official MCP Python SDK (`mcp` from PyPI),
-#   the real client the MCP tests use. .build/ is never committed.
+# - a throw-away Python virtualenv at .build/test-venv with the official MCP Python SDK (`mcp` from PyPI), the
+#   real client the MCP tests use, and the web frameworks the scan and health tests run. .build/ is never committed.
+# Run by scripts/test (the README's test command) before any test starts; tests never install anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -16,12 +17,15 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq "${missing[@]}"
 fi
-venv=.build/mcp-venv
-if ! "$venv/bin/python" -c 'import mcp' >/dev/null 2>&1; then
+venv=.build/test-venv
+python_packages=('mcp>=1.10')
+modules="mcp"
+if ! "$venv/bin/python" -c "import $modules" >/dev/null 2>&1; then
   mkdir -p .build
   if ! python3 -m venv "$venv" >/dev/null 2>&1; then
     $sudo apt-get update -qq && $sudo apt-get install -y -qq python3-venv
     python3 -m venv "$venv"
   fi
-  "$venv/bin/pip" install -q --disable-pip-version-check 'mcp>=1.10'
+  "$venv/bin/pip" install -q --disable-pip-version-check "${python_packages[@]}"
+  "$venv/bin/python" -c "import $modules"
 fi

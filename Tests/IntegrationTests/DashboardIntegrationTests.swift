@@ -79,10 +79,7 @@ struct DashboardIntegrationTests {
     }
 
     func ensureBrowser() throws {
-        if (try? CommandResult.run("/usr/bin/env", ["sh", "-c", "command -v chromium || command -v chromium-browser"], environment: ProcessInfo.processInfo.environment))?.status != 0 {
-            let install = try CommandResult.run("/bin/bash", [Self.root + "/scripts/install-test-deps.sh"], environment: ProcessInfo.processInfo.environment)
-            #expect(install.status == 0, "scripts/install-test-deps.sh failed: \(install.stderr)")
-        }
+        try TestDependencies.requireCommand("chromium", "chromium-browser")
     }
 
     @Test("headless Chromium: views and the graph update live over one SSE stream, keyboard and contrast (light and dark) hold, the page recovers from a daemon restart, and works at dashboard.localhost")

@@ -8,14 +8,9 @@ struct MCPIntegrationTests {
     /// The package root, from this file's path.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    /// The venv's python, installing it with the project's script when missing.
+    /// The test venv's python (made by scripts/install-test-deps.sh, which the README's test command runs first).
     static func python() throws -> String {
-        let python = root + "/.build/mcp-venv/bin/python"
-        if !FileManager.default.isExecutableFile(atPath: python) {
-            let install = try CommandResult.run("/bin/bash", [root + "/scripts/install-test-deps.sh"], environment: ProcessInfo.processInfo.environment)
-            guard install.status == 0 else { throw TestFailure("scripts/install-test-deps.sh failed: \(install.stderr)") }
-        }
-        return python
+        try TestDependencies.python()
     }
 
     struct Report: Decodable {
