@@ -22,10 +22,11 @@ let package = Package(
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
         .target(name: "CPortDaddySystem"),
+        .target(name: "PortDaddySystem", dependencies: ["CPortDaddySystem"], swiftSettings: strict),
         .target(
             name: "PortDaddyCore",
             dependencies: [
-                "PortDaddyAPI", "CPortDaddySystem",
+                "PortDaddyAPI", "PortDaddySystem",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -44,7 +45,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
+        .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI", "PortDaddySystem"], swiftSettings: strict),
         .target(
             name: "PortDaddyMCP",
             dependencies: ["PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", .product(name: "MCP", package: "swift-sdk")],
@@ -53,14 +54,14 @@ let package = Package(
         .target(
             name: "PortDaddyCLI",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddyMCP",
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddyMCP", "PortDaddySystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "PortDaddyTesting",
-            dependencies: ["PortDaddyAPI", "PortDaddyClient", "CPortDaddySystem"],
+            dependencies: ["PortDaddyAPI", "PortDaddyClient", "PortDaddySystem"],
             swiftSettings: strict
         ),
         .executableTarget(

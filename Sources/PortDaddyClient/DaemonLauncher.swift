@@ -1,5 +1,6 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddySystem
 
 /// Starts a background daemon (`pd daemon`) for a data dir and waits until it answers.
 public struct DaemonLauncher: Sendable {
@@ -59,12 +60,6 @@ public struct DaemonLauncher: Sendable {
         return true
     }
 
-    #if os(Linux)
-    static let spawnSetSID: Int16 = 0x80  // POSIX_SPAWN_SETSID in glibc (needs _GNU_SOURCE, so not imported)
-    #else
-    static let spawnSetSID: Int16 = 0x400  // POSIX_SPAWN_SETSID on Darwin
-    #endif
-
     /// The path of the running executable.
     public static func executablePath() -> String {
         #if os(Linux)
@@ -77,25 +72,11 @@ public struct DaemonLauncher: Sendable {
 
     /// Spawns a process in a new session with stdin from /dev/null and stdout/stderr appended to `log`.
     static func spawnDetached(executable: String, arguments: [String], environment: [String: String], log: String) throws(ClientError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Self.spawnSetSID)
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let spec = ChildSpec(
+            executable: executable, arguments: Array(arguments.dropFirst()), environment: environment,
+            stdin: .null, stdout: .file(log), stderr: .file(log), group: .session)
+        do { return try ChildLauncher.spawn(spec) } catch {
+            throw .autostartFailed("cannot run \(executable): \(error.description)")
         }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw .autostartFailed("cannot run \(executable): \(String(cString: strerror(rc)))") }
-        return pid
     }
 }

@@ -21,14 +21,16 @@ public final class RunningCommand: @unchecked Sendable {
     private let base: String
     private var finished: CommandResult?
 
-    public init(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil) throws {
+    /// Starts the process; with `ownGroup` it leads a process group of its own, as a shell's foreground job does,
+    /// so a test can send that group a terminal's Ctrl-C.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil, ownGroup: Bool = false) throws {
         base = NSTemporaryDirectory() + "pdcmd-" + UUID().uuidString
         var stdinPath: String?
         if let stdin {
             stdinPath = base + ".in"
             try stdin.write(toFile: stdinPath!, atomically: true, encoding: .utf8)
         }
-        pid = try Subprocess.spawn(executable, arguments, environment: environment, stdin: stdinPath, stdout: base + ".out", stderr: base + ".err")
+        pid = try Subprocess.spawn(executable, arguments, environment: environment, stdin: stdinPath, stdout: base + ".out", stderr: base + ".err", ownGroup: ownGroup)
     }
 
     /// What the process has written to stdout and stderr so far.

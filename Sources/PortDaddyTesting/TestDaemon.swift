@@ -130,8 +130,8 @@ public final class TestDaemon: @unchecked Sendable {
     }
 
     /// Starts `pd` without waiting.
-    public func spawnPD(_ arguments: [String], environment extra: [String: String] = [:]) throws -> RunningCommand {
-        try RunningCommand(binary, arguments, environment: environment.merging(extra) { $1 })
+    public func spawnPD(_ arguments: [String], environment extra: [String: String] = [:], ownGroup: Bool = false) throws -> RunningCommand {
+        try RunningCommand(binary, arguments, environment: environment.merging(extra) { $1 }, ownGroup: ownGroup)
     }
 
     /// The `pd` binary next to the test bundle (or `$PD_BINARY`).

@@ -1,18 +1,28 @@
-// Small wrappers for GNU extensions the Swift Glibc module does not import (they need _GNU_SOURCE).
+// Small wrappers for what the Swift Glibc module does not import (GNU extensions that need _GNU_SOURCE) and for the
+// few things that must happen in C (async-signal-safe handlers, the moments before exec).
 #ifndef PD_SYSTEM_H
 #define PD_SYSTEM_H
 
 #include <spawn.h>
+#include <sys/types.h>
 
 /// posix_spawn_file_actions_addchdir_np where the C library has it; returns ENOSYS otherwise.
 int pd_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 /// posix_spawn_file_actions_addclosefrom_np(actions, from) where available; returns ENOSYS otherwise.
 int pd_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 /// Initialises spawn attributes for a clean child: every signal at its default disposition, an empty signal
-/// mask (whatever the parent ignores or blocks), and, when new_group is non-zero, a process group of its own
-/// (plus close-on-exec by default on macOS). The caller destroys the attributes.
-int pd_spawnattr_init_clean(posix_spawnattr_t *attributes, int new_group);
+/// mask (whatever the parent ignores or blocks), and a process group: 0 keeps the parent's, 1 makes one of the
+/// child's own, 2 a new session (plus close-on-exec by default on macOS when not 0). The caller destroys them.
+int pd_spawnattr_init_clean(posix_spawnattr_t *attributes, int group_mode);
 /// pipe2(fds, O_CLOEXEC) where available, else pipe + FD_CLOEXEC.
 int pd_pipe_cloexec(int fds[2]);
+/// Replaces the process with `file` (looked up in PATH) after giving it a clean start: every signal at its
+/// default disposition, an empty signal mask, and every descriptor above stderr closed on exec. Returns only on
+/// failure, with errno set.
+int pd_exec_clean(const char *file, char *const argv[]);
+/// Waits for `child` while forwarding SIGINT, SIGTERM, SIGHUP and SIGQUIT that another process sends to us. A
+/// signal the terminal sends (Ctrl-C, hang-up) already reaches the child through the foreground process group, so
+/// it is not sent twice. Returns the wait status, or -1 with errno set.
+int pd_wait_forwarding(pid_t child);
 
 #endif

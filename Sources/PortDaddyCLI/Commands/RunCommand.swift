@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
+import PortDaddySystem
 
 extension PD {
     /// `pd run <identity> -- <cmd…>`: claim, set PORT, and become the command.
@@ -23,12 +24,10 @@ extension PD {
             let response = try performClaim(identity: identity, port: port, fallback: false, pid: Int(getpid()), expires: expires, sticky: false, global: global)
             setenv("PORT", String(response.port), 1)
             setenv("PORT_DADDY_IDENTITY", response.id, 1)
-            let argv = command.map { strdup($0) } + [nil]
-            execvp(program, argv)
-            let reason = errno
+            // pd's own thread blocks most signals and the daemon link is open: the command gets a clean start.
+            let reason = ChildLauncher.replaceProcess(with: program, arguments: Array(command.dropFirst()))
             if !response.existing { _ = try? global.client().release(response.id) }
-            errno = reason
-            throw CLIError("cannot run \(program): \(String(cString: strerror(errno)))", exitCode: PDExit.commandNotRunnable)
+            throw CLIError("cannot run \(program): \(String(cString: strerror(reason)))", exitCode: PDExit.commandNotRunnable)
         }
     }
 }

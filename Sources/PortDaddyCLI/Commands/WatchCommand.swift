@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
+import PortDaddySystem
 
 extension PD {
     /// `pd watch <channel> --exec <program> [args…]`: run a program for every message.
@@ -58,24 +59,21 @@ extension PD {
             env["PD_MESSAGE_ID"] = String(message.id)
             env["PD_SENDER"] = message.sender ?? ""
             env["PD_SIGNAL"] = message.signal ?? ""
-            var fds: [Int32] = [0, 0]
-            guard pipe(&fds) == 0 else { throw CLIError("cannot create a pipe: \(String(cString: strerror(errno)))") }
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
-            posix_spawn_file_actions_addclose(&actions, fds[1])
-            let argv = arguments.map { strdup($0) } + [nil]
-            let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer {
-                argv.forEach { free($0) }
-                envp.forEach { free($0) }
+            guard let pipe = ChildLauncher.pipe() else { throw CLIError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+            // In pd's process group: a Ctrl-C that stops pd watch stops the programs it started too.
+            let spec = ChildSpec(
+                executable: program, arguments: Array(arguments.dropFirst()), environment: env,
+                stdin: .descriptor(pipe.read), stdout: .inherit, stderr: .inherit, group: .parent)
+            let pid: pid_t
+            do {
+                defer { close(pipe.read) }
+                pid = try ChildLauncher.spawn(spec)
+            } catch {
+                close(pipe.write)
+                throw CLIError("cannot run \(program): \(error.description)", exitCode: PDExit.commandNotRunnable)
             }
-            var pid: pid_t = 0
-            let rc = posix_spawnp(&pid, program, &actions, nil, argv, envp)
-            close(fds[0])
+            let fds = [pipe.read, pipe.write]
             defer { close(fds[1]) }
-            guard rc == 0 else { throw CLIError("cannot run \(program): \(String(cString: strerror(rc)))") }
             let bytes = Array(message.message.utf8)
             var offset = 0
             while offset < bytes.count {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
+import PortDaddySystem
 
 extension PD {
     /// `pd with-lock <name> -- <cmd…>`: run a command while holding a lock.
@@ -92,38 +93,23 @@ final class LockKeeper: @unchecked Sendable {
     }
 }
 
-/// Runs a program (found on PATH, never through a shell) with the inherited stdio, forwards SIGINT/SIGTERM/SIGHUP
-/// to it, and returns its exit code (128 + signal if it was killed).
+/// Runs a program (found on PATH, never through a shell) in pd's process group with the inherited stdio, a clean
+/// signal state and no other descriptors; forwards signals other processes send pd, and returns its exit code
+/// (128 + signal if it was killed). A terminal's Ctrl-C reaches the program directly.
 enum ChildProcess {
     static func run(_ program: String, _ arguments: [String], extraEnvironment: [String: String]) throws -> Int32 {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in extraEnvironment { env[key] = value }
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let spec = ChildSpec(
+            executable: program, arguments: Array(arguments.dropFirst()), environment: env,
+            stdin: .inherit, stdout: .inherit, stderr: .inherit, group: .parent)
+        let child: pid_t
+        do { child = try ChildLauncher.spawn(spec) } catch {
+            throw CLIError("cannot run \(program): \(error.description)", exitCode: PDExit.commandNotRunnable)
         }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, program, nil, nil, argv, envp)
-        guard rc == 0 else {
-            throw CLIError("cannot run \(program): \(String(cString: strerror(rc)))", exitCode: PDExit.commandNotRunnable)
+        guard let code = ChildLauncher.waitForwardingSignals(child) else {
+            throw CLIError("lost track of \(program): \(String(cString: strerror(errno)))")
         }
-        let child = pid
-        var sources: [any DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { kill(child, sig) }
-            source.resume()
-            sources.append(source)
-        }
-        defer { sources.forEach { $0.cancel() } }
-        var status: Int32 = 0
-        while waitpid(child, &status, 0) < 0 {
-            guard errno == EINTR else { throw CLIError("lost track of \(program): \(String(cString: strerror(errno)))") }
-        }
-        let signalNumber = status & 0x7f
-        return signalNumber == 0 ? (status >> 8) & 0xff : 128 + signalNumber
+        return code
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PortDaddyAPI
 import PortDaddyClient
 import PortDaddyCore
+import PortDaddySystem
 
 /// The measurements behind `pd bench`. Every series uses real requests against the running daemon.
 enum BenchProbe {
@@ -108,22 +109,12 @@ enum BenchProbe {
         var env = ProcessInfo.processInfo.environment
         env["PORT_DADDY_HOME"] = environment.home
         if let url = environment.url { env["PORT_DADDY_URL"] = url }
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        let arguments: [String] = [executable, "claim", "bench.proc", "-q"]
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer {
-            envp.forEach { free($0) }
-            argv.forEach { free($0) }
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let spec = ChildSpec(executable: executable, arguments: ["claim", "bench.proc", "-q"], environment: env, stdout: .null, stderr: .inherit, group: .parent)
         var samples: [UInt64] = []
         for i in 0..<(runs + 5) {
             let t0 = now()
-            var pid: pid_t = 0
-            guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else { throw CLIError("cannot spawn \(executable)") }
+            let pid: pid_t
+            do { pid = try ChildLauncher.spawn(spec) } catch { throw CLIError("cannot spawn \(executable): \(error.description)") }
             var status: Int32 = 0
             waitpid(pid, &status, 0)
             if i >= 5 { samples.append(now() - t0) }

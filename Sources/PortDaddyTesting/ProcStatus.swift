@@ -1,0 +1,38 @@
+import Foundation
+
+/// What `/proc/<pid>/status` says of a process's signal state and parent (Linux).
+public struct ProcStatus: Sendable, Equatable {
+    /// Signals blocked by the process's main thread (`SigBlk`).
+    public var blocked: UInt64
+    /// Signals the process ignores (`SigIgn`).
+    public var ignored: UInt64
+    /// The parent's PID (`PPid`).
+    public var parent: pid_t
+
+    /// Reads the status of `pid`, or nil when it is gone.
+    public static func read(_ pid: pid_t) -> ProcStatus? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        var fields: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        guard let blocked = fields["SigBlk"].flatMap({ UInt64($0, radix: 16) }),
+            let ignored = fields["SigIgn"].flatMap({ UInt64($0, radix: 16) }),
+            let parent = fields["PPid"].flatMap({ pid_t($0) })
+        else { return nil }
+        return ProcStatus(blocked: blocked, ignored: ignored, parent: parent)
+    }
+
+    /// The PIDs whose parent is `pid`.
+    public static func children(of pid: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid_t($0) }.filter { read($0)?.parent == pid }
+    }
+
+    /// The command line of `pid` (arguments joined by spaces), or "" when it is gone.
+    public static func commandLine(_ pid: pid_t) -> String {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return "" }
+        return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+    }
+}
