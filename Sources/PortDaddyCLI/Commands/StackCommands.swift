@@ -86,8 +86,9 @@ extension PD {
             let key = try location.runningKey(try global.client())
             let info = try attempt { try global.client().stackDown(key, services: services) }
             if global.json { return global.output.json(info) }
-            let names = services.isEmpty ? location.config.startOrder.reversed().flatMap { $0 } : services
-            global.output.line("stopped \(key): \(names.joined(separator: ", "))")
+            // The daemon says what it stopped (a service already gone, or never started, is not named).
+            let names = info.services.map(\.name)
+            global.output.line(names.isEmpty ? "stopped \(key): nothing was running" : "stopped \(key): \(names.joined(separator: ", "))")
         }
     }
 

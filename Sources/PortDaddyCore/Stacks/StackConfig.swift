@@ -22,6 +22,9 @@ public struct StackConfig: Sendable, Equatable {
         /// Restarts in a row (without a minute of uptime between them) before the service is left exited.
         public var restartLimit: Int
         public var readyTimeoutSeconds: Double
+        /// Repeat the readiness check (`healthPath` or `healthCmd`) this often once ready; nil: after ready only
+        /// check, without a request, that the process lives and its port is still bound.
+        public var healthIntervalSeconds: Double?
     }
 
     public var project: String
@@ -50,7 +53,7 @@ public struct StackConfigErrors: Error, Sendable, Equatable, CustomStringConvert
 }
 
 extension StackConfig {
-    static let serviceKeys: Set<String> = ["cmd", "dir", "env", "needs", "healthPath", "healthCmd", "port", "noPort", "oneshot", "restart", "restartLimit", "readyTimeout"]
+    static let serviceKeys: Set<String> = ["cmd", "dir", "env", "needs", "healthPath", "healthCmd", "port", "noPort", "oneshot", "restart", "restartLimit", "readyTimeout", "healthInterval"]
 
     /// Parses and validates; reports every problem at once, each as `path: what is wrong`.
     public static func parse(_ data: Data) throws(StackConfigErrors) -> StackConfig {
@@ -168,9 +171,19 @@ extension StackConfig {
                     problems.append("\(path).readyTimeout: must be seconds (or a duration such as 90s) up to 1h")
                 }
             }
+            var healthInterval: Double?
+            if let raw = s["healthInterval"] {
+                if let n = Self.jsonNumber(raw), n >= 1, n <= 86400 { healthInterval = n } else if let t = raw as? String, let n = DurationParser.seconds(t), n >= 1, n <= 86400 {
+                    healthInterval = n
+                } else {
+                    problems.append("\(path).healthInterval: must be seconds (or a duration such as 30s) from 1s up to 24h")
+                }
+                if healthPath == nil && healthCmd == nil { problems.append("\(path).healthInterval: needs a healthPath or healthCmd to repeat") }
+            }
             services[name] = Service(
                 name: name, cmd: cmd, dir: dir, env: env, needs: needs, healthPath: healthPath, healthCmd: healthCmd, port: port,
-                noPort: noPort, oneshot: oneshot, restart: restart, restartLimit: restartLimit, readyTimeoutSeconds: readyTimeout)
+                noPort: noPort, oneshot: oneshot, restart: restart, restartLimit: restartLimit, readyTimeoutSeconds: readyTimeout,
+                healthIntervalSeconds: healthInterval)
         }
         problems += variableClashes(Array(rawServices.keys))
         problems += cycles(in: services)

@@ -67,7 +67,6 @@ final class StackRun {
     var environment: StackEnvironment
     /// Every service's identity (ports are claimed for all of them, started or not).
     var identities: [String: Identity] = [:]
-    var failure: String?
     let feed: StackFeed
     /// Suspended waiters by id: a change wakes them all, a waiter's own timeout only that one.
     var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -98,10 +97,11 @@ final class StackRun {
         waiters.removeValue(forKey: id)?.resume()
     }
 
+    /// The stack's state, derived from its services alone (a service removed from the config leaves no trace).
     var summaryState: String {
         if removing { return "stopping" }
         let states = services.values.map(\.state)
-        if failure != nil || states.contains(where: { $0 == .blocked || $0 == .exited }) { return "failed" }
+        if states.contains(where: { $0 == .blocked || $0 == .exited }) { return "failed" }
         if states.allSatisfy({ $0 == .ready || $0 == .completed }) { return "ready" }
         if states.contains(.unhealthy) { return "unhealthy" }
         return "starting"
@@ -109,11 +109,26 @@ final class StackRun {
 }
 
 extension StackRun {
-    func info(namedURL: (Identity) -> String?) -> StackInfo {
+    /// The services in start order: the config's order, then any run the config no longer names.
+    var orderedServices: [(String, ServiceRun)] {
         let order = config.startOrder.flatMap { $0 }
+        let known = Set(order)
+        let extra = services.keys.filter { !known.contains($0) }.sorted()
+        return (order + extra).compactMap { name in services[name].map { (name, $0) } }
+    }
+
+    /// The first failed service and why, in start order, while the stack is failed.
+    var failureSummary: String? {
+        guard summaryState == "failed" else { return nil }
+        for (name, run) in orderedServices where run.state == .blocked || run.state == .exited {
+            return "\(name): " + (run.detail ?? run.state.rawValue)
+        }
+        return nil
+    }
+
+    func info(namedURL: (Identity) -> String?, only chosen: [(String, ServiceRun)]? = nil) -> StackInfo {
         var list: [StackServiceInfo] = []
-        for name in order {
-            guard let run = services[name] else { continue }
+        for (name, run) in chosen ?? orderedServices {
             var url: String?
             if let port = run.port { url = namedURL(run.identity) ?? "http://localhost:\(port)" }
             let exitCode: Int? = run.exit.map { Int($0.shellCode) }
@@ -124,7 +139,7 @@ extension StackRun {
                     detail: run.detail, needs: run.config.needs))
         }
         return StackInfo(
-            key: key, project: project, context: context, root: root, state: summaryState, failure: failure, services: list,
+            key: key, project: project, context: context, root: root, state: summaryState, failure: failureSummary, services: list,
             cursor: feed.cursor)
     }
 }

@@ -9,7 +9,6 @@ extension StackSupervisor {
         if let failure = await waitForDependencies(stack, run) {
             if run.stopping { return }
             run.detail = failure
-            stack.failure = stack.failure ?? "\(name): \(failure)"
             set(run, .blocked, in: stack, name, log: "not started: \(failure)")
             return
         }
@@ -105,7 +104,6 @@ extension StackSupervisor {
         do { child = try ProcessLauncher.launch(spec) } catch {
             run.detail = error.description
             run.exit = ExitStatus(code: 127, signal: nil)
-            stack.failure = stack.failure ?? "\(name): \(error.description)"
             set(run, .exited, in: stack, name, log: "cannot start: \(error.description)")
             return nil
         }
@@ -150,9 +148,12 @@ extension StackSupervisor {
         let deadline = ContinuousClock.now + .milliseconds(Int(run.config.readyTimeoutSeconds * 1000))
         // Checks are cheap (a connect, a GET): poll often at first, when most servers come up.
         var pause = Duration.milliseconds(20)
+        var lastSeen: String?
         while run.exitedPID != pid && !run.stopping {
             let left = max(deadline - ContinuousClock.now, .milliseconds(100))
-            if await ReadinessProbe.passes(check, limit: left, handle: run.probe) {
+            let outcome = await ReadinessProbe.run(check, limit: left, handle: run.probe)
+            lastSeen = outcome.observed ?? lastSeen
+            if outcome.passed {
                 guard run.exitedPID != pid, !run.stopping else { return }
                 run.readyAt = clock.nowMillis()
                 set(run, .ready, in: stack, name, log: "ready (\(check.description))" + (run.port.map { " on port \($0)" } ?? ""))
@@ -160,7 +161,7 @@ extension StackSupervisor {
                 return
             }
             if ContinuousClock.now >= deadline {
-                run.detail = "not ready after \(Int(run.config.readyTimeoutSeconds))s (\(check.description))"
+                run.detail = "not ready after \(Int(run.config.readyTimeoutSeconds))s (\(check.description))" + (lastSeen.map { "; last check: \($0)" } ?? "")
                 set(run, .unhealthy, in: stack, name, log: run.detail)
                 return
             }
@@ -175,12 +176,24 @@ extension StackSupervisor {
         stack.changed()
     }
 
-    /// While the process runs: re-checks readiness every `monitorInterval` (three failures in a row →
-    /// unhealthy; a pass → ready again); returns as soon as it exits.
+    /// The check repeated once a service is ready. By default it makes no request the service would log: the
+    /// port must still be bound (a bind test), every `monitorInterval`; with `healthInterval` the readiness check
+    /// itself (GET healthPath, healthCmd) runs at that interval. The process's exit is watched in any case.
+    func livenessCheck(_ stack: StackRun, _ name: String, _ run: ServiceRun) -> (ReadinessCheck, Duration) {
+        if stack.noHealth { return (.started, settings.monitorInterval) }
+        if let seconds = run.config.healthIntervalSeconds {
+            return (readinessCheck(stack, name, run), .milliseconds(Int(seconds * 1000)))
+        }
+        if let port = run.port { return (.bound(port: port), settings.monitorInterval) }
+        return (.started, settings.monitorInterval)
+    }
+
+    /// While the process runs: repeats the liveness check (three failures in a row → unhealthy; a pass → ready
+    /// again); returns as soon as it exits.
     func watch(_ stack: StackRun, _ name: String, _ run: ServiceRun, pid: Int32) async {
-        let check = readinessCheck(stack, name, run)
+        let (check, interval) = livenessCheck(stack, name, run)
         var failures = 0
-        var nextCheck = ContinuousClock.now + settings.monitorInterval
+        var nextCheck = ContinuousClock.now + interval
         while run.exitedPID != pid {
             if check == .started || run.stopping {
                 await nextChange(in: stack, timeout: nil)
@@ -188,8 +201,9 @@ extension StackSupervisor {
             }
             await nextChange(in: stack, timeout: max(.milliseconds(10), nextCheck - ContinuousClock.now))
             guard run.exitedPID != pid, !run.stopping, ContinuousClock.now >= nextCheck else { continue }
-            nextCheck = ContinuousClock.now + settings.monitorInterval
-            let ok = await ReadinessProbe.passes(check, handle: run.probe)
+            nextCheck = ContinuousClock.now + interval
+            let outcome = await ReadinessProbe.run(check, handle: run.probe)
+            let ok = outcome.passed
             guard run.pid == pid, run.exitedPID != pid, !run.stopping else { continue }
             if ok {
                 failures = 0
@@ -201,7 +215,7 @@ extension StackSupervisor {
             } else if run.state == .ready {
                 failures += 1
                 if failures >= 3 {
-                    run.detail = "readiness check failing (\(check.description))"
+                    run.detail = "check failing (\(check.description))" + (outcome.observed.map { ": \($0)" } ?? "")
                     set(run, .unhealthy, in: stack, name, log: run.detail)
                 }
             }

@@ -5,7 +5,7 @@ import PortDaddyAPI
 public struct StackSettings: Sendable {
     /// Time between SIGTERM and SIGKILL when stopping a service.
     public var stopGrace: Duration = .seconds(5)
-    /// Time between readiness checks once a service is up (to notice it turning unhealthy, or healthy late).
+    /// Time between liveness checks once a service is up (to notice it turning unhealthy, or healthy late).
     public var monitorInterval: Duration = .seconds(5)
     /// First restart delay; doubles per restart in a row, up to `maxBackoff`.
     public var baseBackoff: Duration = .seconds(1)
@@ -102,12 +102,13 @@ public actor StackSupervisor {
         let stack: StackRun
         if let existing = stacks[key] {
             stack = existing
+            let previous = stack.identities
             stack.config = config
             stack.inherited = request.environment
             stack.noHealth = request.noHealth
             stack.environment = environment
             stack.identities = identities
-            stack.failure = nil
+            await reconcile(stack, with: config, previousIdentities: previous)
         } else {
             stack = StackRun(
                 key: key, project: config.project, context: request.context, root: request.root, config: config,
@@ -136,6 +137,30 @@ public actor StackSupervisor {
             try await waitUntilSettled(stack, targets: targets)
         }
         return stack.info(namedURL: namedURL)
+    }
+
+    /// Brings a running stack in line with its edited config: a service the config no longer names is stopped (its
+    /// whole process tree) and its port released, so nothing keeps running unseen; ports claimed for services
+    /// that were removed before they ever started are released too.
+    func reconcile(_ stack: StackRun, with config: StackConfig, previousIdentities: [String: Identity]) async {
+        let removed = stack.services.keys.filter { config.services[$0] == nil }.sorted()
+        let key = stack.key
+        if !removed.isEmpty {
+            await withTaskGroup(of: Void.self) { group in
+                for name in removed {
+                    guard let run = stack.services[name] else { continue }
+                    run.stopping = true
+                    stack.feed.append(kind: "log", service: "pd", stream: "out", text: "\(name): no longer in .portdaddyrc; stopping it")
+                    let which = ObjectIdentifier(run)
+                    group.addTask { await self.stop(key, name, which) }
+                }
+            }
+            for name in removed { stack.services[name] = nil }
+        }
+        for (name, identity) in previousIdentities where config.services[name]?.noPort ?? true {
+            _ = try? claims.release(identity.description)
+        }
+        stack.changed()
     }
 
     /// `names` and every service they need, transitively.
@@ -221,11 +246,14 @@ public actor StackSupervisor {
             while stacks[key] === stack { await nextChange(in: stack, timeout: .milliseconds(200)) }
             return stack.info(namedURL: namedURL)
         }
-        let targets = (names.isEmpty ? stack.services.keys.sorted() : names).compactMap { name in stack.services[name].map { (name, $0) } }
+        let chosen = Set(names)
+        let targets = stack.orderedServices.filter { names.isEmpty || chosen.contains($0.0) }
         if names.isEmpty { stack.removing = true }
         for (_, run) in targets { run.stopping = true }
         stack.changed()
-        for level in stack.config.startOrder.reversed() {
+        let levels = stack.config.startOrder
+        let unordered = Set(targets.map(\.0)).subtracting(levels.flatMap { $0 })
+        for level in ([unordered] + levels.reversed().map(Set.init)) {
             let batch = targets.filter { level.contains($0.0) }
             await withTaskGroup(of: Void.self) { group in
                 for (name, run) in batch {
@@ -242,7 +270,8 @@ public actor StackSupervisor {
             // Ports claimed for services that were never started (pd up web claims its siblings' too).
             for identity in stack.identities.values { _ = try? claims.release(identity.description) }
         }
-        let info = stack.info(namedURL: namedURL)
+        // What this call stopped, in stop order (reverse start order).
+        let info = stack.info(namedURL: namedURL, only: Array(targets.reversed()))
         if stack.services.isEmpty && stacks[key] === stack {
             stacks[key] = nil
             stack.feed.append(kind: "state", service: "pd", stream: "stopped", text: "stack \(key) stopped")
@@ -292,7 +321,6 @@ public actor StackSupervisor {
                 fresh.task = Task { await self.supervise(key, name, fresh) }
             }
         }
-        stack.failure = nil
         stack.changed()
         return stack.info(namedURL: namedURL)
     }

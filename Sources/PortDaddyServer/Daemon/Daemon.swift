@@ -35,6 +35,7 @@ public enum Daemon {
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: try directory.userToken())
         var stackSettings = StackSettings()
         stackSettings.stopGrace = .milliseconds(Int(configuration.stopGraceSeconds * 1000))
+        stackSettings.monitorInterval = .milliseconds(Int(configuration.livenessIntervalSeconds * 1000))
         let stacks = StackSupervisor(
             claims: claims, store: store, activity: activity, settings: stackSettings,
             namedURL: { identity in runtime.proxyPort.map { HostNames.url(of: identity, proxyPort: $0) } })

@@ -23,6 +23,8 @@ public struct DaemonConfiguration: Sendable {
     public var proxyPort: Int? = DaemonConfiguration.defaultProxyPort()
     /// How long `pd down` waits between SIGTERM and SIGKILL (`PORT_DADDY_STOP_GRACE`, seconds).
     public var stopGraceSeconds: Double = 5
+    /// How often a ready stack service's liveness is checked (`PORT_DADDY_LIVENESS_INTERVAL`, seconds).
+    public var livenessIntervalSeconds: Double = 5
     /// The proxy's port when 80 is privileged.
     public static let fallbackProxyPort = 1380
 
@@ -80,6 +82,7 @@ public struct DaemonConfiguration: Sendable {
         config.reapIntervalSeconds = max(0.1, try number("PORT_DADDY_REAP_INTERVAL") ?? 30)
         config.channelMaxMessages = max(1, try integer("PORT_DADDY_CHANNEL_MAX_MESSAGES") ?? 1000)
         config.stopGraceSeconds = min(max(0, try number("PORT_DADDY_STOP_GRACE") ?? 5), 300)
+        config.livenessIntervalSeconds = min(max(0.1, try number("PORT_DADDY_LIVENESS_INTERVAL") ?? 5), 3600)
         if let raw = PortDaddyEnvironment.value("PORT_DADDY_DNS_PORT") {
             if raw == "auto" {
                 config.dnsPort = 0

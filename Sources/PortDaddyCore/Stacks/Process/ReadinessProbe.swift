@@ -14,6 +14,8 @@ public enum ReadinessCheck: Sendable, Equatable {
     case command(LaunchSpec)
     /// Something accepts connections on the port.
     case listening(port: Int)
+    /// The port is bound by someone (a bind test: no connection, nothing in the server's log).
+    case bound(port: Int)
     /// Nothing to check: ready once started.
     case started
 
@@ -22,9 +24,20 @@ public enum ReadinessCheck: Sendable, Equatable {
         case .http(let port, let path): return "GET http://localhost:\(port)\(path) → 2xx"
         case .command(let spec): return "\(([spec.executable] + spec.arguments).joined(separator: " ")) exits 0"
         case .listening(let port): return "port \(port) listening"
+        case .bound(let port): return "port \(port) still bound"
         case .started: return "started"
         }
     }
+}
+
+/// The result of one check: whether it passed, and what was seen when it did not (for the user's error).
+public struct ProbeOutcome: Sendable, Equatable {
+    public var passed: Bool
+    /// What the server or command did instead, e.g. "answered 404 Not Found".
+    public var observed: String?
+
+    public static let pass = ProbeOutcome(passed: true, observed: nil)
+    public static func fail(_ observed: String?) -> ProbeOutcome { ProbeOutcome(passed: false, observed: observed) }
 }
 
 /// Runs readiness checks off the concurrency pool (they block on sockets for up to a second).
@@ -35,10 +48,16 @@ public enum ReadinessProbe {
     /// Whether the check passes right now. A command probe may run for `limit` (at most `commandTimeout`);
     /// `handle` lets the supervisor kill it early (the service is being stopped).
     public static func passes(_ check: ReadinessCheck, limit: Duration = commandTimeout, handle: ProbeHandle? = nil) async -> Bool {
+        await run(check, limit: limit, handle: handle).passed
+    }
+
+    /// Runs the check once and says what was seen.
+    public static func run(_ check: ReadinessCheck, limit: Duration = commandTimeout, handle: ProbeHandle? = nil) async -> ProbeOutcome {
         switch check {
-        case .started: return true
+        case .started: return .pass
         case .command(let spec):
-            guard let child = try? ProcessLauncher.launch(spec) else { return false }
+            let child: LaunchedProcess
+            do { child = try ProcessLauncher.launch(spec) } catch { return .fail(error.description) }
             handle?.started(child.pid)
             // A probe that hangs is a failed probe: it gets its time, then its process group is killed.
             let killer = Task {
@@ -48,15 +67,17 @@ public enum ReadinessProbe {
             let status = await ChildExit.wait(child.pid)
             handle?.started(nil)
             killer.cancel()
-            return status.succeeded
+            return status.succeeded ? .pass : .fail("exited \(status)")
         case .http(let port, let path):
-            return await offPool { httpOK(port: port, path: path) }
+            return await offPool { http(port: port, path: path) }
         case .listening(let port):
-            return await offPool { connect(port: port).map { close($0) } != nil }
+            return await offPool { connect(port: port).map { close($0) } != nil ? .pass : .fail("nothing accepts connections") }
+        case .bound(let port):
+            return await offPool { SystemPortProber().isFree(port) ? .fail("nothing listens on the port any more") : .pass }
         }
     }
 
-    static func offPool(_ body: @escaping @Sendable () -> Bool) async -> Bool {
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: body()) }
         }
@@ -67,15 +88,16 @@ public enum ReadinessProbe {
         connect4(port) ?? connect6(port)
     }
 
-    static func httpOK(port: Int, path: String) -> Bool {
-        guard let fd = connect(port: port) else { return false }
+    /// `GET path`: passes on 2xx; otherwise says what the server answered (its status line).
+    static func http(port: Int, path: String) -> ProbeOutcome {
+        guard let fd = connect(port: port) else { return .fail("nothing accepts connections") }
         defer { close(fd) }
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost:\(port)\r\nUser-Agent: port-daddy-health\r\nConnection: close\r\n\r\n".utf8)
         let sent = request.withUnsafeBytes { sendNoSignal(fd, $0.baseAddress, $0.count) }
-        guard sent == request.count else { return false }
+        guard sent == request.count else { return .fail("the connection closed before the request was sent") }
         var buffer = [UInt8](repeating: 0, count: 64)
         var got = 0
         while got < 12 {
@@ -85,8 +107,11 @@ public enum ReadinessProbe {
             got += n
         }
         // "HTTP/1.x 2xx"
-        guard got >= 12, buffer[0..<5].elementsEqual("HTTP/".utf8) else { return false }
+        guard got >= 12, buffer[0..<5].elementsEqual("HTTP/".utf8) else {
+            return .fail(got == 0 ? "no answer within 1s" : "an answer that is not HTTP")
+        }
         let ok = buffer[9] == UInt8(ascii: "2")
+        let statusLine = String(decoding: buffer[9..<got].prefix { $0 != 13 && $0 != 10 }, as: UTF8.self)
         // Read the rest (up to 64 KiB, briefly: a server that ignores Connection: close must not slow every
         // probe) before closing: closing with unread data resets the connection, and servers log the reset.
         var brief = timeval(tv_sec: 0, tv_usec: 100_000)
@@ -99,7 +124,7 @@ public enum ReadinessProbe {
             guard n > 0 else { break }
             drained += n
         }
-        return ok
+        return ok ? .pass : .fail("answered \(statusLine)")
     }
 
     static func sendNoSignal(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
