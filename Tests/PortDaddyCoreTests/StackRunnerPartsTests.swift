@@ -33,6 +33,9 @@ struct StackRunnerPartsTests {
         #expect(web["PATH"] == "/bin" && web["NODE_ENV"] == "development")
         #expect(web["API_GW_URL"] == "http://localhost:3200")
         #expect(web["PD_URL"] == "http://main.web.shop.localhost:1380")
+        #expect(web["PD_HOSTS"] == "localhost,127.0.0.1,[::1],main.web.shop.localhost")
+        let withDNS = StackEnvironment(stackKey: "shop:main", identities: ids, ports: ["web": 3100], namedURL: { _ in nil }, domains: ["localhost", "pd.test"])
+        #expect(withDNS.processEnvironment(for: "web", inherited: [:], configured: [:])["PD_HOSTS"] == "localhost,127.0.0.1,[::1],main.web.shop.localhost,main.web.shop.pd.test")
         let worker = env.processEnvironment(for: "worker", inherited: [:], configured: [:])
         #expect(worker["PORT"] == nil && worker["PD_IDENTITY"] == "shop:worker:main")
     }

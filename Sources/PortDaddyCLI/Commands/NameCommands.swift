@@ -22,9 +22,8 @@ extension PD {
         }
 
         static func resolve(_ raw: String, global: GlobalOptions) throws -> Answer {
-            let id: Identity
-            do { id = try Identity(parsing: raw) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
             let client = try global.client()
+            let id = try resolvedIdentity(raw, client: client)
             let service = try attempt { try client.service(id.description) }
             let host = HostNames.name(of: id)
             var dnsName: String?

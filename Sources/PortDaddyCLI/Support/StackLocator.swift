@@ -62,9 +62,34 @@ struct StackLocation {
         return same.key
     }
 
+    /// The identity of the service `name` of this stack: the running stack's (as `pd logs` and `pd restart`
+    /// find it), else the one `pd up` would give it here.
+    func identity(ofService name: String, client: PortDaddyClient) throws -> Identity? {
+        guard config.services[name] != nil else { return nil }
+        let key = try runningKey(client)
+        if let running = try? client.stacks().stacks.first(where: { $0.key == key }),
+            let service = running.services.first(where: { $0.name == name })
+        {
+            return try? Identity(parsing: service.identity)
+        }
+        return try? Identity(parsing: ([config.project, name] + (context.map { [$0] } ?? [])).joined(separator: ":"))
+    }
+
     func check(_ services: [String]) throws {
         for name in services where config.services[name] == nil {
             throw CLIError("\(name) is not a service of \(config.project) (services: \(config.services.keys.sorted().joined(separator: ", ")))", exitCode: PDExit.usage)
         }
     }
+}
+
+/// Reads a name given on the command line the way the stack commands do: inside a project with a `.portdaddyrc`,
+/// a one-segment name that is one of its services means that service's identity (`pd url api` in the project
+/// folder is `pd url shop:api:main`); anything else is an identity as written.
+func resolvedIdentity(_ raw: String, client: PortDaddyClient) throws -> Identity {
+    let id: Identity
+    do { id = try Identity(parsing: raw) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
+    guard !raw.contains(":"), let location = try? StackOptions.parse([]).locate(),
+        let service = try location.identity(ofService: id.description, client: client)
+    else { return id }
+    return service
 }

@@ -14,8 +14,12 @@ public struct StackEnvironment: Sendable, Equatable {
     }
 
     /// Builds the bundle. `ports` holds the claimed port of every service that has one; `namedURL` gives the
-    /// proxy URL of an identity when names are served.
-    public init(stackKey: String, identities: [String: Identity], ports: [String: Int], namedURL: (Identity) -> String?) {
+    /// proxy URL of an identity when names are served; `domains` are the name domains the daemon serves
+    /// (`localhost`, and the DNS responder's when it runs), for `PD_HOSTS`.
+    public init(
+        stackKey: String, identities: [String: Identity], ports: [String: Int], namedURL: (Identity) -> String?,
+        domains: [String] = [HostNames.localhostDomain]
+    ) {
         var shared: [StackVariable] = []
         for name in identities.keys.sorted() {
             guard let port = ports[name] else { continue }
@@ -34,6 +38,10 @@ public struct StackEnvironment: Sendable, Equatable {
             if let port = ports[name] {
                 vars.insert(StackVariable(name: "PORT", value: String(port)), at: 0)
                 if let named = namedURL(identity) { vars.append(StackVariable(name: "PD_URL", value: named)) }
+                // Every Host header the service may be reached under, for frameworks that check it (Django's
+                // ALLOWED_HOSTS, Vite's server.allowedHosts, Rails' config.hosts).
+                let names = domains.map { HostNames.name(of: identity, domain: $0) }
+                vars.append(StackVariable(name: "PD_HOSTS", value: (["localhost", "127.0.0.1", "[::1]"] + names).joined(separator: ",")))
             }
             own[name] = vars
         }

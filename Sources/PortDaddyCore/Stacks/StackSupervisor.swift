@@ -27,6 +27,8 @@ public actor StackSupervisor {
     let clock: any WallClock
     let settings: StackSettings
     let namedURL: @Sendable (Identity) -> String?
+    /// The name domains the daemon serves (for `PD_HOSTS`).
+    let domains: [String]
     var stacks: [String: StackRun] = [:]
     /// Beats on every event of every stack (output lines, state changes).
     public nonisolated let pulse = StackPulse()
@@ -36,8 +38,9 @@ public actor StackSupervisor {
     public init(
         claims: ClaimService, store: any StackProcessStore, activity: ActivityLog, settings: StackSettings = StackSettings(),
         processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock(),
-        namedURL: @escaping @Sendable (Identity) -> String? = { _ in nil }
+        namedURL: @escaping @Sendable (Identity) -> String? = { _ in nil }, domains: [String] = [HostNames.localhostDomain]
     ) {
+        self.domains = domains
         self.claims = claims
         self.store = store
         self.activity = activity
@@ -98,7 +101,7 @@ public actor StackSupervisor {
         }
         let targets = Self.closure(of: request.services.isEmpty ? Array(config.services.keys) : request.services, in: config)
         let (identities, ports, messages) = try claimPorts(config, context: request.context)
-        let environment = StackEnvironment(stackKey: key, identities: identities, ports: ports, namedURL: namedURL)
+        let environment = StackEnvironment(stackKey: key, identities: identities, ports: ports, namedURL: namedURL, domains: domains)
         let stack: StackRun
         if let existing = stacks[key] {
             stack = existing
@@ -343,7 +346,7 @@ public actor StackSupervisor {
             return StackEnvResponse(stack: key, shared: running.environment.shared, services: running.environment.own)
         }
         let (identities, ports, _) = try claimPorts(config, context: context, owner: owner)
-        let env = StackEnvironment(stackKey: key, identities: identities, ports: ports, namedURL: namedURL)
+        let env = StackEnvironment(stackKey: key, identities: identities, ports: ports, namedURL: namedURL, domains: domains)
         return StackEnvResponse(stack: key, shared: env.shared, services: env.own)
     }
 }

@@ -38,7 +38,8 @@ public enum Daemon {
         stackSettings.monitorInterval = .milliseconds(Int(configuration.livenessIntervalSeconds * 1000))
         let stacks = StackSupervisor(
             claims: claims, store: store, activity: activity, settings: stackSettings,
-            namedURL: { identity in runtime.proxyPort.map { HostNames.url(of: identity, proxyPort: $0) } })
+            namedURL: { identity in runtime.proxyPort.map { HostNames.url(of: identity, proxyPort: $0) } },
+            domains: [HostNames.localhostDomain] + (configuration.dnsPort != nil ? [configuration.dnsDomain] : []))
         let orphans = await stacks.reapOrphans()
         if !orphans.isEmpty { logger.warning("stopped processes a previous daemon left running", metadata: ["identities": "\(orphans)"]) }
 

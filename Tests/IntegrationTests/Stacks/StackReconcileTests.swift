@@ -50,6 +50,23 @@ struct StackReconcileTests {
         #expect(fixture.processes.isEmpty)
     }
 
+    @Test("pd url and pd open take a service name inside the stack's folder, as pd logs and pd restart do")
+    func serviceNamesResolve() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let fixture = try StackFixture(daemon: daemon, config: ["project": "shop", "services": ["backend": StackFixture.python()]])
+        defer { fixture.cleanUp() }
+        let up = try fixture.pd(["up", "-d", "--json"])
+        #expect(up.status == 0, "\(up.stderr)")
+        let backend = try #require(try Self.info(up).services.first)
+        let url = try daemon.pd(["url", "backend", "--json"], directory: fixture.root)
+        #expect(url.status == 0, "\(url.stderr)")
+        #expect(url.stdout.contains("\"port\":\(backend.port!)") || url.stdout.contains("\"port\" : \(backend.port!)"), "\(url.stdout)")
+        #expect(url.stdout.contains(backend.identity), "\(url.stdout)")
+        // Outside the folder the name is an identity as written, and there is no such claim.
+        #expect(try daemon.pd(["url", "backend"], directory: daemon.home).status == 5)
+    }
+
     @Test("removing a failed service leaves a ready stack: the state comes from the services that are there")
     func removedFailedService() throws {
         let daemon = try TestDaemon()
