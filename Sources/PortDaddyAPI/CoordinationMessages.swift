@@ -79,7 +79,10 @@ public struct NoteInfo: Codable, Sendable, Equatable {
     public var type: NoteType
     public var text: String
     public var at: Int64
-    public init(id: Int64, sessionID: String, type: NoteType, text: String, at: Int64) {
+    /// True when the agent had no active session and this note started one (purpose "quick notes").
+    public var startedSession: Bool?
+    public init(id: Int64, sessionID: String, type: NoteType, text: String, at: Int64, startedSession: Bool? = nil) {
+        self.startedSession = startedSession
         self.id = id
         self.sessionID = sessionID
         self.type = type

@@ -58,8 +58,19 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var reapGraceSeconds: Double
     /// Claims the reaper has freed since the daemon started.
     public var reaped: Int
+    /// The reverse proxy's port, while it runs.
+    public var proxyPort: Int?
+    /// The DNS responder's port and domain, while it runs.
+    public var dnsPort: Int?
+    public var dnsDomain: String?
+    /// The keys of the running stacks.
+    public var stacks: [String]?
 
-    public init(status: String, version: String, pid: Int, uptimeSeconds: Int, home: String, socket: String, tcpHost: String, tcpPort: Int, rangeStart: Int, rangeEnd: Int, reserved: [Int], claims: Int, reapIntervalSeconds: Double, reapGraceSeconds: Double, reaped: Int) {
+    public init(status: String, version: String, pid: Int, uptimeSeconds: Int, home: String, socket: String, tcpHost: String, tcpPort: Int, rangeStart: Int, rangeEnd: Int, reserved: [Int], claims: Int, reapIntervalSeconds: Double, reapGraceSeconds: Double, reaped: Int, proxyPort: Int? = nil, dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil) {
+        self.proxyPort = proxyPort
+        self.dnsPort = dnsPort
+        self.dnsDomain = dnsDomain
+        self.stacks = stacks
         self.status = status
         self.version = version
         self.pid = pid

@@ -41,6 +41,10 @@ public enum PDMain {
         var args = Array(argv.dropFirst())
         let invokedAs = (argv.first ?? "pd").split(separator: "/").last.map(String.init) ?? "pd"
         if v1Names.contains(invokedAs) { args.insert(invokedAs, at: 0) }
+        if let first = args.first, let problem = CommandSuggestion.problem(with: first) {
+            Output.warn(problem)
+            exit(PDExit.usage)
+        }
         do {
             var command = try PD.parseAsRoot(args)
             if var asyncCommand = command as? any AsyncParsableCommand {

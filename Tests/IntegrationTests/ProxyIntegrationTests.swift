@@ -49,6 +49,8 @@ struct ProxyIntegrationTests {
         // A foreign name (DNS rebinding to the proxy) learns nothing: 421, no list of names.
         let foreign = try curl(["-w", "\n%{http_code}", "-H", "Host: attacker.example", "http://127.0.0.1:\(proxy)/"])
         #expect(foreign.stdout.hasSuffix("421") && !foreign.stdout.contains("echo"), "\(foreign.stdout)")
+        // …but it says how to use the proxy: by name.
+        #expect(foreign.stdout.contains("api.myapp.localhost:\(proxy)") && foreign.stdout.contains("pd url"), "\(foreign.stdout)")
         // A second request on a kept-alive connection cannot reach another name through the first one's backend:
         // the proxy closes the connection after each non-upgrade exchange.
         let smuggle = try CommandResult.run("/usr/bin/env", ["python3", "-c", """

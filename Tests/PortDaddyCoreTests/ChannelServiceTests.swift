@@ -27,6 +27,20 @@ struct ChannelServiceTests {
         #expect(try channels.latestID() == ids.last)
     }
 
+    @Test("the newest retained messages are found across gaps in the ids (the dashboard's Radio view)")
+    func newestAcrossGaps() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let channels = try service(h)
+        _ = try channels.publish(to: try name("keep"), message: "old", sender: nil, signal: nil)
+        for i in 0..<60 { _ = try channels.publish(to: try name("noise"), message: "n\(i)", sender: nil, signal: nil) }
+        _ = try channels.clear(try name("noise"))
+        _ = try channels.publish(to: try name("keep"), message: "new", sender: nil, signal: nil)
+        // Counting back 50 ids from the latest would find only "new".
+        #expect(try channels.newest(limit: 50).map(\.message) == ["old", "new"])
+        #expect(try channels.newest(limit: 1).map(\.message) == ["new"])
+    }
+
     @Test("signals are validated and lower-cased; oversized messages are refused")
     func validation() throws {
         let h = Harness()

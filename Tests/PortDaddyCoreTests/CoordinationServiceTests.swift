@@ -58,7 +58,11 @@ struct CoordinationServiceTests {
         let done = try w.coordination.done(agent: "a", note: "bye", abandon: false)
         #expect(done.notes.map(\.text) == ["mine", "bye"])
         #expect(try w.coordination.claimFiles(agent: "b", paths: ["/src/a.swift"], force: false).map(\.agentID) == ["b"])
-        #expect(throws: PortDaddyError.noActiveSession(agent: "a")) { try w.coordination.note(agent: "a", text: "x", type: .note) }
+        // Without an active session a note starts a quick-notes session rather than being lost.
+        let quick = try w.coordination.note(agent: "a", text: "x", type: .note)
+        #expect(quick.startedSession == true && quick.sessionID != done.id)
+        #expect(try w.coordination.notes(agent: "a", all: false).map(\.text) == ["x"])
+        #expect(try w.coordination.note(agent: "a", text: "y", type: .note).startedSession == nil)
     }
 
     @Test("a dead agent's session, notes and files go to salvage, its locks are released, and salvage claim moves the work")

@@ -143,10 +143,14 @@ extension PD {
             }
             if global.json { return global.output.json(status) }
             let out = global.output
-            out.line("\(out.green("●")) Port Daddy \(status.version) running, pid \(status.pid), up \(status.uptimeSeconds)s")
+            out.line("\(out.green("●")) Port Daddy \(status.version) running, pid \(status.pid), up \(Output.span(seconds: status.uptimeSeconds))")
             out.line("  data dir  \(status.home)")
             out.line("  socket    \(status.socket)")
             out.line("  http      http://\(status.tcpHost):\(status.tcpPort)")
+            out.line("  proxy     " + (status.proxyPort.map { "http://<name>.localhost" + ($0 == 80 ? "" : ":\($0)") + "/ (port \($0))" } ?? "off"))
+            out.line("  dns       " + (status.dnsPort.map { "port \($0), domain \(status.dnsDomain ?? "?")" } ?? "off"))
+            let stacks = status.stacks ?? []
+            out.line("  stacks    " + (stacks.isEmpty ? "none running" : "\(stacks.count) running: \(stacks.joined(separator: ", "))"))
             out.line("  claims    \(status.claims) (range \(status.rangeStart)-\(status.rangeEnd), \(status.reaped) reaped)")
             out.line("  reaper    every \(Int(status.reapIntervalSeconds))s, grace \(Int(status.reapGraceSeconds))s")
         }

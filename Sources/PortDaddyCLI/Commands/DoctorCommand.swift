@@ -35,17 +35,30 @@ extension PD {
                     Check(
                         name: "tcp", ok: ok, detail: "http://\(status.tcpHost):\(status.tcpPort) " + (ok ? "answers" : "does not answer"),
                         fix: ok ? nil : "check that nothing else owns port \(status.tcpPort); pd restart"))
+                checks.append(
+                    Check(
+                        name: "proxy", ok: true,
+                        detail: status.proxyPort.map { "names served on port \($0) (http://<name>.localhost\($0 == 80 ? "" : ":\($0)")/)" } ?? "off (PORT_DADDY_PROXY_PORT=0)"))
+                checks.append(
+                    Check(
+                        name: "dns", ok: true,
+                        detail: status.dnsPort.map { "answers *.\(status.dnsDomain ?? "") on port \($0)" } ?? "off (start the daemon with PORT_DADDY_DNS_PORT to serve a domain)"))
+                let stacks = status.stacks ?? []
+                checks.append(Check(name: "stacks", ok: true, detail: stacks.isEmpty ? "none running" : "\(stacks.count) running: \(stacks.joined(separator: ", "))"))
                 if let diag = try? global.passiveClient().diagnostics() {
                     checks.append(
                         Check(
                             name: "database", ok: diag.databaseIntegrity == "ok",
                             detail: "\(diag.databasePath): \(diag.databaseIntegrity), WAL \(diag.walBytes) bytes",
                             fix: diag.databaseIntegrity == "ok" ? nil : "pd stop; move \(diag.databasePath) aside; pd start (claims are lost)"))
+                    // Dead claims are a normal state: the reaper frees each once its grace period has passed.
+                    let dead = diag.deadClaims
+                    let named = dead.prefix(5).joined(separator: ", ") + (dead.count > 5 ? " and \(dead.count - 5) more" : "")
                     checks.append(
                         Check(
-                            name: "claims", ok: diag.deadClaims.isEmpty,
-                            detail: diag.deadClaims.isEmpty ? "no dead claims" : "dead: " + diag.deadClaims.joined(separator: ", "),
-                            fix: diag.deadClaims.isEmpty ? nil : "pd cleanup frees them after the grace period; pd release <id> frees one now"))
+                            name: "claims", ok: true,
+                            detail: "\(status.claims) claimed" + (dead.isEmpty ? ", none dead" : "; \(dead.count) dead (owner gone, port silent): \(named)"),
+                            fix: dead.isEmpty ? nil : "nothing to do: the reaper frees a dead claim \(Int(status.reapGraceSeconds))s after it died (it runs every \(Int(status.reapIntervalSeconds))s); pd release <id> frees one now"))
                 }
             } else if FileManager.default.fileExists(atPath: env.databasePath) {
                 let integrity = SQLiteStore.integrityCheck(readingOnly: env.databasePath)

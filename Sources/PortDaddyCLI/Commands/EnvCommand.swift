@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
+import PortDaddyCore
 
 extension PD {
     /// `pd env <identity>` or `pd env --stack [--service S] [--format sh|dotenv|compose]`.
@@ -49,14 +50,23 @@ extension PD {
         }
 
         /// A docker-compose override: every service gets the shared variables and its own; services with a port
-        /// publish it on loopback as host:container (the container is expected to listen on $PORT).
+        /// publish it on loopback as host:container (the container is expected to listen on $PORT). Inside a
+        /// container `localhost` is the container itself, so each `<NAME>_URL` names the sibling's compose service
+        /// (`http://api:5830`), which the compose network resolves.
         static func compose(_ bundle: StackEnvResponse, ports names: [String]) -> String {
             var lines = ["# docker-compose override for \(bundle.stack), written by pd env --stack --format compose", "services:"]
+            let urls = Dictionary(uniqueKeysWithValues: names.map { ("\(StackEnvironment.variablePrefix(of: $0))_URL", $0) })
             for name in names {
                 let own = bundle.services[name] ?? []
                 lines.append("  \(name):")
                 lines.append("    environment:")
-                for v in bundle.shared + own { lines.append("      \(v.name): \(yamlQuoted(v.value))") }
+                for v in bundle.shared + own {
+                    var value = v.value
+                    if let sibling = urls[v.name], let port = bundle.shared.first(where: { $0.name == v.name.dropLast(4) + "_PORT" })?.value {
+                        value = "http://\(sibling):\(port)"
+                    }
+                    lines.append("      \(v.name): \(yamlQuoted(value))")
+                }
                 if let port = own.first(where: { $0.name == "PORT" })?.value {
                     lines.append("    ports:")
                     lines.append("      - \"127.0.0.1:\(port):\(port)\"")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
+import PortDaddyCore
 import PortDaddyClient
 
 /// Resolves paths to absolute real paths (symlinks resolved; a path that does not exist yet keeps its name
@@ -47,7 +48,7 @@ extension PD {
 
     /// `pd note "<text>"`.
     struct Note: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note to your active session.")
+        static let configuration = CommandConfiguration(abstract: "Add a note to your active session (without one, it starts a \"quick notes\" session).")
         @Argument(help: "The note.") var text: String
         @Option(name: .long, help: "note, handoff, finding, blocker or commit.") var type: String = "note"
         @OptionGroup var global: GlobalOptions
@@ -60,6 +61,9 @@ extension PD {
             let note = try attempt { try client.note(NoteRequest(text: text, type: kind)) }
             if global.json { return global.output.json(note) }
             global.output.line("noted (\(note.type.rawValue)) in \(note.sessionID)")
+            if note.startedSession == true {
+                Output.warn("you had no active session, so this note started one (\"\(CoordinationService.quickNotesPurpose)\"); pd done ends it")
+            }
         }
     }
 

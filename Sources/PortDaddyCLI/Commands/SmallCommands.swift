@@ -26,7 +26,16 @@ extension PD {
             let client = try global.client()
             let response = try attempt { try client.cleanup() }
             if global.json { return global.output.json(response) }
-            if response.freed.isEmpty { global.output.line("nothing stale") }
+            if response.freed.isEmpty {
+                // Say why claims that look dead were not freed: they are within their grace period.
+                let dead = (try? client.diagnostics().deadClaims.count) ?? 0
+                let status = try? client.status()
+                let grace = status.map { "\(Int($0.reapGraceSeconds))s" } ?? "the grace period"
+                global.output.line(
+                    dead == 0
+                        ? "nothing stale: every claim's owner is alive or its port listens"
+                        : "nothing to free yet: \(dead) dead claim(s) (owner gone, port silent) are freed once dead for \(grace) (PORT_DADDY_REAP_GRACE); pd release <identity> frees one now")
+            }
             for item in response.freed { global.output.line("freed \(item.project) (port \(item.port), \(item.reason))") }
         }
     }

@@ -57,6 +57,15 @@ public struct Output {
         return "in \(seconds / 86400)d"
     }
 
+    /// "3d 4h", "2h 5m", "5m 12s", "42s": a span in its two largest units.
+    public static func span(seconds: Int) -> String {
+        let s = max(0, seconds)
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m \(s % 60)s" }
+        if s < 86400 { return "\(s / 3600)h \(s % 3600 / 60)m" }
+        return "\(s / 86400)d \(s % 86400 / 3600)h"
+    }
+
     /// "15m ago"-style age of a millisecond timestamp.
     public static func age(sinceMillis millis: Int64) -> String {
         let seconds = max(0, Int(Date().timeIntervalSince1970) - Int(millis / 1000))

@@ -59,17 +59,31 @@ extension CoordinationService {
     }
 
     /// Adds a note to the agent's active session.
+    /// The purpose of the session a note starts when the agent has none, so that no first note is lost.
+    public static let quickNotesPurpose = "quick notes"
+
+    /// Adds a note to the agent's active session; an agent without one gets a "quick notes" session started for it.
     public func note(agent raw: String, text: String, type: NoteType) throws(PortDaddyError) -> NoteInfo {
         let id = try Self.agentID(raw)
         let body = text.trimmingCharacters()
         guard !body.isEmpty, body.utf8.count <= 16 * 1024 else { throw .invalidRequest("a note must be 1 to 16384 bytes") }
-        let now = clock.nowMillis()
-        let note = try store.write { tx throws -> NoteInfo in
-            guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
-            return try tx.addNote(session: session.id, type: type, text: body, at: now)
+        var started = false
+        while true {
+            let now = clock.nowMillis()
+            do {
+                var note = try store.write { tx throws -> NoteInfo in
+                    guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
+                    return try tx.addNote(session: session.id, type: type, text: body, at: now)
+                }
+                if started { note.startedSession = true }
+                activity?.record("session.note", actor: id, subject: note.sessionID, detail: type.rawValue)
+                return note
+            } catch .noActiveSession where !started {
+                started = true
+                // Another note may have started one meanwhile: then this one goes there.
+                do { _ = try begin(purpose: Self.quickNotesPurpose, agent: raw, identity: nil, files: [], pid: nil) } catch .sessionActive {}
+            }
         }
-        activity?.record("session.note", actor: id, subject: note.sessionID, detail: type.rawValue)
-        return note
     }
 
     /// Notes of the agent's active session, or of every session of the agent with `all`.

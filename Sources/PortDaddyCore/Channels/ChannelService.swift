@@ -64,6 +64,12 @@ public final class ChannelService: Sendable {
         try store.messages(after: after, limit: limit, matching: pattern)
     }
 
+    /// The newest `limit` retained messages of all channels, oldest first (ids have gaps where channels were
+    /// cleared or pruned, so counting back from the latest id would miss retained ones).
+    public func newest(limit: Int) throws(PortDaddyError) -> [ChannelMessageInfo] {
+        try store.newestMessages(limit: limit)
+    }
+
     /// Every channel with its retained count and last message.
     public func channels() throws(PortDaddyError) -> [ChannelSummary] { try store.channelSummaries() }
 

@@ -8,5 +8,7 @@ public protocol ChannelStore: Sendable {
     func channelSummaries() throws(PortDaddyError) -> [ChannelSummary]
     func clearChannel(_ channel: String) throws(PortDaddyError) -> Int
     func latestMessageID() throws(PortDaddyError) -> Int64
+    /// The newest `limit` retained messages of every channel, oldest first.
+    func newestMessages(limit: Int) throws(PortDaddyError) -> [ChannelMessageInfo]
     func pruneMessages(keepPerChannel: Int, olderThan millis: Int64) throws(PortDaddyError) -> Int
 }

@@ -419,6 +419,12 @@ extension SQLiteStore: ChannelStore {
         }
     }
 
+    public func newestMessages(limit: Int) throws(PortDaddyError) -> [ChannelMessageInfo] {
+        try guardedRead { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM messages ORDER BY id DESC LIMIT ?", arguments: [limit]).map(SQLiteStore.message).reversed()
+        }
+    }
+
     public func latestMessageID() throws(PortDaddyError) -> Int64 {
         try guardedRead { db in
             try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'messages'") ?? 0

@@ -9,10 +9,11 @@ struct SystemController {
     let claims: ClaimService
     let store: any ClaimStore
     let runtime: ServerRuntime
+    let stacks: StackSupervisor
 
     func addRoutes(to router: Router<PDRequestContext>) {
         router.get(RouterPath(Routes.health)) { _, _ in try health() }
-        router.get(RouterPath(Routes.status)) { _, _ in try status() }
+        router.get(RouterPath(Routes.status)) { _, _ in try await status() }
         router.get(RouterPath(Routes.diagnostics)) { _, _ in try diagnostics() }
     }
 
@@ -25,8 +26,9 @@ struct SystemController {
                 version: PortDaddyVersion.current))
     }
 
-    func status() throws -> Response {
+    func status() async throws -> Response {
         let config = runtime.configuration
+        let running = await stacks.list().map(\.key)
         return try JSONResponse.make(
             StatusResponse(
                 status: "ok", version: PortDaddyVersion.current, pid: Int(getpid()), uptimeSeconds: uptime,
@@ -34,7 +36,8 @@ struct SystemController {
                 tcpPort: runtime.tcpPort, rangeStart: config.claims.range.lowerBound,
                 rangeEnd: config.claims.range.upperBound, reserved: claims.reserved.sorted(), claims: claims.count,
                 reapIntervalSeconds: config.reapIntervalSeconds, reapGraceSeconds: config.claims.graceSeconds,
-                reaped: claims.reapedTotal))
+                reaped: claims.reapedTotal, proxyPort: runtime.proxyPort, dnsPort: runtime.dnsPort,
+                dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain, stacks: running))
     }
 
     func diagnostics() throws -> Response {

@@ -47,7 +47,7 @@ public enum Daemon {
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: SecurityMiddleware(runtime: runtime))
         router.add(middleware: AgentTouchMiddleware(coordination: coordination))
-        SystemController(claims: claims, store: store, runtime: runtime).addRoutes(to: router)
+        SystemController(claims: claims, store: store, runtime: runtime, stacks: stacks).addRoutes(to: router)
         ClaimController(claims: claims, processes: SystemProcessProber(), ports: SystemPortProber(), activity: activity).addRoutes(to: router)
         V1Controller(claims: claims, activity: activity).addRoutes(to: router)
         LockController(locks: locks, logger: logger, activity: activity).addRoutes(to: router)

@@ -129,14 +129,13 @@ struct DashboardController {
     }
 
     func state(userTokenValid: Bool = false) async throws -> State {
-        let latest = try channels.latestID()
         return State(
             services: claims.statuses().map(ServiceInfo.init),
             locks: locks.list().map { LockInfo($0.lock, waiters: $0.waiters) },
             agents: try coordination.agents(),
             sessions: try coordination.sessions(agent: nil, includeEnded: false),
             salvage: try coordination.salvage(project: nil, all: false),
-            messages: try channels.history(try ChannelService.pattern("*"), after: max(0, latest - 50), limit: 50),
+            messages: try channels.newest(limit: 50),
             activity: try activity.list(since: nil, type: nil, limit: 50),
             stacks: await stackViews(withTails: userTokenValid), stackControl: userTokenValid)
     }

@@ -61,7 +61,7 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
             downPage = ProxyPages.down(identity: identity.description, port: port, state: status.state.rawValue)
         } else if !Self.isOurs(host, domains) {
             // A foreign name (DNS rebinding to the proxy port): say nothing about what is claimed.
-            reply(context, status: "421 Misdirected Request", body: ProxyPages.simple("Misdirected request"))
+            reply(context, status: "421 Misdirected Request", body: ProxyPages.misdirected(domains: domains, proxyPort: proxyPort))
             return
         } else {
             let names = claims.statuses().map { HostNames.name(of: $0.claim.identity) }.filter { !DashboardTarget.isDashboard($0) }

@@ -24,9 +24,19 @@ enum ProxyPages {
         return page("No service named \(host)", "<p>Port Daddy knows these names:</p>\(list)\(panel)")
     }
 
+    /// For a Host that is none of ours (an IP, another domain, DNS rebinding): how to reach a service by name,
+    /// and nothing about what is claimed.
+    static func misdirected(domains: [String], proxyPort: Int) -> String {
+        let suffix = proxyPort == 80 ? "" : ":\(proxyPort)"
+        let examples = domains.map { "<code>http://api.myapp.\(escape($0))\(suffix)/</code>" }.joined(separator: " or ")
+        return page(
+            "This is Port Daddy's name proxy",
+            "<p>It routes by host name only. Open a service by its name, e.g. \(examples) for the identity <code>myapp:api</code>; <code>pd url &lt;identity&gt;</code> prints the address of a claim.</p>")
+    }
+
     static func down(identity: String, port: Int, state: String) -> String {
         page(
             "\(identity) is not answering",
-            "<p><code>\(escape(identity))</code> holds port \(port), but nothing accepts connections there (state: <strong>\(escape(state))</strong>). Start its server, e.g. <code>PORT=$(pd claim \(escape(identity)) -q) npm run dev</code>.</p>")
+            "<p><code>\(escape(identity))</code> holds port \(port), but nothing accepts connections there (state: <strong>\(escape(state))</strong>). Start its server, e.g. <code>pd run \(escape(identity)) -- npm run dev</code>.</p>")
     }
 }

@@ -61,6 +61,8 @@ struct StackIntegrationTests {
         #expect(dotenv.stdout.contains("API_URL=http://localhost:\(ports["api"]!)"))
         let compose = try fixture.pd(["env", "--stack", "--format", "compose"])
         #expect(compose.stdout.contains("services:") && compose.stdout.contains("\"127.0.0.1:\(ports["db"]!):\(ports["db"]!)\""))
+        // Inside a container localhost is the container: siblings are reached by their compose service name.
+        #expect(compose.stdout.contains("API_URL: \"http://api:\(ports["api"]!)\"") && !compose.stdout.contains("http://localhost"), "\(compose.stdout)")
         // Up again is idempotent: same processes.
         let again = try JSONDecoder().decode(StackInfo.self, from: Data(try fixture.pd(["up", "-d", "--json"]).stdout.utf8))
         #expect(again.services.map(\.pid) == info.services.map(\.pid))

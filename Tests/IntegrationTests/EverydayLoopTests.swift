@@ -1,0 +1,70 @@
+import Foundation
+import PortDaddyAPI
+import PortDaddyTesting
+import Testing
+
+/// The small things a new user trips over first, through the real binary.
+@Suite("everyday loop: status, doctor, cleanup, mistyped commands, first notes")
+struct EverydayLoopTests {
+    /// A PID that is certainly dead: a child that has exited and been reaped.
+    static func deadPID() throws -> Int {
+        let pid = try Subprocess.spawn("/bin/true", [], environment: [:])
+        _ = Subprocess.wait(pid)
+        return Int(pid)
+    }
+
+    @Test("pd status shows the proxy, DNS and stacks, and uptime in minutes and seconds")
+    func status() throws {
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_PROXY_PORT": "auto", "PORT_DADDY_DNS_PORT": "auto", "PORT_DADDY_DNS_DOMAIN": "pd.test"])
+        let info = try daemon.start()
+        let json = try JSONDecoder().decode(StatusResponse.self, from: Data(try daemon.pd(["status", "--json"]).stdout.utf8))
+        #expect(json.proxyPort == info.proxyPort && json.proxyPort != nil)
+        #expect(json.dnsPort == info.dnsPort && json.dnsDomain == "pd.test")
+        #expect(json.stacks == [])
+        let text = try daemon.pd(["status"]).stdout
+        #expect(text.contains("proxy     http://<name>.localhost:\(info.proxyPort!)/"), "\(text)")
+        #expect(text.contains("dns       port \(info.dnsPort!), domain pd.test"), "\(text)")
+        #expect(text.contains("stacks    none running"), "\(text)")
+        #expect(text.range(of: #"up \d+s"#, options: .regularExpression) != nil && !text.contains("up 0s0"), "\(text)")
+    }
+
+    @Test("dead claims within their grace period: pd cleanup says when they go, pd doctor passes and names a few, not thousands")
+    func deadClaims() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let dead = try Self.deadPID()
+        for i in 0..<12 { #expect(try daemon.pd(["claim", "gone:s\(i)", "--pid", String(dead), "-q"]).status == 0) }
+        let cleanup = try daemon.pd(["cleanup"])
+        #expect(cleanup.status == 0)
+        #expect(cleanup.output.contains("12 dead claim(s)") && cleanup.output.contains("120s"), "\(cleanup.output)")
+        let doctor = try daemon.pd(["doctor"])
+        #expect(doctor.status == 0, "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("12 dead") && doctor.stdout.contains("and 7 more"), "\(doctor.stdout)")
+        #expect(doctor.stdout.split(separator: "\n").allSatisfy { $0.count < 400 })
+    }
+
+    @Test("a mistyped command says unknown command and names the closest one")
+    func unknownCommand() throws {
+        let daemon = try TestDaemon()
+        let typo = try daemon.pd(["claimm", "x"])
+        #expect(typo.status == 2)
+        #expect(typo.stderr.contains("unknown command 'claimm'; did you mean 'claim'?"), "\(typo.stderr)")
+        let other = try daemon.pd(["sitrep"])
+        #expect(other.status == 2 && other.stderr.contains("unknown command 'sitrep'"), "\(other.stderr)")
+        #expect(try daemon.pd(["list-ports"]).status != 2)
+    }
+
+    @Test("pd note without a session starts a quick-notes session, so the first note is kept")
+    func firstNote() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let env = ["PD_AGENT_ID": "agent-notes"]
+        let note = try daemon.pd(["note", "first finding"], environment: env)
+        #expect(note.status == 0, "\(note.stderr)")
+        #expect(note.stderr.contains("quick notes"), "\(note.stderr)")
+        let notes = try daemon.pd(["notes"], environment: env)
+        #expect(notes.stdout.contains("first finding"), "\(notes.stdout)")
+        let second = try daemon.pd(["note", "second"], environment: env)
+        #expect(second.status == 0 && !second.stderr.contains("quick notes"))
+    }
+}
