@@ -63,12 +63,17 @@ public enum ProjectScanner {
 
     /// Walks `root` to `maxDepth` levels and returns the best match of every directory that has one. A
     /// directory whose best match is a monorepo marker (priority ≤ 1) is only reported when nothing below it is.
+    /// A Python package (a folder with `__init__.py`) and anything below a Python framework's directory is part
+    /// of that project, never a Python project of its own (FastAPI's `app/main.py` runs as `app.main:app` from
+    /// the project root, not as `main:app` from `app/`).
     public static func scan(_ root: String, maxDepth: Int = 3, catalog: [FrameworkSignature] = FrameworkCatalog.all) -> [Finding] {
         var findings: [Finding] = []
         var markers: [Finding] = []
-        func walk(_ path: String, _ relative: String, _ depth: Int) {
+        let nonPython = catalog.filter { $0.language != "Python" }
+        func walk(_ path: String, _ relative: String, _ depth: Int, _ insidePython: Bool) {
             let probe = DirectoryProbe(path)
-            let matches = detect(probe, catalog: catalog)
+            let matches = detect(probe, catalog: insidePython || probe.exists("__init__.py") ? nonPython : catalog)
+            let pythonProject = insidePython || matches.first.map { $0.language == "Python" && $0.priority >= 10 } ?? false
             if let best = matches.first {
                 // A workspace root usually also has a "dev" script; it is still a workspace marker.
                 let marker = matches.first { $0.priority <= 1 }
@@ -85,10 +90,10 @@ public enum ProjectScanner {
                 guard FileManager.default.fileExists(atPath: child, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
                 // Do not follow symlinked folders out of the tree.
                 if (try? FileManager.default.destinationOfSymbolicLink(atPath: child)) != nil { continue }
-                walk(child, relative == "." ? entry : relative + "/" + entry, depth + 1)
+                walk(child, relative == "." ? entry : relative + "/" + entry, depth + 1, pythonProject)
             }
         }
-        walk(root, ".", 0)
+        walk(root, ".", 0, false)
         return findings.isEmpty ? markers : findings
     }
 }
