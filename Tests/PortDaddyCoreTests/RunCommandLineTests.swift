@@ -107,6 +107,7 @@ struct RunCommandLineTests {
         #expect(line("npm run fixed", scripts: scripts) == "npm run fixed")
         #expect(line("npm run both", scripts: scripts) == "npm run both")
         #expect(line("npm run missing", scripts: scripts) == "npm run missing")
+        #expect(line("npm run --silent dev", scripts: scripts) == "npm run --silent dev -- --port 4321 --strictPort --host 127.0.0.1")
         let result = rewrite("npm run dev", scripts: scripts)
         #expect(result.tool == "vite" && result.script == "package.json script \"dev\"")
     }

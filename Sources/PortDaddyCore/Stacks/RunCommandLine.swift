@@ -214,7 +214,8 @@ public enum RunCommandLine {
         rest = rest.dropFirst()
         let name: String
         if ["run", "run-script", "rum", "urn"].contains(verb) {
-            guard let script = rest.first else { return nil }
+            rest = rest.drop { $0.hasPrefix("-") && $0 != "--" }  // `npm run --silent dev`
+            guard let script = rest.first, script != "--" else { return nil }
             name = script
             rest = rest.dropFirst()
         } else if verb == "start" || (manager != "npm" && scripts[verb] != nil) {
