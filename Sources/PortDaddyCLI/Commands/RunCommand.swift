@@ -12,7 +12,7 @@ extension PD {
             discussion: """
                 Example: pd run myapp:web -- npm run dev
 
-                A dev server pd recognizes (Vite, Next.js, Django runserver, uvicorn, flask run, rails server, and \
+                A dev server pd recognizes (Vite, Next.js, Django runserver, uvicorn, flask run, rails server, \
                 Astro, Nuxt, Angular and more, also behind npm/pnpm/yarn/bun scripts) gets its port and \
                 127.0.0.1 flags added, unless the command already sets a port; --no-inject turns that off. A \
                 literal {port} in any argument becomes the port. No shell is involved.
