@@ -18,8 +18,8 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq "${missing[@]}"
 fi
 venv=.build/test-venv
-python_packages=('mcp>=1.10')
-modules="mcp"
+python_packages=('mcp>=1.10' 'django>=5.2' 'flask>=3.1' 'fastapi' 'uvicorn')
+modules="mcp, django, flask, fastapi, uvicorn"
 if ! "$venv/bin/python" -c "import $modules" >/dev/null 2>&1; then
   mkdir -p .build
   if ! python3 -m venv "$venv" >/dev/null 2>&1; then

@@ -44,4 +44,19 @@ struct ScanIntegrationTests {
         #expect(merged.services["web"]?.cmd == "my own web command")
         #expect(merged.services["api"] != nil)
     }
+
+    @Test("a scan that finds nothing says so on stderr, exits 5 and writes no file")
+    func findsNothing() throws {
+        let daemon = try TestDaemon()
+        let root = daemon.home + "/notes"
+        try FileManager.default.createDirectory(atPath: root + "/drafts", withIntermediateDirectories: true)
+        try "# notes\n".write(toFile: root + "/README.md", atomically: true, encoding: .utf8)
+        for arguments in [["scan", root], ["scan", root, "--json"], ["scan", root, "--dry-run"]] {
+            let result = try daemon.pd(arguments)
+            #expect(result.status == 5, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("no known framework found under \(root)"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(result.stdout)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/.portdaddyrc"))
+    }
 }

@@ -67,6 +67,24 @@ struct FrameworkCatalogTests {
         }
     }
 
+    @Test("no generated command runs a reloader or file watcher that outlives a crashed server")
+    func noReloaders() {
+        for sig in FrameworkCatalog.all {
+            let words = sig.devCommand.split(separator: " ")
+            for flag in ["--reload", "--debug", "--watch", "--hmr", "--dev"] {
+                #expect(!words.contains(Substring(flag)), "\(sig.id) runs \(flag): \(sig.devCommand)")
+            }
+        }
+    }
+
+    @Test("a health path is only written where the project guarantees it")
+    func guaranteedHealthPaths() {
+        for sig in FrameworkCatalog.all where sig.healthPath != nil {
+            #expect(sig.healthRule != nil, "\(sig.id) has health path \(sig.healthPath!) without a rule that guarantees it")
+        }
+        #expect(FrameworkCatalog.all.filter { $0.healthPath != nil }.map(\.id) == ["rails"])
+    }
+
     @Test("each framework is detected from a minimal fixture", arguments: FrameworkCatalog.all.map(\.id))
     func detectedFromMinimalFixture(id: String) throws {
         let sig = try #require(FrameworkCatalog.all.first(where: { $0.id == id }))
@@ -119,7 +137,7 @@ struct FrameworkCatalogTests {
             try (existing + text + "\n").write(toFile: full, atomically: true, encoding: .utf8)
         }
 
-        for rule in sig.rules {
+        func apply(_ rule: DetectionRule) throws {
             switch rule {
             case .file(let path):
                 try touch(path)
@@ -139,8 +157,22 @@ struct FrameworkCatalogTests {
                 }
             case .fileSuffix(let suffix):
                 try touch("app" + suffix)
+            case .dependency(let ecosystem, let name):
+                switch ecosystem {
+                case .python: try append(name + ">=1.0", to: "requirements.txt")
+                case .ruby: try append("gem \"\(name)\"", to: "Gemfile")
+                case .go: try append("require \(name)/v4 v4.11.0", to: "go.mod")
+                case .rust: try append("[dependencies]\n\(name) = \"1\"", to: "Cargo.toml")
+                case .php: try append(#"{"require": {"\#(name)": "^11.0"}}"#, to: "composer.json")
+                case .elixir: try append("defp deps, do: [{:\(name), \"~> 1.7\"}]", to: "mix.exs")
+                }
+            case .pythonApp(let constructors):
+                try append("from web import \(constructors[0])\napp = \(constructors[0])()", to: "main.py")
+            case .anyOf(let rules):
+                if let first = rules.first { try apply(first) }
             }
         }
+        for rule in sig.rules { try apply(rule) }
 
         guard needsPackageJSON else { return }
 

@@ -8,7 +8,10 @@ extension PD {
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Detect the services of a project (60+ frameworks) and write .portdaddyrc (your edits win).",
-            discussion: "Walks 3 levels, skipping node_modules, .git, build outputs, virtualenvs and vendor folders.")
+            discussion: """
+                Walks 3 levels, skipping node_modules, .git, build outputs, virtualenvs and vendor folders. Exits 5 \
+                and writes nothing when no framework is found.
+                """)
         @Argument(help: "Project directory (default: the current one).") var directory: String?
         @Flag(name: .long, help: "Print the resulting .portdaddyrc instead of writing it.") var dryRun = false
         @OptionGroup var global: GlobalOptions
@@ -43,7 +46,11 @@ extension PD {
             if config["project"] == nil { config["project"] = Self.name(URL(fileURLWithPath: root).lastPathComponent, fallback: "project") }
             var services = config["services"] as? [String: Any] ?? [:]
             var detections: [Detection] = []
-            for finding in ProjectScanner.scan(root) {
+            let findings = ProjectScanner.scan(root)
+            guard !findings.isEmpty else {
+                throw CLIError("no known framework found under \(root); nothing written", exitCode: PDExit.notFound)
+            }
+            for finding in findings {
                 let base = finding.directory == "." ? finding.signature.id : URL(fileURLWithPath: finding.directory).lastPathComponent
                 var name = Self.name(base, fallback: finding.signature.id)
                 if services[name] != nil, !Self.sameDirectory(services[name], finding.directory) {
@@ -51,11 +58,12 @@ extension PD {
                 }
                 let added = services[name] == nil
                 if added {
-                    var service: [String: Any] = ["cmd": finding.signature.devCommand]
+                    var service: [String: Any] = ["cmd": finding.command, "restart": "on-failure"]
                     if finding.directory != "." { service["dir"] = finding.directory }
-                    if let health = finding.signature.healthPath, finding.signature.defaultPort != nil { service["healthPath"] = health }
+                    if let health = finding.healthPath { service["healthPath"] = health }
                     if finding.signature.defaultPort == nil { service["noPort"] = true }
                     services[name] = service
+                    if let note = finding.note { Output.warn("\(name): \(note); check its cmd in .portdaddyrc") }
                 }
                 detections.append(Detection(service: name, directory: finding.directory, framework: finding.signature.name, added: added))
             }
@@ -67,7 +75,6 @@ extension PD {
             }
             if !dryRun { try text.write(toFile: path, atomically: true, encoding: .utf8) }
             if global.json { return global.output.json(Answer(path: path, detections: detections, config: text)) }
-            if detections.isEmpty { global.output.line("no known framework found under \(root)") }
             for d in detections {
                 global.output.line("\(d.added ? "+" : "=") \(d.service.padding(toLength: 16, withPad: " ", startingAt: 0)) \(d.framework) in \(d.directory)\(d.added ? "" : " (kept your entry)")")
             }

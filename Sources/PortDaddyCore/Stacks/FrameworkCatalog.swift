@@ -38,7 +38,7 @@ public enum FrameworkCatalog {
             devCommand: "npx docusaurus start --port ${PORT} --no-open", defaultPort: 3000, portFlag: "--port", portEnv: nil, priority: 50),
         FrameworkSignature(
             id: "expo", name: "Expo", language: "JavaScript", rules: [.packageDependency("expo")],
-            devCommand: "npx expo start --port ${PORT}", defaultPort: 8081, portFlag: "--port", portEnv: nil, healthPath: "/status", priority: 50),
+            devCommand: "npx expo start --port ${PORT}", defaultPort: 8081, portFlag: "--port", portEnv: nil, priority: 50),
         FrameworkSignature(
             id: "electron", name: "Electron", language: "JavaScript", rules: [.packageDependency("electron")],
             devCommand: "npx electron .", defaultPort: nil, portEnv: nil, healthPath: nil, priority: 45),
@@ -47,13 +47,13 @@ public enum FrameworkCatalog {
             devCommand: "npx ng serve --port ${PORT}", defaultPort: 4200, portFlag: "--port", portEnv: nil, priority: 40),
         FrameworkSignature(
             id: "nestjs", name: "NestJS", language: "TypeScript", rules: [.packageDependency("@nestjs/core")],
-            devCommand: "npx nest start --watch", defaultPort: 3000, portEnv: "PORT", priority: 40),
+            devCommand: "npx nest start", defaultPort: 3000, portEnv: "PORT", priority: 40),
         FrameworkSignature(
             id: "adonisjs", name: "AdonisJS", language: "TypeScript", rules: [.packageDependency("@adonisjs/core")],
-            devCommand: "node ace serve --hmr", defaultPort: 3333, portEnv: "PORT", priority: 40),
+            devCommand: "node ace serve", defaultPort: 3333, portEnv: "PORT", priority: 40),
         FrameworkSignature(
             id: "strapi", name: "Strapi", language: "JavaScript", rules: [.packageDependency("@strapi/strapi")],
-            devCommand: "npx strapi develop", defaultPort: 1337, portEnv: "PORT", healthPath: "/_health", priority: 40),
+            devCommand: "npx strapi develop", defaultPort: 1337, portEnv: "PORT", priority: 40),
         FrameworkSignature(
             id: "meteor", name: "Meteor", language: "JavaScript", rules: [.file(".meteor/release")],
             devCommand: "meteor run --port ${PORT}", defaultPort: 3000, portFlag: "--port", portEnv: nil, priority: 40),
@@ -108,32 +108,35 @@ public enum FrameworkCatalog {
 
         FrameworkSignature(
             id: "django", name: "Django", language: "Python", rules: [.file("manage.py")],
-            devCommand: "python manage.py runserver 127.0.0.1:${PORT}", defaultPort: 8000, portEnv: nil, priority: 50),
+            devCommand: "python3 manage.py runserver 127.0.0.1:${PORT} --noreload", defaultPort: 8000, portEnv: nil, priority: 50),
         FrameworkSignature(
             id: "dash", name: "Dash", language: "Python", rules: [.fileContains("app.py", "from dash import")],
             devCommand: "python3 app.py", defaultPort: 8050, portEnv: "PORT", priority: 45),
         FrameworkSignature(
             id: "streamlit", name: "Streamlit", language: "Python", rules: [.fileContains("app.py", "import streamlit")],
             devCommand: "streamlit run app.py --server.port ${PORT} --server.headless true", defaultPort: 8501,
-            portFlag: "--server.port", portEnv: "STREAMLIT_SERVER_PORT", healthPath: "/_stcore/health", priority: 45),
+            portFlag: "--server.port", portEnv: "STREAMLIT_SERVER_PORT", priority: 45),
         FrameworkSignature(
             id: "gradio", name: "Gradio", language: "Python", rules: [.fileContains("app.py", "import gradio")],
             devCommand: "python3 app.py", defaultPort: 7860, portEnv: "GRADIO_SERVER_PORT", priority: 45),
         FrameworkSignature(
-            id: "fastapi", name: "FastAPI", language: "Python", rules: [.fileContains("main.py", "from fastapi import")],
-            devCommand: "uvicorn main:app --reload --port ${PORT}", defaultPort: 8000, portFlag: "--port", portEnv: nil, healthPath: "/docs", priority: 40),
+            id: "fastapi", name: "FastAPI", language: "Python", rules: [.anyOf([.dependency(.python, "fastapi"), .pythonApp(["FastAPI"])])],
+            devCommand: "uvicorn {app} --host 127.0.0.1 --port ${PORT}", defaultPort: 8000, portFlag: "--port", portEnv: nil,
+            app: .uvicorn(constructors: ["FastAPI"], fallback: "main:app"), priority: 40),
         FrameworkSignature(
-            id: "flask", name: "Flask", language: "Python", rules: [.fileContains("app.py", "from flask import")],
-            devCommand: "flask --app app run --debug --port ${PORT}", defaultPort: 5000, portFlag: "--port", portEnv: "FLASK_RUN_PORT", priority: 40),
+            id: "flask", name: "Flask", language: "Python", rules: [.anyOf([.dependency(.python, "flask"), .pythonApp(["Flask"])])],
+            devCommand: "flask --app {app} run --host 127.0.0.1 --port ${PORT}", defaultPort: 5000, portFlag: "--port", portEnv: "FLASK_RUN_PORT",
+            app: .flask(fallback: "app"), priority: 40),
         FrameworkSignature(
             id: "sanic", name: "Sanic", language: "Python", rules: [.fileContains("server.py", "from sanic import")],
-            devCommand: "sanic server:app --dev --port ${PORT}", defaultPort: 8000, portFlag: "--port", portEnv: nil, priority: 40),
+            devCommand: "sanic server:app --host 127.0.0.1 --port ${PORT}", defaultPort: 8000, portFlag: "--port", portEnv: nil, priority: 40),
         FrameworkSignature(
-            id: "starlette", name: "Starlette", language: "Python", rules: [.fileContains("main.py", "from starlette")],
-            devCommand: "uvicorn main:app --reload --port ${PORT}", defaultPort: 8000, portFlag: "--port", portEnv: nil, priority: 35),
+            id: "starlette", name: "Starlette", language: "Python", rules: [.anyOf([.dependency(.python, "starlette"), .pythonApp(["Starlette"])])],
+            devCommand: "uvicorn {app} --host 127.0.0.1 --port ${PORT}", defaultPort: 8000, portFlag: "--port", portEnv: nil,
+            app: .uvicorn(constructors: ["Starlette"], fallback: "main:app"), priority: 35),
         FrameworkSignature(
             id: "jupyter", name: "Jupyter", language: "Python", rules: [.fileSuffix(".ipynb")],
-            devCommand: "jupyter lab --no-browser --port ${PORT}", defaultPort: 8888, portFlag: "--port", portEnv: nil, healthPath: "/api", priority: 3),
+            devCommand: "jupyter lab --no-browser --port ${PORT}", defaultPort: 8888, portFlag: "--port", portEnv: nil, priority: 3),
         FrameworkSignature(
             id: "python-main", name: "Python script (main.py)", language: "Python", rules: [.file("main.py")],
             devCommand: "python3 main.py", defaultPort: nil, portEnv: nil, healthPath: nil, priority: 2),
@@ -144,13 +147,14 @@ public enum FrameworkCatalog {
         // MARK: Ruby
 
         FrameworkSignature(
-            id: "rails", name: "Ruby on Rails", language: "Ruby", rules: [.file("bin/rails")],
-            devCommand: "bundle exec rails server -p ${PORT}", defaultPort: 3000, portFlag: "-p", portEnv: "PORT", priority: 50),
+            id: "rails", name: "Ruby on Rails", language: "Ruby", rules: [.anyOf([.file("bin/rails"), .dependency(.ruby, "rails")])],
+            devCommand: "bundle exec rails server -p ${PORT}", defaultPort: 3000, portFlag: "-p", portEnv: "PORT",
+            healthPath: "/up", healthRule: .fileContains("config/routes.rb", "rails/health#show"), priority: 50),
         FrameworkSignature(
-            id: "hanami", name: "Hanami", language: "Ruby", rules: [.fileContains("Gemfile", "hanami")],
+            id: "hanami", name: "Hanami", language: "Ruby", rules: [.dependency(.ruby, "hanami")],
             devCommand: "bundle exec hanami server --port ${PORT}", defaultPort: 2300, portFlag: "--port", portEnv: nil, priority: 40),
         FrameworkSignature(
-            id: "sinatra", name: "Sinatra", language: "Ruby", rules: [.fileContains("Gemfile", "sinatra"), .file("app.rb")],
+            id: "sinatra", name: "Sinatra", language: "Ruby", rules: [.dependency(.ruby, "sinatra"), .file("app.rb")],
             devCommand: "bundle exec ruby app.rb -p ${PORT}", defaultPort: 4567, portFlag: "-p", portEnv: nil, priority: 30),
         FrameworkSignature(
             id: "rack", name: "Rack", language: "Ruby", rules: [.file("config.ru")],
@@ -159,11 +163,11 @@ public enum FrameworkCatalog {
         // MARK: PHP
 
         FrameworkSignature(
-            id: "laravel", name: "Laravel", language: "PHP", rules: [.file("artisan")],
+            id: "laravel", name: "Laravel", language: "PHP", rules: [.anyOf([.file("artisan"), .dependency(.php, "laravel/framework")])],
             devCommand: "php artisan serve --port=${PORT}", defaultPort: 8000, portFlag: "--port", portEnv: nil, priority: 50),
         FrameworkSignature(
             id: "symfony", name: "Symfony", language: "PHP",
-            rules: [.file("bin/console"), .fileContains("composer.json", "symfony/framework-bundle")],
+            rules: [.dependency(.php, "symfony/framework-bundle")],
             devCommand: "php -S 127.0.0.1:${PORT} -t public", defaultPort: 8000, portEnv: nil, priority: 40),
         FrameworkSignature(
             id: "wordpress", name: "WordPress", language: "PHP", rules: [.anyFile(["wp-config.php", "wp-config-sample.php"])],
@@ -177,7 +181,7 @@ public enum FrameworkCatalog {
         FrameworkSignature(
             id: "spring-boot-maven", name: "Spring Boot (Maven)", language: "Java", rules: [.fileContains("pom.xml", "org.springframework.boot")],
             devCommand: "mvn spring-boot:run -Dspring-boot.run.arguments=--server.port=${PORT}", defaultPort: 8080,
-            portFlag: "--server.port", portEnv: "SERVER_PORT", healthPath: "/", priority: 40),
+            portFlag: "--server.port", portEnv: "SERVER_PORT", priority: 40),
         FrameworkSignature(
             id: "spring-boot-gradle", name: "Spring Boot (Gradle)", language: "Java", rules: [.fileContains("build.gradle", "org.springframework.boot")],
             devCommand: "./gradlew bootRun --args=--server.port=${PORT}", defaultPort: 8080,
@@ -211,13 +215,13 @@ public enum FrameworkCatalog {
         // MARK: Go
 
         FrameworkSignature(
-            id: "gin", name: "Gin", language: "Go", rules: [.fileContains("go.mod", "github.com/gin-gonic/gin")],
+            id: "gin", name: "Gin", language: "Go", rules: [.dependency(.go, "github.com/gin-gonic/gin")],
             devCommand: "go run .", defaultPort: 8080, portEnv: "PORT", priority: 30),
         FrameworkSignature(
-            id: "echo", name: "Echo", language: "Go", rules: [.fileContains("go.mod", "github.com/labstack/echo")],
+            id: "echo", name: "Echo", language: "Go", rules: [.dependency(.go, "github.com/labstack/echo")],
             devCommand: "go run .", defaultPort: 1323, portEnv: "PORT", priority: 30),
         FrameworkSignature(
-            id: "fiber", name: "Fiber", language: "Go", rules: [.fileContains("go.mod", "github.com/gofiber/fiber")],
+            id: "fiber", name: "Fiber", language: "Go", rules: [.dependency(.go, "github.com/gofiber/fiber")],
             devCommand: "go run .", defaultPort: 3000, portEnv: "PORT", priority: 30),
         FrameworkSignature(
             id: "go", name: "Go (net/http)", language: "Go", rules: [.file("go.mod")],
@@ -226,13 +230,13 @@ public enum FrameworkCatalog {
         // MARK: Rust
 
         FrameworkSignature(
-            id: "axum", name: "Axum", language: "Rust", rules: [.fileContains("Cargo.toml", "axum")],
+            id: "axum", name: "Axum", language: "Rust", rules: [.dependency(.rust, "axum")],
             devCommand: "cargo run", defaultPort: 3000, portEnv: "PORT", priority: 30),
         FrameworkSignature(
-            id: "actix-web", name: "Actix Web", language: "Rust", rules: [.fileContains("Cargo.toml", "actix-web")],
+            id: "actix-web", name: "Actix Web", language: "Rust", rules: [.dependency(.rust, "actix-web")],
             devCommand: "cargo run", defaultPort: 8080, portEnv: "PORT", priority: 30),
         FrameworkSignature(
-            id: "rocket", name: "Rocket", language: "Rust", rules: [.fileContains("Cargo.toml", "rocket")],
+            id: "rocket", name: "Rocket", language: "Rust", rules: [.dependency(.rust, "rocket")],
             devCommand: "cargo run", defaultPort: 8000, portEnv: "ROCKET_PORT", priority: 30),
         FrameworkSignature(
             id: "rust", name: "Rust (cargo)", language: "Rust", rules: [.file("Cargo.toml")],
@@ -241,7 +245,7 @@ public enum FrameworkCatalog {
         // MARK: Elixir
 
         FrameworkSignature(
-            id: "phoenix", name: "Phoenix", language: "Elixir", rules: [.fileContains("mix.exs", ":phoenix")],
+            id: "phoenix", name: "Phoenix", language: "Elixir", rules: [.dependency(.elixir, "phoenix")],
             devCommand: "mix phx.server", defaultPort: 4000, portEnv: "PORT", priority: 50),
 
         // MARK: Deno
@@ -259,14 +263,14 @@ public enum FrameworkCatalog {
             id: "hugo", name: "Hugo", language: "Go", rules: [.anyFile(["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"])],
             devCommand: "hugo server -p ${PORT}", defaultPort: 1313, portFlag: "-p", portEnv: nil, priority: 40),
         FrameworkSignature(
-            id: "jekyll", name: "Jekyll", language: "Ruby", rules: [.file("_config.yml"), .fileContains("Gemfile", "jekyll")],
+            id: "jekyll", name: "Jekyll", language: "Ruby", rules: [.file("_config.yml"), .anyOf([.dependency(.ruby, "jekyll"), .dependency(.ruby, "github-pages")])],
             devCommand: "bundle exec jekyll serve --port ${PORT}", defaultPort: 4000, portFlag: "--port", portEnv: nil, priority: 40),
         FrameworkSignature(
             id: "zola", name: "Zola", language: "Rust", rules: [.fileContains("config.toml", "base_url"), .file("templates/")],
             devCommand: "zola serve --port ${PORT}", defaultPort: 1111, portFlag: "--port", portEnv: nil, priority: 40),
         FrameworkSignature(
             id: "static-site", name: "Static site", language: "HTML", rules: [.file("index.html")],
-            devCommand: "python3 -m http.server ${PORT}", defaultPort: 8000, portEnv: nil, priority: 2),
+            devCommand: "python3 -m http.server ${PORT} --bind 127.0.0.1", defaultPort: 8000, portEnv: nil, priority: 2),
 
         // MARK: Process managers
 
