@@ -15,12 +15,13 @@ enum ProxyPages {
 
     static func simple(_ title: String) -> String { page(title, "") }
 
-    static func unknown(host: String, known: [String], proxyPort: Int, dashboard: Bool = false) -> String {
-        let suffix = proxyPort == 80 ? "" : ":\(proxyPort)"
+    /// The 404 page for a name of ours that nothing claims, linking the known names with the request's `scheme`.
+    static func unknown(host: String, known: [String], proxyPort: Int, dashboard: Bool = false, scheme: String = "http") -> String {
+        let suffix = proxyPort == (scheme == "https" ? 443 : 80) ? "" : ":\(proxyPort)"
         let list = known.isEmpty
             ? "<p>Nothing is claimed yet: <code>pd claim myapp:web</code>.</p>"
-            : "<ul>" + known.map { "<li><a href=\"http://\(escape($0))\(suffix)/\">\(escape($0))</a></li>" }.joined() + "</ul>"
-        let panel = dashboard ? "<p>Port Daddy's own dashboard: <a href=\"http://\(DashboardTarget.host)\(suffix)/\">\(DashboardTarget.host)</a>.</p>" : ""
+            : "<ul>" + known.map { "<li><a href=\"\(scheme)://\(escape($0))\(suffix)/\">\(escape($0))</a></li>" }.joined() + "</ul>"
+        let panel = dashboard ? "<p>Port Daddy's own dashboard: <a href=\"\(scheme)://\(DashboardTarget.host)\(suffix)/\">\(DashboardTarget.host)</a>.</p>" : ""
         return page("No service named \(host)", "<p>Port Daddy knows these names:</p>\(list)\(panel)")
     }
 
