@@ -93,7 +93,7 @@ struct HTTPSProxyIntegrationTests {
         #expect(try daemon.pd(["trust", "--ca-path"]).output == ca)
     }
 
-    @Test("HTTPS off (PORT_DADDY_PROXY_TLS=off): a TLS client gets no handshake, no CA is made, plain HTTP still works")
+    @Test("HTTPS off (PORT_DADDY_PROXY_TLS=off): a TLS client is closed at once, no CA is made, plain HTTP still works")
     func httpsOff() throws {
         let daemon = try TestDaemon(environment: ["PORT_DADDY_PROXY_PORT": "auto", "PORT_DADDY_PROXY_TLS": "off"])
         let proxy = try #require(try daemon.start().proxyPort)

@@ -79,13 +79,19 @@ struct TrustIntegrationTests {
         #expect(try certutilList(stores).contains("Port Daddy local CA"))
     }
 
-    @Test("headless Chromium trusts the CA that pd trust put in its NSS db: https names load as secure contexts, also under the DNS domain, where plain http is not secure")
+    @Test("headless Chromium refuses the certificate until pd trust puts the CA in its NSS db; then https names load over h2 as secure contexts, also under the DNS domain, where plain http is not secure; the dashboard loads over https")
     func browserTrustsCA() throws {
         try TestDependencies.requireCommand("chromium", "chromium-browser")
         try TestDependencies.requireCommand("certutil")
         let daemon = try TestDaemon(environment: ["PORT_DADDY_PROXY_PORT": "auto", "PORT_DADDY_DNS_PORT": "auto", "PORT_DADDY_DNS_DOMAIN": "pd.test"])
         let proxy = try #require(try daemon.start().proxyPort)
         let stores = try Stores()
+        var env = ProcessInfo.processInfo.environment
+        env["HOME"] = stores.userHome
+        let script = TestDependencies.root + "/Tests/proxy/https_browser.py"
+        // Before pd trust, Chromium refuses the certificate.
+        let untrusted = try CommandResult.run("/usr/bin/env", ["python3", script, "https://nope.localhost:\(proxy)/"], environment: env)
+        #expect(untrusted.stdout.contains("\"protocol\": \"chrome-error:\""), "\(untrusted.stdout) \(untrusted.stderr)")
         #expect(try daemon.pd(["trust"], environment: stores.environment).status == 0)
         let port = try daemon.pd(["claim", "echo:api", "-q"]).output
         let server = try RunningCommand(
@@ -94,26 +100,30 @@ struct TrustIntegrationTests {
             kill(server.pid, SIGKILL)
             _ = server.wait()
         }
-        var env = ProcessInfo.processInfo.environment
-        env["HOME"] = stores.userHome
         let urls = [
             "https://api.echo.localhost:\(proxy)/headers", "https://api.echo.pd.test:\(proxy)/headers", "http://api.echo.pd.test:\(proxy)/headers",
+            "https://dashboard.localhost:\(proxy)/",
         ]
-        let run = try CommandResult.run("/usr/bin/env", ["python3", TestDependencies.root + "/Tests/proxy/https_browser.py"] + urls, environment: env)
+        let run = try CommandResult.run("/usr/bin/env", ["python3", script] + urls, environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         struct Seen: Decodable {
             var url: String
             var `protocol`: String?
             var secure: Bool?
             var text: String?
+            var hop: String?
         }
         let seen = try JSONDecoder().decode([Seen].self, from: Data((run.output.split(separator: "\n").last ?? "").utf8))
-        #expect(seen.count == 3)
+        #expect(seen.count == 4)
         for page in seen.prefix(2) {
             #expect(page.protocol == "https:", "\(page)")
             #expect(page.secure == true, "\(page)")
             #expect(page.text?.contains("\"x-forwarded-proto\": \"https\"") == true, "\(page)")
+            // Chromium negotiates HTTP/2 with the proxy.
+            #expect(page.hop == "h2", "\(page)")
         }
-        #expect(seen.last?.protocol == "http:" && seen.last?.secure == false, "\(String(describing: seen.last))")
+        #expect(seen[2].protocol == "http:" && seen[2].secure == false, "\(seen[2])")
+        // The dashboard over https too.
+        #expect(seen[3].protocol == "https:" && seen[3].secure == true && seen[3].text?.contains("Ports") == true, "\(seen[3])")
     }
 }

@@ -46,7 +46,7 @@ struct LocalCATests {
         let ca = try LocalCA.loadOrCreate(files: CAFiles(home: home))
         let leaf = try ca.issue(for: "API.MyApp.localhost.")
         #expect(leaf.host == "api.myapp.localhost")
-        #expect(try leaf.certificate.extensions.subjectAlternativeNames == [.dnsName("api.myapp.localhost")])
+        #expect(try leaf.certificate.extensions.subjectAlternativeNames.map(Array.init) == [GeneralName.dnsName("api.myapp.localhost")])
         #expect(leaf.certificate.issuer == ca.certificate.subject)
         #expect(ca.certificate.publicKey.isValidSignature(leaf.certificate.signature, for: leaf.certificate))
         let lifetime = leaf.certificate.notValidAfter.timeIntervalSince(leaf.certificate.notValidBefore)

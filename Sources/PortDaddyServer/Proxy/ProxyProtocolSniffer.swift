@@ -6,7 +6,7 @@ import NIOTLS
 
 /// The first handler of every proxy connection: one port speaks both plain HTTP and HTTPS. A connection whose
 /// first byte is 0x16 (a TLS handshake record; no HTTP method starts with it) gets TLS with ALPN, then HTTP/2
-/// (`h2`) or HTTP/1.1 over it; any other connection is plain HTTP/1.1.
+/// (`h2`) or HTTP/1.1 over it (or, with HTTPS off, is closed at once); any other connection is plain HTTP/1.1.
 final class ProxyProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
@@ -42,6 +42,10 @@ final class ProxyProtocolSniffer: ChannelInboundHandler, RemovableChannelHandler
                 try pipeline.addHandler(tls, position: .after(self))
                 try pipeline.addHandler(alpn, position: .after(tls))
                 try pipeline.addHandler(CloseOnErrorHandler(), position: .after(alpn))
+            } else if first == Self.handshakeRecord {
+                // HTTPS is off: a TLS client would otherwise wait for an HTTP answer that never comes.
+                context.close(promise: nil)
+                return
             } else {
                 try pipeline.addHandler(ProxyFrontHandler(router: router, proxyPort: proxyPort, scheme: "http"), position: .after(self))
             }
