@@ -1,5 +1,6 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddySystem
 
 /// One step of `pd trust` or `pd trust --remove`.
 enum TrustStep: Equatable {
@@ -121,7 +122,8 @@ struct TrustPlan {
     }
 }
 
-/// Runs programs for `pd trust`: argv only, output captured for the error message.
+/// Runs programs for `pd trust` through the one launcher: argv without a shell, a clean signal state, no
+/// inherited descriptors; output (stdout and stderr together) captured for the error message.
 enum TrustRunner {
     struct Result {
         let status: Int32
@@ -129,18 +131,34 @@ enum TrustRunner {
     }
 
     static func run(_ argv: [String]) throws -> Result {
-        let process = Process()
-        let executable = argv[0].hasPrefix("/") ? argv[0] : TrustStores.which(argv[0])
-        guard let executable else { throw CLIError("\(argv[0]) not found on PATH") }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(argv.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        guard let pipe = ChildLauncher.pipe() else { throw CLIError("cannot make a pipe: \(String(cString: strerror(errno)))") }
+        let spec = ChildSpec(
+            executable: argv[0], arguments: Array(argv.dropFirst()), environment: ProcessInfo.processInfo.environment,
+            stdin: .null, stdout: .descriptor(pipe.write), stderr: .descriptor(pipe.write), group: .parent)
+        let pid: pid_t
+        do {
+            pid = try ChildLauncher.spawn(spec)
+        } catch {
+            close(pipe.read)
+            close(pipe.write)
+            throw CLIError(error.description)
+        }
+        close(pipe.write)
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(pipe.read, $0.baseAddress, $0.count) }
+            if n > 0 {
+                output += chunk[0..<n]
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        close(pipe.read)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return Result(status: ChildLauncher.exitCode(fromWaitStatus: status), output: String(decoding: output, as: UTF8.self))
     }
 }
