@@ -18,6 +18,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
@@ -33,9 +38,23 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "PortDaddyTLS",
+            dependencies: [
+                "PortDaddyAPI",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "PortDaddyServer",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyCore",
+                "PortDaddyAPI", "PortDaddyCore", "PortDaddyTLS",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -54,7 +73,7 @@ let package = Package(
         .target(
             name: "PortDaddyCLI",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddyMCP", "PortDaddySystem",
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddyMCP", "PortDaddySystem", "PortDaddyTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -73,6 +92,11 @@ let package = Package(
         .testTarget(
             name: "PortDaddyCoreTests",
             dependencies: ["PortDaddyCore", "PortDaddyAPI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PortDaddyTLSTests",
+            dependencies: ["PortDaddyTLS", .product(name: "X509", package: "swift-certificates")],
             swiftSettings: strict
         ),
         .testTarget(

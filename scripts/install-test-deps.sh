@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite drives, idempotently:
-# - curl, for the v1 README's curl examples, dig (dnsutils) for the DNS responder, and chromium for the
-#   dashboard's browser test (Debian packages);
+# - curl, for the v1 README's curl examples, dig (dnsutils) for the DNS responder, chromium for the
+#   dashboard's and HTTPS names' browser tests, certutil (libnss3-tools) for pd trust's NSS step, and openssl to
+#   read the CA's extensions (Debian packages);
 # - a throw-away Python virtualenv at .build/test-venv with the official MCP Python SDK (`mcp` from PyPI), the
 #   real client the MCP tests use, and the web frameworks the scan and health tests run. .build/ is never committed.
 # Run by scripts/test (the README's test command) before any test starts; tests never install anything.
@@ -12,6 +13,8 @@ missing=()
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
+command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 if ((${#missing[@]})); then
   $sudo apt-get update -qq

@@ -58,13 +58,16 @@ class WS:
 
 
 class Browser:
-    """Headless Chromium with one page, on a throw-away profile."""
+    """Headless Chromium with one page, on a throw-away profile; `extra_args` go on its command line."""
+
+    def __init__(self, extra_args=()):
+        self.extra_args = list(extra_args)
 
     def __enter__(self):
         chrome = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
         self.profile = tempfile.mkdtemp(prefix="pd-chrome-")
         self.proc = subprocess.Popen([chrome, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-                                      f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "--window-size=1280,900", "about:blank"],
+                                      f"--user-data-dir={self.profile}", "--remote-debugging-port=0", "--window-size=1280,900", *self.extra_args, "about:blank"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         port = None
         deadline = time.time() + 60

@@ -3,8 +3,12 @@
   backend.py serve PORT           serves /headers (JSON of the request headers), /stream (three chunks, 200 ms
                                   apart) and a WebSocket echo (any path with Upgrade: websocket)
   backend.py ws PROXYPORT HOST    connects through the proxy with Host: HOST, sends a text frame, prints the echo
+  backend.py wss PROXYPORT HOST CAFILE   the same over TLS (HTTP/1.1 by ALPN), verifying the proxy's certificate
+                                  for HOST against CAFILE
+  backend.py tls PROXYPORT SNI CAFILE    a TLS handshake with SNI, verified against CAFILE; prints JSON: the
+                                  negotiated ALPN protocol and the certificate's subjectAltName, or the error
 """
-import base64, hashlib, json, os, socket, socketserver, struct, sys, time
+import base64, hashlib, json, os, socket, socketserver, ssl, struct, sys, time
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -92,9 +96,25 @@ if sys.argv[1] == "serve":
     socketserver.ThreadingTCPServer.allow_reuse_address = True
     with socketserver.ThreadingTCPServer(("127.0.0.1", int(sys.argv[2])), Handler) as server:
         server.serve_forever()
+elif sys.argv[1] == "tls":
+    port, sni, cafile = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    context = ssl.create_default_context(cafile=cafile)
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    try:
+        with context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10), server_hostname=sni) as tls:
+            cert = tls.getpeercert()
+            print(json.dumps({"alpn": tls.selected_alpn_protocol(), "version": tls.version(),
+                              "san": [v for k, v in cert.get("subjectAltName", ()) if k == "DNS"],
+                              "notAfter": cert.get("notAfter"), "notBefore": cert.get("notBefore")}))
+    except (ssl.SSLError, OSError) as error:
+        print(json.dumps({"error": str(error)}))
 else:
     port, host = int(sys.argv[2]), sys.argv[3]
     sock = socket.create_connection(("127.0.0.1", port))
+    if sys.argv[1] == "wss":
+        context = ssl.create_default_context(cafile=sys.argv[4])
+        context.set_alpn_protocols(["http/1.1"])
+        sock = context.wrap_socket(sock, server_hostname=host)
     key = base64.b64encode(os.urandom(16)).decode()
     sock.sendall((f"GET /ws HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())

@@ -21,6 +21,8 @@ public enum PDExit {
     public static let notOwner: Int32 = 7
     /// A stack did not come up (a service failed, timed out, or its dependency did).
     public static let stackFailed: Int32 = 8
+    /// `pd trust` could not finish every step (e.g. the system store needs root); the lines before say which.
+    public static let trustIncomplete: Int32 = 9
     /// `pd run` could not start the command.
     public static let commandNotRunnable: Int32 = 127
 

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddyTLS
 import ServiceLifecycle
 import Synchronization
 
@@ -99,11 +100,17 @@ public enum Daemon {
         if let proxyPort = configuration.proxyPort {
             let domains = [HostNames.localhostDomain] + (configuration.dnsPort != nil ? [configuration.dnsDomain] : [])
             let dashboard = DashboardTarget(address: configuration.tcpHost) { runtime.tcpPort }
-            services.append(.init(service: ProxyService(claims: claims, host: configuration.tcpHost, port: proxyPort, domains: domains, dashboard: dashboard, logger: logger) { port in
+            let certificates = configuration.proxyTLS
+                ? ProxyCertificates(files: CAFiles(home: env.home), domains: domains, caDomains: [configuration.dnsDomain]) : nil
+            let proxy = ProxyService(
+                claims: claims, host: configuration.tcpHost, port: proxyPort, domains: domains, dashboard: dashboard,
+                certificates: certificates, logger: logger
+            ) { port in
                 runtime.setProxyPort(port)
                 if port != 0 { claims.reserve([port]) }
                 announce()
-            }))
+            }
+            services.append(.init(service: proxy))
         }
         let reaper = ReaperService(claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
         let group = ServiceGroup(

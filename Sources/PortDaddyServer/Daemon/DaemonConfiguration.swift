@@ -21,6 +21,9 @@ public struct DaemonConfiguration: Sendable {
     /// Reverse proxy port on the TCP host: `nil` turns it off, 0 lets the OS choose. Default: 80 where this
     /// user may bind it, else ``fallbackProxyPort``.
     public var proxyPort: Int? = DaemonConfiguration.defaultProxyPort()
+    /// Whether the proxy port also speaks HTTPS (`PORT_DADDY_PROXY_TLS`, default on). The CA and certificates are
+    /// made on the first TLS connection, not at start.
+    public var proxyTLS = true
     /// How long `pd down` waits between SIGTERM and SIGKILL (`PORT_DADDY_STOP_GRACE`, seconds).
     public var stopGraceSeconds: Double = 5
     /// How often a ready stack service's liveness is checked (`PORT_DADDY_LIVENESS_INTERVAL`, seconds).
@@ -97,6 +100,13 @@ public struct DaemonConfiguration: Sendable {
             } else {
                 guard let port = Int(raw), (0...65535).contains(port) else { throw .badSetting("PORT_DADDY_PROXY_PORT", raw) }
                 config.proxyPort = port == 0 ? nil : port
+            }
+        }
+        if let raw = PortDaddyEnvironment.value("PORT_DADDY_PROXY_TLS") {
+            switch raw.lowercased() {
+            case "1", "on", "true", "yes": config.proxyTLS = true
+            case "0", "off", "false", "no": config.proxyTLS = false
+            default: throw .badSetting("PORT_DADDY_PROXY_TLS", raw)
             }
         }
         if let domain = PortDaddyEnvironment.value("PORT_DADDY_DNS_DOMAIN") {

@@ -15,7 +15,7 @@ struct SecurityMiddleware: RouterMiddleware {
                 .forbidden, code: ErrorCode.forbiddenHost,
                 message: "Host \"\(host)\" is not a loopback name; Port Daddy only answers localhost")
         }
-        if let origin = request.headers[.origin], !Self.isOwnOrigin(origin, port: runtime.tcpPort, proxyPort: runtime.proxyPort) {
+        if let origin = request.headers[.origin], !Self.isOwnOrigin(origin, port: runtime.tcpPort, proxyPort: runtime.proxyPort, proxyTLS: runtime.configuration.proxyTLS) {
             return JSONResponse.error(
                 .forbidden, code: ErrorCode.forbiddenOrigin,
                 message: "Origin \"\(origin)\" may not call the Port Daddy API")
@@ -54,11 +54,13 @@ struct SecurityMiddleware: RouterMiddleware {
         return loopbackNames.contains(String(host)) || host == dashboardHost
     }
 
-    /// Whether an `Origin` is the daemon's own HTTP address, or the dashboard's name on the reverse proxy.
-    static func isOwnOrigin(_ origin: String, port: Int, proxyPort: Int? = nil) -> Bool {
+    /// Whether an `Origin` is the daemon's own HTTP address, or the dashboard's name on the reverse proxy (also
+    /// over https when the proxy speaks TLS).
+    static func isOwnOrigin(_ origin: String, port: Int, proxyPort: Int? = nil, proxyTLS: Bool = false) -> Bool {
         let lowered = origin.lowercased()
         var own = ["http://localhost:\(port)", "http://127.0.0.1:\(port)", "http://[::1]:\(port)", "http://\(dashboardHost):\(port)"]
         if let proxyPort { own.append(proxyPort == 80 ? "http://\(dashboardHost)" : "http://\(dashboardHost):\(proxyPort)") }
+        if let proxyPort, proxyTLS { own.append(proxyPort == 443 ? "https://\(dashboardHost)" : "https://\(dashboardHost):\(proxyPort)") }
         return own.contains(lowered)
     }
 }

@@ -19,25 +19,24 @@ struct DashboardTarget: Sendable {
     }
 }
 
-/// Reads the first request head of a browser connection, finds the claimed port its `Host` names (or the
-/// daemon itself for `dashboard.localhost`), connects to it, forwards the head with `X-Forwarded-*` headers,
-/// and glues the two connections together.
+/// Reads the first request head of a browser connection (plain, or already decrypted by TLS), routes it by its
+/// `Host` (see ``ProxyRouter``), connects to the backend, forwards the head with `X-Forwarded-*` headers, and
+/// glues the two connections together.
 final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    let claims: ClaimService
-    let domains: [String]
+    let router: ProxyRouter
     let proxyPort: Int
-    let dashboard: DashboardTarget?
+    /// `http` or `https`: what the backend is told in `X-Forwarded-Proto`, and the scheme of the proxy's links.
+    let scheme: String
     private var buffered: [UInt8] = []
     private var connecting = false
 
-    init(claims: ClaimService, domains: [String], proxyPort: Int, dashboard: DashboardTarget? = nil) {
-        self.claims = claims
-        self.domains = domains
+    init(router: ProxyRouter, proxyPort: Int, scheme: String = "http") {
+        self.router = router
         self.proxyPort = proxyPort
-        self.dashboard = dashboard
+        self.scheme = scheme
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -49,27 +48,17 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         connecting = true
         let head = ProxyRequestHead(Array(buffered[0..<headEnd]))
-        let host = head.host.map(ProxyRequestHead.stripPort) ?? ""
+        let host = head.host ?? ""
         let address: String, port: Int, downPage: String
-        if let dashboard, DashboardTarget.isDashboard(host) {
-            (address, port) = (dashboard.address, dashboard.port())
-            downPage = ProxyPages.simple("Port Daddy's dashboard is not answering")
-        } else if let identity = domains.lazy.compactMap({ HostNames.identity(of: host, domain: $0) }).first,
-            let status = claims.status(of: identity)
-        {
-            (address, port) = ("127.0.0.1", status.claim.port)
-            downPage = ProxyPages.down(identity: identity.description, port: port, state: status.state.rawValue)
-        } else if !Self.isOurs(host, domains) {
-            // A foreign name (DNS rebinding to the proxy port): say nothing about what is claimed.
-            reply(context, status: "421 Misdirected Request", body: ProxyPages.misdirected(domains: domains, proxyPort: proxyPort))
+        switch router.route(host: host, scheme: scheme, proxyPort: proxyPort) {
+        case .refuse(let status, let page):
+            reply(context, status: status, body: page)
             return
-        } else {
-            let names = claims.statuses().map { HostNames.name(of: $0.claim.identity) }.filter { !DashboardTarget.isDashboard($0) }
-            reply(context, status: "404 Not Found", body: ProxyPages.unknown(host: host, known: names, proxyPort: proxyPort, dashboard: dashboard != nil))
-            return
+        case .backend(let backAddress, let backPort, let page):
+            (address, port, downPage) = (backAddress, backPort, page)
         }
         let remote = context.channel.remoteAddress?.ipAddress ?? "127.0.0.1"
-        let forwarded = head.forwarded(for: remote, host: head.host ?? host, proto: "http")
+        let forwarded = head.forwarded(for: remote, host: host, proto: scheme)
         let rest = Array(buffered[headEnd...])
         buffered = []
         let front = context.channel
@@ -114,13 +103,6 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
-
-    /// Whether `host` is one of our domains or a name under one (case and a trailing dot ignored).
-    static func isOurs(_ host: String, _ domains: [String]) -> Bool {
-        var name = host.lowercased()
-        if name.hasSuffix(".") { name.removeLast() }
-        return domains.contains { name == $0 || name.hasSuffix("." + $0) }
-    }
 }
 
 /// The parts of an HTTP/1.x request head the proxy needs.

@@ -15,20 +15,21 @@ enum ProxyPages {
 
     static func simple(_ title: String) -> String { page(title, "") }
 
-    static func unknown(host: String, known: [String], proxyPort: Int, dashboard: Bool = false) -> String {
-        let suffix = proxyPort == 80 ? "" : ":\(proxyPort)"
+    /// The 404 page for a name of ours that nothing claims, linking the known names with the request's `scheme`.
+    static func unknown(host: String, known: [String], proxyPort: Int, dashboard: Bool = false, scheme: String = "http") -> String {
+        let suffix = proxyPort == (scheme == "https" ? 443 : 80) ? "" : ":\(proxyPort)"
         let list = known.isEmpty
             ? "<p>Nothing is claimed yet: <code>pd claim myapp:web</code>.</p>"
-            : "<ul>" + known.map { "<li><a href=\"http://\(escape($0))\(suffix)/\">\(escape($0))</a></li>" }.joined() + "</ul>"
-        let panel = dashboard ? "<p>Port Daddy's own dashboard: <a href=\"http://\(DashboardTarget.host)\(suffix)/\">\(DashboardTarget.host)</a>.</p>" : ""
+            : "<ul>" + known.map { "<li><a href=\"\(scheme)://\(escape($0))\(suffix)/\">\(escape($0))</a></li>" }.joined() + "</ul>"
+        let panel = dashboard ? "<p>Port Daddy's own dashboard: <a href=\"\(scheme)://\(DashboardTarget.host)\(suffix)/\">\(DashboardTarget.host)</a>.</p>" : ""
         return page("No service named \(host)", "<p>Port Daddy knows these names:</p>\(list)\(panel)")
     }
 
     /// For a Host that is none of ours (an IP, another domain, DNS rebinding): how to reach a service by name,
     /// and nothing about what is claimed.
-    static func misdirected(domains: [String], proxyPort: Int) -> String {
+    static func misdirected(domains: [String], proxyPort: Int, scheme: String = "http") -> String {
         let suffix = proxyPort == 80 ? "" : ":\(proxyPort)"
-        let examples = domains.map { "<code>http://api.myapp.\(escape($0))\(suffix)/</code>" }.joined(separator: " or ")
+        let examples = domains.map { "<code>\(scheme)://api.myapp.\(escape($0))\(suffix)/</code>" }.joined(separator: " or ")
         return page(
             "This is Port Daddy's name proxy",
             "<p>It routes by host name only. Open a service by its name, e.g. \(examples) for the identity <code>myapp:api</code>; <code>pd url &lt;identity&gt;</code> prints the address of a claim.</p>")

@@ -4,7 +4,8 @@ import NIOPosix
 import PortDaddyCore
 import ServiceLifecycle
 
-/// The reverse proxy on loopback: routes by `Host` (`api.myapp.localhost`) to the claimed port.
+/// The reverse proxy on loopback: routes by `Host` (`api.myapp.localhost`) to the claimed port. One port speaks
+/// plain HTTP and, when ``certificates`` is set, HTTPS (HTTP/1.1 and HTTP/2) with certificates from the local CA.
 final class ProxyService: Service, Sendable {
     let claims: ClaimService
     let host: String
@@ -13,14 +14,17 @@ final class ProxyService: Service, Sendable {
     let logger: Logger
     /// Where `dashboard.localhost` goes (the daemon's own HTTP server), or `nil` to route it like any name.
     let dashboard: DashboardTarget?
+    /// TLS material, or `nil` when HTTPS is off.
+    let certificates: ProxyCertificates?
     let onBound: @Sendable (Int) -> Void
 
     init(
-        claims: ClaimService, host: String, port: Int, domains: [String], dashboard: DashboardTarget? = nil, logger: Logger,
-        onBound: @escaping @Sendable (Int) -> Void
+        claims: ClaimService, host: String, port: Int, domains: [String], dashboard: DashboardTarget? = nil, certificates: ProxyCertificates? = nil,
+        logger: Logger, onBound: @escaping @Sendable (Int) -> Void
     ) {
         self.claims = claims
         self.dashboard = dashboard
+        self.certificates = certificates
         self.host = host
         self.port = port
         self.domains = domains
@@ -29,7 +33,8 @@ final class ProxyService: Service, Sendable {
     }
 
     func run() async throws {
-        let claims = self.claims, domains = self.domains, dashboard = self.dashboard
+        let router = ProxyRouter(claims: claims, domains: domains, dashboard: dashboard)
+        let certificates = self.certificates, logger = self.logger
         let bound = Mutex(0)
         let server: any Channel
         do {
@@ -39,7 +44,8 @@ final class ProxyService: Service, Sendable {
             .childChannelOption(.autoRead, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ProxyFrontHandler(claims: claims, domains: domains, proxyPort: bound.withLock { $0 }, dashboard: dashboard))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ProxyProtocolSniffer(router: router, proxyPort: bound.withLock { $0 }, certificates: certificates, logger: logger))
                 }
             }
             .bind(host: host, port: port).get()

@@ -16,8 +16,8 @@ struct ScannedProjectTests {
         let bin: String
         let marker = UUID().uuidString
 
-        init(_ kind: String) throws {
-            daemon = try TestDaemon()
+        init(_ kind: String, daemonEnvironment: [String: String] = [:]) throws {
+            daemon = try TestDaemon(environment: daemonEnvironment)
             try daemon.start()
             root = daemon.home + "/\(kind)-" + String(UInt32.random(in: 0x10000...0xFFFFF), radix: 16)
             bin = (try TestDependencies.python() as NSString).deletingLastPathComponent
@@ -72,12 +72,14 @@ struct ScannedProjectTests {
             return try JSONDecoder().decode(StackInfo.self, from: Data(up.stdout.utf8))
         }
 
-        /// The status code of `GET http://127.0.0.1:<port><path>`.
-        func status(port: Int, path: String) throws -> Int {
+        /// The status code of `GET http://127.0.0.1:<port><path>`, with `host` as the Host header when given.
+        func status(port: Int, path: String, host: String? = nil) throws -> Int {
+            let headers = host.map { "{\"Host\": \"\($0)\"}" } ?? "{}"
             let script = """
                 import sys, urllib.request, urllib.error
                 try:
-                    print(urllib.request.urlopen("http://127.0.0.1:\(port)\(path)", timeout=10).status)
+                    request = urllib.request.Request("http://127.0.0.1:\(port)\(path)", headers=\(headers))
+                    print(urllib.request.urlopen(request, timeout=10).status)
                 except urllib.error.HTTPError as e:
                     print(e.code)
                 """
@@ -107,6 +109,28 @@ struct ScannedProjectTests {
         let port = try #require(django.port)
         #expect(try project.status(port: port, path: "/") == 404, "the root answers 404, so / could never be its health path")
         #expect(try project.status(port: port, path: "/polls/") == 200)
+    }
+
+    @Test("Django behind the name proxy: 400 DisallowedHost for its *.pd.test name until settings read PD_HOSTS, then 200")
+    func djangoAllowedHosts() throws {
+        let project = try Project(
+            "djangohosts", daemonEnvironment: ["PORT_DADDY_PROXY_PORT": "auto", "PORT_DADDY_DNS_PORT": "auto", "PORT_DADDY_DNS_DOMAIN": "pd.test"])
+        try project.run("django-admin", ["startproject", "mysite", project.root])
+        let (name, _) = try project.scan()
+        let info = try project.up()
+        let service = try #require(info.services.first { $0.name == name })
+        let proxy = try #require(project.daemon.runtimeInfo?.proxyPort)
+        let host = "\(name).\(info.project).pd.test:\(proxy)"
+        // Django's development default accepts only localhost names (*.localhost among them): this one is refused.
+        #expect(try project.status(port: proxy, path: "/", host: host) == 400)
+        // The documented one-line setting makes it accept every name the stack gives it.
+        let settings = project.root + "/mysite/settings.py"
+        var text = try String(contentsOfFile: settings, encoding: .utf8)
+        text = text.replacingOccurrences(of: "ALLOWED_HOSTS = []", with: "import os\nALLOWED_HOSTS = os.environ.get(\"PD_HOSTS\", \"localhost\").split(\",\")")
+        try text.write(toFile: settings, atomically: true, encoding: .utf8)
+        #expect(try project.pd(["restart", name, "-C", project.root]).status == 0)
+        #expect(eventually(timeout: 30) { (try? project.status(port: proxy, path: "/", host: host)) == 200 })
+        _ = service
     }
 
     @Test("Flask in app.py: flask --app app run, ready")
