@@ -132,3 +132,135 @@ int pd_wait_forwarding(pid_t child) {
     }
     return status;
 }
+
+#if defined(__linux__)
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+/// Asks sock_diag for the one socket with this exact 4-tuple (its source is `remote`, its destination `local`).
+static int pd_sock_diag_uid(const struct sockaddr *local, const struct sockaddr *remote, unsigned int *uid) {
+    int family = remote->sa_family;
+    struct {
+        struct nlmsghdr header;
+        struct inet_diag_req_v2 request;
+    } message;
+    memset(&message, 0, sizeof(message));
+    message.header.nlmsg_len = sizeof(message);
+    message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    message.header.nlmsg_flags = NLM_F_REQUEST;
+    message.request.sdiag_family = (unsigned char)family;
+    message.request.sdiag_protocol = IPPROTO_TCP;
+    message.request.idiag_states = ~0U;
+    message.request.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    message.request.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    if (family == AF_INET) {
+        const struct sockaddr_in *src = (const struct sockaddr_in *)remote, *dst = (const struct sockaddr_in *)local;
+        message.request.id.idiag_sport = src->sin_port;
+        message.request.id.idiag_dport = dst->sin_port;
+        memcpy(message.request.id.idiag_src, &src->sin_addr, 4);
+        memcpy(message.request.id.idiag_dst, &dst->sin_addr, 4);
+    } else if (family == AF_INET6) {
+        const struct sockaddr_in6 *src = (const struct sockaddr_in6 *)remote, *dst = (const struct sockaddr_in6 *)local;
+        message.request.id.idiag_sport = src->sin6_port;
+        message.request.id.idiag_dport = dst->sin6_port;
+        memcpy(message.request.id.idiag_src, &src->sin6_addr, 16);
+        memcpy(message.request.id.idiag_dst, &dst->sin6_addr, 16);
+    } else {
+        return -1;
+    }
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0) return -1;
+    struct sockaddr_nl kernel;
+    memset(&kernel, 0, sizeof(kernel));
+    kernel.nl_family = AF_NETLINK;
+    int found = -1;
+    if (sendto(fd, &message, sizeof(message), 0, (struct sockaddr *)&kernel, sizeof(kernel)) == (ssize_t)sizeof(message)) {
+        long buffer[2048];
+        ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buffer; n > 0 && NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+            if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) break;
+            if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
+            struct inet_diag_msg *diag = (struct inet_diag_msg *)NLMSG_DATA(h);
+            *uid = diag->idiag_uid;
+            found = 0;
+            break;
+        }
+    }
+    close(fd);
+    return found;
+}
+
+/// The slow way: the line of /proc/net/tcp{,6} whose local address is `remote` and remote address `local`.
+static int pd_proc_net_uid(const struct sockaddr *local, const struct sockaddr *remote, unsigned int *uid) {
+    int family = remote->sa_family;
+    char want_local[64], want_remote[64];
+    if (family == AF_INET) {
+        const struct sockaddr_in *src = (const struct sockaddr_in *)remote, *dst = (const struct sockaddr_in *)local;
+        snprintf(want_local, sizeof(want_local), "%08X:%04X", src->sin_addr.s_addr, ntohs(src->sin_port));
+        snprintf(want_remote, sizeof(want_remote), "%08X:%04X", dst->sin_addr.s_addr, ntohs(dst->sin_port));
+    } else if (family == AF_INET6) {
+        const struct sockaddr_in6 *src = (const struct sockaddr_in6 *)remote, *dst = (const struct sockaddr_in6 *)local;
+        const unsigned int *s = (const unsigned int *)&src->sin6_addr, *d = (const unsigned int *)&dst->sin6_addr;
+        snprintf(want_local, sizeof(want_local), "%08X%08X%08X%08X:%04X", s[0], s[1], s[2], s[3], ntohs(src->sin6_port));
+        snprintf(want_remote, sizeof(want_remote), "%08X%08X%08X%08X:%04X", d[0], d[1], d[2], d[3], ntohs(dst->sin6_port));
+    } else {
+        return -1;
+    }
+    FILE *file = fopen(family == AF_INET ? "/proc/net/tcp" : "/proc/net/tcp6", "re");
+    if (!file) return -1;
+    char line[512];
+    int found = -1;
+    while (fgets(line, sizeof(line), file)) {
+        char local_field[64], remote_field[64];
+        unsigned int state, owner;
+        if (sscanf(line, " %*d: %63s %63s %x %*s %*s %*s %u", local_field, remote_field, &state, &owner) != 4) continue;
+        if (strcmp(local_field, want_local) == 0 && strcmp(remote_field, want_remote) == 0) {
+            *uid = owner;
+            found = 0;
+            break;
+        }
+    }
+    fclose(file);
+    return found;
+}
+#endif
+
+int pd_tcp_peer_uid(const struct sockaddr *local, const struct sockaddr *remote, unsigned int *uid) {
+#if defined(__linux__)
+    if (pd_sock_diag_uid(local, remote, uid) == 0) return 0;
+    return pd_proc_net_uid(local, remote, uid);
+#else
+    (void)local; (void)remote; (void)uid;
+    return -1;
+#endif
+}
+
+int pd_so_peercred(void) {
+#if defined(__linux__)
+    return SO_PEERCRED;
+#else
+    return -1;
+#endif
+}
+
+int pd_unix_peer_uid(int fd, unsigned int *uid) {
+#if defined(__linux__)
+    struct ucred credentials;
+    socklen_t length = sizeof(credentials);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    *uid = credentials.uid;
+    return 0;
+#elif defined(__APPLE__)
+    uid_t euid; gid_t egid;
+    if (getpeereid(fd, &euid, &egid) != 0) return -1;
+    *uid = euid;
+    return 0;
+#else
+    (void)fd; (void)uid;
+    return -1;
+#endif
+}

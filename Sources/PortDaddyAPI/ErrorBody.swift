@@ -38,5 +38,15 @@ public enum ErrorCode {
     public static let stackFailed = "STACK_FAILED"
     public static let stackBusy = "STACK_BUSY"
     public static let untrustedCaller = "UNTRUSTED_CALLER"
+    /// The connection belongs to another local user (checked by UID on loopback TCP and the Unix socket).
+    public static let foreignUser = "FOREIGN_USER"
+    /// The caller's user could not be determined, and the request needs the user's token.
+    public static let tokenRequired = "TOKEN_REQUIRED"
+    /// Too many connections on this listener; try again.
+    public static let tooManyConnections = "TOO_MANY_CONNECTIONS"
+    /// The request head did not arrive in time.
+    public static let requestTimeout = "REQUEST_TIMEOUT"
+    /// The daemon ran out of file descriptors or memory for this request.
+    public static let resourceExhausted = "RESOURCE_EXHAUSTED"
     public static let `internal` = "INTERNAL_ERROR"
 }

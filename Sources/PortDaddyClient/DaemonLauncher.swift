@@ -42,7 +42,7 @@ public struct DaemonLauncher: Sendable {
             // The daemon we started may have lost a race to another one; that one will answer soon.
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid, !Self.anotherDaemonHolds(environment) {
-                throw .autostartFailed("the daemon exited at start; see \(environment.logFile)")
+                throw .autostartFailed("the daemon exited at start: " + (Self.lastLogLine(environment) ?? "see \(environment.logFile)"))
             }
             usleep(5_000)
         }
@@ -58,6 +58,14 @@ public struct DaemonLauncher: Sendable {
             return false
         }
         return true
+    }
+
+    /// The daemon log's last non-empty line without its `pd: ` prefix (why a daemon could not start).
+    static func lastLogLine(_ environment: PortDaddyEnvironment) -> String? {
+        guard let data = FileManager.default.contents(atPath: environment.logFile) else { return nil }
+        let lines = String(decoding: data.suffix(4096), as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let last = lines.last(where: { !$0.isEmpty }) else { return nil }
+        return last.hasPrefix("pd: ") ? String(last.dropFirst(4)) : last
     }
 
     /// The path of the running executable.

@@ -133,3 +133,41 @@ struct LockWaiterDisconnectTests {
         #expect(try daemon.client().locks().count == 0)
     }
 }
+
+/// A lock waiter on loopback TCP whose client goes away (a half-close or a killed process) leaves the queue, as one
+/// on the Unix socket does: no ghost ever gets the lock.
+@Suite("Lock waiters that hang up over TCP")
+struct LockTCPWaiterTests {
+    /// A client that queues for `name` over TCP, then hangs up as told: `shutdown` (FIN, process lives on) or
+    /// `kill` (the test kills it).
+    static func waiter(_ port: Int, _ name: String, _ how: String) -> String {
+        """
+        import socket, sys, time
+        s = socket.create_connection(("127.0.0.1", \(port)))
+        body = b'{"owner":"ghost-\(how)","wait":"60s"}'
+        s.sendall(b"POST /locks/\(name) HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Type: application/json\\r\\nContent-Length: " + str(len(body)).encode() + b"\\r\\n\\r\\n" + body)
+        print("sent", flush=True)
+        if "\(how)" == "shutdown":
+            time.sleep(0.5)
+            s.shutdown(socket.SHUT_WR)
+        time.sleep(120)
+        """
+    }
+
+    @Test("a TCP waiter that half-closes or is killed leaves the queue and never holds the lock", arguments: ["shutdown", "kill"])
+    func hungUpWaiter(how: String) throws {
+        let daemon = try TestDaemon()
+        let info = try daemon.start()
+        let me = String(getpid())
+        let name = "tcp-" + how
+        #expect(try daemon.pd(["lock", name, "--pid", me]).status == 0)
+        let client = try RunningCommand("/usr/bin/env", ["python3", "-c", Self.waiter(info.tcpPort, name, how)], environment: daemon.environment)
+        defer { kill(client.pid, SIGKILL); _ = client.wait() }
+        #expect(try eventually { try daemon.client().locks().locks.first?.waiters == 1 })
+        if how == "kill" { kill(client.pid, SIGKILL) }
+        #expect(try eventually { try daemon.client().locks().locks.first?.waiters == 0 }, "the waiter stayed in the queue")
+        #expect(try daemon.pd(["unlock", name, "--pid", me]).status == 0)
+        // Nobody was waiting, so nobody got it: the lock is free.
+        #expect(try daemon.client().locks().count == 0)
+    }
+}

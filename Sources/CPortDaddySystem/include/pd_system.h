@@ -5,6 +5,7 @@
 
 #include <spawn.h>
 #include <sys/types.h>
+#include <sys/socket.h>
 
 /// posix_spawn_file_actions_addchdir_np where the C library has it; returns ENOSYS otherwise.
 int pd_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
@@ -24,5 +25,17 @@ int pd_exec_clean(const char *file, char *const argv[]);
 /// signal the terminal sends (Ctrl-C, hang-up) already reaches the child through the foreground process group, so
 /// it is not sent twice. Returns the wait status, or -1 with errno set.
 int pd_wait_forwarding(pid_t child);
+
+/// The UID that owns the TCP socket at the other end of a loopback connection: the socket whose local address is
+/// `remote` and whose peer is `local` (our accepted socket's addresses, IPv4 or IPv6 sockaddrs). Asks the kernel
+/// with NETLINK_SOCK_DIAG for that exact 4-tuple, falling back to /proc/net/tcp{,6}. Returns 0 and sets *uid on
+/// success, -1 when it cannot tell (not Linux, no such socket, or both lookups failed).
+int pd_tcp_peer_uid(const struct sockaddr *local, const struct sockaddr *remote, unsigned int *uid);
+/// The layout of Linux's `struct ucred` (SO_PEERCRED), for reading it through a socket-option API.
+typedef struct { int pid; unsigned int uid; unsigned int gid; } pd_ucred;
+/// SO_PEERCRED's value on Linux, -1 elsewhere.
+int pd_so_peercred(void);
+/// The UID of the process at the other end of a connected Unix socket (SO_PEERCRED / getpeereid), or -1.
+int pd_unix_peer_uid(int fd, unsigned int *uid);
 
 #endif

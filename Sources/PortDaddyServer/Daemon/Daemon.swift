@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import PortDaddyAPI
@@ -70,8 +71,20 @@ public enum Daemon {
         }
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
+        let limits = ConnectionLimits.configure(override: configuration.maxConnections)
+        func policy(_ name: String, _ max: Int, headTimeout: TimeAmount? = .seconds(10)) -> ConnectionPolicy {
+            ConnectionPolicy(
+                name: name, ownerUID: UInt32(getuid()), shared: configuration.shared, token: runtime.userToken, maxConnections: max,
+                headTimeout: headTimeout)
+        }
+        let tcpPolicy = policy("HTTP port", limits.tcp), unixPolicy = policy("Unix socket", limits.unixSocket)
+        /// HTTP/1.1 with our connection guard; an idle keep-alive connection (no request in flight) closes after 60 s.
+        func server(_ policy: ConnectionPolicy) -> HTTPServerBuilder {
+            .http1(configuration: .init(additionalChannelHandlers: [RequestGate(policy: policy)], idleTimeout: .seconds(60)))
+        }
         let tcp = Application(
             responder: responder,
+            server: server(tcpPolicy),
             configuration: .init(address: .hostname(configuration.tcpHost, port: configuration.tcpPort), serverName: nil),
             onServerRunning: { channel in
                 if let port = channel.localAddress?.port {
@@ -83,6 +96,7 @@ public enum Daemon {
             logger: quiet)
         let unix = Application(
             responder: responder,
+            server: server(unixPolicy),
             configuration: .init(address: .unixDomainSocket(path: env.socketPath), serverName: nil),
             onServerRunning: { _ in
                 chmod(env.socketPath, 0o600)
@@ -104,7 +118,7 @@ public enum Daemon {
                 ? ProxyCertificates(files: CAFiles(home: env.home), domains: domains, caDomains: [configuration.dnsDomain]) : nil
             let proxy = ProxyService(
                 claims: claims, host: configuration.tcpHost, port: proxyPort, domains: domains, dashboard: dashboard,
-                certificates: certificates, logger: logger
+                certificates: certificates, policy: policy("name proxy", limits.proxy, headTimeout: nil), logger: logger
             ) { port in
                 runtime.setProxyPort(port)
                 if port != 0 { claims.reserve([port]) }

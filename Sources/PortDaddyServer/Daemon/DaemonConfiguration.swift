@@ -24,6 +24,11 @@ public struct DaemonConfiguration: Sendable {
     /// Whether the proxy port also speaks HTTPS (`PORT_DADDY_PROXY_TLS`, default on). The CA and certificates are
     /// made on the first TLS connection, not at start.
     public var proxyTLS = true
+    /// `PORT_DADDY_SHARED=1`: serve other local users too (they then need the token to write or read private
+    /// data). Off by default: the daemon is its user's alone, and connections from other UIDs are refused.
+    public var shared = false
+    /// Connections each listener accepts at once (`PORT_DADDY_MAX_CONNECTIONS`; default from the fd limit).
+    public var maxConnections: Int?
     /// How long `pd down` waits between SIGTERM and SIGKILL (`PORT_DADDY_STOP_GRACE`, seconds).
     public var stopGraceSeconds: Double = 5
     /// How often a ready stack service's liveness is checked (`PORT_DADDY_LIVENESS_INTERVAL`, seconds).
@@ -101,6 +106,17 @@ public struct DaemonConfiguration: Sendable {
                 guard let port = Int(raw), (0...65535).contains(port) else { throw .badSetting("PORT_DADDY_PROXY_PORT", raw) }
                 config.proxyPort = port == 0 ? nil : port
             }
+        }
+        if let raw = PortDaddyEnvironment.value("PORT_DADDY_SHARED") {
+            switch raw.lowercased() {
+            case "1", "on", "true", "yes": config.shared = true
+            case "0", "off", "false", "no": config.shared = false
+            default: throw .badSetting("PORT_DADDY_SHARED", raw)
+            }
+        }
+        if let max = try integer("PORT_DADDY_MAX_CONNECTIONS") {
+            guard max >= 1 else { throw .badSetting("PORT_DADDY_MAX_CONNECTIONS", String(max)) }
+            config.maxConnections = max
         }
         if let raw = PortDaddyEnvironment.value("PORT_DADDY_PROXY_TLS") {
             switch raw.lowercased() {

@@ -17,11 +17,14 @@ final class ProxyService: Service, Sendable {
     /// TLS material, or `nil` when HTTPS is off.
     let certificates: ProxyCertificates?
     let onBound: @Sendable (Int) -> Void
+    /// Who may connect (the daemon's user only, unless shared) and how many at once.
+    let policy: ConnectionPolicy?
 
     init(
         claims: ClaimService, host: String, port: Int, domains: [String], dashboard: DashboardTarget? = nil, certificates: ProxyCertificates? = nil,
-        logger: Logger, onBound: @escaping @Sendable (Int) -> Void
+        policy: ConnectionPolicy? = nil, logger: Logger, onBound: @escaping @Sendable (Int) -> Void
     ) {
+        self.policy = policy
         self.claims = claims
         self.dashboard = dashboard
         self.certificates = certificates
@@ -34,7 +37,7 @@ final class ProxyService: Service, Sendable {
 
     func run() async throws {
         let router = ProxyRouter(claims: claims, domains: domains, dashboard: dashboard)
-        let certificates = self.certificates, logger = self.logger
+        let certificates = self.certificates, logger = self.logger, policy = self.policy
         let bound = Mutex(0)
         let server: any Channel
         do {
@@ -44,6 +47,12 @@ final class ProxyService: Service, Sendable {
             .childChannelOption(.autoRead, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let policy {
+                        // Another user's connection (or one too many) is refused before any routing: with a
+                        // plain HTTP answer, or by closing a TLS handshake (0x16) it cannot read.
+                        try channel.pipeline.syncOperations.addHandler(
+                            ConnectionGuard(policy: policy) { first, text in first.getInteger(at: first.readerIndex, as: UInt8.self) == 0x16 ? nil : text })
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ProxyProtocolSniffer(router: router, proxyPort: bound.withLock { $0 }, certificates: certificates, logger: logger))
                 }

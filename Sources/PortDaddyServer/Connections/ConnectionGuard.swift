@@ -1,0 +1,102 @@
+import NIOCore
+
+/// What the two halves of a connection's guard share (used on the channel's event loop only).
+final class ConnectionState {
+    var peer = PeerIdentity.unknown
+    var admitted = false
+    /// Requests read whose response has not ended.
+    var inFlight = 0
+    var headTimer: Scheduled<Void>?
+    var refused = false
+}
+
+/// The first handler of every connection, on raw bytes: counts it against the listener's cap, finds out whose it is
+/// and refuses other users' (403 `FOREIGN_USER`) and overflow (503 `TOO_MANY_CONNECTIONS`), closes a request head
+/// that trickles in too slowly (408, against slowloris), and treats a half-close as a hang-up (so a waiting lock
+/// request or stream ends when its client is gone, however it went).
+final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    let policy: ConnectionPolicy
+    let state: ConnectionState
+    /// Called with the first bytes of a refused connection; returns what to answer (nil: just close, e.g. TLS).
+    let answer: (ByteBuffer, String) -> String?
+
+    init(policy: ConnectionPolicy, state: ConnectionState = ConnectionState(), answer: @escaping (ByteBuffer, String) -> String? = { _, text in text }) {
+        self.policy = policy
+        self.state = state
+        self.answer = answer
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context)
+        context.fireChannelActive()
+    }
+
+    private var started = false
+
+    private func start(_ context: ChannelHandlerContext) {
+        guard !started else { return }
+        started = true
+        state.admitted = policy.enter()
+        state.peer = PeerIdentity.of(context.channel, owner: policy.ownerUID)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if started { policy.leave() }
+        started = false
+        state.headTimer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if state.refused { return }
+        let bytes = unwrapInboundIn(data)
+        if !state.admitted {
+            return refuse(context, bytes, RawRefusal.full(policy))
+        }
+        if case .foreign(let uid) = state.peer, !policy.shared {
+            return refuse(context, bytes, RawRefusal.foreignUser(uid, policy: policy))
+        }
+        if let timeout = policy.headTimeout, state.inFlight == 0 && state.headTimer == nil {
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            state.headTimer = context.eventLoop.scheduleTask(in: timeout) {
+                let (handler, context) = loopBound.value
+                guard handler.state.inFlight == 0, !handler.state.refused else { return }
+                handler.refuse(context, ByteBuffer(), RawRefusal.headTimeout)
+            }
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// The request head is complete (the HTTP side saw it).
+    func headArrived() {
+        state.headTimer?.cancel()
+        state.headTimer = nil
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func refuse(_ context: ChannelHandlerContext, _ first: ByteBuffer, _ text: String) {
+        state.refused = true
+        state.headTimer?.cancel()
+        guard let reply = answer(first, text) else {
+            context.close(promise: nil)
+            return
+        }
+        let buffer = context.channel.allocator.buffer(string: reply)
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in channel.close(promise: nil) }
+    }
+}

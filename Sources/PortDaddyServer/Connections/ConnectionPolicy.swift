@@ -1,0 +1,96 @@
+import NIOCore
+import PortDaddyAPI
+import PortDaddySystem
+import Synchronization
+
+/// The rules every connection to one listener (the HTTP port, the Unix socket, the name proxy) is held to: the
+/// daemon is one user's, a connection from another local user is refused; at most `maxConnections` at once; a
+/// request head must arrive within `headTimeout` of its first byte.
+final class ConnectionPolicy: Sendable {
+    /// Which listener, for messages.
+    let name: String
+    /// The daemon's own user: the only one served (unless `shared`).
+    let ownerUID: UInt32
+    /// `PORT_DADDY_SHARED=1`: other local users are served too (writes and private reads then need the token).
+    let shared: Bool
+    let token: String
+    let maxConnections: Int
+    /// nil: no head timer (the proxy, which passes bytes through without parsing them).
+    let headTimeout: TimeAmount?
+    private let open = Atomic<Int>(0)
+
+    init(name: String, ownerUID: UInt32, shared: Bool, token: String, maxConnections: Int, headTimeout: TimeAmount? = .seconds(10)) {
+        self.name = name
+        self.ownerUID = ownerUID
+        self.shared = shared
+        self.token = token
+        self.maxConnections = maxConnections
+        self.headTimeout = headTimeout
+    }
+
+    /// Counts a new connection; false when the listener is full (the caller refuses it and still calls `leave`).
+    func enter() -> Bool { open.add(1, ordering: .relaxed).newValue <= maxConnections }
+
+    func leave() { open.subtract(1, ordering: .relaxed) }
+
+    /// Connections open right now.
+    var openConnections: Int { open.load(ordering: .relaxed) }
+}
+
+/// Who is at the other end of a connection.
+enum PeerIdentity: Equatable {
+    /// The daemon's own user.
+    case owner
+    /// Another local user.
+    case foreign(UInt32)
+    /// Could not be told (no sock_diag, no /proc, not Linux): the token decides.
+    case unknown
+
+    /// Looks the peer up: SO_PEERCRED on the Unix socket, the kernel's socket table for loopback TCP.
+    static func of(_ channel: any Channel, owner: UInt32) -> PeerIdentity {
+        guard let uid = lookUp(channel) else { return .unknown }
+        return uid == owner ? .owner : .foreign(uid)
+    }
+
+    private static func lookUp(_ channel: any Channel) -> UInt32? {
+        switch (channel.localAddress, channel.remoteAddress) {
+        case (.some(.unixDomainSocket), _):
+            guard let option = PeerCredentials.peerCredentialOption, let provider = channel as? any SocketOptionProvider else { return nil }
+            // On the channel's own event loop this completes at once.
+            let uid = Mutex<UInt32?>(nil)
+            provider.unsafeGetSocketOption(level: .socket, name: NIOBSDSocket.Option(rawValue: option))
+                .whenSuccess { (record: PeerCredentialRecord) in uid.withLock { $0 = record.uid } }
+            return uid.withLock { $0 }
+        case (.some(let local), .some(let remote)):
+            return local.withSockAddr { localAddress, _ in
+                remote.withSockAddr { remoteAddress, _ in PeerCredentials.tcpPeerUID(local: localAddress, remote: remoteAddress) }
+            }.map { UInt32($0) }
+        default:
+            return nil
+        }
+    }
+}
+
+/// A complete HTTP/1.1 error answer with a JSON `{error, code}` body, for refusing a connection before (or
+/// instead of) routing it.
+enum RawRefusal {
+    static func response(status: String, code: String, message: String) -> String {
+        let body = "{\"error\":\"\(message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\",\"code\":\"\(code)\"}"
+        return "HTTP/1.1 \(status)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+    }
+
+    static func foreignUser(_ uid: UInt32, policy: ConnectionPolicy) -> String {
+        response(
+            status: "403 Forbidden", code: ErrorCode.foreignUser,
+            message: "this Port Daddy belongs to uid \(policy.ownerUID); uid \(uid) may not use it (run your own: pd start)")
+    }
+
+    static func full(_ policy: ConnectionPolicy) -> String {
+        response(
+            status: "503 Service Unavailable", code: ErrorCode.tooManyConnections,
+            message: "the \(policy.name) has \(policy.maxConnections) connections open; try again (the Unix socket keeps its own room)")
+    }
+
+    static let headTimeout = response(
+        status: "408 Request Timeout", code: ErrorCode.requestTimeout, message: "the request head did not arrive in time")
+}

@@ -1,0 +1,85 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+import PortDaddyAPI
+
+/// The HTTP side of a connection's guard (after decoding): installs the raw ``ConnectionGuard`` in front of the
+/// decoder, stops its head timer once a request head is complete, and, where the caller's user could not be told
+/// (or the daemon is shared), lets only the user's token write or read private data.
+final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    let policy: ConnectionPolicy
+    let state = ConnectionState()
+    private var front: ConnectionGuard?
+    /// Swallow the rest of a refused request.
+    private var refusing = false
+
+    init(policy: ConnectionPolicy) {
+        self.policy = policy
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let raw = ConnectionGuard(policy: policy, state: state)
+        front = raw
+        try? context.pipeline.syncOperations.addHandler(raw, position: .first)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let request):
+            front?.headArrived()
+            state.inFlight += 1
+            if Self.needsToken(request, peer: state.peer, shared: policy.shared), !hasToken(request) {
+                refusing = true
+                return refuse(context)
+            }
+            refusing = false
+            context.fireChannelRead(data)
+        case .body, .end:
+            if !refusing { context.fireChannelRead(data) }
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { state.inFlight = max(0, state.inFlight - 1) }
+        context.write(data, promise: promise)
+    }
+
+    private func hasToken(_ request: HTTPRequest) -> Bool {
+        guard let name = HTTPField.Name("X-PD-Token"), let token = request.headerFields[name] else { return false }
+        return UserAuthority.constantTimeEqual(token, policy.token)
+    }
+
+    /// Whether a request needs the user's token: only when the peer is not known to be the owner (lookup failed,
+    /// or another user of a shared daemon), and then for every write and every read of private data.
+    static func needsToken(_ request: HTTPRequest, peer: PeerIdentity, shared: Bool) -> Bool {
+        switch peer {
+        case .owner: return false
+        case .foreign: if !shared { return false }  // refused before it got here
+        case .unknown: break
+        }
+        guard request.method == .get || request.method == .head else { return true }
+        let path = request.path.map { String($0.prefix { $0 != "?" }) } ?? "/"
+        return privatePrefixes.contains { path == $0 || path.hasPrefix($0 + "/") }
+    }
+
+    /// Reads that show what agents wrote or run: sessions and notes, inboxes, salvage, channels and activity, stack
+    /// output and the dashboard's data.
+    static let privatePrefixes = ["/sessions", "/inbox", "/salvage", "/channels", "/msg", "/activity", "/stacks", "/agents", "/dashboard", "/whoami"]
+
+    private func refuse(_ context: ChannelHandlerContext) {
+        let body = "{\"error\":\"the \(policy.name) cannot tell which user this connection belongs to; send the user's token (X-PD-Token, from the data dir's token file) or use the Unix socket\",\"code\":\"\(ErrorCode.tokenRequired)\"}"
+        var head = HTTPResponse(status: .unauthorized)
+        head.headerFields[.contentType] = "application/json"
+        head.headerFields[.contentLength] = String(body.utf8.count)
+        head.headerFields[.connection] = "close"
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: body))), promise: nil)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
