@@ -67,6 +67,20 @@ struct ClaimServiceTests {
         #expect(outcome.claim.port == 6362)
     }
 
+    @Test("a bind test that fails for want of descriptors is RESOURCE_EXHAUSTED, never a taken port or an exhausted range")
+    func bindTestFailure() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let service = try h.service()
+        h.ports.state.withLock { $0.failing = 24 }  // EMFILE
+        let first = StableHash.preferredPort(for: id("myapp:api"), in: h.settings.range)
+        #expect(throws: PortDaddyError.resourceExhausted("cannot test port \(first): Too many open files")) {
+            try service.claim(ClaimCommand(identity: id("myapp:api")))
+        }
+        h.ports.state.withLock { $0.failing = nil }
+        #expect(try service.claim(ClaimCommand(identity: id("myapp:api"))).claim.port > 0)
+    }
+
     @Test("a taken --port is an error unless a fallback is allowed")
     func preferredTaken() throws {
         let h = Harness()

@@ -10,10 +10,16 @@ final class FakePorts: PortProber {
         var bound: Set<Int> = []
         var listening: Set<Int> = []
         var listeners: [Int: Int32] = [:]
+        /// Every bind test fails with this errno (the daemon is out of descriptors).
+        var failing: Int32?
     }
     let state = Mutex(State())
 
     func isFree(_ port: Int) -> Bool { state.withLock { !$0.bound.contains(port) && !$0.listening.contains(port) } }
+    func probe(_ port: Int) -> PortProbe {
+        if let code = state.withLock({ $0.failing }) { return .failed(errno: code) }
+        return isFree(port) ? .free : .taken
+    }
     func listeningPorts() -> Set<Int> { state.withLock { $0.listening } }
     func listenerPID(of port: Int) -> Int32? { state.withLock { $0.listeners[port] } }
 

@@ -1,5 +1,10 @@
 import PortDaddyAPI
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Owns the claim rules: stable, verified-free ports, atomic claims and releases.
 ///
@@ -69,7 +74,7 @@ public final class ClaimService: Sendable {
             if var claim = st.byIdentity[command.identity] {
                 var message = "already held by this identity"
                 if let wanted = command.port, wanted != claim.port {
-                    if let problem = Self.unavailability(of: wanted, for: command.identity, in: st, ports: ports) {
+                    if let problem = try Self.unavailability(of: wanted, for: command.identity, in: st, ports: ports) {
                         guard command.fallback else { throw .portUnavailable(port: wanted, holder: problem) }
                         message = "port \(wanted) is held by \(problem); kept \(claim.port)"
                     } else {
@@ -119,7 +124,7 @@ public final class ClaimService: Sendable {
     /// and onward through the range. Must be called with the lock held.
     func choosePort(for command: ClaimCommand, in st: State) throws(PortDaddyError) -> (Int, String) {
         if let wanted = command.port {
-            guard let problem = Self.unavailability(of: wanted, for: command.identity, in: st, ports: ports) else {
+            guard let problem = try Self.unavailability(of: wanted, for: command.identity, in: st, ports: ports) else {
                 return (wanted, "assigned requested port")
             }
             guard command.fallback else { throw .portUnavailable(port: wanted, holder: problem) }
@@ -127,7 +132,7 @@ public final class ClaimService: Sendable {
             return (port, "port \(wanted) is held by \(problem); assigned \(port) instead")
         }
         if let last = st.lastPorts[command.identity.description],
-            Self.unavailability(of: last, for: command.identity, in: st, ports: ports) == nil
+            try Self.unavailability(of: last, for: command.identity, in: st, ports: ports) == nil
         {
             return (last, "assigned this identity's previous port")
         }
@@ -135,7 +140,7 @@ public final class ClaimService: Sendable {
         let size = range.count
         for step in 0..<size {
             let candidate = range.lowerBound + (start - range.lowerBound + step) % size
-            if Self.unavailability(of: candidate, for: command.identity, in: st, ports: ports) == nil {
+            if try Self.unavailability(of: candidate, for: command.identity, in: st, ports: ports) == nil {
                 return (candidate, step == 0 ? "assigned stable port" : "assigned next free port after \(start)")
             }
         }
@@ -143,14 +148,18 @@ public final class ClaimService: Sendable {
     }
 
     /// Why `port` cannot go to `identity`, or `nil` when it can.
-    static func unavailability(of port: Int, for identity: Identity, in st: State, ports: any PortProber) -> String? {
+    static func unavailability(of port: Int, for identity: Identity, in st: State, ports: any PortProber) throws(PortDaddyError) -> String? {
         if st.reserved.contains(port) { return "Port Daddy (reserved)" }
         if let holder = st.byPort[port], holder != identity {
             let pid = st.byIdentity[holder]?.pid.map { " (pid \($0))" } ?? ""
             return "\(holder)\(pid)"
         }
-        if !ports.isFree(port) { return "another process on this machine" }
-        return nil
+        switch ports.probe(port) {
+        case .free: return nil
+        case .taken: return "another process on this machine"
+        case .failed(let code):
+            throw .resourceExhausted("cannot test port \(port): \(String(cString: strerror(code)))")
+        }
     }
 
     /// Releases by identity, by port number, or by pattern. Idempotent: releasing nothing is not an error.

@@ -8,6 +8,8 @@ import Darwin
 public protocol PortProber: Sendable {
     /// Whether nothing on the machine is bound to `port` (tested by binding it, IPv4 and IPv6 wildcard).
     func isFree(_ port: Int) -> Bool
+    /// Whether `port` is free, taken, or could not be tested (and why).
+    func probe(_ port: Int) -> PortProbe
     /// Ports that have a socket in the LISTEN state.
     func listeningPorts() -> Set<Int>
     /// The process listening on `port`, where the OS tells.
@@ -16,7 +18,17 @@ public protocol PortProber: Sendable {
     func listening(among ports: [Int]) -> Set<Int>
 }
 
+/// The outcome of test-binding a port.
+public enum PortProbe: Sendable, Equatable {
+    case free
+    case taken
+    /// The test itself failed (no descriptor, no memory): says nothing about the port.
+    case failed(errno: Int32)
+}
+
 extension PortProber {
+    public func probe(_ port: Int) -> PortProbe { isFree(port) ? .free : .taken }
+
     public func listening(among ports: [Int]) -> Set<Int> {
         listeningPorts().intersection(ports)
     }
@@ -26,15 +38,20 @@ extension PortProber {
 public struct SystemPortProber: PortProber {
     public init() {}
 
-    public func isFree(_ port: Int) -> Bool {
-        guard (1...65535).contains(port) else { return false }
-        guard SystemPortProber.canBind(port: port, family: AF_INET) else { return false }
-        return SystemPortProber.canBind(port: port, family: AF_INET6)
+    public func isFree(_ port: Int) -> Bool { probe(port) == .free }
+
+    public func probe(_ port: Int) -> PortProbe {
+        guard (1...65535).contains(port) else { return .taken }
+        let v4 = SystemPortProber.bindTest(port: port, family: AF_INET)
+        guard v4 == .free else { return v4 }
+        return SystemPortProber.bindTest(port: port, family: AF_INET6)
     }
+
+    static func canBind(port: Int, family: Int32) -> Bool { bindTest(port: port, family: family) == .free }
 
     /// Binds a TCP socket to the wildcard address of `family` with SO_REUSEADDR, as servers do, so a port in
     /// TIME_WAIT after its server stopped still counts as free but a bound or listening one does not.
-    static func canBind(port: Int, family: Int32) -> Bool {
+    static func bindTest(port: Int, family: Int32) -> PortProbe {
         #if canImport(Glibc)
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
@@ -42,7 +59,8 @@ public struct SystemPortProber: PortProber {
         #endif
         if fd < 0 {
             // No IPv6 on this machine: nothing can be bound there either.
-            return family == AF_INET6 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)
+            if family == AF_INET6 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT) { return .free }
+            return .failed(errno: errno)
         }
         defer { close(fd) }
         var one: Int32 = 1
@@ -52,11 +70,12 @@ public struct SystemPortProber: PortProber {
             addr.sin_family = sa_family_t(AF_INET)
             addr.sin_port = in_port_t(UInt16(port).bigEndian)
             addr.sin_addr = in_addr(s_addr: 0)
-            return withUnsafePointer(to: &addr) {
+            let ok = withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
                 }
             }
+            return ok ? .free : outcome(ofFailedBind: errno)
         } else {
             setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
             var addr = sockaddr_in6()
@@ -69,8 +88,13 @@ public struct SystemPortProber: PortProber {
                 }
             }
             // An address family the kernel has disabled cannot be bound by anyone.
-            return ok || errno == EADDRNOTAVAIL
+            return ok || errno == EADDRNOTAVAIL ? .free : outcome(ofFailedBind: errno)
         }
+    }
+
+    /// In use (or not ours to bind) means taken; anything else means the test could not be made.
+    static func outcome(ofFailedBind code: Int32) -> PortProbe {
+        code == EADDRINUSE || code == EACCES || code == EPERM ? .taken : .failed(errno: code)
     }
 
     public func listeningPorts() -> Set<Int> {

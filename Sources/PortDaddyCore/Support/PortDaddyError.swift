@@ -10,6 +10,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The requested port is claimed by another identity or bound by another process.
     case portUnavailable(port: Int, holder: String)
     case rangeExhausted(lower: Int, upper: Int)
+    /// The daemon could not even test a port (out of descriptors or memory): not the same as "taken".
+    case resourceExhausted(String)
     case notFound(String)
     case storage(String)
     case invalidLockName(String)
@@ -51,6 +53,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .invalidRequest: return ErrorCode.invalidRequest
         case .portUnavailable: return ErrorCode.portUnavailable
         case .rangeExhausted: return ErrorCode.rangeExhausted
+        case .resourceExhausted: return ErrorCode.resourceExhausted
         case .notFound: return ErrorCode.notFound
         case .storage: return ErrorCode.storage
         case .invalidLockName: return ErrorCode.invalidLockName
@@ -86,6 +89,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
             return "port \(port) is held by \(holder); ask for another port, allow a fallback, or release it"
         case .rangeExhausted(let lower, let upper):
             return "no free port left in \(lower)-\(upper); release stale claims (pd cleanup) or widen PORT_DADDY_RANGE_START/END"
+        case .resourceExhausted(let why): return "\(why); the daemon is out of resources, try again in a moment (pd doctor shows its state)"
         case .notFound(let what): return what
         case .storage(let why): return "the registry database failed: \(why); run pd doctor"
         case .invalidLockName(let why): return why

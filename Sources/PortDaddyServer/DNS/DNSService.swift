@@ -33,8 +33,15 @@ final class DNSService: Service, Sendable {
         do {
             tcp = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Out of descriptors, accept fails at once: wait a second instead of retrying in a hot loop.
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler()) }
+                }
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        // A DNS client gets 10 s of silence, then the connection closes (no idle connection is kept).
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: .seconds(10)))
+                        try channel.pipeline.syncOperations.addHandler(IdleCloser())
                         try channel.pipeline.syncOperations.addHandler(DNSTCPHandler(resolver: resolver))
                     }
                 }

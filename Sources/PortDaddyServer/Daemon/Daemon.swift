@@ -72,15 +72,17 @@ public enum Daemon {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         let limits = ConnectionLimits.configure(override: configuration.maxConnections)
-        func policy(_ name: String, _ max: Int, headTimeout: TimeAmount? = .seconds(10)) -> ConnectionPolicy {
+        let headTimeout = TimeAmount.milliseconds(Int64(configuration.headTimeoutSeconds * 1000))
+        let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleTimeoutSeconds * 1000))
+        func policy(_ name: String, _ max: Int, headTimeout: TimeAmount? = headTimeout) -> ConnectionPolicy {
             ConnectionPolicy(
                 name: name, ownerUID: UInt32(getuid()), shared: configuration.shared, token: runtime.userToken, maxConnections: max,
                 headTimeout: headTimeout)
         }
         let tcpPolicy = policy("HTTP port", limits.tcp), unixPolicy = policy("Unix socket", limits.unixSocket)
-        /// HTTP/1.1 with our connection guard; an idle keep-alive connection (no request in flight) closes after 60 s.
+        /// HTTP/1.1 with our connection guard; an idle keep-alive connection (no request in flight) is closed.
         func server(_ policy: ConnectionPolicy) -> HTTPServerBuilder {
-            .http1(configuration: .init(additionalChannelHandlers: [RequestGate(policy: policy)], idleTimeout: .seconds(60)))
+            .http1(configuration: .init(additionalChannelHandlers: [RequestGate(policy: policy)], idleTimeout: idleTimeout))
         }
         let tcp = Application(
             responder: responder,

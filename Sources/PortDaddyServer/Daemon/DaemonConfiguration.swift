@@ -29,6 +29,10 @@ public struct DaemonConfiguration: Sendable {
     public var shared = false
     /// Connections each listener accepts at once (`PORT_DADDY_MAX_CONNECTIONS`; default from the fd limit).
     public var maxConnections: Int?
+    /// Seconds a request head may take from its first byte (`PORT_DADDY_HEAD_TIMEOUT`, default 10).
+    public var headTimeoutSeconds: Double = 10
+    /// Seconds a keep-alive connection may sit idle between requests (`PORT_DADDY_IDLE_TIMEOUT`, default 60).
+    public var idleTimeoutSeconds: Double = 60
     /// How long `pd down` waits between SIGTERM and SIGKILL (`PORT_DADDY_STOP_GRACE`, seconds).
     public var stopGraceSeconds: Double = 5
     /// How often a ready stack service's liveness is checked (`PORT_DADDY_LIVENESS_INTERVAL`, seconds).
@@ -114,6 +118,8 @@ public struct DaemonConfiguration: Sendable {
             default: throw .badSetting("PORT_DADDY_SHARED", raw)
             }
         }
+        config.headTimeoutSeconds = min(max(0.1, try number("PORT_DADDY_HEAD_TIMEOUT") ?? 10), 3600)
+        config.idleTimeoutSeconds = min(max(0.1, try number("PORT_DADDY_IDLE_TIMEOUT") ?? 60), 86400)
         if let max = try integer("PORT_DADDY_MAX_CONNECTIONS") {
             guard max >= 1 else { throw .badSetting("PORT_DADDY_MAX_CONNECTIONS", String(max)) }
             config.maxConnections = max

@@ -46,7 +46,7 @@ struct ErrorMiddleware: RouterMiddleware {
         switch error {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest: return .badRequest
         case .portUnavailable: return .conflict
-        case .rangeExhausted: return .serviceUnavailable
+        case .rangeExhausted, .resourceExhausted: return .serviceUnavailable
         case .notFound: return .notFound
         case .storage: return .internalServerError
         case .invalidLockName, .invalidChannel, .invalidSignal, .invalidAgent: return .badRequest
