@@ -239,6 +239,16 @@ int pd_tcp_peer_uid(const struct sockaddr *local, const struct sockaddr *remote,
 #endif
 }
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void pd_release_free_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 int pd_so_peercred(void) {
 #if defined(__linux__)
     return SO_PEERCRED;

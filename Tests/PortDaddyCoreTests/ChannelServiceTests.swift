@@ -1,4 +1,5 @@
 import PortDaddyAPI
+import Synchronization
 import Testing
 
 @testable import PortDaddyCore
@@ -88,5 +89,30 @@ struct ChannelServiceTests {
         hub.shutdown()
         let late = hub.subscribe(try ChannelService.pattern("*"))
         #expect(late.end == .shuttingDown)
+    }
+
+    @Test("a subscriber that lags by more than the byte limit is dropped and its owner told; one that reads stays; the hub refuses subscribers beyond its cap")
+    func byteLimitAndCap() async throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let hub = ChannelHub(bufferLimit: 4096, byteLimit: 4000, maxSubscribers: 3)
+        let channels = try service(h, hub: hub)
+        let stuck = hub.subscribe(try ChannelService.pattern("*"))
+        let told = Mutex(false)
+        stuck.onDrop { told.withLock { $0 = true } }
+        let reader = hub.subscribe(try ChannelService.pattern("*"))
+        var iterator = reader.messages.makeAsyncIterator()
+        let body = String(repeating: "x", count: 1000)
+        for _ in 0..<10 {
+            _ = try channels.publish(to: try name("big"), message: body, sender: nil, signal: nil)
+            _ = await iterator.next()
+        }
+        #expect(stuck.end == .tooSlow)
+        #expect(told.withLock { $0 })
+        #expect(reader.end == nil)
+        // The stuck one left; two more fit, a fourth does not.
+        _ = hub.subscribe(try ChannelService.pattern("*"))
+        _ = hub.subscribe(try ChannelService.pattern("*"))
+        #expect(throws: PortDaddyError.resourceExhausted("3 live subscribers already")) { try channels.checkRoomForSubscriber() }
     }
 }

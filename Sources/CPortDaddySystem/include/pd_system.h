@@ -31,6 +31,8 @@ int pd_wait_forwarding(pid_t child);
 /// with NETLINK_SOCK_DIAG for that exact 4-tuple, falling back to /proc/net/tcp{,6}. Returns 0 and sets *uid on
 /// success, -1 when it cannot tell (not Linux, no such socket, or both lookups failed).
 int pd_tcp_peer_uid(const struct sockaddr *local, const struct sockaddr *remote, unsigned int *uid);
+/// Gives freed heap memory back to the OS (glibc's malloc_trim); does nothing elsewhere.
+void pd_release_free_memory(void);
 /// The layout of Linux's `struct ucred` (SO_PEERCRED), for reading it through a socket-option API.
 typedef struct { int pid; unsigned int uid; unsigned int gid; } pd_ucred;
 /// SO_PEERCRED's value on Linux, -1 elsewhere.

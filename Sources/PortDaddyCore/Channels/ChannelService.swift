@@ -64,6 +64,13 @@ public final class ChannelService: Sendable {
         try store.messages(after: after, limit: limit, matching: pattern)
     }
 
+    /// Refuses a new live subscriber when the hub already has its maximum.
+    public func checkRoomForSubscriber() throws(PortDaddyError) {
+        if hub.isFull {
+            throw .resourceExhausted("\(hub.maxSubscribers) live subscribers already")
+        }
+    }
+
     /// The newest `limit` retained messages of all channels, oldest first (ids have gaps where channels were
     /// cleared or pruned, so counting back from the latest id would miss retained ones).
     public func newest(limit: Int) throws(PortDaddyError) -> [ChannelMessageInfo] {

@@ -54,6 +54,7 @@ struct ChannelController {
         let pattern = try ChannelService.pattern(parameter(context, "name"))
         let after = try cursor(request) ?? 0
         let timeout = min(max(request.uri.queryParameters.get("timeout").flatMap { Double($0) } ?? 30, 0), 120)
+        try channels.checkRoomForSubscriber()
         let subscription = channels.hub.subscribe(pattern)
         defer { subscription.cancel() }
         var messages = try channels.history(pattern, after: after, limit: 100)
@@ -80,6 +81,8 @@ struct ChannelController {
         let pattern = try ChannelService.pattern(parameter(context, "name"))
         let after = try cursor(request)
         let channels = self.channels
+        try channels.checkRoomForSubscriber()
+        let connection = context.channel
         return Response(
             status: .ok, headers: SSE.headers,
             body: ResponseBody { writer in
@@ -88,6 +91,11 @@ struct ChannelController {
                 // before registering), so the cursor it reports is always meaningful.
                 let newest = after == nil ? try channels.latestID() : 0
                 let subscription = channels.hub.subscribe(pattern)
+                // Dropped as too slow: a client that reads gets the end event below; one that does not is cut off
+                // after a moment, which ends the write it blocks and frees what it held.
+                subscription.onDrop {
+                    connection.eventLoop.scheduleTask(in: .seconds(2)) { connection.close(promise: nil) }
+                }
                 let heartbeat = Task {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .milliseconds(Int(Self.heartbeatSeconds * 1000)))

@@ -1,5 +1,6 @@
 import Logging
 import PortDaddyCore
+import PortDaddySystem
 import ServiceLifecycle
 
 /// Runs the claim reaper every interval until graceful shutdown.
@@ -35,6 +36,8 @@ struct ReaperService: Service {
                 }
                 try channels.prune()
                 try activity.prune()
+                // Pages freed since the last pass (a burst of requests, dropped subscribers) go back to the OS.
+                ProcessMemory.releaseFreePages()
             } catch {
                 logger.error("reaper pass failed: \(error)")
             }

@@ -56,6 +56,7 @@ extension DashboardController {
             resume = EventCursor(activity: min(given.activity, newest.activity), message: min(given.message, newest.message))
         }
         let start = resume
+        try channels.checkRoomForSubscriber()
         let hello = Hello(token: mintToken(), cursor: start.id)
         let (activity, channels, pulse) = (self.activity, self.channels, self.stacks.pulse)
         return Response(
