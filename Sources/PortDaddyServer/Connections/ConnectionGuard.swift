@@ -39,12 +39,30 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private var started = false
+    private var sawBytes = false
 
     private func start(_ context: ChannelHandlerContext) {
         guard !started else { return }
         started = true
         state.admitted = policy.enter()
+        if !state.admitted {
+            // Over the cap: answer and close at once, so a flood cannot hold descriptors (the client may see a
+            // reset instead of the answer if it sends after we closed; either way it learns to back off).
+            return refuse(context, ByteBuffer(), RawRefusal.full(policy))
+        }
         state.peer = PeerIdentity.of(context.channel, owner: policy.ownerUID)
+        // A client that connects and says nothing is let go after the first-byte timeout.
+        armHeadTimer(context, policy.firstByteTimeout)
+    }
+
+    private func armHeadTimer(_ context: ChannelHandlerContext, _ timeout: TimeAmount?) {
+        guard let timeout, state.headTimer == nil else { return }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        state.headTimer = context.eventLoop.scheduleTask(in: timeout) {
+            let (handler, context) = loopBound.value
+            guard handler.state.inFlight == 0, !handler.state.refused else { return }
+            handler.refuse(context, ByteBuffer(), RawRefusal.headTimeout)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -63,19 +81,19 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         if case .foreign(let uid) = state.peer, !policy.shared {
             return refuse(context, bytes, RawRefusal.foreignUser(uid, policy: policy))
         }
-        if let timeout = policy.headTimeout, state.inFlight == 0 && state.headTimer == nil {
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            state.headTimer = context.eventLoop.scheduleTask(in: timeout) {
-                let (handler, context) = loopBound.value
-                guard handler.state.inFlight == 0, !handler.state.refused else { return }
-                handler.refuse(context, ByteBuffer(), RawRefusal.headTimeout)
-            }
+        if !sawBytes {
+            // The first bytes: from now on the head timer (not the first-byte one) applies.
+            sawBytes = true
+            state.headTimer?.cancel()
+            state.headTimer = nil
         }
+        if state.inFlight == 0 { armHeadTimer(context, policy.headTimeout) }
         context.fireChannelRead(data)
     }
 
     /// The request head is complete (the HTTP side saw it).
     func headArrived() {
+        sawBytes = true
         state.headTimer?.cancel()
         state.headTimer = nil
     }

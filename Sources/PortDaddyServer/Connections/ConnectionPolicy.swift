@@ -17,9 +17,15 @@ final class ConnectionPolicy: Sendable {
     let maxConnections: Int
     /// nil: no head timer (the proxy, which passes bytes through without parsing them).
     let headTimeout: TimeAmount?
+    /// How long a new connection may stay silent before it is closed (every listener, the proxy included).
+    let firstByteTimeout: TimeAmount
     private let open = Atomic<Int>(0)
 
-    init(name: String, ownerUID: UInt32, shared: Bool, token: String, maxConnections: Int, headTimeout: TimeAmount? = .seconds(10)) {
+    init(
+        name: String, ownerUID: UInt32, shared: Bool, token: String, maxConnections: Int, headTimeout: TimeAmount? = .seconds(10),
+        firstByteTimeout: TimeAmount = .seconds(10)
+    ) {
+        self.firstByteTimeout = firstByteTimeout
         self.name = name
         self.ownerUID = ownerUID
         self.shared = shared

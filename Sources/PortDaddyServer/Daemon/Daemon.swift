@@ -74,10 +74,11 @@ public enum Daemon {
         let limits = ConnectionLimits.configure(override: configuration.maxConnections)
         let headTimeout = TimeAmount.milliseconds(Int64(configuration.headTimeoutSeconds * 1000))
         let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleTimeoutSeconds * 1000))
-        func policy(_ name: String, _ max: Int, headTimeout: TimeAmount? = headTimeout) -> ConnectionPolicy {
+        /// `parsesHeads`: the listener sees request heads (the proxy passes bytes through: only the first-byte timer).
+        func policy(_ name: String, _ max: Int, parsesHeads: Bool = true) -> ConnectionPolicy {
             ConnectionPolicy(
                 name: name, ownerUID: UInt32(getuid()), shared: configuration.shared, token: runtime.userToken, maxConnections: max,
-                headTimeout: headTimeout)
+                headTimeout: parsesHeads ? headTimeout : nil, firstByteTimeout: headTimeout)
         }
         let tcpPolicy = policy("HTTP port", limits.tcp), unixPolicy = policy("Unix socket", limits.unixSocket)
         /// HTTP/1.1 with our connection guard; an idle keep-alive connection (no request in flight) is closed.
@@ -120,7 +121,7 @@ public enum Daemon {
                 ? ProxyCertificates(files: CAFiles(home: env.home), domains: domains, caDomains: [configuration.dnsDomain]) : nil
             let proxy = ProxyService(
                 claims: claims, host: configuration.tcpHost, port: proxyPort, domains: domains, dashboard: dashboard,
-                certificates: certificates, policy: policy("name proxy", limits.proxy, headTimeout: nil), logger: logger
+                certificates: certificates, policy: policy("name proxy", limits.proxy, parsesHeads: false), logger: logger
             ) { port in
                 runtime.setProxyPort(port)
                 if port != 0 { claims.reserve([port]) }
