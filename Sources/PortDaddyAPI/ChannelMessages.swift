@@ -7,7 +7,7 @@ public struct ChannelName: Hashable, Sendable, CustomStringConvertible {
     public init(parsing raw: String) throws(IdentityError) {
         let trimmed = raw.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .empty }
-        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { String($0).lowercased() }
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { String($0).asciiLowercased() }
         guard parts.count <= ChannelName.maxSegments else { throw .tooManyNameSegments(trimmed, limit: ChannelName.maxSegments) }
         for part in parts { try Identity.validate(segment: part, in: trimmed) }
         value = parts.joined(separator: ":")

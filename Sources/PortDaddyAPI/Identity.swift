@@ -16,7 +16,7 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible, Codable {
     public init(parsing raw: String) throws(IdentityError) {
         let trimmed = raw.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .empty }
-        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { String($0).lowercased() }
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { String($0).asciiLowercased() }
         guard parts.count <= 3 else { throw .tooManySegments(trimmed) }
         for part in parts {
             try Identity.validate(segment: part, in: trimmed)
@@ -31,8 +31,10 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible, Codable {
     static func validate(segment part: String, in whole: String) throws(IdentityError) {
         guard !part.isEmpty else { throw .emptySegment(whole) }
         guard part.utf8.count <= 63 else { throw .segmentTooLong(whole) }
-        for byte in part.utf8 where !Identity.isAllowed(byte) {
-            throw .invalidCharacter(whole, Character(Unicode.Scalar(byte)))
+        // Checked character by character on what the user typed (only ASCII was lower-cased), so a look-alike
+        // such as the Kelvin sign is refused rather than folded into "k", and the error names it as typed.
+        for character in part where !(character.asciiValue.map(Identity.isAllowed) ?? false) {
+            throw .invalidCharacter(whole, character)
         }
     }
 
@@ -53,6 +55,16 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+}
+
+extension String {
+    /// Lower-cases ASCII letters only: `MyApp` → `myapp`, while a non-ASCII character that would fold into ASCII
+    /// (the Kelvin sign into `k`) stays as it is and fails validation.
+    public func asciiLowercased() -> String {
+        String(String.UnicodeScalarView(unicodeScalars.map { scalar in
+            (65...90).contains(scalar.value) ? Unicode.Scalar(scalar.value + 32)! : scalar
+        }))
     }
 }
 

@@ -12,7 +12,7 @@ public struct IdentityPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a pattern of at most `maxSegments` segments (3 for identities, more for channel names).
     public init(parsing raw: String, maxSegments: Int = 3) throws(IdentityError) {
-        let trimmed = raw.trimmingWhitespace().lowercased()
+        let trimmed = raw.trimmingWhitespace().asciiLowercased()
         guard !trimmed.isEmpty else { throw .invalidPattern(raw) }
         let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count <= maxSegments else { throw .invalidPattern(raw) }

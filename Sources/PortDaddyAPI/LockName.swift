@@ -9,7 +9,7 @@ public struct LockName: Hashable, Sendable, CustomStringConvertible, Codable {
     public init(parsing raw: String) throws(IdentityError) {
         let trimmed = raw.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw .empty }
-        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { String($0).lowercased() }
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false).map { String($0).asciiLowercased() }
         guard parts.count <= 4 else { throw .tooManyNameSegments(trimmed, limit: 4) }
         for part in parts { try Identity.validate(segment: part, in: trimmed) }
         value = parts.joined(separator: ":")

@@ -26,6 +26,15 @@ struct IdentityTests {
         }
     }
 
+    @Test("look-alikes are refused before lower-casing, and the error names the character as typed")
+    func validatesBeforeNormalizing() {
+        // U+212A KELVIN SIGN lower-cases to an ASCII "k": it must not claim "kelvin".
+        #expect(throws: IdentityError.invalidCharacter("\u{212A}elvin", "\u{212A}")) { try Identity(parsing: "\u{212A}elvin") }
+        #expect(throws: IdentityError.invalidCharacter("café", "é")) { try Identity(parsing: "café") }
+        #expect(throws: IdentityError.self) { try LockName(parsing: "\u{212A}ey") }
+        #expect(throws: IdentityError.self) { try IdentityPattern(parsing: "\u{212A}*") }
+    }
+
     @Test("a trailing * matches the project and everything under it")
     func trailingStar() throws {
         let pattern = try IdentityPattern(parsing: "myapp:*")

@@ -14,9 +14,11 @@ final class ConnectionState {
 /// and refuses other users' (403 `FOREIGN_USER`) and overflow (503 `TOO_MANY_CONNECTIONS`), closes a request head
 /// that trickles in too slowly (408, against slowloris), and treats a half-close as a hang-up (so a waiting lock
 /// request or stream ends when its client is gone, however it went).
-final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
+final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     let policy: ConnectionPolicy
     let state: ConnectionState
@@ -29,8 +31,22 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         self.answer = answer
     }
 
+    private var context: ChannelHandlerContext?
+
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { start(context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// Answers with these raw bytes and closes, bypassing the HTTP encoder (which gives no body to any answer to
+    /// a CONNECT request).
+    func refuseRaw(_ text: String) {
+        guard let context else { return }
+        refuse(context, ByteBuffer(), text)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -96,6 +112,22 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         sawBytes = true
         state.headTimer?.cancel()
         state.headTimer = nil
+    }
+
+    /// The HTTP parser's own answer to a malformed request: an empty 400. Ours says what was wrong, as JSON.
+    static let emptyBadRequest = Array("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n".utf8)
+    static let jsonBadRequest = RawRefusal.response(
+        status: "400 Bad Request", code: "INVALID_REQUEST", message: "malformed HTTP request (the request line or a header could not be parsed)")
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .byteBuffer(let buffer) = unwrapOutboundIn(data), buffer.readableBytes == Self.emptyBadRequest.count,
+            buffer.readableBytesView.elementsEqual(Self.emptyBadRequest)
+        {
+            let replacement = context.channel.allocator.buffer(string: Self.jsonBadRequest)
+            context.write(wrapOutboundOut(.byteBuffer(replacement)), promise: promise)
+            return
+        }
+        context.write(data, promise: promise)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

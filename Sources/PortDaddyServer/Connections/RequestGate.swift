@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
@@ -33,9 +34,24 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let request):
             front?.headArrived()
             state.inFlight += 1
+            if request.method == .connect {
+                refusing = true
+                front?.refuseRaw(
+                    RawRefusal.response(
+                        status: "405 Method Not Allowed", code: ErrorCode.invalidRequest,
+                        message: "CONNECT is not served here: Port Daddy is not a proxy for tunnels"))
+                return
+            }
+            if request.headerFields[values: Self.host].count > 0 {
+                // HTTP/1.1 allows one Host; the first became the authority, any other is a smuggling attempt.
+                refusing = true
+                return refuse(context, .badRequest, code: ErrorCode.invalidRequest, message: "more than one Host header")
+            }
             if Self.needsToken(request, peer: state.peer, shared: policy.shared), !hasToken(request) {
                 refusing = true
-                return refuse(context)
+                return refuse(
+                    context, .unauthorized, code: ErrorCode.tokenRequired,
+                    message: "the \(policy.name) cannot tell which user this connection belongs to; send the user's token (X-PD-Token, from the data dir's token file) or use the Unix socket")
             }
             refusing = false
             context.fireChannelRead(data)
@@ -71,9 +87,12 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
     /// output and the dashboard's data.
     static let privatePrefixes = ["/sessions", "/inbox", "/salvage", "/channels", "/msg", "/activity", "/stacks", "/agents", "/dashboard", "/whoami"]
 
-    private func refuse(_ context: ChannelHandlerContext) {
-        let body = "{\"error\":\"the \(policy.name) cannot tell which user this connection belongs to; send the user's token (X-PD-Token, from the data dir's token file) or use the Unix socket\",\"code\":\"\(ErrorCode.tokenRequired)\"}"
-        var head = HTTPResponse(status: .unauthorized)
+    static let host = HTTPField.Name("Host")!
+
+    /// Answers with a JSON error and closes the connection (the rest of the request is not read).
+    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponse.Status, code: String, message: String) {
+        let body = String(decoding: (try? JSONEncoder().encode(ErrorBody(error: message, code: code))) ?? Data(), as: UTF8.self)
+        var head = HTTPResponse(status: status)
         head.headerFields[.contentType] = "application/json"
         head.headerFields[.contentLength] = String(body.utf8.count)
         head.headerFields[.connection] = "close"

@@ -28,10 +28,7 @@ struct ChannelController {
     }
 
     func cursor(_ request: Request) throws -> Int64? {
-        let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after")
-        guard let raw, !raw.isEmpty else { return nil }
-        guard let value = Int64(raw), value >= 0 else { throw PortDaddyError.invalidRequest("cursor \"\(raw)\" is not a message id") }
-        return value
+        try SSE.cursor(request, naming: "a message id")
     }
 
     func publish(_ request: Request, _ context: PDRequestContext) async throws -> Response {
@@ -134,6 +131,15 @@ struct ChannelController {
 
 /// Server-sent event encoding.
 enum SSE {
+    /// The resume point of a stream: `Last-Event-ID`, else `?after=`; nil when neither is given. Anything but a
+    /// non-negative integer is a 400 naming what it should have been.
+    static func cursor(_ request: Request, naming what: String) throws -> Int64? {
+        let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after").map { String($0) }
+        guard let raw, !raw.isEmpty else { return nil }
+        guard let value = Int64(raw), value >= 0 else { throw PortDaddyError.invalidRequest("cursor \"\(raw)\" is not \(what)") }
+        return value
+    }
+
     /// The head of every event stream: `text/event-stream`, never cached.
     static var headers: HTTPFields {
         var headers = HTTPFields()

@@ -164,10 +164,8 @@ struct CoordinationController {
     /// Server-sent events of new activity records after `Last-Event-ID` / `?after=` (records are written in
     /// batches every 250 ms, so they are streamed at that cadence).
     func followActivity(_ request: Request) throws -> Response {
-        let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after").map { "\($0)" }
         var cursor: Int64 = 0
-        if let raw, !raw.isEmpty {
-            guard let value = Int64(raw) else { throw PortDaddyError.invalidRequest("cursor \"\(raw)\" is not an activity id") }
+        if let value = try SSE.cursor(request, naming: "an activity id") {
             // A cursor beyond the newest record (another data dir, a reset store) would hide everything: clamp it.
             cursor = min(value, try activity.list(since: nil, type: nil, limit: 1).last?.id ?? 0)
         } else {

@@ -83,10 +83,8 @@ struct StackController {
     /// ring), then live; ends with `event: end` when the stack is stopped.
     func events(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let feed = try await stacks.feed(key(context))
-        let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after").map { String($0) }
         var cursor = feed.cursor
-        if let raw, !raw.isEmpty {
-            guard let value = Int64(raw), value >= 0 else { throw PortDaddyError.invalidRequest("cursor \"\(raw)\" is not an event id") }
+        if let value = try SSE.cursor(request, naming: "an event id") {
             // A cursor beyond the newest event (a stack stopped and started again numbers from 1) would hide
             // everything: clamp it.
             cursor = min(value, cursor)

@@ -72,7 +72,7 @@ public enum V1Names {
     /// characters an identity cannot hold with `-`, so `get-port ${npm_package_name}` keeps working.
     public static func identity(fromProject project: String) -> String {
         var out = ""
-        for scalar in project.lowercased().unicodeScalars {
+        for scalar in project.asciiLowercased().unicodeScalars {
             switch scalar {
             case "a"..."z", "0"..."9", ".", "_", "-", ":": out.unicodeScalars.append(scalar)
             default: out.append("-")

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOHTTP1
 import PortDaddyAPI
 import PortDaddyCore
 
@@ -32,6 +33,9 @@ struct ErrorMiddleware: RouterMiddleware {
             default:
                 return JSONResponse.error(error.status, code: ErrorCode.internal, message: error.body ?? "\(error.status)")
             }
+        } catch let error as HTTPParserError {
+            // A malformed body (a bad chunk size, an unsupported Transfer-Encoding) is the client's error.
+            return JSONResponse.error(.badRequest, code: ErrorCode.invalidRequest, message: "malformed HTTP request: \(error)")
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             return JSONResponse.error(
                 .contentTooLarge, code: ErrorCode.bodyTooLarge,
