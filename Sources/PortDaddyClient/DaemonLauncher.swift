@@ -50,14 +50,7 @@ public struct DaemonLauncher: Sendable {
     }
 
     static func anotherDaemonHolds(_ environment: PortDaddyEnvironment) -> Bool {
-        let fd = open(environment.lockFile, O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return false
-        }
-        return true
+        DataDirLock.isHeld(environment.lockFile)
     }
 
     /// The daemon log's last non-empty line without its `pd: ` prefix (why a daemon could not start).

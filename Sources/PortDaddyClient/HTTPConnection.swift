@@ -150,7 +150,7 @@ public final class HTTPConnection {
                     lineEnd = Self.find([13, 10], in: buffer)
                 }
                 let sizeText = String(decoding: buffer[0..<lineEnd!], as: UTF8.self).split(separator: ";").first ?? ""
-                guard let size = Int(sizeText.trimmingCharacters(), radix: 16) else { throw .protocolError("bad chunk size") }
+                guard let size = Int(sizeText.trimmingWhitespace(), radix: 16) else { throw .protocolError("bad chunk size") }
                 buffer.removeFirst(lineEnd! + 2)
                 if size == 0 { return Response(status: status, body: []) }
                 while buffer.count < size + 2 {
@@ -199,7 +199,7 @@ public final class HTTPConnection {
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters()
+            let value = line[line.index(after: colon)...].trimmingWhitespace()
             switch name {
             case "content-length": contentLength = Int(value)
             case "transfer-encoding": chunked = value.lowercased().contains("chunked")
@@ -241,7 +241,7 @@ public final class HTTPConnection {
                 lineEnd = Self.find([13, 10], in: buffer)
             }
             let sizeText = String(decoding: buffer[0..<lineEnd!], as: UTF8.self).split(separator: ";").first ?? ""
-            guard let size = Int(sizeText.trimmingCharacters(), radix: 16) else { throw .protocolError("bad chunk size") }
+            guard let size = Int(sizeText.trimmingWhitespace(), radix: 16) else { throw .protocolError("bad chunk size") }
             buffer.removeFirst(lineEnd! + 2)
             while buffer.count < size + 2 {
                 guard try fill() else { throw .protocolError("connection closed mid-chunk") }
@@ -368,11 +368,3 @@ public final class HTTPConnection {
     #endif
 }
 
-extension Substring {
-    func trimmingCharacters() -> String {
-        var s = self
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
+import PortDaddySystem
 
 /// A real `pd daemon` on a private temporary data dir and an OS-chosen TCP port, for tests.
 ///
@@ -41,14 +42,7 @@ public final class TestDaemon: @unchecked Sendable {
 
     /// Whether a daemon holds this home's lock.
     public var lockHeld: Bool {
-        let fd = open(home + "/daemon.lock", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return false
-        }
-        return true
+        DataDirLock.isHeld(home + "/daemon.lock")
     }
 
     /// The environment every process of this test sees.

@@ -4,6 +4,7 @@ import Logging
 import PortDaddyAPI
 import PortDaddyClient
 import PortDaddyServer
+import PortDaddySystem
 
 extension PD {
     /// `pd daemon`: run the daemon in the foreground.
@@ -180,14 +181,7 @@ enum DaemonControl {
 
     /// Whether some process holds the data dir's exclusive lock.
     static func lockHeld(_ env: PortDaddyEnvironment) -> Bool {
-        let fd = open(env.lockFile, O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return false
-        }
-        return true
+        DataDirLock.isHeld(env.lockFile)
     }
 }
 

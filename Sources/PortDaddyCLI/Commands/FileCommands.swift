@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
+import PortDaddySystem
 
 extension PD {
     /// `pd claim-files <paths…>`.
@@ -86,17 +87,12 @@ extension PD {
 
         /// Runs git directly (no shell) in the current directory and returns its stdout.
         static func git(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git"] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw CLIError("not inside a git repository (git \(arguments.first ?? "") failed)") }
-            return String(decoding: data, as: UTF8.self)
+            let result: CapturedRun
+            do { result = try CapturedRun.run("git", arguments, environment: ProcessInfo.processInfo.environment) } catch {
+                throw CLIError("cannot run git: \(error.description)", exitCode: PDExit.commandNotRunnable)
+            }
+            guard result.status == 0 else { throw CLIError("not inside a git repository (git \(arguments.first ?? "") failed)") }
+            return result.stdout
         }
     }
 }

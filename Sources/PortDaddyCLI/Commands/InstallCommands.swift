@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
+import PortDaddySystem
 
 extension PD {
     /// `pd install`: a user service (systemd on Linux, launchd on macOS) plus the v1 command links.
@@ -167,18 +168,12 @@ struct InstallPlan {
 
     /// Runs a service-manager command directly (no shell); reports failure without stopping.
     func runTool(_ command: [String], output: Output) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
         do {
-            try process.run()
-            process.waitUntilExit()
-            if process.terminationStatus == 0 {
+            let result = try CapturedRun.run(command[0], Array(command.dropFirst()), environment: ProcessInfo.processInfo.environment)
+            if result.status == 0 {
                 output.line("ran: \(command.joined(separator: " "))")
             } else {
-                Output.warn("\(command.joined(separator: " ")) exited \(process.terminationStatus); any pd command still starts the daemon on demand")
+                Output.warn("\(command.joined(separator: " ")) exited \(result.status); any pd command still starts the daemon on demand")
             }
         } catch {
             Output.warn("cannot run \(command[0]): \(error); any pd command still starts the daemon on demand")

@@ -1,6 +1,7 @@
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
+import PortDaddySystem
 
 /// What a follower did with one server-sent event.
 enum FollowStep {
@@ -49,18 +50,14 @@ func followEvents(_ global: GlobalOptions, path: String, after start: Int64?, fa
 
 /// Opens a URL with the desktop's opener (`xdg-open`, `open` on macOS), run directly, never through a shell.
 func openInBrowser(_ url: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     #if os(macOS)
-    process.arguments = ["open", url]
+    let opener = "open"
     #else
-    process.arguments = ["xdg-open", url]
+    let opener = "xdg-open"
     #endif
-    do {
-        try process.run()
-        process.waitUntilExit()
-    } catch {
-        throw CLIError("cannot open a browser (\(error)); the URL is \(url)")
+    let result: CapturedRun
+    do { result = try CapturedRun.run(opener, [url], environment: ProcessInfo.processInfo.environment) } catch {
+        throw CLIError("cannot open a browser (\(error.description)); the URL is \(url)")
     }
-    guard process.terminationStatus == 0 else { throw CLIError("the opener exited \(process.terminationStatus); the URL is \(url)") }
+    guard result.status == 0 else { throw CLIError("the opener exited \(result.status); the URL is \(url)") }
 }

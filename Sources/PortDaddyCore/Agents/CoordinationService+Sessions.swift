@@ -10,7 +10,7 @@ extension CoordinationService {
     /// Starts a session for an agent (registering it if needed), claims a port when an identity is given, and
     /// claims the files. Returns the session, the port, and dead agents of the project.
     public func begin(purpose: String, agent raw: String, identity: String?, files: [String], pid: Int32?) throws(PortDaddyError) -> (SessionInfo, Int?, [String]) {
-        let purposeText = purpose.trimmingCharacters()
+        let purposeText = purpose.trimmingWhitespace()
         guard !purposeText.isEmpty, purposeText.utf8.count <= 2000 else {
             throw .invalidRequest("purpose must be 1 to 2000 characters")
         }
@@ -65,7 +65,7 @@ extension CoordinationService {
     /// Adds a note to the agent's active session; an agent without one gets a "quick notes" session started for it.
     public func note(agent raw: String, text: String, type: NoteType) throws(PortDaddyError) -> NoteInfo {
         let id = try Self.agentID(raw)
-        let body = text.trimmingCharacters()
+        let body = text.trimmingWhitespace()
         guard !body.isEmpty, body.utf8.count <= 16 * 1024 else { throw .invalidRequest("a note must be 1 to 16384 bytes") }
         var started = false
         while true {
@@ -118,8 +118,8 @@ extension CoordinationService {
         let now = clock.nowMillis()
         let session = try store.write { tx throws -> SessionInfo in
             guard var session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
-            if let note, !note.trimmingCharacters().isEmpty {
-                _ = try tx.addNote(session: session.id, type: .handoff, text: note.trimmingCharacters(), at: now)
+            if let note, !note.trimmingWhitespace().isEmpty {
+                _ = try tx.addNote(session: session.id, type: .handoff, text: note.trimmingWhitespace(), at: now)
             }
             let info = try Self.sessionInfo(session, tx)
             for path in info.files { try tx.removeFileClaim(path: path, session: session.id) }

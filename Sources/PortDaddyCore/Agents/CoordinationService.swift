@@ -35,7 +35,7 @@ public final class CoordinationService: Sendable {
 
     /// Validates an agent id: `[a-z0-9._-]`, 1 to 64 characters, lower-cased.
     public static func agentID(_ raw: String) throws(PortDaddyError) -> String {
-        let id = raw.trimmingCharacters().lowercased()
+        let id = raw.trimmingWhitespace().lowercased()
         guard !id.isEmpty, id.utf8.count <= 63, id.utf8.allSatisfy({ Identity.isAllowed($0) }) else {
             throw .invalidAgent("agent id \"\(raw)\" is not valid; use 1-63 characters of a-z, 0-9, '.', '_' and '-'")
         }

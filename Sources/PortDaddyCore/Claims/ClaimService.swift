@@ -164,7 +164,7 @@ public final class ClaimService: Sendable {
 
     /// Releases by identity, by port number, or by pattern. Idempotent: releasing nothing is not an error.
     public func release(_ target: String) throws(PortDaddyError) -> [Claim] {
-        let trimmed = target.trimmingCharacters()
+        let trimmed = target.trimmingWhitespace()
         let matcher: (Claim) -> Bool
         if let port = Int(trimmed) {
             guard (1...65535).contains(port) else { throw .invalidPort(port) }
@@ -228,11 +228,3 @@ public final class ClaimService: Sendable {
     }
 }
 
-extension String {
-    func trimmingCharacters() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-}

@@ -1,5 +1,6 @@
 #if !os(Linux)
 import Foundation
+import PortDaddySystem
 
 /// Listening sockets on macOS and the BSDs, read through `lsof` (run directly, never through a shell).
 enum LsofListeners {
@@ -18,16 +19,8 @@ enum LsofListeners {
     }
 
     private static func run(_ arguments: [String]) -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/lsof")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return [] }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        guard let result = try? CapturedRun.run("/usr/sbin/lsof", arguments, environment: ["PATH": "/usr/sbin:/usr/bin:/bin"]) else { return [] }
+        return result.stdout.split(separator: "\n").map(String.init)
     }
 }
 #endif

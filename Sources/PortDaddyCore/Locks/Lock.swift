@@ -60,7 +60,7 @@ public struct LockCommand: Sendable {
     /// The owner label: the given one, else `pid:<pid>`.
     public static func owner(_ owner: String?, pid: Int32?) throws(PortDaddyError) -> String {
         if let owner {
-            let trimmed = owner.trimmingCharacters()
+            let trimmed = owner.trimmingWhitespace()
             guard !trimmed.isEmpty, trimmed.utf8.count <= 200 else {
                 throw .invalidRequest("owner must be 1 to 200 characters")
             }

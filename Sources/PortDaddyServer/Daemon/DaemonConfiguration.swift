@@ -80,7 +80,7 @@ public struct DaemonConfiguration: Sendable {
         var reserved = Set<Int>()
         if let list = PortDaddyEnvironment.value("PORT_DADDY_RESERVED") {
             for item in list.split(separator: ",") {
-                guard let port = Int(item.trimmingCharacters()), (1...65535).contains(port) else {
+                guard let port = Int(item.trimmingWhitespace()), (1...65535).contains(port) else {
                     throw .badSetting("PORT_DADDY_RESERVED", list)
                 }
                 reserved.insert(port)
@@ -140,14 +140,6 @@ public struct DaemonConfiguration: Sendable {
     }
 }
 
-extension Substring {
-    func trimmingCharacters() -> String {
-        var s = self
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return String(s)
-    }
-}
 
 /// Why the daemon cannot start or run.
 public enum DaemonError: Error, CustomStringConvertible, Sendable {

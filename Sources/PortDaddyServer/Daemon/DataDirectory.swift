@@ -1,5 +1,6 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddySystem
 
 /// The daemon's data dir: created private (0700), locked exclusively while a daemon runs.
 struct DataDirectory: ~Copyable {
@@ -20,11 +21,9 @@ struct DataDirectory: ~Copyable {
         try Self.checkOwnership(home, st, isDirectory: true)
         if (st.st_mode & 0o077) != 0 { chmod(home, 0o700) }
         for file in Self.ownFiles(environment) { try Self.checkFile(file) }
-        let fd = open(environment.lockFile, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .dataDirectory("cannot open \(environment.lockFile): \(String(cString: strerror(errno)))") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw .alreadyRunning(DataDirectory.readRuntime(environment), home: home)
+        guard let fd = DataDirLock.acquire(environment.lockFile) else {
+            if errno == EWOULDBLOCK { throw .alreadyRunning(DataDirectory.readRuntime(environment), home: home) }
+            throw .dataDirectory("cannot open \(environment.lockFile): \(String(cString: strerror(errno)))")
         }
         lockFD = fd
     }
