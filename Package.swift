@@ -7,7 +7,8 @@ let package = Package(
     name: "port-daddy",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "pd", targets: ["pd"])
+        .executable(name: "pd", targets: ["pd"]),
+        .executable(name: "pd-mcp", targets: ["pd-mcp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -76,7 +77,7 @@ let package = Package(
         .target(
             name: "PortDaddyCLI",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddyMCP", "PortDaddySystem", "PortDaddyTLS",
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddySystem", "PortDaddyTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -86,6 +87,7 @@ let package = Package(
             dependencies: ["PortDaddyAPI", "PortDaddyClient", "PortDaddySystem"],
             swiftSettings: strict
         ),
+        .executableTarget(name: "pd-mcp", dependencies: ["PortDaddyAPI", "PortDaddyMCP"], swiftSettings: strict),
         .executableTarget(
             name: "pd",
             dependencies: ["PortDaddyCLI"],
@@ -110,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "pd", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore",
+                "pd", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
-import PortDaddyMCP
+import PortDaddySystem
 
 extension PD {
     /// `pd mcp` and `pd mcp install`.
@@ -11,11 +11,30 @@ extension PD {
             commandName: "mcp", abstract: "Run the MCP server over stdio (for AI agents), or install it into a client's config.",
             subcommands: [Serve.self, Install.self], defaultSubcommand: Serve.self)
 
-        struct Serve: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Serve MCP over stdin/stdout (what clients run).")
+        struct Serve: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Serve MCP over stdin/stdout (what clients run).",
+                discussion: "The server is its own program, pd-mcp, next to pd (it links the MCP SDK's networking, which pd itself does not load); pd mcp runs it in its place.")
             @OptionGroup var global: GlobalOptions
-            func run() async throws {
-                try await MCPServer.run(environment: global.environment)
+
+            /// `pd-mcp` in the directory of the running `pd` (symlinks resolved).
+            static var serverPath: String {
+                (DaemonLauncher.executablePath() as NSString).deletingLastPathComponent + "/pd-mcp"
+            }
+
+            func run() throws {
+                let server = Self.serverPath
+                guard access(server, X_OK) == 0 else {
+                    throw CLIError(
+                        "the MCP server, pd-mcp, is not next to pd (\(server)); build it with swift build -c release --product pd-mcp",
+                        exitCode: PDExit.commandNotRunnable)
+                }
+                // --home / --url reach pd-mcp through the environment it reads.
+                let env = global.environment
+                setenv("PORT_DADDY_HOME", env.home, 1)
+                if let url = env.url { setenv("PORT_DADDY_URL", url, 1) }
+                let reason = ChildLauncher.replaceProcess(with: server, arguments: [])
+                throw CLIError("cannot run \(server): \(String(cString: strerror(reason)))", exitCode: PDExit.commandNotRunnable)
             }
         }
 
