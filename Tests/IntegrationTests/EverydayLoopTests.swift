@@ -52,6 +52,9 @@ struct EverydayLoopTests {
         let other = try daemon.pd(["sitrep"])
         #expect(other.status == 2 && other.stderr.contains("unknown command 'sitrep'"), "\(other.stderr)")
         #expect(try daemon.pd(["list-ports"]).status != 2)
+        // `pd bench N` takes the iteration count as the seed shows it; nonsense is a usage error, not a run.
+        let bench = try daemon.pd(["bench", "0"])
+        #expect(bench.status == 2 && bench.stderr.contains("at least 1"), "\(bench.stderr)")
     }
 
     @Test("pd note without a session starts a quick-notes session, so the first note is kept")

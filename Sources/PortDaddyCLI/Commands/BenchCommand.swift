@@ -10,6 +10,7 @@ extension PD {
             abstract: "Measure the daemon: latency over the socket and TCP, throughput, whole-process claim time, RSS.",
             discussion: "See docs/BENCHMARKS.md; scripts/bench.sh runs it beside Google's portserver.")
 
+        @Argument(help: "Requests per latency series, as in `pd bench 500` (the same as --iterations).") var count: Int?
         @Option(name: .long, help: "Requests per latency series.") var iterations = 3000
         @Option(name: .long, help: "Seconds per throughput run.") var duration = 3.0
         @Option(name: .long, parsing: .upToNextOption, help: "Concurrent clients for the throughput runs.") var clients: [Int] = [1, 32]
@@ -18,7 +19,17 @@ extension PD {
         @Option(name: .long, help: "host:port of a Redis server to measure locks and pub/sub beside us.") var redis: String?
         @OptionGroup var global: GlobalOptions
 
+        func validate() throws {
+            if let count, count < 1 { throw ValidationError("the iteration count must be at least 1") }
+        }
+
         func run() throws {
+            var bench = self
+            if let count { bench.iterations = count }
+            try bench.measure()
+        }
+
+        func measure() throws {
             let env = global.environment
             let status = try attempt { try global.client().status() }
             var report = BenchReport(version: PortDaddyVersion.current, iterations: iterations)

@@ -9,8 +9,9 @@ import PortDaddyTLS
 import ServiceLifecycle
 import Synchronization
 
-/// The composition root: opens the store, builds the routes once, and runs the HTTP servers (Unix socket and
-/// loopback TCP) and the reaper as one service group that shuts down gracefully on SIGTERM and SIGINT.
+/// The composition root: checks and locks the data dir, builds the services (``DaemonServices``) and the router
+/// (``Daemon/buildRouter(_:logger:)``) once, and runs the listeners (Unix socket, loopback TCP, name proxy, DNS),
+/// the reaper and the shutdown hook as one service group that shuts down gracefully on SIGTERM and SIGINT.
 public enum Daemon {
     /// Runs the daemon until SIGTERM/SIGINT. Returns after in-flight requests finished and the WAL was
     /// checkpointed.
@@ -24,42 +25,10 @@ public enum Daemon {
         }
         umask(0o077)
         let directory = try DataDirectory(env)
-        let store = try SQLiteStore(path: env.databasePath)
-        var settings = configuration.claims
-        if configuration.tcpPort != 0 { settings.reserved.insert(configuration.tcpPort) }
-        let claims = try ClaimService(store: store, settings: settings)
-        let locks = try LockService(store: store)
-        let channels = ChannelService(
-            store: store, maxMessages: configuration.channelMaxMessages, maxAgeSeconds: configuration.channelMaxAgeSeconds)
-        let activity = ActivityLog(store: store)
-        let coordination = CoordinationService(store: store, claims: claims, locks: locks, activity: activity)
-        let inbox = Inbox(channels: channels, coordination: coordination)
-        let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: try directory.userToken())
-        var stackSettings = StackSettings()
-        stackSettings.stopGrace = .milliseconds(Int(configuration.stopGraceSeconds * 1000))
-        stackSettings.monitorInterval = .milliseconds(Int(configuration.livenessIntervalSeconds * 1000))
-        let stacks = StackSupervisor(
-            claims: claims, store: store, activity: activity, settings: stackSettings,
-            namedURL: { identity in runtime.proxyPort.map { HostNames.url(of: identity, proxyPort: $0) } },
-            domains: [HostNames.localhostDomain] + (configuration.dnsPort != nil ? [configuration.dnsDomain] : []))
-        let orphans = await stacks.reapOrphans()
-        if !orphans.isEmpty { logger.warning("stopped processes a previous daemon left running", metadata: ["identities": "\(orphans)"]) }
-
-        let router = Router(context: PDRequestContext.self)
-        router.add(middleware: ErrorMiddleware(logger: logger))
-        router.add(middleware: SecurityMiddleware(runtime: runtime))
-        router.add(middleware: AgentTouchMiddleware(coordination: coordination))
-        SystemController(claims: claims, store: store, runtime: runtime, stacks: stacks).addRoutes(to: router)
-        ClaimController(claims: claims, processes: SystemProcessProber(), ports: SystemPortProber(), activity: activity).addRoutes(to: router)
-        V1Controller(claims: claims, activity: activity).addRoutes(to: router)
-        LockController(locks: locks, logger: logger, activity: activity).addRoutes(to: router)
-        ChannelController(channels: channels).addRoutes(to: router)
-        CoordinationController(coordination: coordination, inbox: inbox, activity: activity).addRoutes(to: router)
-        StackController(stacks: stacks, runtime: runtime).addRoutes(to: router)
-        DashboardController(
-            claims: claims, locks: locks, coordination: coordination, channels: channels, inbox: inbox, activity: activity,
-            stacks: stacks, userToken: runtime.userToken
-        ).addRoutes(to: router)
+        let core = try await DaemonServices.build(configuration, userToken: try directory.userToken(), logger: logger)
+        let (store, claims, locks, channels, activity, coordination, runtime, stacks) =
+            (core.store, core.claims, core.locks, core.channels, core.activity, core.coordination, core.runtime, core.stacks)
+        let router = Self.buildRouter(core, logger: logger)
         let responder = router.buildResponder()
 
         let started = Atomic<Int>(0)
@@ -130,12 +99,14 @@ public enum Daemon {
             services.append(.init(service: proxy))
         }
         let reaper = ReaperService(claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
+        // A service group stops its services in reverse order: the flusher, first here, makes the last write after
+        // everything else (the shutdown hook stopping stacks, the servers finishing their requests) has recorded.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: tcp), .init(service: unix), .init(service: reaper),
-                    .init(service: ShutdownHook(hub: channels.hub, locks: locks, stacks: stacks, activity: activity)),
                     .init(service: ActivityFlusher(activity: activity, logger: logger)),
+                    .init(service: tcp), .init(service: unix), .init(service: reaper),
+                    .init(service: ShutdownHook(hub: channels.hub, locks: locks, stacks: stacks)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))

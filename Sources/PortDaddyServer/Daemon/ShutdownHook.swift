@@ -8,14 +8,11 @@ struct ShutdownHook: Service {
     let hub: ChannelHub
     let locks: LockService
     let stacks: StackSupervisor
-    let activity: ActivityLog
 
     func run() async throws {
         try? await gracefulShutdown()
         hub.shutdown()
         locks.cancelAllWaiters()
         await stacks.stopAll()
-        // The activity flusher may already have made its last write: keep what stopping the stacks recorded.
-        try? activity.flush()
     }
 }

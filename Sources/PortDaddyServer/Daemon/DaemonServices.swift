@@ -1,0 +1,68 @@
+import Hummingbird
+import Logging
+import PortDaddyAPI
+import PortDaddyCore
+
+/// The domain services of one daemon, built once from its configuration and shared by every route and service.
+struct DaemonServices {
+    let configuration: DaemonConfiguration
+    let store: SQLiteStore
+    let claims: ClaimService
+    let locks: LockService
+    let channels: ChannelService
+    let activity: ActivityLog
+    let coordination: CoordinationService
+    let inbox: Inbox
+    let runtime: ServerRuntime
+    let stacks: StackSupervisor
+
+    /// Opens the store and builds the services; stops the processes a killed daemon left running.
+    static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
+        let env = configuration.environment
+        let store = try SQLiteStore(path: env.databasePath)
+        var settings = configuration.claims
+        if configuration.tcpPort != 0 { settings.reserved.insert(configuration.tcpPort) }
+        let claims = try ClaimService(store: store, settings: settings)
+        let locks = try LockService(store: store)
+        let channels = ChannelService(
+            store: store, maxMessages: configuration.channelMaxMessages, maxAgeSeconds: configuration.channelMaxAgeSeconds)
+        let activity = ActivityLog(store: store)
+        let coordination = CoordinationService(store: store, claims: claims, locks: locks, activity: activity)
+        let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: userToken)
+        var stackSettings = StackSettings()
+        stackSettings.stopGrace = .milliseconds(Int(configuration.stopGraceSeconds * 1000))
+        stackSettings.monitorInterval = .milliseconds(Int(configuration.livenessIntervalSeconds * 1000))
+        let stacks = StackSupervisor(
+            claims: claims, store: store, activity: activity, settings: stackSettings,
+            namedURL: { identity in runtime.proxyPort.map { HostNames.url(of: identity, proxyPort: $0) } },
+            domains: [HostNames.localhostDomain] + (configuration.dnsPort != nil ? [configuration.dnsDomain] : []))
+        let orphans = await stacks.reapOrphans()
+        if !orphans.isEmpty { logger.warning("stopped processes a previous daemon left running", metadata: ["identities": "\(orphans)"]) }
+        return DaemonServices(
+            configuration: configuration, store: store, claims: claims, locks: locks, channels: channels, activity: activity,
+            coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks)
+    }
+}
+
+extension Daemon {
+    /// Every route behind the error, security and agent middleware, built once for both HTTP listeners.
+    static func buildRouter(_ core: DaemonServices, logger: Logger) -> Router<PDRequestContext> {
+        let router = Router(context: PDRequestContext.self)
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: SecurityMiddleware(runtime: core.runtime))
+        router.add(middleware: AgentTouchMiddleware(coordination: core.coordination))
+        SystemController(claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks).addRoutes(to: router)
+        ClaimController(claims: core.claims, processes: SystemProcessProber(), ports: SystemPortProber(), activity: core.activity)
+            .addRoutes(to: router)
+        V1Controller(claims: core.claims, activity: core.activity).addRoutes(to: router)
+        LockController(locks: core.locks, logger: logger, activity: core.activity).addRoutes(to: router)
+        ChannelController(channels: core.channels).addRoutes(to: router)
+        CoordinationController(coordination: core.coordination, inbox: core.inbox, activity: core.activity).addRoutes(to: router)
+        StackController(stacks: core.stacks, runtime: core.runtime).addRoutes(to: router)
+        DashboardController(
+            claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
+            activity: core.activity, stacks: core.stacks, userToken: core.runtime.userToken
+        ).addRoutes(to: router)
+        return router
+    }
+}
