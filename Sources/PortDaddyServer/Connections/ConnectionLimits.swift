@@ -24,7 +24,8 @@ struct ConnectionLimits {
     static let reserve = 256
 
     /// Raises the soft limit to the hard one (the common default soft limit, 256 or 1024, is far below what a
-    /// busy daemon needs) and splits it; `override` fixes every listener's cap (for tests and small machines).
+    /// busy daemon needs) and splits it; `override` sets every listener's cap (for tests and small machines), never
+    /// above a third of the budget each.
     static func configure(override: Int?) -> ConnectionLimits {
         var limit = rlimit()
         if getrlimit(resource, &limit) == 0, limit.rlim_cur < limit.rlim_max {
@@ -35,7 +36,11 @@ struct ConnectionLimits {
         }
         let descriptors = Int(min(limit.rlim_cur, 1 << 20))
         let budget = max(64, descriptors - reserve)
-        if let override { return ConnectionLimits(descriptors: descriptors, tcp: override, proxy: override, unixSocket: override) }
+        if let override {
+            // Never more than the budget allows: past the descriptor limit, accept fails at once, over and over.
+            let capped = min(override, budget / 3)
+            return ConnectionLimits(descriptors: descriptors, tcp: capped, proxy: capped, unixSocket: capped)
+        }
         return ConnectionLimits(descriptors: descriptors, tcp: budget * 2 / 5, proxy: budget * 2 / 5, unixSocket: budget / 5)
     }
 }
