@@ -8,6 +8,8 @@ final class ConnectionState {
     var inFlight = 0
     var headTimer: Scheduled<Void>?
     var refused = false
+    /// An HTTP/1.0 request without `Connection: keep-alive` is in flight: close once its response has ended.
+    var closeAfterResponse = false
 }
 
 /// The first handler of every connection, on raw bytes: counts it against the listener's cap, finds out whose it is
@@ -103,7 +105,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             state.headTimer?.cancel()
             state.headTimer = nil
         }
-        if state.inFlight == 0 { armHeadTimer(context, policy.headTimeout) }
+        if state.inFlight == 0 {
+            armHeadTimer(context, policy.headTimeout)
+            state.closeAfterResponse = Self.isHTTP10WithoutKeepAlive(bytes)
+        }
         context.fireChannelRead(data)
     }
 
@@ -112,6 +117,16 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         sawBytes = true
         state.headTimer?.cancel()
         state.headTimer = nil
+    }
+
+    /// Whether these first bytes of a request are an HTTP/1.0 request line whose head (as far as it is here) does
+    /// not ask for keep-alive: HTTP/1.0 closes after each response unless asked otherwise, and the HTTP types the
+    /// server works with drop the version, so the guard remembers it.
+    static func isHTTP10WithoutKeepAlive(_ bytes: ByteBuffer) -> Bool {
+        let text = String(decoding: bytes.readableBytesView.prefix(8192), as: UTF8.self)
+        guard let lineEnd = text.range(of: "\r\n"), text[..<lineEnd.lowerBound].hasSuffix(" HTTP/1.0") else { return false }
+        let head = text.range(of: "\r\n\r\n").map { text[..<$0.lowerBound] } ?? text[...]
+        return !head.lowercased().contains("connection: keep-alive")
     }
 
     /// The HTTP parser's own answer to a malformed request: an empty 400. Ours says what was wrong, as JSON.

@@ -61,8 +61,14 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { state.inFlight = max(0, state.inFlight - 1) }
-        context.write(data, promise: promise)
+        guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
+        state.inFlight = max(0, state.inFlight - 1)
+        guard state.closeAfterResponse && state.inFlight == 0 else { return context.write(data, promise: promise) }
+        let channel = context.channel
+        context.writeAndFlush(data).whenComplete { result in
+            promise?.completeWith(result)
+            channel.close(promise: nil)
+        }
     }
 
     private func hasToken(_ request: HTTPRequest) -> Bool {
