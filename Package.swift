@@ -105,6 +105,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "PortDaddyServerTests",
+            dependencies: [
+                "PortDaddyServer", "PortDaddyAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "PortDaddyCLITests",
             dependencies: ["PortDaddyCLI"],
             swiftSettings: strict
