@@ -126,8 +126,11 @@ public enum FastPath {
 
     static func send(_ method: String, _ path: String, body: String, headers: [(String, String)]) -> Answer? {
         do {
-            let client = try PortDaddyClient.connecting(to: PortDaddyEnvironment.current())
+            let environment = PortDaddyEnvironment.current()
+            let client = try PortDaddyClient.connecting(to: environment)
             client.agentID = PortDaddyEnvironment.value("PD_AGENT_ID")
+            // Over TCP the token proves who we are wherever the daemon cannot tell (macOS, a shared daemon).
+            client.token = GlobalOptions.userToken(for: client.endpoint, environment: environment)
             let response = try client.send(method, path, body: Array(body.utf8), headers: headers)
             guard let fields = FlatJSON.parse(response.body) else {
                 Output.warn("unexpected answer from the daemon (HTTP \(response.status))")

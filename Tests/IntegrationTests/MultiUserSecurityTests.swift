@@ -97,3 +97,32 @@ struct MultiUserSecurityTests {
         #expect(allowed.status == 200 || allowed.status == 201, "\(allowed)")
     }
 }
+
+/// Where the daemon cannot tell who owns a TCP connection (macOS, or PORT_DADDY_PEER_LOOKUP=off as here), the token
+/// decides: reads of ports and status stay open, writes and private reads need it; pd sends it, and the Unix socket
+/// (checked by its file mode) needs none.
+@Suite("unidentified TCP peers: the token decides")
+struct UnidentifiedPeerTests {
+    @Test("without peer lookup: GET /services works, POST /claim and GET /sessions need the token, pd over TCP and the socket still work")
+    func tokenRule() throws {
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_PEER_LOOKUP": "off"])
+        let info = try daemon.start()
+        let base = "http://127.0.0.1:\(info.tcpPort)"
+        func curl(_ arguments: [String]) throws -> (String, Int) {
+            let result = try CommandResult.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}"] + arguments, environment: [:])
+            let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            return (lines.dropLast().joined(separator: "\n"), Int(lines.last ?? "") ?? -1)
+        }
+        #expect(try curl([base + "/services"]).1 == 200)
+        let write = try curl(["-X", "POST", base + "/claim", "-H", "Content-Type: application/json", "-d", #"{"id":"anon:app"}"#])
+        #expect(write.1 == 401 && write.0.contains("TOKEN_REQUIRED"), "\(write)")
+        #expect(try curl([base + "/sessions"]).1 == 401)
+        let token = try String(contentsOfFile: daemon.home + "/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let allowed = try curl(["-X", "POST", base + "/claim", "-H", "Content-Type: application/json", "-H", "X-PD-Token: \(token)", "-d", #"{"id":"anon:app"}"#])
+        #expect(allowed.1 == 201, "\(allowed)")
+        // pd sends the token over TCP (the fast path too), and needs none on the socket.
+        #expect(try daemon.pd(["claim", "anon:tcp", "-q"], environment: ["PORT_DADDY_URL": base]).status == 0)
+        #expect(try daemon.pd(["claim", "anon:tcp2"], environment: ["PORT_DADDY_URL": base]).status == 0)
+        #expect(try daemon.pd(["claim", "anon:sock", "-q"]).status == 0)
+    }
+}

@@ -51,10 +51,15 @@ public struct GlobalOptions: ParsableArguments {
 
     /// Over TCP, the user's token (`PORT_DADDY_TOKEN`, else the data dir's token file); the socket needs none.
     func userToken(for endpoint: DaemonEndpoint) -> String? {
+        Self.userToken(for: endpoint, environment: environment)
+    }
+
+    /// The same for any environment (the fast path has no options object).
+    static func userToken(for endpoint: DaemonEndpoint, environment: PortDaddyEnvironment) -> String? {
         guard case .tcp = endpoint else { return nil }
         if let token = PortDaddyEnvironment.value("PORT_DADDY_TOKEN") { return token }
         guard let data = FileManager.default.contents(atPath: environment.tokenFile) else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(decoding: data, as: UTF8.self).trimmingWhitespace()
     }
 }
 

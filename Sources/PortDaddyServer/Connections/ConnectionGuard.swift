@@ -68,7 +68,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             // reset instead of the answer if it sends after we closed; either way it learns to back off).
             return refuse(context, ByteBuffer(), RawRefusal.full(policy))
         }
-        state.peer = PeerIdentity.of(context.channel, owner: policy.ownerUID)
+        state.peer = PeerIdentity.of(context.channel, owner: policy.ownerUID, identifyTCP: policy.identifiesTCPPeers)
         // A client that connects and says nothing is let go after the first-byte timeout.
         armHeadTimer(context, policy.firstByteTimeout)
     }

@@ -17,14 +17,17 @@ final class ConnectionPolicy: Sendable {
     let maxConnections: Int
     /// nil: no head timer (the proxy, which passes bytes through without parsing them).
     let headTimeout: TimeAmount?
+    /// Look up who owns TCP connections (off: every TCP peer is unidentified, as on macOS; for diagnosis and tests).
+    let identifiesTCPPeers: Bool
     /// How long a new connection may stay silent before it is closed (every listener, the proxy included).
     let firstByteTimeout: TimeAmount
     private let open = Atomic<Int>(0)
 
     init(
         name: String, ownerUID: UInt32, shared: Bool, token: String, maxConnections: Int, headTimeout: TimeAmount? = .seconds(10),
-        firstByteTimeout: TimeAmount = .seconds(10)
+        firstByteTimeout: TimeAmount = .seconds(10), identifiesTCPPeers: Bool = true
     ) {
+        self.identifiesTCPPeers = identifiesTCPPeers
         self.firstByteTimeout = firstByteTimeout
         self.name = name
         self.ownerUID = ownerUID
@@ -52,28 +55,32 @@ enum PeerIdentity: Equatable {
     /// Could not be told (no sock_diag, no /proc, not Linux): the token decides.
     case unknown
 
-    /// Looks the peer up: SO_PEERCRED on the Unix socket, the kernel's socket table for loopback TCP.
-    static func of(_ channel: any Channel, owner: UInt32) -> PeerIdentity {
-        guard let uid = lookUp(channel) else { return .unknown }
+    /// Looks the peer up: SO_PEERCRED on the Unix socket, the kernel's socket table for loopback TCP. Where the
+    /// socket's peer cannot be asked (not Linux), the socket file's own mode (0600 in a 0700 dir) is the check, and
+    /// the peer counts as the owner, as it always did.
+    static func of(_ channel: any Channel, owner: UInt32, identifyTCP: Bool = true) -> PeerIdentity {
+        if case .unixDomainSocket = channel.localAddress {
+            guard let uid = unixPeer(channel) else { return .owner }
+            return uid == owner ? .owner : .foreign(uid)
+        }
+        guard identifyTCP, let uid = tcpPeer(channel) else { return .unknown }
         return uid == owner ? .owner : .foreign(uid)
     }
 
-    private static func lookUp(_ channel: any Channel) -> UInt32? {
-        switch (channel.localAddress, channel.remoteAddress) {
-        case (.some(.unixDomainSocket), _):
-            guard let option = PeerCredentials.peerCredentialOption, let provider = channel as? any SocketOptionProvider else { return nil }
-            // On the channel's own event loop this completes at once.
-            let uid = Mutex<UInt32?>(nil)
-            provider.unsafeGetSocketOption(level: .socket, name: NIOBSDSocket.Option(rawValue: option))
-                .whenSuccess { (record: PeerCredentialRecord) in uid.withLock { $0 = record.uid } }
-            return uid.withLock { $0 }
-        case (.some(let local), .some(let remote)):
-            return local.withSockAddr { localAddress, _ in
-                remote.withSockAddr { remoteAddress, _ in PeerCredentials.tcpPeerUID(local: localAddress, remote: remoteAddress) }
-            }.map { UInt32($0) }
-        default:
-            return nil
-        }
+    private static func unixPeer(_ channel: any Channel) -> UInt32? {
+        guard let option = PeerCredentials.peerCredentialOption, let provider = channel as? any SocketOptionProvider else { return nil }
+        // On the channel's own event loop this completes at once.
+        let uid = Mutex<UInt32?>(nil)
+        provider.unsafeGetSocketOption(level: .socket, name: NIOBSDSocket.Option(rawValue: option))
+            .whenSuccess { (record: PeerCredentialRecord) in uid.withLock { $0 = record.uid } }
+        return uid.withLock { $0 }
+    }
+
+    private static func tcpPeer(_ channel: any Channel) -> UInt32? {
+        guard let local = channel.localAddress, let remote = channel.remoteAddress else { return nil }
+        return local.withSockAddr { localAddress, _ in
+            remote.withSockAddr { remoteAddress, _ in PeerCredentials.tcpPeerUID(local: localAddress, remote: remoteAddress) }
+        }.map { UInt32($0) }
     }
 }
 

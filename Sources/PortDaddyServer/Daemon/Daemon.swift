@@ -47,7 +47,8 @@ public enum Daemon {
         func policy(_ name: String, _ max: Int, parsesHeads: Bool = true) -> ConnectionPolicy {
             ConnectionPolicy(
                 name: name, ownerUID: UInt32(getuid()), shared: configuration.shared, token: runtime.userToken, maxConnections: max,
-                headTimeout: parsesHeads ? headTimeout : nil, firstByteTimeout: headTimeout)
+                headTimeout: parsesHeads ? headTimeout : nil, firstByteTimeout: headTimeout,
+                identifiesTCPPeers: configuration.identifiesTCPPeers)
         }
         let tcpPolicy = policy("HTTP port", limits.tcp), unixPolicy = policy("Unix socket", limits.unixSocket)
         /// HTTP/1.1 with our connection guard; an idle keep-alive connection (no request in flight) is closed.

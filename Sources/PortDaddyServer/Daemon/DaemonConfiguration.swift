@@ -29,6 +29,9 @@ public struct DaemonConfiguration: Sendable {
     public var shared = false
     /// Connections each listener accepts at once (`PORT_DADDY_MAX_CONNECTIONS`; default from the fd limit).
     public var maxConnections: Int?
+    /// `PORT_DADDY_PEER_LOOKUP=off`: do not ask who owns a TCP connection; every TCP peer is then unidentified and
+    /// needs the token to write or read private data, as on a system without the lookup (macOS). For diagnosis.
+    public var identifiesTCPPeers = true
     /// Seconds a request head may take from its first byte (`PORT_DADDY_HEAD_TIMEOUT`, default 10).
     public var headTimeoutSeconds: Double = 10
     /// Seconds a keep-alive connection may sit idle between requests (`PORT_DADDY_IDLE_TIMEOUT`, default 60).
@@ -120,6 +123,13 @@ public struct DaemonConfiguration: Sendable {
         }
         config.headTimeoutSeconds = min(max(0.1, try number("PORT_DADDY_HEAD_TIMEOUT") ?? 10), 3600)
         config.idleTimeoutSeconds = min(max(0.1, try number("PORT_DADDY_IDLE_TIMEOUT") ?? 60), 86400)
+        if let raw = PortDaddyEnvironment.value("PORT_DADDY_PEER_LOOKUP") {
+            switch raw.lowercased() {
+            case "1", "on", "true", "yes": config.identifiesTCPPeers = true
+            case "0", "off", "false", "no": config.identifiesTCPPeers = false
+            default: throw .badSetting("PORT_DADDY_PEER_LOOKUP", raw)
+            }
+        }
         if let max = try integer("PORT_DADDY_MAX_CONNECTIONS") {
             guard max >= 1 else { throw .badSetting("PORT_DADDY_MAX_CONNECTIONS", String(max)) }
             config.maxConnections = max
