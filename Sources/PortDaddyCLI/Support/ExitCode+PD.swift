@@ -43,6 +43,10 @@ public enum PDExit {
         case ErrorCode.stackFailed: return stackFailed
         case ErrorCode.notFound: return notFound
         case ErrorCode.shuttingDown: return unreachable
+        // The daemon would not serve this connection (another user's daemon, full, too slow, out of resources):
+        // for this caller it is as good as unreachable.
+        case ErrorCode.foreignUser, ErrorCode.tooManyConnections, ErrorCode.requestTimeout, ErrorCode.resourceExhausted: return unreachable
+        case ErrorCode.tokenRequired, ErrorCode.untrustedCaller: return failure
         default: return failure
         }
     }
