@@ -64,6 +64,11 @@ struct MultiUserSecurityTests {
         #expect(try daemon.pd(["find", "owner:app", "--json"]).stdout.contains("owner:app"))
         let owner = try CommandResult.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", base + "/health"], environment: [:])
         #expect(owner.stdout.hasSuffix("200"))
+        // pd run by the other user against this daemon says why and exits 3 (where that user may run this build).
+        if try ForeignUser.run("/usr/bin/test", ["-x", daemon.binary]).status == 0 {
+            let theirs = try ForeignUser.run(daemon.binary, ["claim", "thief:app", "-q"], environment: ["PORT_DADDY_URL": base, "PORT_DADDY_HOME": "/nonexistent/pd", "PATH": "/usr/bin:/bin"])
+            #expect(theirs.status == 3 && theirs.stderr.contains("may not use it"), "\(theirs.status) \(theirs.stderr)")
+        }
         // Through the proxy, the dashboard (the daemon's own pages) is refused too.
         let proxy = try #require(info.proxyPort)
         let dashboard = try Self.curl(["-H", "Host: dashboard.localhost", "http://127.0.0.1:\(proxy)/"])
