@@ -6,47 +6,80 @@ public struct ErrorBody: Codable, Sendable, Equatable {
         self.error = error
         self.code = code
     }
+
+    public init(error: String, code: ErrorCode) {
+        self.init(error: error, code: code.rawValue)
+    }
+
+    /// The code as a known ``ErrorCode``, nil for one this build does not know (a newer daemon).
+    public var errorCode: ErrorCode? { ErrorCode(rawValue: code) }
 }
 
-/// Stable error codes shared by the daemon, the client and the CLI.
-public enum ErrorCode {
-    public static let invalidIdentity = "INVALID_IDENTITY"
-    public static let invalidPort = "INVALID_PORT"
-    public static let invalidPID = "INVALID_PID"
-    public static let invalidDuration = "INVALID_DURATION"
-    public static let invalidRequest = "INVALID_REQUEST"
-    public static let portUnavailable = "PORT_UNAVAILABLE"
-    public static let rangeExhausted = "RANGE_EXHAUSTED"
-    public static let notFound = "NOT_FOUND"
-    public static let invalidLockName = "INVALID_LOCK_NAME"
-    public static let invalidChannel = "INVALID_CHANNEL"
-    public static let invalidSignal = "INVALID_SIGNAL"
-    public static let invalidAgent = "INVALID_AGENT"
-    public static let noActiveSession = "NO_ACTIVE_SESSION"
-    public static let sessionActive = "SESSION_ACTIVE"
-    public static let fileClaimed = "FILE_CLAIMED"
-    public static let lockHeld = "LOCK_HELD"
-    public static let lockTimeout = "LOCK_TIMEOUT"
-    public static let notLockOwner = "NOT_LOCK_OWNER"
-    public static let forbiddenHost = "FORBIDDEN_HOST"
-    public static let forbiddenOrigin = "FORBIDDEN_ORIGIN"
-    public static let bodyTooLarge = "BODY_TOO_LARGE"
-    public static let storage = "STORAGE_ERROR"
-    public static let shuttingDown = "SHUTTING_DOWN"
-    public static let invalidStackConfig = "INVALID_STACK_CONFIG"
-    public static let stackConflict = "STACK_CONFLICT"
-    public static let stackFailed = "STACK_FAILED"
-    public static let stackBusy = "STACK_BUSY"
-    public static let untrustedCaller = "UNTRUSTED_CALLER"
+/// Every error code the daemon sends, with the HTTP status it always goes with. The CLI's exit code is mapped
+/// from it exhaustively (`PDExit`), so a new code does not compile until it says what it means there.
+public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    case invalidIdentity = "INVALID_IDENTITY"
+    case invalidPort = "INVALID_PORT"
+    case invalidPID = "INVALID_PID"
+    case invalidDuration = "INVALID_DURATION"
+    case invalidRequest = "INVALID_REQUEST"
+    case portUnavailable = "PORT_UNAVAILABLE"
+    case rangeExhausted = "RANGE_EXHAUSTED"
+    case notFound = "NOT_FOUND"
+    case invalidLockName = "INVALID_LOCK_NAME"
+    case invalidChannel = "INVALID_CHANNEL"
+    case invalidSignal = "INVALID_SIGNAL"
+    case invalidAgent = "INVALID_AGENT"
+    case noActiveSession = "NO_ACTIVE_SESSION"
+    case sessionActive = "SESSION_ACTIVE"
+    case fileClaimed = "FILE_CLAIMED"
+    case lockHeld = "LOCK_HELD"
+    case lockTimeout = "LOCK_TIMEOUT"
+    case notLockOwner = "NOT_LOCK_OWNER"
+    case forbiddenHost = "FORBIDDEN_HOST"
+    case forbiddenOrigin = "FORBIDDEN_ORIGIN"
+    case bodyTooLarge = "BODY_TOO_LARGE"
+    case storage = "STORAGE_ERROR"
+    case shuttingDown = "SHUTTING_DOWN"
+    case invalidStackConfig = "INVALID_STACK_CONFIG"
+    case stackConflict = "STACK_CONFLICT"
+    case stackFailed = "STACK_FAILED"
+    case stackBusy = "STACK_BUSY"
+    case untrustedCaller = "UNTRUSTED_CALLER"
     /// The connection belongs to another local user (checked by UID on loopback TCP and the Unix socket).
-    public static let foreignUser = "FOREIGN_USER"
+    case foreignUser = "FOREIGN_USER"
     /// The caller's user could not be determined, and the request needs the user's token.
-    public static let tokenRequired = "TOKEN_REQUIRED"
+    case tokenRequired = "TOKEN_REQUIRED"
     /// Too many connections on this listener; try again.
-    public static let tooManyConnections = "TOO_MANY_CONNECTIONS"
+    case tooManyConnections = "TOO_MANY_CONNECTIONS"
     /// The request head did not arrive in time.
-    public static let requestTimeout = "REQUEST_TIMEOUT"
+    case requestTimeout = "REQUEST_TIMEOUT"
     /// The daemon ran out of file descriptors or memory for this request.
-    public static let resourceExhausted = "RESOURCE_EXHAUSTED"
-    public static let `internal` = "INTERNAL_ERROR"
+    case resourceExhausted = "RESOURCE_EXHAUSTED"
+    case `internal` = "INTERNAL_ERROR"
+    /// CONNECT and other methods the daemon never serves.
+    case methodNotAllowed = "METHOD_NOT_ALLOWED"
+
+    public var description: String { rawValue }
+
+    /// The HTTP status every response with this code has.
+    public var httpStatus: Int {
+        switch self {
+        case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .invalidLockName, .invalidChannel,
+            .invalidSignal, .invalidAgent:
+            return 400
+        case .untrustedCaller, .tokenRequired: return 401
+        case .notLockOwner, .forbiddenHost, .forbiddenOrigin, .foreignUser: return 403
+        case .notFound: return 404
+        case .methodNotAllowed: return 405
+        case .requestTimeout: return 408
+        case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy:
+            return 409
+        case .bodyTooLarge: return 413
+        case .invalidStackConfig: return 422
+        case .stackFailed: return 424
+        case .storage, .`internal`: return 500
+        case .rangeExhausted, .shuttingDown, .tooManyConnections, .resourceExhausted: return 503
+        }
+    }
 }

@@ -111,7 +111,7 @@ public final class PortDaddyClient {
             response = try run()
         }
         if !(200..<300).contains(response.status) {
-            let body = (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))) ?? ErrorBody(error: "HTTP \(response.status)", code: ErrorCode.internal)
+            let body = (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))) ?? ErrorBody(error: "HTTP \(response.status)", code: .internal)
             throw .daemon(status: response.status, body: body)
         }
     }

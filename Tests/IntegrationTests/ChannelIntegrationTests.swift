@@ -211,9 +211,9 @@ struct ChannelIntegrationTests {
         try daemon.start()
         let client = daemon.client()
         for (path, body, code) in [
-            ("/channels/bad%20name", #"{"message":"x"}"#, ErrorCode.invalidChannel),
-            ("/channels/ok", #"{"message":"x","signal":"nope"}"#, ErrorCode.invalidSignal),
-            ("/channels/ok", #"{"nomessage":1}"#, ErrorCode.invalidRequest),
+            ("/channels/bad%20name", #"{"message":"x"}"#, ErrorCode.invalidChannel.rawValue),
+            ("/channels/ok", #"{"message":"x","signal":"nope"}"#, ErrorCode.invalidSignal.rawValue),
+            ("/channels/ok", #"{"nomessage":1}"#, ErrorCode.invalidRequest.rawValue),
         ] {
             let response = try client.send("POST", path, body: Array(body.utf8))
             #expect(response.status == 400)

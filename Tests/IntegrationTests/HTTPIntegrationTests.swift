@@ -86,25 +86,25 @@ struct HTTPIntegrationTests {
         try daemon.start()
         let port = daemon.tcpPort
         let cases: [(String, String, [UInt8]?, [(String, String)], Int, String)] = [
-            ("POST", "/claim", Array("{not json".utf8), [], 400, ErrorCode.invalidRequest),
-            ("POST", "/claim", Array("{}".utf8), [], 400, ErrorCode.invalidRequest),
-            ("POST", "/claim", nil, [], 400, ErrorCode.invalidRequest),
-            ("POST", "/claim", Array(#"{"id": "Bad Name!"}"#.utf8), [], 400, ErrorCode.invalidIdentity),
-            ("POST", "/claim", Array(#"{"id": "a:b:c:d"}"#.utf8), [], 400, ErrorCode.invalidIdentity),
-            ("POST", "/claim", Array(#"{"id": "ok", "port": 70000}"#.utf8), [], 400, ErrorCode.invalidPort),
-            ("POST", "/claim", Array(#"{"id": "ok", "port": 0}"#.utf8), [], 400, ErrorCode.invalidPort),
-            ("POST", "/claim", Array(#"{"id": "ok", "pid": 5000000}"#.utf8), [], 400, ErrorCode.invalidPID),
-            ("POST", "/claim", Array(#"{"id": "ok", "pid": -1}"#.utf8), [], 400, ErrorCode.invalidPID),
-            ("POST", "/claim", Array(#"{"id": "ok", "expires": "soon"}"#.utf8), [], 400, ErrorCode.invalidDuration),
-            ("POST", "/claim", Array(#"{"id": "8080"}"#.utf8), [], 400, ErrorCode.invalidIdentity),
-            ("POST", "/claim", Array(#"{"id": "ok"}"#.utf8), [("X-PID", "abc")], 400, ErrorCode.invalidRequest),
-            ("POST", "/claim", Array(repeating: UInt8(ascii: " "), count: 2 * 1024 * 1024), [], 413, ErrorCode.bodyTooLarge),
-            ("DELETE", "/release", Array(#"{"id": "bad id"}"#.utf8), [], 400, ErrorCode.invalidIdentity),
-            ("GET", "/services/NOT%20OK", nil, [], 400, ErrorCode.invalidIdentity),
-            ("GET", "/services/absent", nil, [], 404, ErrorCode.notFound),
-            ("GET", "/no/such/route", nil, [], 404, ErrorCode.notFound),
-            ("GET", "/health", nil, [("Origin", "http://evil.example")], 403, ErrorCode.forbiddenOrigin),
-            ("POST", "/claim", Array(#"{"id": "x"}"#.utf8), [("Origin", "null")], 403, ErrorCode.forbiddenOrigin),
+            ("POST", "/claim", Array("{not json".utf8), [], 400, ErrorCode.invalidRequest.rawValue),
+            ("POST", "/claim", Array("{}".utf8), [], 400, ErrorCode.invalidRequest.rawValue),
+            ("POST", "/claim", nil, [], 400, ErrorCode.invalidRequest.rawValue),
+            ("POST", "/claim", Array(#"{"id": "Bad Name!"}"#.utf8), [], 400, ErrorCode.invalidIdentity.rawValue),
+            ("POST", "/claim", Array(#"{"id": "a:b:c:d"}"#.utf8), [], 400, ErrorCode.invalidIdentity.rawValue),
+            ("POST", "/claim", Array(#"{"id": "ok", "port": 70000}"#.utf8), [], 400, ErrorCode.invalidPort.rawValue),
+            ("POST", "/claim", Array(#"{"id": "ok", "port": 0}"#.utf8), [], 400, ErrorCode.invalidPort.rawValue),
+            ("POST", "/claim", Array(#"{"id": "ok", "pid": 5000000}"#.utf8), [], 400, ErrorCode.invalidPID.rawValue),
+            ("POST", "/claim", Array(#"{"id": "ok", "pid": -1}"#.utf8), [], 400, ErrorCode.invalidPID.rawValue),
+            ("POST", "/claim", Array(#"{"id": "ok", "expires": "soon"}"#.utf8), [], 400, ErrorCode.invalidDuration.rawValue),
+            ("POST", "/claim", Array(#"{"id": "8080"}"#.utf8), [], 400, ErrorCode.invalidIdentity.rawValue),
+            ("POST", "/claim", Array(#"{"id": "ok"}"#.utf8), [("X-PID", "abc")], 400, ErrorCode.invalidRequest.rawValue),
+            ("POST", "/claim", Array(repeating: UInt8(ascii: " "), count: 2 * 1024 * 1024), [], 413, ErrorCode.bodyTooLarge.rawValue),
+            ("DELETE", "/release", Array(#"{"id": "bad id"}"#.utf8), [], 400, ErrorCode.invalidIdentity.rawValue),
+            ("GET", "/services/NOT%20OK", nil, [], 400, ErrorCode.invalidIdentity.rawValue),
+            ("GET", "/services/absent", nil, [], 404, ErrorCode.notFound.rawValue),
+            ("GET", "/no/such/route", nil, [], 404, ErrorCode.notFound.rawValue),
+            ("GET", "/health", nil, [("Origin", "http://evil.example")], 403, ErrorCode.forbiddenOrigin.rawValue),
+            ("POST", "/claim", Array(#"{"id": "x"}"#.utf8), [("Origin", "null")], 403, ErrorCode.forbiddenOrigin.rawValue),
         ]
         for (method, path, body, headers, status, code) in cases {
             let (got, error) = try raw(port, method, path, body: body, headers: headers)
@@ -114,15 +114,15 @@ struct HTTPIntegrationTests {
         }
         // A foreign Host (DNS rebinding) is refused.
         let rebinding = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-H", "Host: attacker.example", "http://127.0.0.1:\(port)/health"], environment: [:])
-        #expect(rebinding.stdout.contains(ErrorCode.forbiddenHost))
+        #expect(rebinding.stdout.contains(ErrorCode.forbiddenHost.rawValue))
         // Host is parsed strictly: loopback names with anything after them are foreign too.
         for host in ["[::1].attacker.example", "[::1]evil", "localhost:80@evil", "localhost:", "localhost:1:2", "127.0.0.1.nip.io"] {
             let odd = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-H", "Host: \(host)", "http://127.0.0.1:\(port)/health"], environment: [:])
-            #expect(odd.stdout.contains(ErrorCode.forbiddenHost), "\(host): \(odd.stdout)")
+            #expect(odd.stdout.contains(ErrorCode.forbiddenHost.rawValue), "\(host): \(odd.stdout)")
         }
         for host in ["localhost", "LOCALHOST.:\(port)", "[::1]:\(port)", "127.0.0.1:\(port)"] {
             let fine = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-H", "Host: \(host)", "http://127.0.0.1:\(port)/health"], environment: [:])
-            #expect(!fine.stdout.contains(ErrorCode.forbiddenHost), "\(host): \(fine.stdout)")
+            #expect(!fine.stdout.contains(ErrorCode.forbiddenHost.rawValue), "\(host): \(fine.stdout)")
         }
         // PIDs above 99,999 are valid on Linux.
         let big = try daemon.client().claim(ClaimRequest(id: "bigpid", pid: 4_000_000))

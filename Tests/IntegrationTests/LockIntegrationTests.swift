@@ -103,7 +103,7 @@ struct LockIntegrationTests {
         #expect(try daemon.pd(["with-lock", "ok"]).status == 2)
         let raw = try daemon.client().send("POST", "/locks/a:b:c:d:e", body: nil)
         #expect(raw.status == 400)
-        #expect(String(decoding: raw.body, as: UTF8.self).contains(ErrorCode.invalidLockName))
+        #expect(String(decoding: raw.body, as: UTF8.self).contains(ErrorCode.invalidLockName.rawValue))
         let ownerless = try daemon.client().send("POST", "/locks/x", body: Array("{}".utf8))
         #expect(ownerless.status == 400)
         // Absurd durations are refused, not overflowed.

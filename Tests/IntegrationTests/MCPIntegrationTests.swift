@@ -77,7 +77,7 @@ struct MCPIntegrationTests {
         #expect(report.claim_port == report.find_after_claim)  // a port claimed through MCP is in pd find
         #expect(report.lock_token == 1)
         #expect(report.cli_lock_while_held == 4)  // a lock taken through MCP blocks pd lock
-        #expect(report.bad_call.isError && report.bad_call.code == ErrorCode.invalidIdentity)
+        #expect(report.bad_call.isError && report.bad_call.code == ErrorCode.invalidIdentity.rawValue)
         #expect(report.bad_action_code == "INVALID_ARGUMENT")
         #expect(report.unknown_argument_code == "INVALID_ARGUMENT")
         #expect(report.after_errors_ok)

@@ -44,7 +44,7 @@ struct MalformedRequestTests {
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(
             Array(lines.prefix(5)) == [
-                "400 INVALID_REQUEST", "400 INVALID_REQUEST", "400 INVALID_REQUEST", "400 INVALID_REQUEST", "405 INVALID_REQUEST",
+                "400 INVALID_REQUEST", "400 INVALID_REQUEST", "400 INVALID_REQUEST", "400 INVALID_REQUEST", "405 METHOD_NOT_ALLOWED",
             ], "\(result.output)")
         #expect(lines.count == 7 && lines[5].hasPrefix("200 ") && lines[6] == "closed", "\(result.output)")
         // The daemon logged no internal error and keeps serving.

@@ -26,28 +26,26 @@ public enum PDExit {
     /// `pd run` could not start the command.
     public static let commandNotRunnable: Int32 = 127
 
-    /// The exit code for an error code sent by the daemon.
+    /// The exit code for an error code sent by the daemon (1 for a code this build does not know: a newer daemon).
     static func code(forDaemonCode code: String) -> Int32 {
+        ErrorCode(rawValue: code).map(Self.code(for:)) ?? failure
+    }
+
+    /// The exit code of every daemon error code: exhaustive, so a new code does not compile until it has one.
+    static func code(for code: ErrorCode) -> Int32 {
         switch code {
-        case ErrorCode.invalidIdentity, ErrorCode.invalidPort, ErrorCode.invalidPID, ErrorCode.invalidDuration,
-            ErrorCode.invalidRequest, ErrorCode.bodyTooLarge:
+        case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .bodyTooLarge, .invalidLockName,
+            .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed:
             return usage
-        case ErrorCode.portUnavailable, ErrorCode.rangeExhausted, ErrorCode.lockHeld, ErrorCode.lockTimeout:
+        case .portUnavailable, .rangeExhausted, .lockHeld, .lockTimeout, .fileClaimed, .sessionActive, .stackConflict, .stackBusy:
             return portUnavailable
-        case ErrorCode.invalidLockName, ErrorCode.invalidChannel, ErrorCode.invalidSignal, ErrorCode.invalidAgent: return usage
-        case ErrorCode.fileClaimed, ErrorCode.sessionActive: return portUnavailable
-        case ErrorCode.noActiveSession: return notFound
-        case ErrorCode.notLockOwner: return notOwner
-        case ErrorCode.invalidStackConfig: return usage
-        case ErrorCode.stackConflict, ErrorCode.stackBusy: return portUnavailable
-        case ErrorCode.stackFailed: return stackFailed
-        case ErrorCode.notFound: return notFound
-        case ErrorCode.shuttingDown: return unreachable
-        // The daemon would not serve this connection (another user's daemon, full, too slow, out of resources):
-        // for this caller it is as good as unreachable.
-        case ErrorCode.foreignUser, ErrorCode.tooManyConnections, ErrorCode.requestTimeout, ErrorCode.resourceExhausted: return unreachable
-        case ErrorCode.tokenRequired, ErrorCode.untrustedCaller: return failure
-        default: return failure
+        case .noActiveSession, .notFound: return notFound
+        case .notLockOwner: return notOwner
+        case .stackFailed: return stackFailed
+        // The daemon would not serve this connection (shutting down, another user's, full, too slow, out of
+        // resources): for this caller it is as good as unreachable.
+        case .shuttingDown, .foreignUser, .tooManyConnections, .requestTimeout, .resourceExhausted: return unreachable
+        case .tokenRequired, .untrustedCaller, .forbiddenHost, .forbiddenOrigin, .storage, .internal: return failure
         }
     }
 }

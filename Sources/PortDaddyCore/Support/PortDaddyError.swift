@@ -44,33 +44,33 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case untrustedCaller(String)
 
     /// The stable machine-readable code.
-    public var code: String {
+    public var code: ErrorCode {
         switch self {
-        case .invalidIdentity: return ErrorCode.invalidIdentity
-        case .invalidPort: return ErrorCode.invalidPort
-        case .invalidPID: return ErrorCode.invalidPID
-        case .invalidDuration: return ErrorCode.invalidDuration
-        case .invalidRequest: return ErrorCode.invalidRequest
-        case .portUnavailable: return ErrorCode.portUnavailable
-        case .rangeExhausted: return ErrorCode.rangeExhausted
-        case .resourceExhausted: return ErrorCode.resourceExhausted
-        case .notFound: return ErrorCode.notFound
-        case .storage: return ErrorCode.storage
-        case .invalidLockName: return ErrorCode.invalidLockName
-        case .invalidChannel: return ErrorCode.invalidChannel
-        case .invalidAgent: return ErrorCode.invalidAgent
-        case .noActiveSession: return ErrorCode.noActiveSession
-        case .sessionActive: return ErrorCode.sessionActive
-        case .fileClaimed: return ErrorCode.fileClaimed
-        case .invalidSignal: return ErrorCode.invalidSignal
-        case .lockHeld: return ErrorCode.lockHeld
-        case .lockTimeout: return ErrorCode.lockTimeout
-        case .notLockOwner: return ErrorCode.notLockOwner
-        case .invalidStackConfig: return ErrorCode.invalidStackConfig
-        case .stackConflict: return ErrorCode.stackConflict
-        case .stackFailed: return ErrorCode.stackFailed
-        case .stackBusy: return ErrorCode.stackBusy
-        case .untrustedCaller, .dashboardLocked: return ErrorCode.untrustedCaller
+        case .invalidIdentity: return .invalidIdentity
+        case .invalidPort: return .invalidPort
+        case .invalidPID: return .invalidPID
+        case .invalidDuration: return .invalidDuration
+        case .invalidRequest: return .invalidRequest
+        case .portUnavailable: return .portUnavailable
+        case .rangeExhausted: return .rangeExhausted
+        case .resourceExhausted: return .resourceExhausted
+        case .notFound: return .notFound
+        case .storage: return .storage
+        case .invalidLockName: return .invalidLockName
+        case .invalidChannel: return .invalidChannel
+        case .invalidAgent: return .invalidAgent
+        case .noActiveSession: return .noActiveSession
+        case .sessionActive: return .sessionActive
+        case .fileClaimed: return .fileClaimed
+        case .invalidSignal: return .invalidSignal
+        case .lockHeld: return .lockHeld
+        case .lockTimeout: return .lockTimeout
+        case .notLockOwner: return .notLockOwner
+        case .invalidStackConfig: return .invalidStackConfig
+        case .stackConflict: return .stackConflict
+        case .stackFailed: return .stackFailed
+        case .stackBusy: return .stackBusy
+        case .untrustedCaller, .dashboardLocked: return .untrustedCaller
         }
     }
 

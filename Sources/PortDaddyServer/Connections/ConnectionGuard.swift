@@ -132,7 +132,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// The HTTP parser's own answer to a malformed request: an empty 400. Ours says what was wrong, as JSON.
     static let emptyBadRequest = Array("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n".utf8)
     static let jsonBadRequest = RawRefusal.response(
-        status: "400 Bad Request", code: "INVALID_REQUEST", message: "malformed HTTP request (the request line or a header could not be parsed)")
+        code: .invalidRequest, message: "malformed HTTP request (the request line or a header could not be parsed)")
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .byteBuffer(let buffer) = unwrapOutboundIn(data), buffer.readableBytes == Self.emptyBadRequest.count,

@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 import PortDaddyAPI
 import PortDaddySystem
@@ -87,23 +88,24 @@ enum PeerIdentity: Equatable {
 /// A complete HTTP/1.1 error answer with a JSON `{error, code}` body, for refusing a connection before (or
 /// instead of) routing it.
 enum RawRefusal {
-    static func response(status: String, code: String, message: String) -> String {
-        let body = "{\"error\":\"\(message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\",\"code\":\"\(code)\"}"
-        return "HTTP/1.1 \(status)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+    static func response(code: ErrorCode, message: String) -> String {
+        let status = code.status
+        let body = "{\"error\":\"\(message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\",\"code\":\"\(code.rawValue)\"}"
+        return "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
     }
 
     static func foreignUser(_ uid: UInt32, policy: ConnectionPolicy) -> String {
         response(
-            status: "403 Forbidden", code: ErrorCode.foreignUser,
+            code: .foreignUser,
             message: "this Port Daddy belongs to uid \(policy.ownerUID); uid \(uid) may not use it (run your own: pd start)")
     }
 
     static func full(_ policy: ConnectionPolicy) -> String {
         response(
-            status: "503 Service Unavailable", code: ErrorCode.tooManyConnections,
+            code: .tooManyConnections,
             message: "the \(policy.name) has \(policy.maxConnections) connections open; try again (the Unix socket keeps its own room)")
     }
 
     static let headTimeout = response(
-        status: "408 Request Timeout", code: ErrorCode.requestTimeout, message: "the request head did not arrive in time")
+        code: .requestTimeout, message: "the request head did not arrive in time")
 }

@@ -38,19 +38,19 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
                 refusing = true
                 front?.refuseRaw(
                     RawRefusal.response(
-                        status: "405 Method Not Allowed", code: ErrorCode.invalidRequest,
+                        code: .methodNotAllowed,
                         message: "CONNECT is not served here: Port Daddy is not a proxy for tunnels"))
                 return
             }
             if request.headerFields[values: Self.host].count > 0 {
                 // HTTP/1.1 allows one Host; the first became the authority, any other is a smuggling attempt.
                 refusing = true
-                return refuse(context, .badRequest, code: ErrorCode.invalidRequest, message: "more than one Host header")
+                return refuse(context, code: .invalidRequest, message: "more than one Host header")
             }
             if Self.needsToken(request, peer: state.peer, shared: policy.shared), !hasToken(request) {
                 refusing = true
                 return refuse(
-                    context, .unauthorized, code: ErrorCode.tokenRequired,
+                    context, code: .tokenRequired,
                     message: "the \(policy.name) cannot tell which user this connection belongs to; send the user's token (X-PD-Token, from the data dir's token file) or use the Unix socket")
             }
             refusing = false
@@ -96,9 +96,9 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
     static let host = HTTPField.Name("Host")!
 
     /// Answers with a JSON error and closes the connection (the rest of the request is not read).
-    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponse.Status, code: String, message: String) {
+    private func refuse(_ context: ChannelHandlerContext, code: ErrorCode, message: String) {
         let body = String(decoding: (try? JSONEncoder().encode(ErrorBody(error: message, code: code))) ?? Data(), as: UTF8.self)
-        var head = HTTPResponse(status: status)
+        var head = HTTPResponse(status: code.status)
         head.headerFields[.contentType] = "application/json"
         head.headerFields[.contentLength] = String(body.utf8.count)
         head.headerFields[.connection] = "close"

@@ -91,7 +91,7 @@ struct DashboardController {
         {
             return nil
         }
-        return JSONResponse.error(.forbidden, code: ErrorCode.forbiddenOrigin, message: "the dashboard is not served to other sites (\(site) request)")
+        return JSONResponse.error(code: .forbiddenOrigin, message: "the dashboard is not served to other sites (\(site) request)")
     }
 
     func check(_ request: Request) throws {

@@ -13,54 +13,37 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as PortDaddyError {
-            return JSONResponse.error(Self.status(of: error), code: error.code, message: error.description)
+            return JSONResponse.error(code: error.code, message: error.description)
         } catch is CancellationError {
-            return JSONResponse.error(.serviceUnavailable, code: ErrorCode.shuttingDown, message: "the daemon is shutting down; try again once it is back")
+            return JSONResponse.error(code: .shuttingDown, message: "the daemon is shutting down; try again once it is back")
         } catch RequestError.invalid(let why) {
-            return JSONResponse.error(.badRequest, code: ErrorCode.invalidRequest, message: why)
+            return JSONResponse.error(code: .invalidRequest, message: why)
         } catch let error as HTTPError {
             switch error.status {
             case .notFound:
                 return JSONResponse.error(
-                    .notFound, code: ErrorCode.notFound,
+                    code: .notFound,
                     message: "no route \(request.method) \(request.uri.path); see docs/API.md")
             case .contentTooLarge:
                 return JSONResponse.error(
-                    .contentTooLarge, code: ErrorCode.bodyTooLarge,
+                    code: .bodyTooLarge,
                     message: "request body is larger than \(context.maxUploadSize) bytes")
             case .badRequest:
-                return JSONResponse.error(.badRequest, code: ErrorCode.invalidRequest, message: error.body ?? "bad request")
+                return JSONResponse.error(code: .invalidRequest, message: error.body ?? "bad request")
             default:
-                return JSONResponse.error(error.status, code: ErrorCode.internal, message: error.body ?? "\(error.status)")
+                return JSONResponse.error(error.status, code: .internal, message: error.body ?? "\(error.status)")
             }
         } catch let error as HTTPParserError {
             // A malformed body (a bad chunk size, an unsupported Transfer-Encoding) is the client's error.
-            return JSONResponse.error(.badRequest, code: ErrorCode.invalidRequest, message: "malformed HTTP request: \(error)")
+            return JSONResponse.error(code: .invalidRequest, message: "malformed HTTP request: \(error)")
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             return JSONResponse.error(
-                .contentTooLarge, code: ErrorCode.bodyTooLarge,
+                code: .bodyTooLarge,
                 message: "request body is larger than \(context.maxUploadSize) bytes")
         } catch {
             logger.error("unhandled error on \(request.method) \(request.uri.path): \(error)")
-            return JSONResponse.error(.internalServerError, code: ErrorCode.internal, message: "internal error: \(error)")
+            return JSONResponse.error(code: .internal, message: "internal error: \(error)")
         }
     }
 
-    static func status(of error: PortDaddyError) -> HTTPResponse.Status {
-        switch error {
-        case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest: return .badRequest
-        case .portUnavailable: return .conflict
-        case .rangeExhausted, .resourceExhausted: return .serviceUnavailable
-        case .notFound: return .notFound
-        case .storage: return .internalServerError
-        case .invalidLockName, .invalidChannel, .invalidSignal, .invalidAgent: return .badRequest
-        case .noActiveSession, .sessionActive, .fileClaimed: return .conflict
-        case .lockHeld, .lockTimeout: return .conflict
-        case .notLockOwner: return .forbidden
-        case .invalidStackConfig: return .unprocessableContent
-        case .stackConflict, .stackBusy: return .conflict
-        case .stackFailed: return .init(code: 424, reasonPhrase: "Failed Dependency")
-        case .untrustedCaller, .dashboardLocked: return .unauthorized
-        }
-    }
 }

@@ -15,7 +15,13 @@ enum JSONResponse {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func error(_ status: HTTPResponse.Status, code: String, message: String) -> Response {
+    /// An error answer: `{error, code}` with the status the code always has.
+    static func error(code: ErrorCode, message: String) -> Response {
+        error(code.status, code: code, message: message)
+    }
+
+    /// An error answer with a status chosen by the caller (an HTTP error of the framework's own).
+    static func error(_ status: HTTPResponse.Status, code: ErrorCode, message: String) -> Response {
         (try? make(ErrorBody(error: message, code: code), status: status))
             ?? Response(status: .internalServerError)
     }

@@ -12,12 +12,12 @@ struct SecurityMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let host = request.head.authority, !Self.isLoopbackHost(host) {
             return JSONResponse.error(
-                .forbidden, code: ErrorCode.forbiddenHost,
+                code: .forbiddenHost,
                 message: "Host \"\(host)\" is not a loopback name; Port Daddy only answers localhost")
         }
         if let origin = request.headers[.origin], !Self.isOwnOrigin(origin, port: runtime.tcpPort, proxyPort: runtime.proxyPort, proxyTLS: runtime.configuration.proxyTLS) {
             return JSONResponse.error(
-                .forbidden, code: ErrorCode.forbiddenOrigin,
+                code: .forbiddenOrigin,
                 message: "Origin \"\(origin)\" may not call the Port Daddy API")
         }
         return try await next(request, context)
