@@ -1,3 +1,4 @@
+import PortDaddySystem
 import PortDaddyAPI
 
 #if canImport(Glibc)
@@ -22,15 +23,8 @@ public enum AgentContext {
 
     static func leaderStart(_ sid: pid_t) -> String {
         #if os(Linux)
-        let fd = open("/proc/\(sid)/stat", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return "0" }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 1024)
-        let n = read(fd, &buffer, buffer.count)
-        guard n > 0, let close = buffer[0..<n].lastIndex(of: UInt8(ascii: ")")) else { return "0" }
-        let fields = buffer[(close + 1)..<n].split(separator: UInt8(ascii: " "))
-        guard fields.count > 19, let ticks = UInt64(String(decoding: fields[19], as: UTF8.self)) else { return "0" }
-        return String(ticks, radix: 36)
+        guard let stat = ProcStat.read(sid) else { return "0" }
+        return String(stat.startTicks, radix: 36)
         #else
         return "0"
         #endif

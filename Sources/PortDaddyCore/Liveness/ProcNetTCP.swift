@@ -1,3 +1,4 @@
+import PortDaddySystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,7 +16,7 @@ enum ProcNetTCP {
     static func listeners() -> [Listener] {
         var result: [Listener] = []
         for path in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let bytes = ProcFS.read(path) else { continue }
+            guard let bytes = ProcFile.read(path) else { continue }
             for line in bytes.split(separator: UInt8(ascii: "\n")).dropFirst() {
                 let fields = line.split(separator: UInt8(ascii: " "))
                 // sl local rem st tx:rx tr:tm retrnsmt uid timeout inode

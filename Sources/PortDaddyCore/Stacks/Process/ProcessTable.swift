@@ -1,3 +1,4 @@
+import PortDaddySystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -40,17 +41,9 @@ public struct ProcessTable: Sendable {
 
     /// Parses `/proc/<pid>/stat`.
     static func entry(_ pid: Int32) -> ProcessEntry? {
-        guard let stat = ProcFS.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let rest = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
-        guard rest.count > 19 else { return nil }
-        func field(_ i: Int) -> Int64? { Int64(String(decoding: rest[i], as: UTF8.self)) }
-        guard let parent = field(1), let group = field(2), let session = field(3),
-            let start = UInt64(String(decoding: rest[19], as: UTF8.self))
-        else { return nil }
-        let state = rest[0].first ?? 0
+        guard let stat = ProcStat.read(pid) else { return nil }
         return ProcessEntry(
-            pid: pid, parent: Int32(parent), group: Int32(group), session: Int32(session), start: start,
-            zombie: state == UInt8(ascii: "Z") || state == UInt8(ascii: "X"))
+            pid: pid, parent: stat.parent, group: stat.group, session: stat.session, start: stat.startTicks, zombie: stat.isZombie)
     }
 
     /// Every live (non-zombie) descendant of `root`, children first.
