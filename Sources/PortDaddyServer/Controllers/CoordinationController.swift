@@ -27,9 +27,9 @@ struct CoordinationController {
             try coordination.unregister(param(context, "id"))
             return try JSONResponse.make(["unregistered": param(context, "id")])
         }
-        router.get("/whoami") { request, _ in
-            let (agent, session) = try coordination.whoami(try agent(request))
-            return try JSONResponse.make(WhoamiResponse(agentID: try agentID(request), agent: agent, session: session))
+        router.get("/whoami") { request, context in
+            let (agent, session) = try coordination.whoami(try agent(context))
+            return try JSONResponse.make(WhoamiResponse(agentID: try agentID(context), agent: agent, session: session))
         }
 
         // Sessions and notes
@@ -47,31 +47,31 @@ struct CoordinationController {
         }
         router.post("/sessions/current/notes") { request, context in
             let body = try await request.decodeJSON(NoteRequest.self, context: context)
-            return try JSONResponse.make(try coordination.note(agent: try agent(request), text: body.text, type: body.type ?? .note), status: .created)
+            return try JSONResponse.make(try coordination.note(agent: try agent(context), text: body.text, type: body.type ?? .note), status: .created)
         }
-        router.get("/sessions/current/notes") { request, _ in
-            let notes = try coordination.notes(agent: try agent(request), all: request.uri.queryParameters.get("all") == "true")
+        router.get("/sessions/current/notes") { request, context in
+            let notes = try coordination.notes(agent: try agent(context), all: request.uri.queryParameters.get("all") == "true")
             return try JSONResponse.make(NotesResponse(notes: notes))
         }
         router.post("/sessions/current/phase") { request, context in
             let body = try await request.decodeJSON(PhaseRequest.self, context: context)
-            return try JSONResponse.make(try coordination.phase(agent: try agent(request), body.phase))
+            return try JSONResponse.make(try coordination.phase(agent: try agent(context), body.phase))
         }
         router.post("/sessions/current/done") { request, context in
             let body = try await request.decodeOptionalJSON(DoneRequest.self, context: context) ?? DoneRequest()
-            return try JSONResponse.make(try coordination.done(agent: try agent(request), note: body.note, abandon: body.abandon ?? false))
+            return try JSONResponse.make(try coordination.done(agent: try agent(context), note: body.note, abandon: body.abandon ?? false))
         }
 
         // Files
         router.get("/files") { _, _ in try JSONResponse.make(FileClaimsResponse(claims: try coordination.files())) }
         router.post("/files/claim") { request, context in
             let body = try await request.decodeJSON(FileClaimRequest.self, context: context)
-            let claims = try coordination.claimFiles(agent: try agent(request), paths: body.paths, force: body.force ?? false)
+            let claims = try coordination.claimFiles(agent: try agent(context), paths: body.paths, force: body.force ?? false)
             return try JSONResponse.make(FileClaimsResponse(claims: claims), status: .created)
         }
         router.delete("/files/claim") { request, context in
             let body = try await request.decodeJSON(FileClaimRequest.self, context: context)
-            try coordination.releaseFiles(agent: try agent(request), paths: body.paths)
+            try coordination.releaseFiles(agent: try agent(context), paths: body.paths)
             return try JSONResponse.make(FileClaimsResponse(claims: []))
         }
         router.get("/files/owner") { request, _ in
@@ -80,7 +80,7 @@ struct CoordinationController {
         }
         router.post("/files/check") { request, context in
             let body = try await request.decodeJSON(FileCheckRequest.self, context: context)
-            return try JSONResponse.make(FileCheckResponse(conflicts: try coordination.conflicts(agent: try? agent(request), paths: body.paths)))
+            return try JSONResponse.make(FileCheckResponse(conflicts: try coordination.conflicts(agent: try? agent(context), paths: body.paths)))
         }
 
         // Salvage
@@ -90,11 +90,11 @@ struct CoordinationController {
             return try JSONResponse.make(SalvageResponse(salvage: try coordination.salvage(project: project, all: all)))
         }
         router.post("/salvage/:agent/claim") { request, context in
-            try JSONResponse.make(try coordination.claimSalvage(of: param(context, "agent"), by: try agent(request)))
+            try JSONResponse.make(try coordination.claimSalvage(of: param(context, "agent"), by: try agent(context)))
         }
         for (verb, state) in [("complete", "completed"), ("dismiss", "dismissed")] {
             router.post(RouterPath("/salvage/:agent/" + verb)) { request, context in
-                try coordination.resolveSalvage(of: param(context, "agent"), by: try? agent(request), state: state)
+                try coordination.resolveSalvage(of: param(context, "agent"), by: try? agent(context), state: state)
                 return try JSONResponse.make(SalvageResponse(salvage: try coordination.salvage(project: nil, all: true).filter { $0.agentID == param(context, "agent").lowercased() }))
             }
         }
@@ -102,16 +102,16 @@ struct CoordinationController {
         // Inbox
         router.post("/inbox/:agent") { request, context in
             let body = try await request.decodeJSON(PublishRequest.self, context: context)
-            let sender = body.sender ?? (try? agent(request))
+            let sender = body.sender ?? (try? agent(context))
             return try JSONResponse.make(try inbox.send(to: param(context, "agent"), text: body.message, sender: sender), status: .created)
         }
-        router.get("/inbox") { request, _ in
-            let me = try agent(request)
+        router.get("/inbox") { request, context in
+            let me = try agent(context)
             let (messages, readUpTo) = try inbox.list(agent: me, unreadOnly: request.uri.queryParameters.get("unread") == "true")
             return try JSONResponse.make(InboxResponse(agentID: me, messages: messages, readUpTo: readUpTo))
         }
-        router.post("/inbox/read-all") { request, _ in try JSONResponse.make(["marked": try inbox.readAll(agent: try agent(request))]) }
-        router.delete("/inbox") { request, _ in try JSONResponse.make(["removed": try inbox.clear(agent: try agent(request))]) }
+        router.post("/inbox/read-all") { request, context in try JSONResponse.make(["marked": try inbox.readAll(agent: try agent(context))]) }
+        router.delete("/inbox") { request, context in try JSONResponse.make(["removed": try inbox.clear(agent: try agent(context))]) }
 
         // Integration signals and wait
         router.get("/integration") { _, _ in
@@ -120,7 +120,7 @@ struct CoordinationController {
         for kind in ["ready", "needs"] {
             router.post(RouterPath("/integration/" + kind)) { request, context in
                 let body = try await request.decodeJSON(IntegrationRequest.self, context: context)
-                let record = try coordination.signal(identity: body.identity, kind: kind, detail: body.detail, agent: try? agent(request))
+                let record = try coordination.signal(identity: body.identity, kind: kind, detail: body.detail, agent: try? agent(context))
                 return try JSONResponse.make(IntegrationSignal(record), status: .created)
             }
         }
@@ -140,7 +140,7 @@ struct CoordinationController {
             }
             return try JSONResponse.make(ActivityResponse(activity: records))
         }
-        router.get("/activity") { request, _ in
+        router.get("/activity") { request, context in
             let since = request.uri.queryParameters.get("since").flatMap { Int64($0) }
             let type = request.uri.queryParameters.get("type").map { "\($0)" }
             let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 200, 1), 5000)
@@ -152,14 +152,15 @@ struct CoordinationController {
         context.parameters.get(key).map { $0.removingPercentEncoding ?? $0 } ?? ""
     }
 
-    func agentID(_ request: Request) throws -> String {
-        guard let raw = request.headers[HTTPField.Name(AgentHeader.name)!], !raw.isEmpty else {
+    /// The caller's agent, as the agent middleware read it from the request.
+    func agentID(_ context: PDRequestContext) throws -> String {
+        guard let raw = context.agent, !raw.isEmpty else {
             throw PortDaddyError.invalidAgent("no agent: set PD_AGENT_ID (pd begin prints it) or send the \(AgentHeader.name) header")
         }
         return raw
     }
 
-    func agent(_ request: Request) throws -> String { try CoordinationService.agentID(try agentID(request)) }
+    func agent(_ context: PDRequestContext) throws -> String { try CoordinationService.agentID(try agentID(context)) }
 
     /// Server-sent events of new activity records after `Last-Event-ID` / `?after=` (records are written in
     /// batches every 250 ms, so they are streamed at that cadence).

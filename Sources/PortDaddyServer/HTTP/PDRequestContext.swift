@@ -7,6 +7,8 @@ public struct PDRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's connection, so long waits can notice the client going away.
     public let channel: any Channel
+    /// The caller's agent (`X-PD-Agent`), filled in by the agent middleware.
+    public var agent: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
