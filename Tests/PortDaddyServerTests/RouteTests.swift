@@ -32,4 +32,15 @@ struct RouteTests {
         #expect(answer.code == status, "\(text)")
         #expect(text.contains("\"code\":\"\(code)\""), "\(text)")
     }
+
+    @Test("the agent comes from X-PD-Agent through the request context: a note without it is INVALID_AGENT, with it the first note starts a session")
+    func agentFromContext() async throws {
+        let harness = try await RouterHarness()
+        let (missing, text) = try await harness.send(.post, "/sessions/current/notes", json: #"{"text":"hello"}"#)
+        #expect(missing.code == 400 && text.contains("INVALID_AGENT"), "\(text)")
+        let (noted, body) = try await harness.send(.post, "/sessions/current/notes", json: #"{"text":"hello"}"#, headers: ["X-PD-Agent": "agent-ctx"])
+        #expect(noted == .created && body.contains("\"startedSession\":true"), "\(body)")
+        let (_, who) = try await harness.send(.get, "/whoami", headers: ["X-PD-Agent": "agent-ctx"])
+        #expect(who.contains("agent-ctx") && who.contains("quick notes"), "\(who)")
+    }
 }
