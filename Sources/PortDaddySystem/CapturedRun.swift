@@ -10,14 +10,19 @@ public struct CapturedRun: Sendable {
     public var stdout: String
 
     /// Runs `executable` (looked up in PATH) with `arguments` through ``ChildLauncher`` — clean signal state, no
-    /// inherited descriptors, never a shell — with stdin and stderr on /dev/null, and collects its stdout.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]) throws(LaunchError) -> CapturedRun {
+    /// inherited descriptors, never a shell — with stdin on /dev/null, and collects its stdout (and its stderr too
+    /// with `includingStderr`, else stderr goes to /dev/null).
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String], includingStderr: Bool = false
+    ) throws(LaunchError) -> CapturedRun {
         guard let pipe = ChildLauncher.pipe() else { throw .spawn(executable, errno: errno) }
         let pid: pid_t
         do {
             defer { close(pipe.write) }
             pid = try ChildLauncher.spawn(
-                ChildSpec(executable: executable, arguments: arguments, environment: environment, stdout: .descriptor(pipe.write), group: .parent))
+                ChildSpec(
+                    executable: executable, arguments: arguments, environment: environment, stdout: .descriptor(pipe.write),
+                    stderr: includingStderr ? .descriptor(pipe.write) : .null, group: .parent))
         } catch {
             close(pipe.read)
             throw error

@@ -1,4 +1,5 @@
 import Foundation
+import PortDaddySystem
 
 /// Finds processes by a variable in their environment (`/proc/<pid>/environ`), which every descendant of a
 /// stack inherits, however it was started (even after `setsid`). Linux only.
@@ -8,8 +9,7 @@ public enum MarkedProcesses {
         let needle = Array("\(name)=\(value)".utf8)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         return entries.compactMap(Int32.init).filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] != "Z",
+            guard let stat = ProcStat.read(pid), !stat.isZombie,
                 let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ")
             else { return false }
             return data.split(separator: 0).contains { Array($0) == needle }

@@ -1,13 +1,12 @@
 import Foundation
+import PortDaddySystem
 
-/// What `/proc/<pid>/status` says of a process's signal state and parent (Linux).
+/// What `/proc/<pid>/status` says of a process's signal state (Linux).
 public struct ProcStatus: Sendable, Equatable {
     /// Signals blocked by the process's main thread (`SigBlk`).
     public var blocked: UInt64
     /// Signals the process ignores (`SigIgn`).
     public var ignored: UInt64
-    /// The parent's PID (`PPid`).
-    public var parent: pid_t
 
     /// Reads the status of `pid`, or nil when it is gone.
     public static func read(_ pid: pid_t) -> ProcStatus? {
@@ -18,16 +17,15 @@ public struct ProcStatus: Sendable, Equatable {
             fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         guard let blocked = fields["SigBlk"].flatMap({ UInt64($0, radix: 16) }),
-            let ignored = fields["SigIgn"].flatMap({ UInt64($0, radix: 16) }),
-            let parent = fields["PPid"].flatMap({ pid_t($0) })
+            let ignored = fields["SigIgn"].flatMap({ UInt64($0, radix: 16) })
         else { return nil }
-        return ProcStatus(blocked: blocked, ignored: ignored, parent: parent)
+        return ProcStatus(blocked: blocked, ignored: ignored)
     }
 
     /// The PIDs whose parent is `pid`.
     public static func children(of pid: pid_t) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { pid_t($0) }.filter { read($0)?.parent == pid }
+        return entries.compactMap { pid_t($0) }.filter { ProcStat.read($0)?.parent == pid }
     }
 
     /// The command line of `pid` (arguments joined by spaces), or "" when it is gone.

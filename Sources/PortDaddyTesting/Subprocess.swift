@@ -24,18 +24,13 @@ public enum Subprocess {
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { return -1 }
         }
-        return exitCode(status)
+        return ChildLauncher.exitCode(fromWaitStatus: status)
     }
 
     /// Returns the exit code if `pid` has exited, without blocking.
     public static func poll(_ pid: pid_t) -> Int32? {
         var status: Int32 = 0
         guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-        return exitCode(status)
-    }
-
-    static func exitCode(_ status: Int32) -> Int32 {
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        return ChildLauncher.exitCode(fromWaitStatus: status)
     }
 }

@@ -106,7 +106,7 @@ extension PD {
             case .run(let argv, let why):
                 let result = try TrustRunner.run(argv)
                 guard result.status == 0 else {
-                    let detail = result.output.split(separator: "\n").last.map(String.init) ?? ""
+                    let detail = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
                     throw CLIError("exited \(result.status)\(detail.isEmpty ? "" : ": " + detail)")
                 }
                 return "ran: \(TrustStep.display(argv))  (\(why))"

@@ -122,43 +122,15 @@ struct TrustPlan {
     }
 }
 
-/// Runs programs for `pd trust` through the one launcher: argv without a shell, a clean signal state, no
-/// inherited descriptors; output (stdout and stderr together) captured for the error message.
+/// Runs programs for `pd trust` through the one launcher (``CapturedRun``): argv without a shell, a clean signal
+/// state, no inherited descriptors; stdout and stderr captured together for the error message.
 enum TrustRunner {
-    struct Result {
-        let status: Int32
-        let output: String
-    }
-
-    static func run(_ argv: [String]) throws -> Result {
-        guard let pipe = ChildLauncher.pipe() else { throw CLIError("cannot make a pipe: \(String(cString: strerror(errno)))") }
-        let spec = ChildSpec(
-            executable: argv[0], arguments: Array(argv.dropFirst()), environment: ProcessInfo.processInfo.environment,
-            stdin: .null, stdout: .descriptor(pipe.write), stderr: .descriptor(pipe.write), group: .parent)
-        let pid: pid_t
+    static func run(_ argv: [String]) throws -> CapturedRun {
         do {
-            pid = try ChildLauncher.spawn(spec)
+            return try CapturedRun.run(
+                argv[0], Array(argv.dropFirst()), environment: ProcessInfo.processInfo.environment, includingStderr: true)
         } catch {
-            close(pipe.read)
-            close(pipe.write)
             throw CLIError(error.description)
         }
-        close(pipe.write)
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(pipe.read, $0.baseAddress, $0.count) }
-            if n > 0 {
-                output += chunk[0..<n]
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                break
-            }
-        }
-        close(pipe.read)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return Result(status: ChildLauncher.exitCode(fromWaitStatus: status), output: String(decoding: output, as: UTF8.self))
     }
 }

@@ -123,10 +123,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// not ask for keep-alive: HTTP/1.0 closes after each response unless asked otherwise, and the HTTP types the
     /// server works with drop the version, so the guard remembers it.
     static func isHTTP10WithoutKeepAlive(_ bytes: ByteBuffer) -> Bool {
-        let text = String(decoding: bytes.readableBytesView.prefix(8192), as: UTF8.self)
-        guard let lineEnd = text.range(of: "\r\n"), text[..<lineEnd.lowerBound].hasSuffix(" HTTP/1.0") else { return false }
-        let head = text.range(of: "\r\n\r\n").map { text[..<$0.lowerBound] } ?? text[...]
-        return !head.lowercased().contains("connection: keep-alive")
+        // On every request's first read: look at the request line's bytes and stop there unless it is HTTP/1.0.
+        let view = bytes.readableBytesView
+        guard let lineEnd = view.firstIndex(of: UInt8(ascii: "\r")), lineEnd - view.startIndex >= 9,
+            view[(lineEnd - 9)..<lineEnd].elementsEqual(" HTTP/1.0".utf8)
+        else { return false }
+        let head = String(decoding: view.prefix(8192), as: UTF8.self).lowercased()
+        let headers = head.range(of: "\r\n\r\n").map { head[..<$0.lowerBound] } ?? head[...]
+        return !headers.contains("connection: keep-alive")
     }
 
     /// The HTTP parser's own answer to a malformed request: an empty 400. Ours says what was wrong, as JSON.

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import NIOCore
 import PortDaddyAPI
@@ -90,8 +91,13 @@ enum PeerIdentity: Equatable {
 enum RawRefusal {
     static func response(code: ErrorCode, message: String) -> String {
         let status = code.status
-        let body = "{\"error\":\"\(message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\",\"code\":\"\(code.rawValue)\"}"
+        let body = self.body(code: code, message: message)
         return "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+    }
+
+    /// The `{error, code}` body every error answer has.
+    static func body(code: ErrorCode, message: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(ErrorBody(error: message, code: code))) ?? Data(), as: UTF8.self)
     }
 
     static func foreignUser(_ uid: UInt32, policy: ConnectionPolicy) -> String {

@@ -72,7 +72,7 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func hasToken(_ request: HTTPRequest) -> Bool {
-        guard let name = HTTPField.Name("X-PD-Token"), let token = request.headerFields[name] else { return false }
+        guard let token = request.headerFields[.pdToken] else { return false }
         return UserAuthority.constantTimeEqual(token, policy.token)
     }
 
@@ -91,13 +91,13 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Reads that show what agents wrote or run: sessions and notes, inboxes, salvage, channels and activity, stack
     /// output and the dashboard's data.
-    static let privatePrefixes = ["/sessions", "/inbox", "/salvage", "/channels", "/msg", "/activity", "/stacks", "/agents", "/dashboard", "/whoami"]
+    static let privatePrefixes = ["/sessions", "/inbox", "/salvage", "/channels", "/activity", "/stacks", "/agents", "/dashboard", "/whoami"]
 
     static let host = HTTPField.Name("Host")!
 
     /// Answers with a JSON error and closes the connection (the rest of the request is not read).
     private func refuse(_ context: ChannelHandlerContext, code: ErrorCode, message: String) {
-        let body = String(decoding: (try? JSONEncoder().encode(ErrorBody(error: message, code: code))) ?? Data(), as: UTF8.self)
+        let body = RawRefusal.body(code: code, message: message)
         var head = HTTPResponse(status: code.status)
         head.headerFields[.contentType] = "application/json"
         head.headerFields[.contentLength] = String(body.utf8.count)

@@ -45,13 +45,8 @@ public enum ReadinessProbe {
     /// How long a `healthCmd` probe may run.
     public static let commandTimeout = Duration.seconds(10)
 
-    /// Whether the check passes right now. A command probe may run for `limit` (at most `commandTimeout`);
-    /// `handle` lets the supervisor kill it early (the service is being stopped).
-    public static func passes(_ check: ReadinessCheck, limit: Duration = commandTimeout, handle: ProbeHandle? = nil) async -> Bool {
-        await run(check, limit: limit, handle: handle).passed
-    }
-
-    /// Runs the check once and says what was seen.
+    /// Runs the check once: whether it passes, and what was seen when it does not. A command probe may run for
+    /// `limit` (at most `commandTimeout`); `handle` lets the supervisor kill it early (the service is being stopped).
     public static func run(_ check: ReadinessCheck, limit: Duration = commandTimeout, handle: ProbeHandle? = nil) async -> ProbeOutcome {
         switch check {
         case .started: return .pass
