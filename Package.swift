@@ -39,6 +39,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "PortDaddyStackConfig", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
+        .target(
+            name: "PortDaddyStacks",
+            dependencies: ["PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddySystem"],
+            swiftSettings: strict
+        ),
         .target(
             name: "PortDaddyTLS",
             dependencies: [
@@ -52,7 +58,8 @@ let package = Package(
         .target(
             name: "PortDaddyServer",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyCore", "PortDaddyTLS", "PortDaddySystem",
+                "PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyTLS",
+                "PortDaddySystem",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -71,13 +78,14 @@ let package = Package(
         .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI", "PortDaddySystem"], swiftSettings: strict),
         .target(
             name: "PortDaddyMCP",
-            dependencies: ["PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["PortDaddyAPI", "PortDaddyClient", "PortDaddyStackConfig", .product(name: "MCP", package: "swift-sdk")],
             swiftSettings: strict
         ),
         .target(
             name: "PortDaddyCLI",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddySystem", "PortDaddyTLS",
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddySystem",
+                "PortDaddyTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -90,13 +98,17 @@ let package = Package(
         .executableTarget(name: "pd-mcp", dependencies: ["PortDaddyAPI", "PortDaddyMCP"], swiftSettings: strict),
         .executableTarget(
             name: "pd",
-            dependencies: ["PortDaddyCLI"],
-            swiftSettings: strict,
-            linkerSettings: []
+            dependencies: ["PortDaddyCLI", "PortDaddyServer", "PortDaddyCore"],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "PortDaddyCoreTests",
             dependencies: ["PortDaddyCore", "PortDaddyAPI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PortDaddyStacksTests",
+            dependencies: ["PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyCore", "PortDaddyAPI"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -122,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "pd", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore",
+                "pd", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -32,7 +32,9 @@ public enum PDMain {
     static let v1Names: Set<String> = ["get-port", "release-port", "list-ports"]
 
     /// Runs the full command tree on the concurrency runtime from synchronous `main` code; never returns.
-    public static func start(_ argv: [String] = CommandLine.arguments) -> Never {
+    /// `host` runs the daemon for `pd daemon` (the executable composes it from the server modules).
+    public static func start(_ argv: [String] = CommandLine.arguments, host: any DaemonHost) -> Never {
+        DaemonHosting.install(host)
         Task { await run(argv) }
         dispatchMain()
     }

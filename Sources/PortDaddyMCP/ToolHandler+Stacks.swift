@@ -2,7 +2,7 @@ import Foundation
 import MCP
 import PortDaddyAPI
 import PortDaddyClient
-import PortDaddyCore
+import PortDaddyStackConfig
 
 extension ToolHandler {
     /// `stack`: up (waits for readiness), down, ps, logs, restart — for the project whose `.portdaddyrc` is in `dir`.
@@ -11,10 +11,12 @@ extension ToolHandler {
         let dir = try args.required("dir")
         guard dir.hasPrefix("/") else { throw .invalid("dir must be an absolute path (the project's directory, holding .portdaddyrc)") }
         let config: StackConfig
-        do { config = try StackSupervisor.loadConfig(root: dir) } catch { throw .daemon(code: error.code.rawValue, message: error.description) }
+        do { config = try StackConfig.load(root: dir) } catch {
+            throw .daemon(code: ErrorCode.invalidStackConfig.rawValue, message: error.description)
+        }
         var context = try args.string("context")
         if context == nil { context = WorktreeContext.detect(from: dir) }
-        let key = StackSupervisor.key(project: config.project, context: context)
+        let key = StackConfig.key(project: config.project, context: context)
         let services = try args.strings("services") ?? []
         for name in services where config.services[name] == nil {
             throw .invalid("\(name) is not a service of \(config.project) (services: \(config.services.keys.sorted().joined(separator: ", ")))")

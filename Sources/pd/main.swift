@@ -8,4 +8,4 @@ import Darwin
 
 // The hot forms (`pd claim … -q`, `get-port`) run synchronously, before the concurrency runtime starts.
 if let code = FastPath.run(CommandLine.arguments) { exit(code) }
-PDMain.start()
+PDMain.start(host: ServerDaemonHost())

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import Logging
 import PortDaddyAPI
 import PortDaddyClient
-import PortDaddyServer
 import PortDaddySystem
 
 extension PD {
@@ -22,50 +20,26 @@ extension PD {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            var config: DaemonConfiguration
-            do { config = try DaemonConfiguration.fromEnvironment(global.environment) } catch {
-                throw CLIError(error.description, exitCode: PDExit.usage)
-            }
             if let port {
                 guard (0...65535).contains(port) else { throw CLIError("--port \(port) is out of range", exitCode: PDExit.usage) }
-                config.tcpPort = port
-            }
-            config.tcpHost = host
-            if let dnsPort {
-                if dnsPort == "auto" {
-                    config.dnsPort = 0
-                } else if let n = Int(dnsPort), (0...65535).contains(n) {
-                    config.dnsPort = n == 0 ? nil : n
-                } else {
-                    throw CLIError("--dns-port \(dnsPort) is not a port or 'auto'", exitCode: PDExit.usage)
-                }
-            }
-            if let proxyPort {
-                if proxyPort == "auto" {
-                    config.proxyPort = 0
-                } else if let n = Int(proxyPort), (0...65535).contains(n) {
-                    config.proxyPort = n == 0 ? nil : n
-                } else {
-                    throw CLIError("--proxy-port \(proxyPort) is not a port or 'auto'", exitCode: PDExit.usage)
-                }
             }
             if let dnsDomain {
                 guard HostNames.isValidDomain(dnsDomain) else { throw CLIError("--dns-domain \(dnsDomain) is not a domain", exitCode: PDExit.usage) }
-                config.dnsDomain = dnsDomain.lowercased()
             }
-            let level = Logger.Level(rawValue: logLevel) ?? .info
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
+            let options = DaemonOptions(
+                tcpPort: port, tcpHost: host, allowRemote: allowRemote, logLevel: logLevel,
+                dnsPort: try dnsPort.map { try Self.choice($0, flag: "--dns-port") }, dnsDomain: dnsDomain?.lowercased(),
+                proxyPort: try proxyPort.map { try Self.choice($0, flag: "--proxy-port") })
+            try await DaemonHosting.current.runDaemon(options, environment: global.environment)
+        }
+
+        /// `auto`, `0` (off) or a port number.
+        static func choice(_ text: String, flag: String) throws(CLIError) -> DaemonOptions.PortChoice {
+            if text == "auto" { return .automatic }
+            guard let n = Int(text), (0...65535).contains(n) else {
+                throw CLIError("\(flag) \(text) is not a port or 'auto'", exitCode: PDExit.usage)
             }
-            let logger = Logger(label: "port-daddy")
-            do {
-                try await PortDaddyServer.Daemon.run(config, allowRemote: allowRemote, logger: logger)
-            } catch let error as DaemonError {
-                if case .alreadyRunning = error { throw CLIError(error.description, exitCode: PDExit.alreadyRunning) }
-                throw CLIError(error.description)
-            }
+            return n == 0 ? .off : .port(n)
         }
     }
 

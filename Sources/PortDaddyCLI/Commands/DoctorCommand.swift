@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
-import PortDaddyCore
 
 extension PD {
     /// `pd doctor`: check the installation and say how to fix what is wrong.
@@ -61,7 +60,7 @@ extension PD {
                             fix: dead.isEmpty ? nil : "nothing to do: the reaper frees a dead claim \(Int(status.reapGraceSeconds))s after it died (it runs every \(Int(status.reapIntervalSeconds))s); pd release <id> frees one now"))
                 }
             } else if FileManager.default.fileExists(atPath: env.databasePath) {
-                let integrity = SQLiteStore.integrityCheck(readingOnly: env.databasePath)
+                let integrity = try DaemonHosting.current.integrityCheck(readingOnly: env.databasePath)
                 checks.append(
                     Check(
                         name: "database", ok: integrity == "ok", detail: "\(env.databasePath): \(integrity)",

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
-import PortDaddyCore
+import PortDaddyStackConfig
 
 extension PD {
     /// `pd env <identity>` or `pd env --stack [--service S] [--format sh|dotenv|compose]`.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
-import PortDaddyCore
+import PortDaddyStackConfig
 import PortDaddySystem
 
 extension PD {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
-import PortDaddyCore
+import PortDaddyStackConfig
 
 extension PD {
     /// `pd scan [dir]`: detect frameworks and write `.portdaddyrc`.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
-import PortDaddyCore
 import PortDaddyClient
 
 /// Resolves paths to absolute real paths (symlinks resolved; a path that does not exist yet keeps its name
@@ -62,7 +61,7 @@ extension PD {
             if global.json { return global.output.json(note) }
             global.output.line("noted (\(note.type.rawValue)) in \(note.sessionID)")
             if note.startedSession == true {
-                Output.warn("you had no active session, so this note started one (\"\(CoordinationService.quickNotesPurpose)\"); pd done ends it")
+                Output.warn("you had no active session, so this note started one (\"\(SessionPurpose.quickNotes)\"); pd done ends it")
             }
         }
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
-import PortDaddyServer
 
 extension PD {
     /// v1 `get-port <project> [preferred]`: prints only the port.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
-import PortDaddyCore
+import PortDaddyStackConfig
 
 /// Options that pick a stack: the project (found from the current directory upward) and its context.
 struct StackOptions: ParsableArguments {
@@ -25,7 +25,7 @@ struct StackOptions: ParsableArguments {
             current = parent
         }
         let config: StackConfig
-        do { config = try StackSupervisor.loadConfig(root: current) } catch {
+        do { config = try StackConfig.load(root: current) } catch {
             throw CLIError(error.description, exitCode: PDExit.usage)
         }
         var chosen: String?
@@ -38,7 +38,7 @@ struct StackOptions: ParsableArguments {
             chosen = WorktreeContext.detect(from: current)
         }
         return StackLocation(
-            root: current, config: config, context: chosen, key: StackSupervisor.key(project: config.project, context: chosen),
+            root: current, config: config, context: chosen, key: StackConfig.key(project: config.project, context: chosen),
             contextGiven: context != nil || noContext)
     }
 }

@@ -60,7 +60,7 @@ extension CoordinationService {
 
     /// Adds a note to the agent's active session.
     /// The purpose of the session a note starts when the agent has none, so that no first note is lost.
-    public static let quickNotesPurpose = "quick notes"
+    public static let quickNotesPurpose = SessionPurpose.quickNotes
 
     /// Adds a note to the agent's active session; an agent without one gets a "quick notes" session started for it.
     public func note(agent raw: String, text: String, type: NoteType) throws(PortDaddyError) -> NoteInfo {

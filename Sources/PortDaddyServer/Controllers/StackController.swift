@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddyStackConfig
+import PortDaddyStacks
 
 /// Stack routes: up, down, restart, list, logs, the live feed, and the environment bundle. Everything that
 /// starts processes or reads a `.portdaddyrc` needs the Unix socket or the user's token.

@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddyStackConfig
+import PortDaddyStacks
 
 /// `GET /health` (v1 shape), `GET /status` and `GET /diagnostics`.
 struct SystemController {

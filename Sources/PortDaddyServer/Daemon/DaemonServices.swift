@@ -2,6 +2,8 @@ import Hummingbird
 import Logging
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddyStackConfig
+import PortDaddyStacks
 
 /// The domain services of one daemon, built once from its configuration and shared by every route and service.
 struct DaemonServices {

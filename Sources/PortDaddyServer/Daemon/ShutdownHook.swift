@@ -1,4 +1,6 @@
 import PortDaddyCore
+import PortDaddyStackConfig
+import PortDaddyStacks
 import ServiceLifecycle
 
 /// Ends long-lived requests when graceful shutdown starts, so the HTTP servers can finish: SSE streams close

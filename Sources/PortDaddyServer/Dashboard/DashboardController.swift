@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddyStackConfig
+import PortDaddyStacks
 import Synchronization
 
 /// The live control panel at `/`: one embedded page (no CDN), a state snapshot, one SSE stream

@@ -1,6 +1,6 @@
 import Foundation
 import PortDaddyAPI
-import PortDaddyCore
+import PortDaddyStackConfig
 import PortDaddyTesting
 import Testing
 

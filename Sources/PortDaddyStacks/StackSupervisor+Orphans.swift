@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 import PortDaddyAPI
+import PortDaddyCore
+import PortDaddyStackConfig
 
 extension StackSupervisor {
     /// Stops the processes a previous daemon started and never saw end (it was killed): each recorded leader

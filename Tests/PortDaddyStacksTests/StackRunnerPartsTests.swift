@@ -2,7 +2,9 @@ import Foundation
 import PortDaddyAPI
 import Testing
 
-@testable import PortDaddyCore
+@testable import PortDaddyStackConfig
+@testable import PortDaddyStacks
+import PortDaddyCore
 
 @Suite("stack runner parts")
 struct StackRunnerPartsTests {

@@ -1,4 +1,6 @@
 import PortDaddyAPI
+import PortDaddyCore
+import PortDaddyStackConfig
 
 /// What a supervised service is doing.
 public enum ServiceState: String, Sendable {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import PortDaddyCore
+@testable import PortDaddyStackConfig
+@testable import PortDaddyStacks
+import PortDaddyCore
 
 /// A temporary project directory with the given files, removed when the value is dropped.
 final class ProjectFixture {

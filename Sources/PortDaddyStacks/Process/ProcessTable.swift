@@ -1,3 +1,5 @@
+import PortDaddyCore
+import PortDaddyStackConfig
 import PortDaddySystem
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,6 @@
 import Foundation
+import PortDaddyCore
+import PortDaddyStackConfig
 
 /// How a child process ended.
 public struct ExitStatus: Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+import PortDaddyCore
+import PortDaddyStackConfig
 #elseif canImport(Darwin)
 import Darwin
 #endif

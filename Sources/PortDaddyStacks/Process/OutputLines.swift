@@ -1,4 +1,6 @@
 import Dispatch
+import PortDaddyCore
+import PortDaddyStackConfig
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

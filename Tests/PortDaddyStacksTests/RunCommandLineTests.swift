@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import PortDaddyCore
+@testable import PortDaddyStackConfig
+@testable import PortDaddyStacks
+import PortDaddyCore
 
 @Suite("pd run: the command's port and host flags")
 struct RunCommandLineTests {

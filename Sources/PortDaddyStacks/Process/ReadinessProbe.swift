@@ -1,4 +1,6 @@
 import Dispatch
+import PortDaddyCore
+import PortDaddyStackConfig
 import Synchronization
 #if canImport(Glibc)
 import Glibc

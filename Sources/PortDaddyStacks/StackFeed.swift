@@ -1,4 +1,6 @@
 import PortDaddyAPI
+import PortDaddyCore
+import PortDaddyStackConfig
 import Synchronization
 
 /// A stack's event feed: log lines and state changes, numbered, kept in bounded rings (the recent feed for

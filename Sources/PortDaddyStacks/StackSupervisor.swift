@@ -1,5 +1,7 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddyCore
+import PortDaddyStackConfig
 
 /// Tunables of the supervisor.
 public struct StackSettings: Sendable {
@@ -50,18 +52,9 @@ public actor StackSupervisor {
         self.namedURL = namedURL
     }
 
-    /// The key of a project's stack in a context: `project` or `project:context`.
-    public static func key(project: String, context: String?) -> String {
-        context.map { "\(project):\($0)" } ?? project
-    }
-
-    /// Reads and validates `<root>/.portdaddyrc`.
+    /// Reads and validates `<root>/.portdaddyrc`, failing as the daemon's errors do.
     public static func loadConfig(root: String) throws(PortDaddyError) -> StackConfig {
-        let path = root + "/.portdaddyrc"
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .invalidStackConfig(path: path, problems: ["(file): cannot be read; run pd scan to write one"])
-        }
-        do { return try StackConfig.parse(data) } catch { throw .invalidStackConfig(path: path, problems: error.problems) }
+        do { return try StackConfig.load(root: root) } catch { throw .invalidStackConfig(path: error.path, problems: error.problems) }
     }
 
     // MARK: - Queries
@@ -92,7 +85,7 @@ public actor StackSupervisor {
         if let context = request.context, WorktreeContext.sanitize(context) != context {
             throw .invalidRequest("context \"\(context)\" must be lower case a-z, 0-9 and '-'")
         }
-        let key = Self.key(project: config.project, context: request.context)
+        let key = StackConfig.key(project: config.project, context: request.context)
         if let existing = stacks[key], existing.root != request.root { throw .stackConflict(key: key, root: existing.root) }
         if shuttingDown { throw .stackBusy("the daemon is shutting down") }
         if let existing = stacks[key], existing.removing { throw .stackBusy("stack \(key) is being stopped; run pd up again once it has stopped") }
@@ -341,7 +334,7 @@ public actor StackSupervisor {
     /// (nil: the daemon) when it is not running.
     public func environment(root: String, context: String?, owner: Int32? = nil) throws(PortDaddyError) -> StackEnvResponse {
         let config = try Self.loadConfig(root: root)
-        let key = Self.key(project: config.project, context: context)
+        let key = StackConfig.key(project: config.project, context: context)
         if let running = stacks[key], running.root == root {
             return StackEnvResponse(stack: key, shared: running.environment.shared, services: running.environment.own)
         }

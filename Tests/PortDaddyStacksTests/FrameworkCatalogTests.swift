@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import PortDaddyCore
+@testable import PortDaddyStackConfig
+@testable import PortDaddyStacks
+import PortDaddyCore
 
 private enum FixtureError: Error, CustomStringConvertible {
     case cannotCreate(String)

@@ -1,5 +1,7 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddyCore
+import PortDaddyStackConfig
 
 extension StackSupervisor {
     /// One service's whole life: wait for its dependencies, start it, gate readiness, watch it, restart it per
