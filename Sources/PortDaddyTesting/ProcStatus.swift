@@ -10,14 +10,7 @@ public struct ProcStatus: Sendable, Equatable {
 
     /// Reads the status of `pid`, or nil when it is gone.
     public static func read(_ pid: pid_t) -> ProcStatus? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        var fields: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        guard let blocked = fields["SigBlk"].flatMap({ UInt64($0, radix: 16) }),
-            let ignored = fields["SigIgn"].flatMap({ UInt64($0, radix: 16) })
+        guard let status = ProcStatusFile.read(pid), let blocked = status.mask("SigBlk"), let ignored = status.mask("SigIgn")
         else { return nil }
         return ProcStatus(blocked: blocked, ignored: ignored)
     }

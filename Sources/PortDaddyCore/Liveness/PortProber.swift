@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PortDaddySystem
 
 /// Asks the OS about TCP ports.
 public protocol PortProber: Sendable {

@@ -1,4 +1,3 @@
-import PortDaddySystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -6,14 +5,15 @@ import Darwin
 #endif
 
 /// Reads listening TCP sockets from Linux's `/proc/net/tcp{,6}` and finds their processes through `/proc/*/fd`.
-enum ProcNetTCP {
-    struct Listener: Equatable {
-        var port: Int
-        var inode: UInt64
+public enum ProcNetTCP {
+    /// One listening socket: its port and the inode that names it under `/proc/<pid>/fd`.
+    public struct Listener: Sendable, Equatable {
+        public var port: Int
+        public var inode: UInt64
     }
 
     /// Every socket in the LISTEN state (state `0A`).
-    static func listeners() -> [Listener] {
+    public static func listeners() -> [Listener] {
         var result: [Listener] = []
         for path in ["/proc/net/tcp", "/proc/net/tcp6"] {
             guard let bytes = ProcFile.read(path) else { continue }
@@ -35,7 +35,7 @@ enum ProcNetTCP {
     }
 
     /// The first process that holds a socket with one of `inodes` open.
-    static func pid(owningAnyOf inodes: Set<UInt64>) -> Int32? {
+    public static func pid(owningAnyOf inodes: Set<UInt64>) -> Int32? {
         guard let proc = opendir("/proc") else { return nil }
         defer { closedir(proc) }
         while let entry = readdir(proc) {
