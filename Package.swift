@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pd", targets: ["pd"]),
+        .executable(name: "pd-daemon", targets: ["pd-daemon"]),
         .executable(name: "pd-mcp", targets: ["pd-mcp"]),
     ],
     dependencies: [
@@ -98,6 +99,11 @@ let package = Package(
         .executableTarget(name: "pd-mcp", dependencies: ["PortDaddyAPI", "PortDaddyMCP"], swiftSettings: strict),
         .executableTarget(
             name: "pd",
+            dependencies: ["PortDaddyCLI"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "pd-daemon",
             dependencies: ["PortDaddyCLI", "PortDaddyServer", "PortDaddyCore"],
             swiftSettings: strict
         ),
@@ -134,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "pd", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig",
+                "pd", "pd-daemon", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

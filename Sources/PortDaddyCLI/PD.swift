@@ -20,7 +20,7 @@ public struct PD: AsyncParsableCommand {
             MCP.self, URLCommand.self, Open.self, DNS.self, Trust.self, Dashboard.self, Scan.self,
             Up.self, Down.self, PS.self, Logs.self,
             AgentGroup.self, Agents.self, SalvageGroup.self, InboxGroup.self, Integration.self, Wait.self, Activity.self,
-            Cleanup.self, Doctor.self, Version.self, Install.self, Uninstall.self, Bench.self, Completions.self,
+            Cleanup.self, Doctor.self, IntegrityCheck.self, Version.self, Install.self, Uninstall.self, Bench.self, Completions.self,
         ])
 
     public init() {}

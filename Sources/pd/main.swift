@@ -6,6 +6,7 @@ import Glibc
 import Darwin
 #endif
 
+// pd holds no server: `pd daemon` runs pd-daemon, its sibling, in its place (SiblingDaemonHost).
 // The hot forms (`pd claim … -q`, `get-port`) run synchronously, before the concurrency runtime starts.
 if let code = FastPath.run(CommandLine.arguments) { exit(code) }
-PDMain.start(host: ServerDaemonHost())
+PDMain.start(host: SiblingDaemonHost())

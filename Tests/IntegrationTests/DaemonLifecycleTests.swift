@@ -92,6 +92,18 @@ struct DaemonLifecycleTests {
         #expect(status.tcpHost == "127.0.0.1")
     }
 
+    @Test("doctor with no daemon running checks the database file read-only, through pd-daemon (pd holds no SQLite code)")
+    func doctorOffline() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        #expect(try daemon.pd(["claim", "offline:db", "-q"]).status == 0)
+        _ = daemon.stop()
+        let doctor = try daemon.pd(["doctor"], environment: ["PORT_DADDY_NO_AUTOSTART": "1"])
+        #expect(doctor.stdout.contains(daemon.home + "/registry.sqlite: ok"), "\(doctor.stdout)")
+        let direct = try daemon.pd(["integrity-check", daemon.home + "/nothing-here.db"])
+        #expect(direct.status == 0 && !direct.stdout.contains("ok"), "a missing file is not reported sound: \(direct.stdout)")
+    }
+
     @Test("install --dry-run writes nothing; install and uninstall manage the unit and the v1 links")
     func installAndUninstall() throws {
         let daemon = try TestDaemon()

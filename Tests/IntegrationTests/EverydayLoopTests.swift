@@ -74,9 +74,12 @@ struct EverydayLoopTests {
     @Test("pd itself loads no FoundationNetworking or libcurl (the MCP server, which needs them, is pd-mcp beside it)", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ldd")))
     func noNetworkingLibraries() throws {
         let daemon = try TestDaemon()
-        let ldd = try CommandResult.run("/usr/bin/ldd", [daemon.binary], environment: [:])
-        #expect(ldd.status == 0)
-        #expect(!ldd.stdout.contains("FoundationNetworking") && !ldd.stdout.contains("libcurl"), "\(ldd.stdout)")
+        let server = (daemon.binary as NSString).deletingLastPathComponent + "/pd-daemon"
+        for program in [daemon.binary, server] {
+            let ldd = try CommandResult.run("/usr/bin/ldd", [program], environment: [:])
+            #expect(ldd.status == 0)
+            #expect(!ldd.stdout.contains("FoundationNetworking") && !ldd.stdout.contains("libcurl"), "\(program): \(ldd.stdout)")
+        }
         let sibling = (daemon.binary as NSString).deletingLastPathComponent + "/pd-mcp"
         #expect(FileManager.default.isExecutableFile(atPath: sibling), "pd-mcp is built next to pd")
     }

@@ -164,3 +164,17 @@ func warnAboutRunningStacks(_ global: GlobalOptions) {
     guard let client = try? global.passiveClient(), let stacks = try? client.stacks().stacks, !stacks.isEmpty else { return }
     Output.warn("stopping the daemon stops \(stacks.count) stack(s): \(stacks.map(\.key).joined(separator: ", ")); run pd up in each again afterwards")
 }
+
+extension PD {
+    /// `pd integrity-check PATH` (hidden): SQLite's integrity check of a database file, opened read-only; how the
+    /// `pd` that holds no SQLite code asks `pd-daemon` for `pd doctor`.
+    struct IntegrityCheck: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "integrity-check", abstract: "Check a Port Daddy database file (for pd doctor).", shouldDisplay: false)
+        @Argument(help: "The database file.") var path: String
+
+        func run() throws {
+            print(try DaemonHosting.current.integrityCheck(readingOnly: path))
+        }
+    }
+}

@@ -17,24 +17,12 @@ extension PD {
                 discussion: "The server is its own program, pd-mcp, next to pd (it links the MCP SDK's networking, which pd itself does not load); pd mcp runs it in its place.")
             @OptionGroup var global: GlobalOptions
 
-            /// `pd-mcp` in the directory of the running `pd` (symlinks resolved).
-            static var serverPath: String {
-                (DaemonLauncher.executablePath() as NSString).deletingLastPathComponent + "/pd-mcp"
-            }
-
             func run() throws {
-                let server = Self.serverPath
-                guard access(server, X_OK) == 0 else {
-                    throw CLIError(
-                        "the MCP server, pd-mcp, is not next to pd (\(server)); build it with swift build -c release --product pd-mcp",
-                        exitCode: PDExit.commandNotRunnable)
-                }
                 // --home / --url reach pd-mcp through the environment it reads.
                 let env = global.environment
                 setenv("PORT_DADDY_HOME", env.home, 1)
                 if let url = env.url { setenv("PORT_DADDY_URL", url, 1) }
-                let reason = ChildLauncher.replaceProcess(with: server, arguments: [])
-                throw CLIError("cannot run \(server): \(String(cString: strerror(reason)))", exitCode: PDExit.commandNotRunnable)
+                try SiblingProgram.mcp.replaceProcess(arguments: [])
             }
         }
 
