@@ -249,6 +249,53 @@ void pd_release_free_memory(void) {
 #endif
 }
 
+#if defined(__linux__)
+#include <link.h>
+#include <sys/mman.h>
+
+struct pd_code_range { uintptr_t start, end; };
+
+/// The main program's executable, never-written segment (the first object dl_iterate_phdr reports).
+static int pd_find_code(struct dl_phdr_info *info, size_t size, void *data) {
+    (void)size;
+    struct pd_code_range *range = data;
+    uintptr_t relro_start = 0, relro_end = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_GNU_RELRO) {
+            relro_start = info->dlpi_addr + ph->p_vaddr;
+            relro_end = relro_start + ph->p_memsz;
+        }
+    }
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X) || (ph->p_flags & PF_W)) continue;
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr, end = start + ph->p_filesz;
+        if (relro_end > start && relro_start < end) continue;  // written at load time: never drop it
+        range->start = start;
+        range->end = end;
+        break;
+    }
+    return 1;  // only the main program
+}
+#endif
+
+size_t pd_release_code_pages(void) {
+#if defined(__linux__)
+    struct pd_code_range range = {0, 0};
+    dl_iterate_phdr(pd_find_code, &range);
+    long page = sysconf(_SC_PAGESIZE);
+    if (range.end <= range.start || page <= 0) return 0;
+    uintptr_t start = (range.start + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+    uintptr_t end = range.end & ~((uintptr_t)page - 1);
+    if (end <= start) return 0;
+    if (madvise((void *)start, end - start, MADV_DONTNEED) != 0) return 0;
+    return end - start;
+#else
+    return 0;
+#endif
+}
+
 int pd_so_peercred(void) {
 #if defined(__linux__)
     return SO_PEERCRED;

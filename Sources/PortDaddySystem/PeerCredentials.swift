@@ -24,12 +24,6 @@ public enum PeerCredentials {
     public static var ownUID: uid_t { getuid() }
 }
 
-/// The process's memory.
-public enum ProcessMemory {
-    /// Hands freed heap pages back to the OS, so a burst (a subscriber storm) does not leave RSS high.
-    public static func releaseFreePages() { pd_release_free_memory() }
-}
-
 /// Linux's `struct ucred`, as SO_PEERCRED returns it.
 public typealias PeerCredentialRecord = pd_ucred
 

@@ -33,6 +33,11 @@ int pd_wait_forwarding(pid_t child);
 int pd_tcp_peer_uid(const struct sockaddr *local, const struct sockaddr *remote, unsigned int *uid);
 /// Gives freed heap memory back to the OS (glibc's malloc_trim); does nothing elsewhere.
 void pd_release_free_memory(void);
+
+/// Drops this process's mapping of its executable's code pages (the read-and-execute segment, which is never
+/// written: no text relocations), so code that ran once at start stops counting in RSS. Pages come back from the
+/// page cache on their next use (minor faults). Returns the bytes advised, 0 where unsupported.
+size_t pd_release_code_pages(void);
 /// The layout of Linux's `struct ucred` (SO_PEERCRED), for reading it through a socket-option API.
 typedef struct { int pid; unsigned int uid; unsigned int gid; } pd_ucred;
 /// SO_PEERCRED's value on Linux, -1 elsewhere.

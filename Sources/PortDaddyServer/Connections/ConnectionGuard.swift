@@ -91,6 +91,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        DaemonActivity.note()
         if state.refused { return }
         let bytes = unwrapInboundIn(data)
         if !state.admitted {

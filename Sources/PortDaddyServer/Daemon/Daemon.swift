@@ -106,7 +106,7 @@ public enum Daemon {
             configuration: .init(
                 services: [
                     .init(service: ActivityFlusher(activity: activity, logger: logger)),
-                    .init(service: tcp), .init(service: unix), .init(service: reaper),
+                    .init(service: tcp), .init(service: unix), .init(service: reaper), .init(service: IdleMemoryTrimmer()),
                     .init(service: ShutdownHook(hub: channels.hub, locks: locks, stacks: stacks)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
