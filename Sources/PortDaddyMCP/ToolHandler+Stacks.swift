@@ -11,7 +11,7 @@ extension ToolHandler {
         let dir = try args.required("dir")
         guard dir.hasPrefix("/") else { throw .invalid("dir must be an absolute path (the project's directory, holding .portdaddyrc)") }
         let config: StackConfig
-        do { config = try StackSupervisor.loadConfig(root: dir) } catch { throw .daemon(code: error.code.rawValue, message: error.description) }
+        do { config = try StackSupervisor.loadConfig(root: dir) } catch { throw .refused(.daemon(error.code), message: error.description) }
         var context = try args.string("context")
         if context == nil { context = WorktreeContext.detect(from: dir) }
         let key = StackSupervisor.key(project: config.project, context: context)

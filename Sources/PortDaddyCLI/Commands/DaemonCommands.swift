@@ -27,14 +27,14 @@ extension PD {
                 throw CLIError(error.description, exitCode: PDExit.usage)
             }
             if let port {
-                guard (0...65535).contains(port) else { throw CLIError("--port \(port) is out of range", exitCode: PDExit.usage) }
+                guard PortNumber.listenRange.contains(port) else { throw CLIError("--port \(port) is out of range", exitCode: PDExit.usage) }
                 config.tcpPort = port
             }
             config.tcpHost = host
             if let dnsPort {
                 if dnsPort == "auto" {
                     config.dnsPort = 0
-                } else if let n = Int(dnsPort), (0...65535).contains(n) {
+                } else if let n = Int(dnsPort), PortNumber.listenRange.contains(n) {
                     config.dnsPort = n == 0 ? nil : n
                 } else {
                     throw CLIError("--dns-port \(dnsPort) is not a port or 'auto'", exitCode: PDExit.usage)
@@ -43,7 +43,7 @@ extension PD {
             if let proxyPort {
                 if proxyPort == "auto" {
                     config.proxyPort = 0
-                } else if let n = Int(proxyPort), (0...65535).contains(n) {
+                } else if let n = Int(proxyPort), PortNumber.listenRange.contains(n) {
                     config.proxyPort = n == 0 ? nil : n
                 } else {
                     throw CLIError("--proxy-port \(proxyPort) is not a port or 'auto'", exitCode: PDExit.usage)
