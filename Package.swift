@@ -118,6 +118,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "PortDaddyAPITests",
+            dependencies: ["PortDaddyAPI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "PortDaddyTLSTests",
             dependencies: ["PortDaddyTLS", .product(name: "X509", package: "swift-certificates")],
             swiftSettings: strict

@@ -1,25 +1,41 @@
 /// `POST /claim` body.
 public struct ClaimRequest: Codable, Sendable, Equatable {
     /// Identity, `project[:stack[:context]]`.
-    public var id: String
+    public var id: Identity
     /// A specific port to claim.
-    public var port: Int?
+    public var port: PortNumber?
     /// When `port` is taken, accept another port instead of failing.
     public var fallback: Bool?
     /// The owner PID (default: the `X-PID` header, else none).
-    public var pid: Int?
+    public var pid: PID?
     /// Time to live: seconds as a number, or a duration string such as `2h`.
     public var expires: DurationValue?
     /// Held until released: not freed when its owner dies.
     public var sticky: Bool?
 
-    public init(id: String, port: Int? = nil, fallback: Bool? = nil, pid: Int? = nil, expires: DurationValue? = nil, sticky: Bool? = nil) {
+    public init(id: Identity, port: PortNumber? = nil, fallback: Bool? = nil, pid: PID? = nil, expires: DurationValue? = nil, sticky: Bool? = nil) {
         self.id = id
         self.port = port
         self.fallback = fallback
         self.pid = pid
         self.expires = expires
         self.sticky = sticky
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, port, fallback, pid, expires, sticky }
+
+    /// Decodes and validates every field, in order; a bad `expires` is `INVALID_DURATION` here (elsewhere a bad
+    /// duration is `INVALID_REQUEST`, as documented).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Identity.self, forKey: .id)
+        port = try c.decodeIfPresent(PortNumber.self, forKey: .port)
+        fallback = try c.decodeIfPresent(Bool.self, forKey: .fallback)
+        pid = try c.decodeIfPresent(PID.self, forKey: .pid)
+        do { expires = try c.decodeIfPresent(DurationValue.self, forKey: .expires) } catch let DecodingError.dataCorrupted(context) {
+            throw InvalidValue(code: .invalidDuration, message: "expires: \(context.debugDescription)")
+        }
+        sticky = try c.decodeIfPresent(Bool.self, forKey: .sticky)
     }
 }
 

@@ -44,9 +44,9 @@ public struct AgentRegisterRequest: Codable, Sendable, Equatable {
     public var id: String
     public var identity: String?
     public var purpose: String?
-    public var pid: Int?
+    public var pid: PID?
     public var ttl: DurationValue?
-    public init(id: String, identity: String? = nil, purpose: String? = nil, pid: Int? = nil, ttl: DurationValue? = nil) {
+    public init(id: String, identity: String? = nil, purpose: String? = nil, pid: PID? = nil, ttl: DurationValue? = nil) {
         self.id = id
         self.identity = identity
         self.purpose = purpose
@@ -129,8 +129,8 @@ public struct BeginRequest: Codable, Sendable, Equatable {
     public var agent: String
     public var identity: String?
     public var files: [String]?
-    public var pid: Int?
-    public init(purpose: String, agent: String, identity: String? = nil, files: [String]? = nil, pid: Int? = nil) {
+    public var pid: PID?
+    public init(purpose: String, agent: String, identity: String? = nil, files: [String]? = nil, pid: PID? = nil) {
         self.purpose = purpose
         self.agent = agent
         self.identity = identity
@@ -318,4 +318,40 @@ public struct WaitResponse: Codable, Sendable, Equatable {
         self.ready = ready
         self.pending = pending
     }
+}
+
+/// `GET /whoami` response: the calling agent, and its active session if any.
+public struct WhoamiResponse: Codable, Sendable, Equatable {
+    public var agentID: String
+    public var agent: AgentInfo?
+    public var session: SessionInfo?
+    public init(agentID: String, agent: AgentInfo?, session: SessionInfo?) {
+        self.agentID = agentID
+        self.agent = agent
+        self.session = session
+    }
+}
+
+/// `GET /sessions/current/notes` response.
+public struct NotesResponse: Codable, Sendable, Equatable {
+    public var notes: [NoteInfo]
+    public init(notes: [NoteInfo]) { self.notes = notes }
+}
+
+/// `DELETE /agents/{id}` response.
+public struct UnregisterResponse: Codable, Sendable, Equatable {
+    public var unregistered: String
+    public init(unregistered: String) { self.unregistered = unregistered }
+}
+
+/// `POST /inbox/read-all` response: how many messages were marked read.
+public struct InboxMarkedResponse: Codable, Sendable, Equatable {
+    public var marked: Int
+    public init(marked: Int) { self.marked = marked }
+}
+
+/// `DELETE /inbox` response: how many messages were deleted.
+public struct InboxClearedResponse: Codable, Sendable, Equatable {
+    public var removed: Int
+    public init(removed: Int) { self.removed = removed }
 }

@@ -15,8 +15,9 @@ public struct ErrorBody: Codable, Sendable, Equatable {
     public var errorCode: ErrorCode? { ErrorCode(rawValue: code) }
 }
 
-/// Every error code the daemon sends, with the HTTP status it always goes with. The CLI's exit code is mapped
-/// from it exhaustively (`PDExit`), so a new code does not compile until it says what it means there.
+/// Every error code the daemon sends, with the HTTP status it always goes with. The CLI's exit code (`PDExit`)
+/// and MCP's JSON-RPC error (`ErrorCode.mcpError` in PortDaddyMCP) are mapped from it exhaustively, so a new
+/// code does not compile until it says what it means there.
 public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
     case invalidIdentity = "INVALID_IDENTITY"
     case invalidPort = "INVALID_PORT"

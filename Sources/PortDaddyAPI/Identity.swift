@@ -47,9 +47,10 @@ public struct Identity: Hashable, Sendable, CustomStringConvertible, Codable {
         }
     }
 
+    /// Decodes and validates: a malformed identity is an ``InvalidValue`` with `INVALID_IDENTITY`.
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
-        try self.init(parsing: raw)
+        do { try self.init(parsing: raw) } catch { throw InvalidValue(code: .invalidIdentity, message: error.description) }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -3,13 +3,13 @@ public struct LockAcquireRequest: Codable, Sendable, Equatable {
     /// Who holds it (an agent id or any label); default `pid:<pid>`.
     public var owner: String?
     /// The owner process; the lock is released when it dies.
-    public var pid: Int?
+    public var pid: PID?
     /// How long the lock is held before it expires unless extended (default 5 minutes).
     public var ttl: DurationValue?
     /// Queue for the lock (FIFO, server-side) for at most this long instead of failing at once.
     public var wait: DurationValue?
 
-    public init(owner: String? = nil, pid: Int? = nil, ttl: DurationValue? = nil, wait: DurationValue? = nil) {
+    public init(owner: String? = nil, pid: PID? = nil, ttl: DurationValue? = nil, wait: DurationValue? = nil) {
         self.owner = owner
         self.pid = pid
         self.ttl = ttl
@@ -44,13 +44,13 @@ public struct LockInfo: Codable, Sendable, Equatable {
 /// `DELETE /locks/{name}` body.
 public struct LockReleaseRequest: Codable, Sendable, Equatable {
     public var owner: String?
-    public var pid: Int?
+    public var pid: PID?
     /// Release only if this is still the holder's token (what `with-lock` sends).
     public var token: Int64?
     /// Break a lock someone else holds (logged).
     public var force: Bool?
 
-    public init(owner: String? = nil, pid: Int? = nil, token: Int64? = nil, force: Bool? = nil) {
+    public init(owner: String? = nil, pid: PID? = nil, token: Int64? = nil, force: Bool? = nil) {
         self.owner = owner
         self.pid = pid
         self.token = token
@@ -77,10 +77,10 @@ public struct LockReleaseResponse: Codable, Sendable, Equatable {
 /// `POST /locks/{name}/extend` body.
 public struct LockExtendRequest: Codable, Sendable, Equatable {
     public var owner: String?
-    public var pid: Int?
+    public var pid: PID?
     public var ttl: DurationValue?
 
-    public init(owner: String? = nil, pid: Int? = nil, ttl: DurationValue? = nil) {
+    public init(owner: String? = nil, pid: PID? = nil, ttl: DurationValue? = nil) {
         self.owner = owner
         self.pid = pid
         self.ttl = ttl

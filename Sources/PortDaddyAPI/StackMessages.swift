@@ -32,8 +32,8 @@ public struct StackEnvRequest: Codable, Sendable {
     public var context: String?
     /// Who owns ports claimed for a stack that is not running (the caller's shell, like `pd env <identity>`):
     /// they are freed after it exits unless something listens on them.
-    public var pid: Int?
-    public init(root: String, context: String?, pid: Int? = nil) {
+    public var pid: PID?
+    public init(root: String, context: String?, pid: PID? = nil) {
         self.root = root
         self.context = context
         self.pid = pid

@@ -1,8 +1,8 @@
 /// v1 `POST /ports/request` body.
 public struct V1PortRequest: Codable, Sendable {
     public var project: String
-    public var preferred: Int?
-    public init(project: String, preferred: Int? = nil) {
+    public var preferred: PortNumber?
+    public init(project: String, preferred: PortNumber? = nil) {
         self.project = project
         self.preferred = preferred
     }
@@ -23,8 +23,8 @@ public struct V1PortResponse: Codable, Sendable {
 /// v1 `DELETE /ports/release` body: a project or a port.
 public struct V1ReleaseRequest: Codable, Sendable {
     public var project: String?
-    public var port: Int?
-    public init(project: String? = nil, port: Int? = nil) {
+    public var port: PortNumber?
+    public init(project: String? = nil, port: PortNumber? = nil) {
         self.project = project
         self.port = port
     }

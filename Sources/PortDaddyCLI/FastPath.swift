@@ -48,7 +48,7 @@ public enum FastPath {
             case "--port", "--pid":
                 guard let raw = value(), let n = Int(raw) else { return nil }
                 if arg == "--port" {
-                    guard (1...65535).contains(n) else { return fail("port \(n) is out of range; use a port between 1 and 65535", PDExit.usage) }
+                    do { _ = try PortNumber(validating: n) } catch { return fail(error.message, PDExit.usage) }
                     fields.append(#""port":\#(n)"#)
                 } else {
                     explicitPID = true
@@ -70,7 +70,7 @@ public enum FastPath {
         do { _ = try Identity(parsing: identity) } catch { return fail(error.description, PDExit.usage) }
         if !explicitPID { fields.append(#""pid":\#(getppid())"#) }
         let body = "{" + ([#""id":\#(FlatJSON.quote(identity))"#] + fields).joined(separator: ",") + "}"
-        guard let answer = send("POST", Routes.claim, body: body, headers: []) else { return PDExit.unreachable }
+        guard let answer = send(Routes.claim.method.rawValue, Routes.claim.path(), body: body, headers: []) else { return PDExit.unreachable }
         guard let port = answer.port else { return answer.exit }
         if quiet {
             writeLine(String(port))
@@ -89,12 +89,12 @@ public enum FastPath {
         var fields = [#""project":\#(FlatJSON.quote(args[0]))"#]
         var preferred: Int?
         if args.count == 2 {
-            guard let n = Int(args[1]), (1...65535).contains(n) else { return nil }
+            guard let n = Int(args[1]), (try? PortNumber(validating: n)) != nil else { return nil }
             preferred = n
             fields.append(#""preferred":\#(n)"#)
         }
         let body = "{" + fields.joined(separator: ",") + "}"
-        guard let answer = send("POST", Routes.v1Request, body: body, headers: [(Headers.pid, String(getppid()))]) else {
+        guard let answer = send(Routes.v1Request.method.rawValue, Routes.v1Request.path(), body: body, headers: [(Headers.pid, String(getppid()))]) else {
             return PDExit.unreachable
         }
         guard let port = answer.port else { return answer.exit }

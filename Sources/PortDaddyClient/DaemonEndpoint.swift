@@ -40,7 +40,7 @@ public enum DaemonEndpoint: Sendable, Equatable, CustomStringConvertible {
             guard let p = Int(rest[rest.index(after: colon)...]) else { throw .invalidURL(url) }
             port = p
         }
-        guard !host.isEmpty, (1...65535).contains(port) else { throw .invalidURL(url) }
+        guard !host.isEmpty, PortNumber.range.contains(port) else { throw .invalidURL(url) }
         if host == "localhost" { host = "127.0.0.1" }
         return .tcp(host: host, port: port)
     }

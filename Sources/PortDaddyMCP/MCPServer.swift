@@ -53,7 +53,7 @@ public enum MCPServer {
             let id = "mcp-" + Self.sanitize(clientInfo.name) + "-" + Self.suffix()
             agent.withLock { $0 = id }
             let handler = ToolHandler(environment: environment, agentID: id)
-            let request = AgentRegisterRequest(id: id, purpose: "MCP client \(clientInfo.name) \(clientInfo.version)", pid: Int(getpid()))
+            let request = AgentRegisterRequest(id: id, purpose: "MCP client \(clientInfo.name) \(clientInfo.version)", pid: PID(system: getpid()))
             if (try? handler.run({ c throws(ClientError) in try c.register(request) })) == nil {
                 pendingRegistration.withLock { $0 = request }
             }
@@ -62,11 +62,8 @@ public enum MCPServer {
         // The client is gone. A clean finish unregisters; an open session is left for the reaper to salvage.
         let id = agent.withLock { $0 }
         let handler = ToolHandler(environment: environment, agentID: id)
-        struct Who: Codable {
-            var session: SessionInfo?
-        }
-        if let (_, who) = try? handler.run({ c throws(ClientError) -> Who in try c.call("GET", "/whoami") }), who.session == nil {
-            _ = try? handler.run { c throws(ClientError) -> [String: String] in try c.call("DELETE", "/agents/\(id)") }
+        if let (_, who) = try? handler.run({ c throws(ClientError) in try c.whoami() }), who.session == nil {
+            _ = try? handler.run { c throws(ClientError) in try c.unregister(id) }
         }
         await server.stop()
     }
@@ -99,10 +96,7 @@ enum ResourceCatalog {
         func json<T: Codable>(_ body: (PortDaddyClient) throws(ClientError) -> T) throws -> String {
             let answer: T
             do { (_, answer) = try handler.run(body) } catch {
-                switch error {
-                case .invalid(let why): throw MCPError.invalidParams(why)
-                case .daemon(let code, let message): throw MCPError.internalError("\(code): \(message)")
-                }
+                throw error.code.mcpError(error.message)
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

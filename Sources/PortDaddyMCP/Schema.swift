@@ -1,4 +1,5 @@
 import MCP
+import PortDaddyAPI
 
 /// Small builders for the JSON Schemas of tool inputs.
 enum Schema {
@@ -78,6 +79,25 @@ struct Arguments {
 
 /// A tool call that failed, with the code the caller sees.
 enum ToolFailure: Error {
+    /// The arguments do not fit the tool's schema.
     case invalid(String)
-    case daemon(code: String, message: String)
+    /// The daemon, or a wire type checked before sending, refused with a code.
+    case refused(ToolErrorCode, message: String)
+
+    /// A value that broke its wire type's rule, with that type's code.
+    static func value(_ invalid: InvalidValue) -> ToolFailure { .refused(.daemon(invalid.code), message: invalid.message) }
+
+    var code: ToolErrorCode {
+        switch self {
+        case .invalid: return .invalidArgument
+        case .refused(let code, _): return code
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .invalid(let why): return why
+        case .refused(_, let message): return message
+        }
+    }
 }

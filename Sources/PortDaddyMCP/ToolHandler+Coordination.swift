@@ -34,7 +34,7 @@ extension ToolHandler {
         case "begin":
             let request = BeginRequest(
                 purpose: try args.required("purpose"), agent: agentID, identity: try args.string("identity"),
-                files: try args.strings("files"), pid: Int(getpid()))
+                files: try args.strings("files"), pid: PID(system: getpid()))
             let (value, r) = try run { c throws(ClientError) in try c.begin(request) }
             var text = "session \(r.session.id) for \(r.agentID)" + (r.port.map { ", port \($0)" } ?? "")
             if !r.deadInProject.isEmpty { text += "\n\(r.deadInProject.count) dead agent(s) in this project left work: use the salvage tool" }
@@ -49,19 +49,14 @@ extension ToolHandler {
             return (value, "noted (\(r.type.rawValue)) in \(r.sessionID)")
         case "phase":
             guard let phase = SessionPhase(rawValue: try args.required("phase")) else { throw .invalid("unknown phase") }
-            let (value, r) = try run { c throws(ClientError) -> SessionInfo in try c.call("POST", "/sessions/current/phase", body: PhaseRequest(phase: phase)) }
+            let (value, r) = try run { c throws(ClientError) in try c.phase(phase) }
             return (value, "\(r.id): \(r.phase.rawValue)")
         case "done":
             let request = DoneRequest(note: try args.string("text"), abandon: try args.bool("abandon"))
             let (value, r) = try run { c throws(ClientError) in try c.done(request) }
             return (value, "\(r.id) \(r.state)")
         case "whoami":
-            struct Who: Codable {
-                var agentID: String
-                var agent: AgentInfo?
-                var session: SessionInfo?
-            }
-            let (value, r) = try run { c throws(ClientError) -> Who in try c.call("GET", "/whoami") }
+            let (value, r) = try run { c throws(ClientError) in try c.whoami() }
             return (value, "agent \(r.agentID)" + (r.session.map { ", session \($0.id) [\($0.phase.rawValue)] \($0.purpose)" } ?? ", no active session"))
         default:
             let (value, r) = try run { c throws(ClientError) in try c.sessions(all: false) }
@@ -75,17 +70,17 @@ extension ToolHandler {
             guard let paths = try args.strings("paths"), !paths.isEmpty else { throw .invalid("paths is required") }
             let request = FileClaimRequest(paths: paths, force: try args.bool("force"))
             if try args.action(["claim", "release", "who_owns", "list"]) == "release" {
-                let (value, _) = try run { c throws(ClientError) -> FileClaimsResponse in try c.call("DELETE", "/files/claim", body: request) }
+                let (value, _) = try run { c throws(ClientError) in try c.releaseFiles(request) }
                 return (value, "released \(paths.count) path(s)")
             }
             let (value, r) = try run { c throws(ClientError) in try c.claimFiles(request) }
             return (value, "claimed " + r.claims.map(\.path).joined(separator: ", "))
         case "who_owns":
             let path = try args.required("path")
-            let (value, r) = try run { c throws(ClientError) -> FileClaimsResponse in try c.call("GET", "/files/owner?path=" + PortDaddyClient.escapeQuery(path)) }
+            let (value, r) = try run { c throws(ClientError) in try c.fileOwner(path) }
             return (value, r.claims.first.map { "\($0.path) is claimed by \($0.agentID) (session \($0.sessionID))" } ?? "nobody claims \(path)")
         default:
-            let (value, r) = try run { c throws(ClientError) -> FileClaimsResponse in try c.call("GET", "/files") }
+            let (value, r) = try run { c throws(ClientError) in try c.files() }
             return (value, r.claims.map { "\($0.path) \($0.agentID)" }.joined(separator: "\n"))
         }
     }
@@ -93,7 +88,7 @@ extension ToolHandler {
     func agent(_ args: Arguments) throws(ToolFailure) -> (Value, String) {
         switch try args.action(["register", "heartbeat", "list"]) {
         case "register":
-            let request = AgentRegisterRequest(id: agentID, identity: try args.string("identity"), purpose: try args.string("purpose"), pid: Int(getpid()))
+            let request = AgentRegisterRequest(id: agentID, identity: try args.string("identity"), purpose: try args.string("purpose"), pid: PID(system: getpid()))
             let (value, r) = try run { c throws(ClientError) in try c.register(request) }
             return (value, "registered \(r.agent.id)" + (r.notice.map { "\n\($0)" } ?? ""))
         case "heartbeat":
@@ -113,12 +108,11 @@ extension ToolHandler {
             return (value, r.salvage.isEmpty ? "nothing to salvage" : r.salvage.map { "\($0.agentID): " + $0.sessions.map(\.purpose).joined(separator: "; ") }.joined(separator: "\n"))
         }
         let dead = try args.required("agent")
-        let path = "/salvage/\(PortDaddyClient.escapeQuery(dead))/\(action)"
         if action == "claim" {
-            let (value, r) = try run { c throws(ClientError) -> SessionInfo in try c.call("POST", path) }
+            let (value, r) = try run { c throws(ClientError) in try c.claimSalvage(dead) }
             return (value, "\(dead)'s work is now in \(r.id): \(r.notes.count) note(s), \(r.files.count) file(s)")
         }
-        let (value, _) = try run { c throws(ClientError) -> SalvageResponse in try c.call("POST", path) }
+        let (value, _) = try run { c throws(ClientError) in try action == "complete" ? c.completeSalvage(dead) : c.dismissSalvage(dead) }
         return (value, "salvage of \(dead) \(action == "complete" ? "completed" : "dismissed")")
     }
 
@@ -134,8 +128,7 @@ extension ToolHandler {
             let (value, r) = try run { c throws(ClientError) in try c.inbox(unread: unread) }
             return (value, r.messages.isEmpty ? "no messages" : r.messages.map { "#\($0.id) \($0.sender ?? "?"): \($0.message)" }.joined(separator: "\n"))
         default:
-            struct Marked: Codable { var marked: Int }
-            let (value, r) = try run { c throws(ClientError) -> Marked in try c.call("POST", "/inbox/read-all") }
+            let (value, r) = try run { c throws(ClientError) in try c.readAllInbox() }
             return (value, "marked \(r.marked) read")
         }
     }
@@ -143,11 +136,11 @@ extension ToolHandler {
     func integration(_ args: Arguments) throws(ToolFailure) -> (Value, String) {
         let action = try args.action(["ready", "needs", "list"])
         if action == "list" {
-            let (value, r) = try run { c throws(ClientError) -> IntegrationResponse in try c.call("GET", "/integration") }
+            let (value, r) = try run { c throws(ClientError) in try c.integration() }
             return (value, r.signals.map { "\($0.identity) \($0.kind) \($0.detail)" }.joined(separator: "\n"))
         }
         let request = IntegrationRequest(identity: try args.required("identity"), detail: try args.string("detail"))
-        let (value, r) = try run { c throws(ClientError) -> IntegrationSignal in try c.call("POST", "/integration/\(action)", body: request) }
+        let (value, r) = try run { c throws(ClientError) in try action == "ready" ? c.signalReady(request) : c.signalNeeds(request) }
         return (value, "\(r.identity) \(r.kind)")
     }
 }

@@ -11,9 +11,7 @@ extension ToolHandler {
         let dir = try args.required("dir")
         guard dir.hasPrefix("/") else { throw .invalid("dir must be an absolute path (the project's directory, holding .portdaddyrc)") }
         let config: StackConfig
-        do { config = try StackConfig.load(root: dir) } catch {
-            throw .daemon(code: ErrorCode.invalidStackConfig.rawValue, message: error.description)
-        }
+        do { config = try StackConfig.load(root: dir) } catch { throw .refused(.daemon(.invalidStackConfig), message: error.description) }
         var context = try args.string("context")
         if context == nil { context = WorktreeContext.detect(from: dir) }
         let key = StackConfig.key(project: config.project, context: context)

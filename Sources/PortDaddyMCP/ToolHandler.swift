@@ -16,11 +16,11 @@ struct ToolHandler: Sendable {
         do {
             client = try PortDaddyClient.connecting(to: environment)
         } catch {
-            throw .daemon(code: "DAEMON_UNREACHABLE", message: error.description)
+            throw .refused(.daemonUnreachable, message: error.description)
         }
         client.agentID = agentID
         if let cancellation, !cancellation.watch(client.connection.interruption) {
-            throw .daemon(code: "CANCELLED", message: "the client cancelled this call")
+            throw .refused(.cancelled, message: "the client cancelled this call")
         }
         return client
     }
@@ -33,11 +33,7 @@ struct ToolHandler: Sendable {
             let structured: Value? = value
             return CallTool.Result(content: [.text(text: summary, annotations: nil, _meta: nil)], structuredContent: structured, isError: false)
         } catch {
-            let (code, message): (String, String)
-            switch error {
-            case .invalid(let why): (code, message) = ("INVALID_ARGUMENT", why)
-            case .daemon(let c, let m): (code, message) = (c, m)
-            }
+            let (code, message) = (error.code.description, error.message)
             let body: Value? = .object(["error": .string(message), "code": .string(code)])
             return CallTool.Result(content: [.text(text: "\(code): \(message)", annotations: nil, _meta: nil)], structuredContent: body, isError: true)
         }
@@ -49,11 +45,11 @@ struct ToolHandler: Sendable {
         let answer: T
         do { answer = try body(c) } catch {
             switch error {
-            case .daemon(_, let errorBody): throw .daemon(code: errorBody.code, message: errorBody.error)
-            default: throw .daemon(code: "DAEMON_UNREACHABLE", message: error.description)
+            case .daemon(_, let errorBody): throw .refused(ToolErrorCode(daemonCode: errorBody.code), message: errorBody.error)
+            default: throw .refused(.daemonUnreachable, message: error.description)
             }
         }
-        do { return (try Value(answer), answer) } catch { throw .daemon(code: "INTERNAL_ERROR", message: "cannot encode the answer: \(error)") }
+        do { return (try Value(answer), answer) } catch { throw .refused(.daemon(.internal), message: "cannot encode the answer: \(error)") }
     }
 
     func dispatch(_ name: String, _ args: Arguments) throws(ToolFailure) -> (Value, String) {
@@ -70,9 +66,20 @@ struct ToolHandler: Sendable {
                 guard let s = DurationParser.seconds(text) else { throw .invalid("expires \"\(text)\" is not a duration") }
                 return DurationValue(seconds: s)
             }
-            let request = ClaimRequest(
-                id: try args.required("identity"), port: try args.int("port"), fallback: try args.bool("fallback"),
-                pid: Int(getpid()), expires: expires)
+            let request: ClaimRequest
+            do {
+                request = ClaimRequest(
+                    id: try Identity(parsing: try args.required("identity")), port: try args.int("port").map(PortNumber.init(validating:)),
+                    fallback: try args.bool("fallback"), pid: PID(system: getpid()), expires: expires)
+            } catch let error as IdentityError {
+                throw .refused(.daemon(.invalidIdentity), message: error.description)
+            } catch let error as InvalidValue {
+                throw .value(error)
+            } catch let error as ToolFailure {
+                throw error
+            } catch {
+                throw .invalid("\(error)")
+            }
             let (value, r) = try run { c throws(ClientError) in try c.claim(request) }
             return (value, "\(r.id) → port \(r.port) (\(r.message))")
         case "release":
@@ -86,8 +93,7 @@ struct ToolHandler: Sendable {
         case "wait":
             guard let ids = try args.strings("identities"), !ids.isEmpty else { throw .invalid("identities is required") }
             let timeout = try args.number("timeout") ?? 60
-            let path = "/wait?ids=" + ids.map(PortDaddyClient.escapeQuery).joined(separator: ",") + "&timeout=\(timeout)"
-            let (value, r) = try run { c throws(ClientError) -> WaitResponse in try c.call("GET", path) }
+            let (value, r) = try run { c throws(ClientError) in try c.wait(for: ids, timeout: timeout) }
             return (value, r.ready ? "ready: \(ids.joined(separator: ", "))" : "still waiting for \(r.pending.joined(separator: ", "))")
         case "publish":
             let channel = try args.required("channel")

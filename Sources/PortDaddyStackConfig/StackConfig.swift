@@ -139,7 +139,7 @@ extension StackConfig {
             }
             var port: Int?
             if let raw = s["port"] {
-                if let n = Self.jsonInt(raw), (1...65535).contains(n) { port = n } else { problems.append("\(path).port: must be an integer 1-65535") }
+                if let n = Self.jsonInt(raw), PortNumber.range.contains(n) { port = n } else { problems.append("\(path).port: must be an integer \(PortNumber.range.lowerBound)-\(PortNumber.range.upperBound)") }
             }
             var noPort = false
             if let raw = s["noPort"] {

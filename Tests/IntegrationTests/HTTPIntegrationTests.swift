@@ -125,7 +125,7 @@ struct HTTPIntegrationTests {
             #expect(!fine.stdout.contains(ErrorCode.forbiddenHost.rawValue), "\(host): \(fine.stdout)")
         }
         // PIDs above 99,999 are valid on Linux.
-        let big = try daemon.client().claim(ClaimRequest(id: "bigpid", pid: 4_000_000))
+        let big = try daemon.client().claim(ClaimRequest(id: try Identity(parsing: "bigpid"), pid: try PID(validating: 4_000_000)))
         #expect(big.pid == 4_000_000)
         // Still serving, nothing lost.
         #expect(try daemon.client().health().status == "ok")
@@ -136,9 +136,9 @@ struct HTTPIntegrationTests {
     func socketAndTCP() throws {
         let daemon = try TestDaemon()
         try daemon.start()
-        let viaSocket = try daemon.client().claim(ClaimRequest(id: "both:web"))
+        let viaSocket = try daemon.client().claim(ClaimRequest(id: try Identity(parsing: "both:web")))
         let tcp = PortDaddyClient(endpoint: .tcp(host: "127.0.0.1", port: daemon.tcpPort))
-        let viaTCP = try tcp.claim(ClaimRequest(id: "both:web"))
+        let viaTCP = try tcp.claim(ClaimRequest(id: try Identity(parsing: "both:web")))
         #expect(viaSocket.port == viaTCP.port)
         #expect(viaTCP.existing)
         let byURL = try daemon.pd(["claim", "both:web", "-q"], environment: ["PORT_DADDY_URL": "http://localhost:\(daemon.tcpPort)"])

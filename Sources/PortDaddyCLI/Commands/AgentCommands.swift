@@ -23,7 +23,7 @@ extension PD {
                 let client = try global.client()
                 let id = agent ?? AgentContext.current()
                 let response = try attempt {
-                    try client.register(AgentRegisterRequest(id: id, identity: identity, purpose: purpose, pid: pid, ttl: try durationOption(ttl, "--ttl")))
+                    try client.register(AgentRegisterRequest(id: id, identity: identity, purpose: purpose, pid: try pidOption(pid), ttl: try durationOption(ttl, "--ttl")))
                 }
                 if let notice = response.notice { Output.warn(notice) }
                 if global.json { return global.output.json(response) }
@@ -50,12 +50,10 @@ extension PD {
             @Option(name: .long, help: "Agent id (default $PD_AGENT_ID, else this terminal session).") var agent: String?
             @OptionGroup var global: GlobalOptions
 
-            struct Answer: Codable { var unregistered: String }
-
             func run() throws {
                 let client = try global.client()
                 let id = agent ?? AgentContext.current()
-                let answer: Answer = try attempt { try client.call("DELETE", "/agents/" + id) }
+                let answer = try attempt { try client.unregister(id) }
                 global.output.line("unregistered \(answer.unregistered)")
             }
         }
@@ -113,7 +111,7 @@ extension PD {
 
             func run() throws {
                 let client = try global.client()
-                let session: SessionInfo = try attempt { try client.call("POST", "/salvage/\(agent)/claim") }
+                let session = try attempt { try client.claimSalvage(agent) }
                 if global.json { return global.output.json(session) }
                 global.output.line("\(agent)'s work is now in \(session.id): \(session.notes.count) note(s), \(session.files.count) file(s)")
             }
@@ -125,7 +123,7 @@ extension PD {
             @OptionGroup var global: GlobalOptions
             func run() throws {
                 let client = try global.client()
-                let _: SalvageResponse = try attempt { try client.call("POST", "/salvage/\(agent)/complete") }
+                _ = try attempt { try client.completeSalvage(agent) }
                 global.output.line("salvage of \(agent) completed")
             }
         }
@@ -136,7 +134,7 @@ extension PD {
             @OptionGroup var global: GlobalOptions
             func run() throws {
                 let client = try global.client()
-                let _: SalvageResponse = try attempt { try client.call("POST", "/salvage/\(agent)/dismiss") }
+                _ = try attempt { try client.dismissSalvage(agent) }
                 global.output.line("salvage of \(agent) dismissed")
             }
         }
@@ -181,10 +179,9 @@ extension PD {
         struct ReadAll: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "read-all", abstract: "Mark your inbox read.")
             @OptionGroup var global: GlobalOptions
-            struct Answer: Codable { var marked: Int }
             func run() throws {
                 let client = try global.client()
-                let answer: Answer = try attempt { try client.call("POST", "/inbox/read-all") }
+                let answer = try attempt { try client.readAllInbox() }
                 global.output.line("marked \(answer.marked) message(s) read")
             }
         }
@@ -192,10 +189,9 @@ extension PD {
         struct Clear: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Delete the messages in your inbox.")
             @OptionGroup var global: GlobalOptions
-            struct Answer: Codable { var removed: Int }
             func run() throws {
                 let client = try global.client()
-                let answer: Answer = try attempt { try client.call("DELETE", "/inbox") }
+                let answer = try attempt { try client.clearInbox() }
                 global.output.line("removed \(answer.removed) message(s)")
             }
         }
@@ -231,7 +227,7 @@ extension PD {
             @OptionGroup var global: GlobalOptions
             func run() throws {
                 let client = try global.client()
-                let signal: IntegrationSignal = try attempt { try client.call("POST", "/integration/ready", body: IntegrationRequest(identity: identity, detail: detail)) }
+                let signal = try attempt { try client.signalReady(IntegrationRequest(identity: identity, detail: detail)) }
                 if global.json { return global.output.json(signal) }
                 global.output.line("\(signal.identity) ready")
             }
@@ -244,7 +240,7 @@ extension PD {
             @OptionGroup var global: GlobalOptions
             func run() throws {
                 let client = try global.client()
-                let signal: IntegrationSignal = try attempt { try client.call("POST", "/integration/needs", body: IntegrationRequest(identity: identity, detail: detail)) }
+                let signal = try attempt { try client.signalNeeds(IntegrationRequest(identity: identity, detail: detail)) }
                 if global.json { return global.output.json(signal) }
                 global.output.line("\(signal.identity) needs \(signal.detail)")
             }
@@ -255,7 +251,7 @@ extension PD {
             @OptionGroup var global: GlobalOptions
             func run() throws {
                 let client = try global.client()
-                let response: IntegrationResponse = try attempt { try client.call("GET", "/integration") }
+                let response = try attempt { try client.integration() }
                 if global.json { return global.output.json(response) }
                 guard !response.signals.isEmpty else { return global.output.line("no signals") }
                 global.output.table(["IDENTITY", "SIGNAL", "DETAIL", "BY", "WHEN"], response.signals.map { [$0.identity, $0.kind, $0.detail, $0.agentID ?? "-", Output.age(sinceMillis: $0.at)] })
@@ -277,9 +273,7 @@ extension PD {
             }
             let seconds = try durationOption(timeout, "--timeout")?.seconds ?? 60
             let client = try global.client()
-            let response: WaitResponse = try attempt {
-                try client.call("GET", "/wait?ids=" + identities.map(PortDaddyClient.escapeQuery).joined(separator: ",") + "&timeout=\(seconds)")
-            }
+            let response = try attempt { try client.wait(for: identities, timeout: seconds) }
             if global.json { global.output.json(response) }
             guard response.ready else { throw CLIError("still waiting for \(response.pending.joined(separator: ", "))", exitCode: PDExit.portUnavailable) }
             if !global.json { global.output.line("ready: \(identities.joined(separator: ", "))") }
@@ -321,8 +315,7 @@ extension PD {
                         cursor = try attempt { try client.activity(since: nil, type: nil, limit: 1) }.activity.last?.id ?? 0
                     }
                 }
-                let query = type.map { "?type=" + PortDaddyClient.escapeQuery($0) } ?? ""
-                try followEvents(global, path: "/activity/subscribe" + query, after: cursor) { event in
+                try followEvents(global, path: PortDaddyClient.activityStreamPath(type: type), after: cursor) { event in
                     guard event.event == "activity", let r = try? JSONDecoder().decode(ActivityInfo.self, from: Data(event.data.utf8)) else { return .skip }
                     print(r)
                     fflush(nil)

@@ -36,10 +36,9 @@ extension PD {
 
 /// Claims through the daemon, validating the input first so bad input fails before any connection.
 func performClaim(identity: String, port: Int?, fallback: Bool, pid: Int?, expires: String?, sticky: Bool, global: GlobalOptions) throws -> ClaimResponse {
-    do { _ = try Identity(parsing: identity) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
-    if let port, !(1...65535).contains(port) {
-        throw CLIError("port \(port) is out of range; use a port between 1 and 65535", exitCode: PDExit.usage)
-    }
+    let id = try identityArgument(identity)
+    let port = try portOption(port)
+    let pid = try pidOption(pid)
     var ttl: DurationValue?
     if let expires {
         guard let seconds = DurationParser.seconds(expires) else {
@@ -49,6 +48,6 @@ func performClaim(identity: String, port: Int?, fallback: Bool, pid: Int?, expir
     }
     let client = try global.client()
     return try attempt {
-        try client.claim(ClaimRequest(id: identity, port: port, fallback: fallback ? true : nil, pid: pid, expires: ttl, sticky: sticky ? true : nil))
+        try client.claim(ClaimRequest(id: id, port: port, fallback: fallback ? true : nil, pid: pid, expires: ttl, sticky: sticky ? true : nil))
     }
 }

@@ -21,7 +21,7 @@ extension PD {
 
         func run() async throws {
             if let port {
-                guard (0...65535).contains(port) else { throw CLIError("--port \(port) is out of range", exitCode: PDExit.usage) }
+                guard PortNumber.listenRange.contains(port) else { throw CLIError("--port \(port) is out of range", exitCode: PDExit.usage) }
             }
             if let dnsDomain {
                 guard HostNames.isValidDomain(dnsDomain) else { throw CLIError("--dns-domain \(dnsDomain) is not a domain", exitCode: PDExit.usage) }
@@ -36,7 +36,7 @@ extension PD {
         /// `auto`, `0` (off) or a port number.
         static func choice(_ text: String, flag: String) throws(CLIError) -> DaemonOptions.PortChoice {
             if text == "auto" { return .automatic }
-            guard let n = Int(text), (0...65535).contains(n) else {
+            guard let n = Int(text), PortNumber.listenRange.contains(n) else {
                 throw CLIError("\(flag) \(text) is not a port or 'auto'", exitCode: PDExit.usage)
             }
             return n == 0 ? .off : .port(n)

@@ -37,7 +37,7 @@ extension PD {
         func printStack() throws {
             let location = try stackOptions.locate()
             if let service { try location.check([service]) }
-            let bundle = try attempt { try global.client().stackEnvironment(StackEnvRequest(root: location.root, context: location.context, pid: Int(getppid()))) }
+            let bundle = try attempt { try global.client().stackEnvironment(StackEnvRequest(root: location.root, context: location.context, pid: PID(system: getppid()))) }
             if global.json { return global.output.json(bundle) }
             switch format {
             case .compose: global.output.line(Self.compose(bundle, ports: location.config.services.keys.sorted()))

@@ -30,7 +30,7 @@ extension PD {
         func run() throws {
             let client = try global.client()
             let real = realPaths([path])[0]
-            let response: FileClaimsResponse = try attempt { try client.call("GET", "/files/owner?path=" + PortDaddyClient.escapeQuery(real)) }
+            let response = try attempt { try client.fileOwner(real) }
             if global.json { global.output.json(response) }
             guard let claim = response.claims.first else { throw CLIError("nobody claims \(real)", exitCode: PDExit.notFound) }
             if !global.json { global.output.line("\(claim.path): \(claim.agentID) (session \(claim.sessionID), \(Output.age(sinceMillis: claim.claimedAt)))") }
@@ -44,7 +44,7 @@ extension PD {
 
         func run() throws {
             let client = try global.client()
-            let response: FileClaimsResponse = try attempt { try client.call("GET", "/files") }
+            let response = try attempt { try client.files() }
             if global.json { return global.output.json(response) }
             guard !response.claims.isEmpty else { return global.output.line("no file claims") }
             global.output.table(["PATH", "AGENT", "SESSION"], response.claims.map { [$0.path, $0.agentID, $0.sessionID] })

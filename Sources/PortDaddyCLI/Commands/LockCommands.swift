@@ -52,7 +52,7 @@ extension PD {
 
             func run() throws {
                 let lockName = try validatedLockName(name)
-                let request = LockAcquireRequest(owner: who.resolvedOwner, pid: who.resolvedPID, ttl: try durationOption(ttl, "--ttl"), wait: try durationOption(wait, "--wait"))
+                let request = LockAcquireRequest(owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), ttl: try durationOption(ttl, "--ttl"), wait: try durationOption(wait, "--wait"))
                 let client = try global.client()
                 let lock = try attempt { try client.acquireLock(lockName, request) }
                 if global.json { return global.output.json(lock) }
@@ -71,7 +71,7 @@ extension PD {
                 let lockName = try validatedLockName(name)
                 let client = try global.client()
                 let lock = try attempt {
-                    try client.extendLock(lockName, LockExtendRequest(owner: who.resolvedOwner, pid: who.resolvedPID, ttl: try durationOption(ttl, "--ttl")))
+                    try client.extendLock(lockName, LockExtendRequest(owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), ttl: try durationOption(ttl, "--ttl")))
                 }
                 if global.json { return global.output.json(lock) }
                 global.output.line("\(lock.name) held by \(lock.owner) until \(Output.remaining(untilMillis: lock.expiresAt)) (token \(lock.token))")
@@ -91,7 +91,7 @@ extension PD {
             let lockName = try validatedLockName(name)
             let client = try global.client()
             let response = try attempt {
-                try client.releaseLock(lockName, LockReleaseRequest(owner: who.resolvedOwner, pid: who.resolvedPID, force: force ? true : nil))
+                try client.releaseLock(lockName, LockReleaseRequest(owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), force: force ? true : nil))
             }
             if global.json { return global.output.json(response) }
             global.output.line(response.released ? "released \(response.name)" + (response.forced ? " (forced)" : "") : "\(response.name) was not held")

@@ -205,8 +205,7 @@ extension PD {
             // A one-time code in the fragment (browsers never send it; it expires in a minute and works once): the
             // tab trades it for its own key to read stack output and stop or restart services. The user's token
             // itself never goes on a command line, where other users could read it.
-            struct Grant: Decodable { var code: String }
-            let grant: Grant? = try? global.client().call("POST", "/dashboard/grant")
+            let grant = try? global.client().dashboardGrant()
             let full = grant.map { url + "#code=" + $0.code } ?? url
             if print { return global.output.line(full) }
             // Never the code itself on the opener's command line (other users can read /proc/*/cmdline): a

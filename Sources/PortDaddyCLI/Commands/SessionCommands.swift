@@ -32,7 +32,7 @@ extension PD {
             let id = agent ?? AgentContext.current()
             client.agentID = id
             let response = try attempt {
-                try client.begin(BeginRequest(purpose: purpose, agent: id, identity: identity, files: realPaths(files), pid: Int(getppid())))
+                try client.begin(BeginRequest(purpose: purpose, agent: id, identity: identity, files: realPaths(files), pid: PID(system: getppid())))
             }
             if !response.deadInProject.isEmpty {
                 Output.warn("\(response.deadInProject.count) dead agent(s) in this project left work behind: pd salvage")
@@ -72,11 +72,9 @@ extension PD {
         @Flag(name: .long, help: "Notes of all your sessions.") var all = false
         @OptionGroup var global: GlobalOptions
 
-        struct Answer: Codable { var notes: [NoteInfo] }
-
         func run() throws {
             let client = try global.client()
-            let answer: Answer = try attempt { try client.call("GET", "/sessions/current/notes" + (all ? "?all=true" : "")) }
+            let answer = try attempt { try client.notes(all: all) }
             if global.json { return global.output.json(answer) }
             for note in answer.notes { global.output.line("\(Output.age(sinceMillis: note.at)) [\(note.type.rawValue)] \(note.text)") }
         }
@@ -93,7 +91,7 @@ extension PD {
                 throw CLIError("phase must be one of \(SessionPhase.allCases.map(\.rawValue).joined(separator: ", "))", exitCode: PDExit.usage)
             }
             let client = try global.client()
-            let session: SessionInfo = try attempt { try client.call("POST", "/sessions/current/phase", body: PhaseRequest(phase: value)) }
+            let session = try attempt { try client.phase(value) }
             if global.json { return global.output.json(session) }
             global.output.line("\(session.id): \(session.phase.rawValue)")
         }
@@ -119,15 +117,9 @@ extension PD {
         static let configuration = CommandConfiguration(abstract: "Show which agent you are and your active session.")
         @OptionGroup var global: GlobalOptions
 
-        struct Answer: Codable {
-            var agentID: String
-            var agent: AgentInfo?
-            var session: SessionInfo?
-        }
-
         func run() throws {
             let client = try global.client()
-            let answer: Answer = try attempt { try client.call("GET", "/whoami") }
+            let answer = try attempt { try client.whoami() }
             if global.json { return global.output.json(answer) }
             global.output.line("agent    \(answer.agentID)" + (answer.agent.map { " (\($0.state))" } ?? " (not registered)"))
             if let s = answer.session {

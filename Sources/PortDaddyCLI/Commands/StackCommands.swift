@@ -44,7 +44,7 @@ extension PD {
             Output.warn("starting \(key) (\(info.services.count) services); Ctrl-C stops it, closing the terminal leaves it running")
             var everReady = false
             var failure: String?
-            try followEvents(global, path: "/stacks/\(PortDaddyClient.escape(key))/events", after: info.cursor, failFast: true) { event in
+            try followEvents(global, path: PortDaddyClient.stackStreamPath(key), after: info.cursor, failFast: true) { event in
                 guard let id = event.id.flatMap({ Int64($0) }) else { return event.event == "end" ? .stop(0) : .skip }
                 guard let data = event.data.data(using: .utf8), let item = try? JSONDecoder().decode(StackEvent.self, from: data) else {
                     return .seen(id)
@@ -142,7 +142,7 @@ extension PD {
             if global.json && !follow { return global.output.json(logs) }
             for event in logs.events { global.json ? global.output.json(event) : printer.print(event) }
             guard follow else { return }
-            try followEvents(global, path: "/stacks/\(PortDaddyClient.escape(key))/events", after: logs.cursor) { event in
+            try followEvents(global, path: PortDaddyClient.stackStreamPath(key), after: logs.cursor) { event in
                 guard let id = event.id.flatMap({ Int64($0) }) else { return event.event == "end" ? .stop(0) : .skip }
                 if let data = event.data.data(using: .utf8), let item = try? JSONDecoder().decode(StackEvent.self, from: data),
                     service == nil || item.service == service || (item.kind == "state" && item.service == "pd")

@@ -13,16 +13,14 @@ extension PD {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            if let preferred, !(1...65535).contains(preferred) {
-                throw CLIError("port \(preferred) is out of range; use a port between 1 and 65535", exitCode: PDExit.usage)
-            }
+            let preferred = try portOption(preferred)
             let identity = V1Names.identity(fromProject: project)
             do { _ = try Identity(parsing: identity) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
             let client = try global.client()
             let response = try attempt {
                 try client.requestPort(V1PortRequest(project: project, preferred: preferred), pid: Int(getppid()))
             }
-            if let preferred, response.port != preferred { Output.warn(response.message) }
+            if let preferred, response.port != preferred.value { Output.warn(response.message) }
             print(response.port)
         }
     }
@@ -38,10 +36,9 @@ extension PD {
         func run() throws {
             let client = try global.client()
             let request: V1ReleaseRequest
-            if let port = Int(target) {
-                guard (1...65535).contains(port) else {
-                    throw CLIError("port \(port) is out of range; use a port between 1 and 65535", exitCode: PDExit.usage)
-                }
+            let port: PortNumber?
+            do { port = try PortNumber(parsing: target) } catch { throw CLIError(error) }
+            if let port {
                 request = V1ReleaseRequest(port: port)
             } else {
                 request = V1ReleaseRequest(project: target)

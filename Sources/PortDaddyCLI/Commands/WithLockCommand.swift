@@ -30,7 +30,7 @@ extension PD {
             let lockName = try validatedLockName(name)
             let ttlValue = try durationOption(ttl, "--ttl") ?? DurationValue(seconds: 60)
             // pd itself owns the lock: if it is killed, the daemon releases the lock when it notices.
-            let me = Int(getpid())
+            let me = PID(system: getpid())
             let owner = "with-lock:\(me)"
             let client = try global.client()
             let lock = try attempt {
@@ -58,12 +58,12 @@ final class LockKeeper: @unchecked Sendable {
     let environment: PortDaddyEnvironment
     let name: String
     let owner: String
-    let pid: Int
+    let pid: PID
     let ttl: DurationValue
     private let stopped = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
 
-    init(environment: PortDaddyEnvironment, name: String, owner: String, pid: Int, ttl: DurationValue) {
+    init(environment: PortDaddyEnvironment, name: String, owner: String, pid: PID, ttl: DurationValue) {
         self.environment = environment
         self.name = name
         self.owner = owner

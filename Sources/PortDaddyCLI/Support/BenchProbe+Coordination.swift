@@ -12,8 +12,8 @@ extension BenchProbe {
         var samples: [UInt64] = []
         for i in 0..<(iterations + 200) {
             let t0 = now()
-            let a = try connection.send(method: "POST", path: "/locks/bench.lock", body: acquire)
-            let r = try connection.send(method: "DELETE", path: "/locks/bench.lock", body: release)
+            let a = try connection.send(method: "POST", path: Routes.acquireLock.path("bench.lock"), body: acquire)
+            let r = try connection.send(method: "DELETE", path: Routes.releaseLock.path("bench.lock"), body: release)
             if i >= 200 { samples.append(now() - t0) }
             guard a.status == 201, r.status == 200 else { throw CLIError("lock benchmark failed: \(a.status) \(r.status)") }
         }
@@ -42,16 +42,16 @@ extension BenchProbe {
         let publisher = HTTPConnection(endpoint: endpoint)
         // Warm up until every subscriber has received a message (they connect in their own time).
         while !probe.allWarm {
-            _ = try publisher.send(method: "POST", path: "/channels/\(channel)", body: Array(#"{"message":"0"}"#.utf8))
+            _ = try publisher.send(method: "POST", path: Routes.publish.path(channel), body: Array(#"{"message":"0"}"#.utf8))
             usleep(20_000)
         }
         for _ in 0..<messages {
             let sent = now()
-            _ = try publisher.send(method: "POST", path: "/channels/\(channel)", body: Array(#"{"message":"\#(sent)"}"#.utf8))
+            _ = try publisher.send(method: "POST", path: Routes.publish.path(channel), body: Array(#"{"message":"\#(sent)"}"#.utf8))
             probe.waitForAll(timeoutSeconds: 5)
         }
-        _ = try publisher.send(method: "POST", path: "/channels/\(channel)", body: Array(#"{"message":"stop"}"#.utf8))
-        _ = try publisher.send(method: "DELETE", path: "/channels/\(channel)", body: nil)
+        _ = try publisher.send(method: "POST", path: Routes.publish.path(channel), body: Array(#"{"message":"stop"}"#.utf8))
+        _ = try publisher.send(method: "DELETE", path: Routes.clearChannel.path(channel), body: nil)
         return LatencySummary(probe.samples())
     }
 

@@ -21,12 +21,12 @@ enum BenchProbe {
         health.reserveCapacity(iterations)
         for i in 0..<(warmup + iterations) {
             let t0 = now()
-            let h = try connection.send(method: "GET", path: Routes.health)
+            let h = try connection.send(method: "GET", path: Routes.health.path())
             let t1 = now()
             let id = "bench.lat-\(tag)\(i % 64)"
-            let c = try connection.send(method: "POST", path: Routes.claim, body: claimBody(id))
+            let c = try connection.send(method: "POST", path: Routes.claim.path(), body: claimBody(id))
             let t2 = now()
-            let r = try connection.send(method: "DELETE", path: Routes.release, body: claimBody(id))
+            let r = try connection.send(method: "DELETE", path: Routes.release.path(), body: claimBody(id))
             let t3 = now()
             guard h.status == 200, c.status == 201, r.status == 200 else {
                 throw CLIError("benchmark request failed: health \(h.status), claim \(c.status), release \(r.status)")
@@ -48,11 +48,11 @@ enum BenchProbe {
             let id = "bench.fresh\(i % 64)"
             let t0 = now()
             let connection = HTTPConnection(endpoint: endpoint)
-            let c = try connection.send(method: "POST", path: Routes.claim, body: claimBody(id))
+            let c = try connection.send(method: "POST", path: Routes.claim.path(), body: claimBody(id))
             connection.close()
             samples.append(now() - t0)
             guard c.status == 201 else { throw CLIError("benchmark claim failed: \(c.status)") }
-            _ = try cleanup.send(method: "DELETE", path: Routes.release, body: claimBody(id))
+            _ = try cleanup.send(method: "DELETE", path: Routes.release.path(), body: claimBody(id))
         }
         return LatencySummary(samples)
     }
@@ -84,8 +84,8 @@ enum BenchProbe {
                     let id = "bench.tp\(worker)-\(i % 8)"
                     i += 1
                     do {
-                        let c = try connection.send(method: "POST", path: Routes.claim, body: claimBody(id))
-                        let r = try connection.send(method: "DELETE", path: Routes.release, body: claimBody(id))
+                        let c = try connection.send(method: "POST", path: Routes.claim.path(), body: claimBody(id))
+                        let r = try connection.send(method: "DELETE", path: Routes.release.path(), body: claimBody(id))
                         done += 2
                         if c.status != 201 || r.status != 200 { failed += 1 }
                     } catch {

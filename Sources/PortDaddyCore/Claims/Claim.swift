@@ -78,7 +78,7 @@ public struct ClaimCommand: Sendable {
     public static func validated(id: String, port: Int?, fallback: Bool?, pid: Int?, ttlSeconds: Double?, sticky: Bool?) throws(PortDaddyError) -> ClaimCommand {
         let identity: Identity
         do { identity = try Identity(parsing: id) } catch { throw .invalidIdentity(error.description) }
-        if let port, !(1...65535).contains(port) { throw .invalidPort(port) }
+        if let port, !PortNumber.range.contains(port) { throw .invalidPort(port) }
         let owner = try validatedPID(pid)
         return ClaimCommand(identity: identity, port: port, fallback: fallback ?? false, pid: owner, ttlSeconds: ttlSeconds, sticky: sticky ?? false)
     }
@@ -86,8 +86,7 @@ public struct ClaimCommand: Sendable {
     /// Checks that a PID is in the range the OS can hand out.
     public static func validatedPID(_ pid: Int?) throws(PortDaddyError) -> Int32? {
         guard let pid else { return nil }
-        guard pid > 0, pid <= ProcessLimits.maxPID else { throw .invalidPID(pid) }
-        return Int32(pid)
+        do { return try PID(validating: pid).value } catch { throw .invalidPID(pid) }
     }
 }
 

@@ -167,7 +167,7 @@ public final class ClaimService: Sendable {
         let trimmed = target.trimmingWhitespace()
         let matcher: (Claim) -> Bool
         if let port = Int(trimmed) {
-            guard (1...65535).contains(port) else { throw .invalidPort(port) }
+            guard PortNumber.range.contains(port) else { throw .invalidPort(port) }
             matcher = { $0.port == port }
         } else if IdentityPattern.isPattern(trimmed) {
             let pattern: IdentityPattern

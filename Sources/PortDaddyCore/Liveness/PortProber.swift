@@ -1,3 +1,5 @@
+import PortDaddyAPI
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -42,7 +44,7 @@ public struct SystemPortProber: PortProber {
     public func isFree(_ port: Int) -> Bool { probe(port) == .free }
 
     public func probe(_ port: Int) -> PortProbe {
-        guard (1...65535).contains(port) else { return .taken }
+        guard PortNumber.range.contains(port) else { return .taken }
         let v4 = SystemPortProber.bindTest(port: port, family: AF_INET)
         guard v4 == .free else { return v4 }
         return SystemPortProber.bindTest(port: port, family: AF_INET6)

@@ -78,10 +78,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .invalidIdentity(let why): return why
-        case .invalidPort(let port):
-            return "port \(port) is out of range; use a port between 1 and 65535"
-        case .invalidPID(let pid):
-            return "pid \(pid) is not a valid process id; use a positive number up to \(ProcessLimits.maxPID)"
+        case .invalidPort(let port): return PortNumber.outOfRange(port).message
+        case .invalidPID(let pid): return PID.invalid(pid).message
         case .invalidDuration(let why):
             return "expires: \(why)"
         case .invalidRequest(let why): return why
@@ -126,6 +124,6 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
 
 /// Limits on process ids.
 public enum ProcessLimits {
-    /// The largest PID any supported OS hands out (Linux `pid_max` can be raised to 2^22).
-    public static let maxPID = 4_194_304
+    /// The largest PID any supported OS hands out (``PID/maximum``).
+    public static let maxPID = PID.maximum
 }

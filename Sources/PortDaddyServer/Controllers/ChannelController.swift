@@ -12,15 +12,15 @@ struct ChannelController {
     static let heartbeatSeconds = 15.0
 
     func addRoutes(to router: Router<PDRequestContext>) {
-        router.get(RouterPath(Routes.channels)) { _, _ in try JSONResponse.make(ChannelsResponse(channels: try channels.channels(), cursor: try channels.latestID())) }
-        router.post(RouterPath(Routes.channels + "/:name")) { request, context in try await publish(request, context) }
-        router.delete(RouterPath(Routes.channels + "/:name")) { _, context in
+        router.get(RouterPath(Routes.channels.template)) { _, _ in try JSONResponse.make(ChannelsResponse(channels: try channels.channels(), cursor: try channels.latestID())) }
+        router.post(RouterPath(Routes.publish.template)) { request, context in try await publish(request, context) }
+        router.delete(RouterPath(Routes.clearChannel.template)) { _, context in
             let name = try ChannelService.name(parameter(context, "name"))
             return try JSONResponse.make(ChannelClearResponse(channel: name.value, removed: try channels.clear(name)))
         }
-        router.get(RouterPath(Routes.channels + "/:name/history")) { request, context in try history(request, context) }
-        router.get(RouterPath(Routes.channels + "/:name/poll")) { request, context in try await poll(request, context) }
-        router.get(RouterPath(Routes.channels + "/:name/subscribe")) { request, context in try subscribe(request, context) }
+        router.get(RouterPath(Routes.channelHistory.template)) { request, context in try history(request, context) }
+        router.get(RouterPath(Routes.channelPoll.template)) { request, context in try await poll(request, context) }
+        router.get(RouterPath(Routes.channelSubscribe.template)) { request, context in try subscribe(request, context) }
     }
 
     func parameter(_ context: PDRequestContext, _ key: String) -> String {

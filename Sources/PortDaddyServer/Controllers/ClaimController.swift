@@ -12,25 +12,19 @@ struct ClaimController {
     let activity: ActivityLog
 
     func addRoutes(to router: Router<PDRequestContext>) {
-        router.post(RouterPath(Routes.claim)) { request, context in try await claim(request, context) }
-        router.delete(RouterPath(Routes.release)) { request, context in try await release(request, context) }
-        router.get(RouterPath(Routes.services)) { request, _ in try list(request) }
-        router.get(RouterPath(Routes.services + "/:id")) { _, context in try one(context) }
+        router.post(RouterPath(Routes.claim.template)) { request, context in try await claim(request, context) }
+        router.delete(RouterPath(Routes.release.template)) { request, context in try await release(request, context) }
+        router.get(RouterPath(Routes.services.template)) { request, _ in try list(request) }
+        router.get(RouterPath(Routes.service.template)) { _, context in try one(context) }
         router.post("/cleanup") { _, _ in try JSONResponse.make(CleanupResponse(try claims.reapRecording(activity))) }
     }
 
     func claim(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(ClaimRequest.self, context: context)
-        var pid = body.pid
-        if pid == nil, let header = request.headers[HTTPField.Name.pdPID] {
-            guard let value = Int(header.trimmingCharacters(in: .whitespaces)) else {
-                throw PortDaddyError.invalidRequest("X-PID header \"\(header)\" is not a number")
-            }
-            pid = value
-        }
-        let command = try ClaimCommand.validated(
-            id: body.id, port: body.port, fallback: body.fallback, pid: pid, ttlSeconds: body.expires?.seconds,
-            sticky: body.sticky)
+        let pid = try body.pid ?? PID(header: request.headers[HTTPField.Name.pdPID])
+        let command = ClaimCommand(
+            identity: body.id, port: body.port?.value, fallback: body.fallback ?? false, pid: pid?.value,
+            ttlSeconds: body.expires?.seconds, sticky: body.sticky ?? false)
         let outcome = try claims.claim(command)
         let c = outcome.claim
         if !outcome.existing { activity.record("claim", actor: request.headers[AgentTouchMiddleware.header], subject: c.identity.description, detail: "port \(c.port)") }

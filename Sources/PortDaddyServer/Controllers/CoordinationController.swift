@@ -17,7 +17,7 @@ struct CoordinationController {
         router.post("/agents") { request, context in
             let body = try await request.decodeJSON(AgentRegisterRequest.self, context: context)
             let (agent, dead) = try coordination.register(
-                id: body.id, identity: body.identity, purpose: body.purpose, pid: try ClaimCommand.validatedPID(body.pid),
+                id: body.id, identity: body.identity, purpose: body.purpose, pid: body.pid?.value,
                 ttlSeconds: body.ttl?.seconds)
             let notice = dead.isEmpty ? nil : "\(dead.count) dead agent(s) in \(agent.identity?.split(separator: ":").first.map(String.init) ?? "this project"); see pd salvage"
             return try JSONResponse.make(AgentRegisterResponse(agent: agent, deadInProject: dead, notice: notice), status: .created)
@@ -37,7 +37,7 @@ struct CoordinationController {
             let body = try await request.decodeJSON(BeginRequest.self, context: context)
             let (session, port, dead) = try coordination.begin(
                 purpose: body.purpose, agent: body.agent, identity: body.identity, files: body.files ?? [],
-                pid: try ClaimCommand.validatedPID(body.pid))
+                pid: body.pid?.value)
             return try JSONResponse.make(BeginResponse(agentID: session.agentID, session: session, port: port, deadInProject: dead), status: .created)
         }
         router.get("/sessions") { request, _ in
@@ -218,11 +218,3 @@ struct CoordinationController {
         return try JSONResponse.make(WaitResponse(ready: pending.isEmpty, pending: pending.map { $0.description }))
     }
 }
-
-struct WhoamiResponse: Codable {
-    var agentID: String
-    var agent: AgentInfo?
-    var session: SessionInfo?
-}
-
-struct NotesResponse: Codable { var notes: [NoteInfo] }

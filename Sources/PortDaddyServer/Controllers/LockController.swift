@@ -12,10 +12,10 @@ struct LockController {
     let activity: ActivityLog
 
     func addRoutes(to router: Router<PDRequestContext>) {
-        router.get(RouterPath(Routes.locks)) { _, _ in try list() }
-        router.post(RouterPath(Routes.locks + "/:name")) { request, context in try await acquire(request, context) }
-        router.delete(RouterPath(Routes.locks + "/:name")) { request, context in try await release(request, context) }
-        router.post(RouterPath(Routes.locks + "/:name/extend")) { request, context in try await extend(request, context) }
+        router.get(RouterPath(Routes.locks.template)) { _, _ in try list() }
+        router.post(RouterPath(Routes.acquireLock.template)) { request, context in try await acquire(request, context) }
+        router.delete(RouterPath(Routes.releaseLock.template)) { request, context in try await release(request, context) }
+        router.post(RouterPath(Routes.extendLock.template)) { request, context in try await extend(request, context) }
     }
 
     func name(_ context: PDRequestContext) throws -> LockName {
@@ -24,13 +24,8 @@ struct LockController {
     }
 
     /// The PID from the body, else from `X-PID`.
-    func pid(_ body: Int?, _ request: Request) throws -> Int? {
-        if let body { return body }
-        guard let header = request.headers[HTTPField.Name.pdPID] else { return nil }
-        guard let value = Int(header.trimmingCharacters(in: .whitespaces)) else {
-            throw PortDaddyError.invalidRequest("X-PID header \"\(header)\" is not a number")
-        }
-        return value
+    func pid(_ body: PID?, _ request: Request) throws -> Int? {
+        try (body ?? PID(header: request.headers[HTTPField.Name.pdPID]))?.int
     }
 
     func list() throws -> Response {

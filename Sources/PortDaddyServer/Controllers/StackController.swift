@@ -25,8 +25,7 @@ struct StackController {
             try trust(request, context, "reading a .portdaddyrc")
             var body = try await request.decodeJSON(StackEnvRequest.self, context: context)
             body.root = try checkRoot(body.root)
-            if let pid = body.pid, !(1...ProcessLimits.maxPID).contains(pid) { throw PortDaddyError.invalidPID(pid) }
-            return try JSONResponse.make(try await stacks.environment(root: body.root, context: body.context, owner: body.pid.map { Int32($0) }))
+            return try JSONResponse.make(try await stacks.environment(root: body.root, context: body.context, owner: body.pid?.value))
         }
         router.get("/stacks/:key") { _, context in try JSONResponse.make(try await stacks.info(key(context))) }
         router.post("/stacks/:key/down") { request, context in

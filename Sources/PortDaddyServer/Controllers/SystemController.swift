@@ -14,9 +14,9 @@ struct SystemController {
     let stacks: StackSupervisor
 
     func addRoutes(to router: Router<PDRequestContext>) {
-        router.get(RouterPath(Routes.health)) { _, _ in try health() }
-        router.get(RouterPath(Routes.status)) { _, _ in try await status() }
-        router.get(RouterPath(Routes.diagnostics)) { _, _ in try diagnostics() }
+        router.get(RouterPath(Routes.health.template)) { _, _ in try health() }
+        router.get(RouterPath(Routes.status.template)) { _, _ in try await status() }
+        router.get(RouterPath(Routes.diagnostics.template)) { _, _ in try diagnostics() }
     }
 
     var uptime: Int { Int((SystemWallClock().nowMillis() - runtime.startedAt) / 1000) }

@@ -10,10 +10,10 @@ struct V1Controller {
     let activity: ActivityLog
 
     func addRoutes(to router: Router<PDRequestContext>) {
-        router.post(RouterPath(Routes.v1Request)) { request, context in try await requestPort(request, context) }
-        router.delete(RouterPath(Routes.v1Release)) { request, context in try await release(request, context) }
-        router.get(RouterPath(Routes.v1Active)) { _, _ in try active() }
-        router.post(RouterPath(Routes.v1Cleanup)) { _, _ in try JSONResponse.make(CleanupResponse(try claims.reapRecording(activity))) }
+        router.post(RouterPath(Routes.v1Request.template)) { request, context in try await requestPort(request, context) }
+        router.delete(RouterPath(Routes.v1Release.template)) { request, context in try await release(request, context) }
+        router.get(RouterPath(Routes.v1Active.template)) { _, _ in try active() }
+        router.post(RouterPath(Routes.v1Cleanup.template)) { _, _ in try JSONResponse.make(CleanupResponse(try claims.reapRecording(activity))) }
     }
 
     func requestPort(_ request: Request, _ context: PDRequestContext) async throws -> Response {
@@ -22,7 +22,7 @@ struct V1Controller {
         // "no owner" rather than an error, as it did in v1.
         let pid = request.headers[HTTPField.Name.pdPID].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let command = try ClaimCommand.validated(
-            id: V1Names.identity(fromProject: body.project), port: body.preferred, fallback: true, pid: pid,
+            id: V1Names.identity(fromProject: body.project), port: body.preferred?.value, fallback: true, pid: pid,
             ttlSeconds: nil, sticky: nil)
         let outcome = try claims.claim(command)
         if !outcome.existing { activity.record("claim", subject: outcome.claim.identity.description, detail: "port \(outcome.claim.port) (v1)") }
@@ -30,7 +30,7 @@ struct V1Controller {
         if outcome.existing {
             message = "existing assignment"
         } else if let preferred = body.preferred {
-            message = outcome.claim.port == preferred ? "assigned preferred port" : outcome.message
+            message = outcome.claim.port == preferred.value ? "assigned preferred port" : outcome.message
         } else {
             message = "assigned port"
         }
@@ -40,7 +40,7 @@ struct V1Controller {
     func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(V1ReleaseRequest.self, context: context)
         if let port = body.port {
-            let released = try claims.release(String(port))
+            let released = try claims.release(String(port.value))
             for claim in released { activity.record("claim.release", subject: claim.identity.description, detail: "port \(claim.port) (v1)") }
             return try JSONResponse.make(V1ReleaseResponse(success: true, message: "released \(released.count) port(s) on port \(port)"))
         }

@@ -77,13 +77,13 @@ public struct DaemonConfiguration: Sendable {
         }
         let start = try integer("PORT_DADDY_RANGE_START") ?? 3100
         let end = try integer("PORT_DADDY_RANGE_END") ?? 9999
-        guard start >= 1, end <= 65535, start <= end else {
+        guard PortNumber.range.contains(start), PortNumber.range.contains(end), start <= end else {
             throw .badSetting("PORT_DADDY_RANGE_START/END", "\(start)-\(end)")
         }
         var reserved = Set<Int>()
         if let list = PortDaddyEnvironment.value("PORT_DADDY_RESERVED") {
             for item in list.split(separator: ",") {
-                guard let port = Int(item.trimmingWhitespace()), (1...65535).contains(port) else {
+                guard let port = Int(item.trimmingWhitespace()), PortNumber.range.contains(port) else {
                     throw .badSetting("PORT_DADDY_RESERVED", list)
                 }
                 reserved.insert(port)
@@ -91,7 +91,7 @@ public struct DaemonConfiguration: Sendable {
         }
         var config = DaemonConfiguration(environment: environment)
         config.tcpPort = try integer("PORT_DADDY_PORT") ?? environment.tcpPort ?? PortDaddyEnvironment.defaultTCPPort
-        guard (0...65535).contains(config.tcpPort) else { throw .badSetting("PORT_DADDY_PORT", String(config.tcpPort)) }
+        guard PortNumber.listenRange.contains(config.tcpPort) else { throw .badSetting("PORT_DADDY_PORT", String(config.tcpPort)) }
         config.claims = ClaimSettings(
             range: start...end, reserved: reserved, graceSeconds: try number("PORT_DADDY_REAP_GRACE") ?? 120)
         config.reapIntervalSeconds = max(0.1, try number("PORT_DADDY_REAP_INTERVAL") ?? 30)
@@ -102,7 +102,7 @@ public struct DaemonConfiguration: Sendable {
             if raw == "auto" {
                 config.dnsPort = 0
             } else {
-                guard let port = Int(raw), (0...65535).contains(port) else { throw .badSetting("PORT_DADDY_DNS_PORT", raw) }
+                guard let port = Int(raw), PortNumber.listenRange.contains(port) else { throw .badSetting("PORT_DADDY_DNS_PORT", raw) }
                 config.dnsPort = port == 0 ? nil : port
             }
         }
@@ -110,7 +110,7 @@ public struct DaemonConfiguration: Sendable {
             if raw == "auto" {
                 config.proxyPort = 0
             } else {
-                guard let port = Int(raw), (0...65535).contains(port) else { throw .badSetting("PORT_DADDY_PROXY_PORT", raw) }
+                guard let port = Int(raw), PortNumber.listenRange.contains(port) else { throw .badSetting("PORT_DADDY_PROXY_PORT", raw) }
                 config.proxyPort = port == 0 ? nil : port
             }
         }

@@ -39,21 +39,18 @@ extension DashboardController {
     /// `POST /dashboard/grant` (socket or the user's token; a tab's key cannot mint more): a one-time code for `pd dashboard` to open the page with;
     /// `POST /dashboard/redeem {code}` (page token and origin): the tab's session key.
     func addGrantRoutes(to router: Router<PDRequestContext>) {
-        struct Grant: Codable { var code: String; var expiresInSeconds: Int }
-        struct Redeem: Codable { var code: String }
-        struct Session: Codable { var session: String }
         router.post("/dashboard/grant") { request, context in
             guard UserAuthority.holds(request, context, token: userToken) else { throw PortDaddyError.untrustedCaller("a dashboard code") }
             let code = grants.issueCode(now: SystemWallClock().nowMillis())
-            return try JSONResponse.make(Grant(code: code, expiresInSeconds: Int(DashboardGrants.codeLifetimeMillis / 1000)), status: .created)
+            return try JSONResponse.make(DashboardGrant(code: code, expiresInSeconds: Int(DashboardGrants.codeLifetimeMillis / 1000)), status: .created)
         }
         router.post("/dashboard/redeem") { request, context in
             try check(request)
-            let body = try await request.decodeJSON(Redeem.self, context: context)
+            let body = try await request.decodeJSON(DashboardRedeemRequest.self, context: context)
             guard let session = grants.redeem(body.code, now: SystemWallClock().nowMillis()) else {
                 throw PortDaddyError.notFound("this code is unknown, used or expired; run pd dashboard again")
             }
-            return try JSONResponse.make(Session(session: session))
+            return try JSONResponse.make(DashboardSession(session: session))
         }
     }
 
@@ -61,21 +58,17 @@ extension DashboardController {
     /// user's token, like the stack routes (restarting runs a command).
     func addStackActions(to router: Router<PDRequestContext>) {
         addGrantRoutes(to: router)
-        struct Target: Codable {
-            var stack: String
-            var service: String
-        }
         router.post("/dashboard/stacks/stop") { request, context in
             try check(request)
             guard hasControl(request, context) else { throw PortDaddyError.dashboardLocked }
-            let body = try await request.decodeJSON(Target.self, context: context)
+            let body = try await request.decodeJSON(DashboardServiceTarget.self, context: context)
             let info = try await stacks.down(body.stack, services: [body.service])
             return try JSONResponse.make(info)
         }
         router.post("/dashboard/stacks/restart") { request, context in
             try check(request)
             guard hasControl(request, context) else { throw PortDaddyError.dashboardLocked }
-            let body = try await request.decodeJSON(Target.self, context: context)
+            let body = try await request.decodeJSON(DashboardServiceTarget.self, context: context)
             let info = try await stacks.restart(body.stack, services: [body.service])
             activity.record("service.restart", actor: "dashboard", subject: "\(body.stack)/\(body.service)", detail: "restart asked from the dashboard")
             return try JSONResponse.make(info)

@@ -75,8 +75,7 @@ struct DashboardController {
         }
         router.post("/dashboard/inbox") { request, context in
             try check(request)
-            struct Send: Codable { var to: String; var message: String }
-            let body = try await request.decodeJSON(Send.self, context: context)
+            let body = try await request.decodeJSON(DashboardInboxRequest.self, context: context)
             return try JSONResponse.make(try inbox.send(to: body.to, text: body.message, sender: "dashboard"), status: .created)
         }
     }

@@ -14,6 +14,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as PortDaddyError {
             return JSONResponse.error(code: error.code, message: error.description)
+        } catch let error as InvalidValue {
+            return JSONResponse.error(code: error.code, message: error.message)
         } catch is CancellationError {
             return JSONResponse.error(code: .shuttingDown, message: "the daemon is shutting down; try again once it is back")
         } catch RequestError.invalid(let why) {

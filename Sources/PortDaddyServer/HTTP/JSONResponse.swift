@@ -53,8 +53,10 @@ extension Request {
         } catch let DecodingError.dataCorrupted(ctx) {
             let path = ctx.codingPath.map(\.stringValue).joined(separator: ".")
             if path.isEmpty { throw RequestError.invalid("request body is not valid JSON") }
-            if path == "expires" { throw PortDaddyError.invalidDuration(ctx.debugDescription) }
             throw RequestError.invalid("field \"\(path)\": \(ctx.debugDescription)")
+        } catch let invalid as InvalidValue {
+            // A validating wire type (Identity, PortNumber, PID, a claim's expiry) refused its value.
+            throw invalid
         } catch {
             throw RequestError.invalid("request body is not valid JSON")
         }
