@@ -32,10 +32,9 @@ extension CoordinationService {
         var port: Int?
         var ownsClaim = false
         if let command = claimCommand {
-            let outcome = try claims.claim(command)
+            let outcome = try claims.claim(command, by: id)
             port = outcome.claim.port
             ownsClaim = !outcome.existing
-            if ownsClaim { activity?.record("claim", actor: id, subject: outcome.claim.identity.description, detail: "port \(outcome.claim.port)") }
         }
         let normalizedIdentity = ownsClaim ? claimCommand?.identity.description : nil
         let now = clock.nowMillis()
@@ -51,7 +50,7 @@ extension CoordinationService {
             return try Self.sessionInfo(record, tx)
             }
         } catch {
-            if ownsClaim, let identity = normalizedIdentity { _ = try? claims.release(identity) }
+            if ownsClaim, let identity = normalizedIdentity { _ = try? claims.releaseUnrecorded(identity) }
             throw error
         }
         activity?.record("session.begin", actor: id, subject: written.id, detail: purposeText)
@@ -131,9 +130,7 @@ extension CoordinationService {
             ended.files = info.files
             return ended
         }
-        if let identity = session.identity, releaseSessionClaim(identity) {
-            activity?.record("claim.release", actor: id, subject: identity, detail: "session \(session.id) ended")
-        }
+        if let identity = session.identity { releaseSessionClaim(identity, by: id, note: "session \(session.id) ended") }
         activity?.record(abandon ? "session.abandon" : "session.done", actor: id, subject: session.id)
         return session
     }
@@ -146,9 +143,9 @@ extension CoordinationService {
 
     /// Releases the port claim a session made (sessions record an identity only for claims they created).
     @discardableResult
-    func releaseSessionClaim(_ identity: String) -> Bool {
-        guard let released = try? claims.release(identity) else { return false }
-        return !released.isEmpty
+    /// Releases a session's port; recorded when `note` says why.
+    func releaseSessionClaim(_ identity: String, by actor: String? = nil, note: String? = nil) {
+        if let note { _ = try? claims.release(identity, by: actor, note: note) } else { _ = try? claims.releaseUnrecorded(identity) }
     }
 
     // MARK: file claims

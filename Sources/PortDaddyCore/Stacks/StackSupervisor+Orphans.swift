@@ -40,7 +40,7 @@ extension StackSupervisor {
         }
         for process in recorded {
             try? store.forgetProcess(identity: process.identity, pid: process.pid)
-            _ = try? claims.release(process.identity)
+            _ = try? claims.releaseUnrecorded(process.identity)
         }
         return found.map(\.0.identity)
     }

@@ -161,7 +161,7 @@ public actor StackSupervisor {
             for name in removed { stack.services[name] = nil }
         }
         for (name, identity) in previousIdentities where config.services[name]?.noPort ?? true {
-            _ = try? claims.release(identity.description)
+            _ = try? claims.releaseUnrecorded(identity.description)
         }
         stack.changed()
     }
@@ -189,7 +189,7 @@ public actor StackSupervisor {
             do { identity = try Identity(parsing: raw.joined(separator: ":")) } catch { throw .invalidIdentity(error.description) }
             identities[name] = identity
             guard !service.noPort else { continue }
-            let outcome = try claims.claim(ClaimCommand(identity: identity, port: service.port, fallback: true, pid: owner ?? getpid()))
+            let outcome = try claims.claimUnrecorded(ClaimCommand(identity: identity, port: service.port, fallback: true, pid: owner ?? getpid()))
             ports[name] = outcome.claim.port
             if let wanted = service.port, wanted != outcome.claim.port {
                 messages.append("\(name): preferred port \(wanted) is taken (\(outcome.message)); using \(outcome.claim.port)")
@@ -266,12 +266,12 @@ public actor StackSupervisor {
             }
         }
         for (name, run) in targets where stack.services[name] === run {
-            if run.port != nil { _ = try? claims.release(run.identity.description) }
+            if run.port != nil { _ = try? claims.releaseUnrecorded(run.identity.description) }
             stack.services[name] = nil
         }
         if names.isEmpty {
             // Ports claimed for services that were never started (pd up web claims its siblings' too).
-            for identity in stack.identities.values { _ = try? claims.release(identity.description) }
+            for identity in stack.identities.values { _ = try? claims.releaseUnrecorded(identity.description) }
         }
         // What this call stopped, in stop order (reverse start order).
         let info = stack.info(namedURL: namedURL, only: Array(targets.reversed()))
@@ -301,8 +301,9 @@ public actor StackSupervisor {
     }
 
     /// Restarts services (all when empty): running ones are stopped and started again at once, one waiting out
-    /// a restart backoff starts now, stopped or failed ones are started.
-    public func restart(_ key: String, services names: [String]) async throws(PortDaddyError) -> StackInfo {
+    /// a restart backoff starts now, stopped or failed ones are started. With `actor` (e.g. `dashboard`), each
+    /// named service's restart is recorded as asked by it.
+    public func restart(_ key: String, services names: [String], by actor: String? = nil) async throws(PortDaddyError) -> StackInfo {
         let stack = try stack(key)
         if shuttingDown { throw .stackBusy("the daemon is shutting down") }
         if stack.removing { throw .stackBusy("stack \(key) is being stopped") }
@@ -325,6 +326,11 @@ public actor StackSupervisor {
             }
         }
         stack.changed()
+        if let actor {
+            for name in names {
+                activity.record("service.restart", actor: actor, subject: "\(key)/\(name)", detail: "restart asked from the \(actor)")
+            }
+        }
         return stack.info(namedURL: namedURL)
     }
 

@@ -31,23 +31,23 @@ extension DashboardController {
     /// Whether the request acts with the user's authority: over the Unix socket, or carrying (`X-PD-Token`) the
     /// user's token or a tab session key from a `pd dashboard` code.
     func hasControl(_ request: Request, _ context: PDRequestContext) -> Bool {
-        if UserAuthority.holds(request, context, token: userToken) { return true }
+        if context.hasUserAuthority { return true }
         guard let key = request.headers[.pdToken] else { return false }
         return grants.isSession(key, now: SystemWallClock().nowMillis())
     }
 
     /// `POST /dashboard/grant` (socket or the user's token; a tab's key cannot mint more): a one-time code for `pd dashboard` to open the page with;
     /// `POST /dashboard/redeem {code}` (page token and origin): the tab's session key.
-    func addGrantRoutes(to router: Router<PDRequestContext>) {
+    func addGrantRoutes(to routes: RouteCollection<PDRequestContext>) {
         struct Grant: Codable { var code: String; var expiresInSeconds: Int }
         struct Redeem: Codable { var code: String }
         struct Session: Codable { var session: String }
-        router.post("/dashboard/grant") { request, context in
-            guard UserAuthority.holds(request, context, token: userToken) else { throw PortDaddyError.untrustedCaller("a dashboard code") }
+        let guarded = routes.requiringUserAuthority(token: userToken, actions: ["/dashboard/grant": "a dashboard code"])
+        guarded.post("/dashboard/grant") { request, context in
             let code = grants.issueCode(now: SystemWallClock().nowMillis())
             return try JSONResponse.make(Grant(code: code, expiresInSeconds: Int(DashboardGrants.codeLifetimeMillis / 1000)), status: .created)
         }
-        router.post("/dashboard/redeem") { request, context in
+        routes.post("/dashboard/redeem") { request, context in
             try check(request)
             let body = try await request.decodeJSON(Redeem.self, context: context)
             guard let session = grants.redeem(body.code, now: SystemWallClock().nowMillis()) else {
@@ -59,25 +59,23 @@ extension DashboardController {
 
     /// Stop or restart one service from the page: the page token and origin like every dashboard action, and the
     /// user's token, like the stack routes (restarting runs a command).
-    func addStackActions(to router: Router<PDRequestContext>) {
-        addGrantRoutes(to: router)
+    func addStackActions(to routes: RouteCollection<PDRequestContext>) {
         struct Target: Codable {
             var stack: String
             var service: String
         }
-        router.post("/dashboard/stacks/stop") { request, context in
+        routes.post("/dashboard/stacks/stop") { request, context in
             try check(request)
             guard hasControl(request, context) else { throw PortDaddyError.dashboardLocked }
             let body = try await request.decodeJSON(Target.self, context: context)
             let info = try await stacks.down(body.stack, services: [body.service])
             return try JSONResponse.make(info)
         }
-        router.post("/dashboard/stacks/restart") { request, context in
+        routes.post("/dashboard/stacks/restart") { request, context in
             try check(request)
             guard hasControl(request, context) else { throw PortDaddyError.dashboardLocked }
             let body = try await request.decodeJSON(Target.self, context: context)
-            let info = try await stacks.restart(body.stack, services: [body.service])
-            activity.record("service.restart", actor: "dashboard", subject: "\(body.stack)/\(body.service)", detail: "restart asked from the dashboard")
+            let info = try await stacks.restart(body.stack, services: [body.service], by: Self.actor)
             return try JSONResponse.make(info)
         }
     }
