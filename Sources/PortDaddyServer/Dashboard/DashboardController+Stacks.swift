@@ -36,47 +36,59 @@ extension DashboardController {
         return grants.isSession(key, now: SystemWallClock().nowMillis())
     }
 
-    /// `POST /dashboard/grant` (socket or the user's token; a tab's key cannot mint more): a one-time code for `pd dashboard` to open the page with;
-    /// `POST /dashboard/redeem {code}` (page token and origin): the tab's session key.
+    struct Grant: Codable { var code: String; var expiresInSeconds: Int }
+    struct Redeem: Codable { var code: String }
+    struct Session: Codable { var session: String }
+    /// One service of one stack, as the page names it.
+    struct Target: Codable {
+        var stack: String
+        var service: String
+    }
+
+    /// `POST /dashboard/grant` (socket or the user's token; a tab's key cannot mint more): a one-time code for
+    /// `pd dashboard` to open the page with; `POST /dashboard/redeem {code}` (page token and origin): the tab's
+    /// session key.
     func addGrantRoutes(to routes: RouteCollection<PDRequestContext>) {
-        struct Grant: Codable { var code: String; var expiresInSeconds: Int }
-        struct Redeem: Codable { var code: String }
-        struct Session: Codable { var session: String }
-        let guarded = routes.requiringUserAuthority(token: userToken, actions: ["/dashboard/grant": "a dashboard code"])
-        guarded.post("/dashboard/grant") { request, context in
-            let code = grants.issueCode(now: SystemWallClock().nowMillis())
-            return try JSONResponse.make(Grant(code: code, expiresInSeconds: Int(DashboardGrants.codeLifetimeMillis / 1000)), status: .created)
+        routes.requiringUserAuthority(token: userToken, actions: ["/dashboard/grant": "a dashboard code"])
+            .post("/dashboard/grant", use: grant)
+        routes.post("/dashboard/redeem", use: redeem)
+    }
+
+    @Sendable func grant(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let code = grants.issueCode(now: SystemWallClock().nowMillis())
+        return try JSONResponse.make(Grant(code: code, expiresInSeconds: Int(DashboardGrants.codeLifetimeMillis / 1000)), status: .created)
+    }
+
+    @Sendable func redeem(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        try check(request)
+        let body = try await request.decodeJSON(Redeem.self, context: context)
+        guard let session = grants.redeem(body.code, now: SystemWallClock().nowMillis()) else {
+            throw PortDaddyError.notFound("this code is unknown, used or expired; run pd dashboard again")
         }
-        routes.post("/dashboard/redeem") { request, context in
-            try check(request)
-            let body = try await request.decodeJSON(Redeem.self, context: context)
-            guard let session = grants.redeem(body.code, now: SystemWallClock().nowMillis()) else {
-                throw PortDaddyError.notFound("this code is unknown, used or expired; run pd dashboard again")
-            }
-            return try JSONResponse.make(Session(session: session))
-        }
+        return try JSONResponse.make(Session(session: session))
     }
 
     /// Stop or restart one service from the page: the page token and origin like every dashboard action, and the
     /// user's token, like the stack routes (restarting runs a command).
     func addStackActions(to routes: RouteCollection<PDRequestContext>) {
-        struct Target: Codable {
-            var stack: String
-            var service: String
-        }
-        routes.post("/dashboard/stacks/stop") { request, context in
-            try check(request)
-            guard hasControl(request, context) else { throw PortDaddyError.dashboardLocked }
-            let body = try await request.decodeJSON(Target.self, context: context)
-            let info = try await stacks.down(body.stack, services: [body.service])
-            return try JSONResponse.make(info)
-        }
-        routes.post("/dashboard/stacks/restart") { request, context in
-            try check(request)
-            guard hasControl(request, context) else { throw PortDaddyError.dashboardLocked }
-            let body = try await request.decodeJSON(Target.self, context: context)
-            let info = try await stacks.restart(body.stack, services: [body.service], by: Self.actor)
-            return try JSONResponse.make(info)
-        }
+        routes.post("/dashboard/stacks/stop", use: stopService)
+        routes.post("/dashboard/stacks/restart", use: restartService)
+    }
+
+    /// The service a stack action names, once the page token and the user's authority are checked.
+    func target(_ request: Request, _ context: PDRequestContext) async throws -> Target {
+        try check(request)
+        guard hasControl(request, context) else { throw PortDaddyError.dashboardLocked }
+        return try await request.decodeJSON(Target.self, context: context)
+    }
+
+    @Sendable func stopService(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await target(request, context)
+        return try JSONResponse.make(try await stacks.down(body.stack, services: [body.service]))
+    }
+
+    @Sendable func restartService(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await target(request, context)
+        return try JSONResponse.make(try await stacks.restart(body.stack, services: [body.service], by: Self.actor))
     }
 }
