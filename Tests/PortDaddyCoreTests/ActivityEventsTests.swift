@@ -14,15 +14,15 @@ struct ActivityEventsTests {
     func replayThenLive() async throws {
         let w = try World()
         defer { w.h.cleanup() }
-        w.activity.record("one", subject: "a")
-        w.activity.record("two", subject: "b")
+        w.activity.record(ActivityKind("one"), subject: "a")
+        w.activity.record(ActivityKind("two"), subject: "b")
         try w.activity.flush()
         let first = try w.activity.list(afterID: 0, type: nil, limit: 10)
         #expect(first.map(\.type) == ["one", "two"])
         let follower = w.activity.follow(after: first[0].id)
         var events = follower.makeAsyncIterator()
         #expect(try await events.next()?.map(\.type) == ["two"])
-        w.activity.record("three", subject: "c")
+        w.activity.record(ActivityKind("three"), subject: "c")
         try w.activity.flush()
         let live = try await events.next()
         #expect(live?.map(\.type) == ["three"])
@@ -39,12 +39,12 @@ struct ActivityEventsTests {
         let locks = w.activity.follow(after: 0, type: "lock")
         let all = w.activity.follow(after: 0)
         var events = all.makeAsyncIterator()
-        w.activity.record("claim", subject: "start")
+        w.activity.record(.claim, subject: "start")
         try w.activity.flush()
         var seen = try await events.next() ?? []
         // Now live: one batch per flush, more than the buffer holds.
         for n in 0..<flood {
-            w.activity.record(n % 2 == 0 ? "lock.release" : "claim", subject: "s\(n)")
+            w.activity.record(n % 2 == 0 ? .lockRelease : .claim, subject: "s\(n)")
             try w.activity.flush()
         }
         while seen.count < flood + 1, let batch = try await events.next() { seen += batch }

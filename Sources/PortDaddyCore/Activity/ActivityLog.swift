@@ -37,8 +37,8 @@ public final class ActivityLog: Sendable {
     }
 
     /// Queues a record.
-    public func record(_ type: String, actor: String? = nil, subject: String, detail: String? = nil) {
-        let item = Pending(at: clock.nowMillis(), type: type, actor: actor, subject: subject, detail: detail)
+    public func record(_ kind: ActivityKind, actor: String? = nil, subject: String, detail: String? = nil) {
+        let item = Pending(at: clock.nowMillis(), type: kind.rawValue, actor: actor, subject: subject, detail: detail)
         pending.withLock { $0.append(item) }
     }
 

@@ -53,7 +53,7 @@ extension CoordinationService {
             if ownsClaim, let identity = normalizedIdentity { _ = try? claims.releaseUnrecorded(identity) }
             throw error
         }
-        activity?.record("session.begin", actor: id, subject: written.id, detail: purposeText)
+        activity?.record(.sessionBegin, actor: id, subject: written.id, detail: purposeText)
         return (written, port, dead)
     }
 
@@ -75,7 +75,7 @@ extension CoordinationService {
                     return try tx.addNote(session: session.id, type: type, text: body, at: now)
                 }
                 if started { note.startedSession = true }
-                activity?.record("session.note", actor: id, subject: note.sessionID, detail: type.rawValue)
+                activity?.record(.sessionNote, actor: id, subject: note.sessionID, detail: type.rawValue)
                 return note
             } catch .noActiveSession where !started {
                 started = true
@@ -107,7 +107,7 @@ extension CoordinationService {
             try tx.saveSession(session)
             return try Self.sessionInfo(session, tx)
         }
-        activity?.record("session.phase", actor: id, subject: session.id, detail: phase.rawValue)
+        activity?.record(.sessionPhase, actor: id, subject: session.id, detail: phase.rawValue)
         return session
     }
 
@@ -131,7 +131,7 @@ extension CoordinationService {
             return ended
         }
         if let identity = session.identity { releaseSessionClaim(identity, by: id, note: "session \(session.id) ended") }
-        activity?.record(abandon ? "session.abandon" : "session.done", actor: id, subject: session.id)
+        activity?.record(abandon ? .sessionAbandon : .sessionDone, actor: id, subject: session.id)
         return session
     }
 
@@ -141,9 +141,8 @@ extension CoordinationService {
         return try store.read { tx in try tx.sessions(of: id, includeEnded: includeEnded).map { try Self.sessionInfo($0, tx) } }
     }
 
-    /// Releases the port claim a session made (sessions record an identity only for claims they created).
-    @discardableResult
-    /// Releases a session's port; recorded when `note` says why.
+    /// Releases the port claim a session made (sessions record an identity only for claims they created); the
+    /// release is recorded when `note` says why.
     func releaseSessionClaim(_ identity: String, by actor: String? = nil, note: String? = nil) {
         if let note { _ = try? claims.release(identity, by: actor, note: note) } else { _ = try? claims.releaseUnrecorded(identity) }
     }
@@ -202,7 +201,7 @@ extension CoordinationService {
             try Self.claimFiles(normalized, session: session, force: force, now: now, tx)
             return try normalized.compactMap { try tx.activeFileClaim($0) }
         }
-        activity?.record(force ? "files.claim.force" : "files.claim", actor: id, subject: normalized.joined(separator: " "))
+        activity?.record(force ? .filesClaimForce : .filesClaim, actor: id, subject: normalized.joined(separator: " "))
         return claimed
     }
 

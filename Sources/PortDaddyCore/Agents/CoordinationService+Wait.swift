@@ -11,7 +11,7 @@ extension CoordinationService {
     ) async throws(PortDaddyError) -> [Identity] {
         guard let activity else { return try notReady(identities) }
         // Follow before the first check: a signal given after the check is an event after the cursor.
-        let follower = activity.follow(after: try activity.newestID(), type: "integration")
+        let follower = activity.follow(after: try activity.newestID(), type: ActivityKind.integrationPrefix)
         var pending = try notReady(identities)
         guard !pending.isEmpty, timeoutSeconds > 0 else { return pending }
         let timer = Task {

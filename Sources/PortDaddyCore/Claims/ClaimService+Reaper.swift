@@ -16,7 +16,7 @@ extension ClaimService {
     public func reap() throws(PortDaddyError) -> [FreedClaim] {
         let freed = try reapUnrecorded()
         for item in freed {
-            activity?.record("claim.reap", subject: item.claim.identity.description, detail: "port \(item.claim.port): \(item.reason.rawValue)")
+            activity?.record(.claimReap, subject: item.claim.identity.description, detail: "port \(item.claim.port): \(item.reason.rawValue)")
         }
         return freed
     }

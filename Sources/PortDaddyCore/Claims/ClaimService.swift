@@ -87,7 +87,7 @@ public final class ClaimService: Sendable {
     public func claim(_ command: ClaimCommand, by actor: String? = nil, note: String? = nil) throws(PortDaddyError) -> ClaimOutcome {
         let outcome = try claimUnrecorded(command)
         if !outcome.existing {
-            activity?.record("claim", actor: actor, subject: outcome.claim.identity.description, detail: Self.detail(outcome.claim, note))
+            activity?.record(.claim, actor: actor, subject: outcome.claim.identity.description, detail: Self.detail(outcome.claim, note))
         }
         return outcome
     }
@@ -200,7 +200,7 @@ public final class ClaimService: Sendable {
     public func release(_ target: String, by actor: String? = nil, note: String? = nil) throws(PortDaddyError) -> [Claim] {
         let released = try releaseUnrecorded(target)
         for claim in released {
-            activity?.record("claim.release", actor: actor, subject: claim.identity.description, detail: Self.detail(claim, note))
+            activity?.record(.claimRelease, actor: actor, subject: claim.identity.description, detail: Self.detail(claim, note))
         }
         return released
     }

@@ -51,7 +51,7 @@ public final class LockService: Sendable {
     /// Takes a lock now, or queues for it (FIFO) up to `command.waitSeconds`; records the grant as `lock`.
     public func acquire(_ command: LockCommand) async throws -> Lock {
         let lock = try await acquireUnrecorded(command)
-        activity?.record("lock", actor: lock.owner, subject: lock.name.value, detail: "token \(lock.token)")
+        activity?.record(.lock, actor: lock.owner, subject: lock.name.value, detail: "token \(lock.token)")
         return lock
     }
 
@@ -116,7 +116,7 @@ public final class LockService: Sendable {
         let released = try releaseUnrecorded(name: name, owner: owner, token: token, force: force)
         if let released {
             activity?.record(
-                released.owner != owner ? "lock.force" : "lock.release", actor: owner.isEmpty ? nil : owner, subject: name.value,
+                released.owner != owner ? .lockForce : .lockRelease, actor: owner.isEmpty ? nil : owner, subject: name.value,
                 detail: "token \(released.token), held by \(released.owner)")
         }
         return released
@@ -180,7 +180,7 @@ public final class LockService: Sendable {
     public func reap() throws(PortDaddyError) -> [Freed] {
         let freed = try reapUnrecorded()
         for item in freed {
-            activity?.record("lock.reap", subject: item.lock.name.value, detail: "token \(item.lock.token), \(item.lock.owner): \(item.reason)")
+            activity?.record(.lockReap, subject: item.lock.name.value, detail: "token \(item.lock.token), \(item.lock.owner): \(item.reason)")
         }
         return freed
     }

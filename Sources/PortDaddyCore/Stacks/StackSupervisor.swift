@@ -118,7 +118,7 @@ public actor StackSupervisor {
                 inherited: request.environment, noHealth: request.noHealth, environment: environment, feed: StackFeed(clock: clock, pulse: pulse))
             stack.identities = identities
             stacks[key] = stack
-            activity.record("stack.up", subject: key, detail: request.root)
+            activity.record(.stackUp, subject: key, detail: request.root)
         }
         for message in messages { stack.feed.append(kind: "log", service: "pd", stream: "out", text: message) }
         for name in targets.sorted() {
@@ -279,7 +279,7 @@ public actor StackSupervisor {
             stacks[key] = nil
             stack.feed.append(kind: "state", service: "pd", stream: "stopped", text: "stack \(key) stopped")
             stack.feed.finish()
-            activity.record("stack.down", subject: key)
+            activity.record(.stackDown, subject: key)
         }
         stack.changed()
         return info
@@ -297,7 +297,7 @@ public actor StackSupervisor {
         stack.changed()
         await run.task?.value
         if run.state != .stopped { set(run, .stopped, in: stack, name, log: nil) }
-        activity.record("service.stop", subject: run.identity.description)
+        activity.record(.serviceStop, subject: run.identity.description)
     }
 
     /// Restarts services (all when empty): running ones are stopped and started again at once, one waiting out
@@ -328,7 +328,7 @@ public actor StackSupervisor {
         stack.changed()
         if let actor {
             for name in names {
-                activity.record("service.restart", actor: actor, subject: "\(key)/\(name)", detail: "restart asked from the \(actor)")
+                activity.record(.serviceRestart, actor: actor, subject: "\(key)/\(name)", detail: "restart asked from the \(actor)")
             }
         }
         return stack.info(namedURL: namedURL)
