@@ -38,11 +38,11 @@ extension StackSupervisor {
             }
         }
         for (process, _, _) in found {
-            activity.record("stack.orphan", subject: process.identity, detail: "stopped pid \(process.pid) left by a previous daemon")
+            activity.record(.stackOrphan, subject: process.identity, detail: "stopped pid \(process.pid) left by a previous daemon")
         }
         for process in recorded {
             try? store.forgetProcess(identity: process.identity, pid: process.pid)
-            _ = try? claims.release(process.identity)
+            _ = try? claims.releaseUnrecorded(process.identity)
         }
         return found.map(\.0.identity)
     }

@@ -46,7 +46,7 @@ extension StackSupervisor {
                 run.readyAt = clock.nowMillis()
                 run.detail = nil
                 set(run, .completed, in: stack, name, log: "completed (\(exit))")
-                activity.record("service.completed", subject: run.identity.description)
+                activity.record(.serviceCompleted, subject: run.identity.description)
                 return
             }
             if ContinuousClock.now - startedAt >= settings.stableRun { run.consecutiveRestarts = 0 }
@@ -56,7 +56,7 @@ extension StackSupervisor {
                 let why = wants ? "\(exit); gave up after \(run.consecutiveRestarts) restarts in a row" : "\(exit)"
                 run.detail = why
                 set(run, .exited, in: stack, name, log: why)
-                activity.record("service.exit", subject: run.identity.description, detail: why)
+                activity.record(.serviceExit, subject: run.identity.description, detail: why)
                 return
             }
             run.consecutiveRestarts += 1
@@ -64,7 +64,7 @@ extension StackSupervisor {
             let delay = backoff(run.consecutiveRestarts)
             run.detail = "\(exit); restart \(run.consecutiveRestarts)/\(run.config.restartLimit) in \(delay)"
             set(run, .restarting, in: stack, name, log: run.detail)
-            activity.record("service.restart", subject: run.identity.description, detail: run.detail)
+            activity.record(.serviceRestart, subject: run.identity.description, detail: run.detail)
             let until = ContinuousClock.now + delay
             while !run.stopping && !run.skipBackoff && ContinuousClock.now < until {
                 await nextChange(in: stack, timeout: until - ContinuousClock.now)
@@ -122,7 +122,7 @@ extension StackSupervisor {
             RecordedProcess(
                 identity: run.identity.description, stack: stack.key, pid: child.pid, pidStart: start, session: getsid(child.pid),
                 startedAt: run.startedAt!))
-        activity.record("service.start", subject: run.identity.description, detail: "pid \(child.pid)")
+        activity.record(.serviceStart, subject: run.identity.description, detail: "pid \(child.pid)")
         let how = spec.executable == "/bin/sh" ? "via /bin/sh -c" : "directly"
         set(run, .starting, in: stack, name, log: "started pid \(child.pid) \(how): \(run.config.cmd)" + (run.port.map { " (PORT=\($0))" } ?? ""))
         return child.pid
@@ -159,7 +159,7 @@ extension StackSupervisor {
                 guard run.exitedPID != pid, !run.stopping else { return }
                 run.readyAt = clock.nowMillis()
                 set(run, .ready, in: stack, name, log: "ready (\(check.description))" + (run.port.map { " on port \($0)" } ?? ""))
-                activity.record("service.ready", subject: run.identity.description, detail: run.port.map { "port \($0)" })
+                activity.record(.serviceReady, subject: run.identity.description, detail: run.port.map { "port \($0)" })
                 return
             }
             if ContinuousClock.now >= deadline {

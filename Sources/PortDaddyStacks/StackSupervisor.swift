@@ -111,7 +111,7 @@ public actor StackSupervisor {
                 inherited: request.environment, noHealth: request.noHealth, environment: environment, feed: StackFeed(clock: clock, pulse: pulse))
             stack.identities = identities
             stacks[key] = stack
-            activity.record("stack.up", subject: key, detail: request.root)
+            activity.record(.stackUp, subject: key, detail: request.root)
         }
         for message in messages { stack.feed.append(kind: "log", service: "pd", stream: "out", text: message) }
         for name in targets.sorted() {
@@ -154,7 +154,7 @@ public actor StackSupervisor {
             for name in removed { stack.services[name] = nil }
         }
         for (name, identity) in previousIdentities where config.services[name]?.noPort ?? true {
-            _ = try? claims.release(identity.description)
+            _ = try? claims.releaseUnrecorded(identity.description)
         }
         stack.changed()
     }
@@ -182,7 +182,7 @@ public actor StackSupervisor {
             do { identity = try Identity(parsing: raw.joined(separator: ":")) } catch { throw .invalidIdentity(error.description) }
             identities[name] = identity
             guard !service.noPort else { continue }
-            let outcome = try claims.claim(ClaimCommand(identity: identity, port: service.port, fallback: true, pid: owner ?? getpid()))
+            let outcome = try claims.claimUnrecorded(ClaimCommand(identity: identity, port: service.port, fallback: true, pid: owner ?? getpid()))
             ports[name] = outcome.claim.port
             if let wanted = service.port, wanted != outcome.claim.port {
                 messages.append("\(name): preferred port \(wanted) is taken (\(outcome.message)); using \(outcome.claim.port)")
@@ -259,12 +259,12 @@ public actor StackSupervisor {
             }
         }
         for (name, run) in targets where stack.services[name] === run {
-            if run.port != nil { _ = try? claims.release(run.identity.description) }
+            if run.port != nil { _ = try? claims.releaseUnrecorded(run.identity.description) }
             stack.services[name] = nil
         }
         if names.isEmpty {
             // Ports claimed for services that were never started (pd up web claims its siblings' too).
-            for identity in stack.identities.values { _ = try? claims.release(identity.description) }
+            for identity in stack.identities.values { _ = try? claims.releaseUnrecorded(identity.description) }
         }
         // What this call stopped, in stop order (reverse start order).
         let info = stack.info(namedURL: namedURL, only: Array(targets.reversed()))
@@ -272,7 +272,7 @@ public actor StackSupervisor {
             stacks[key] = nil
             stack.feed.append(kind: "state", service: "pd", stream: "stopped", text: "stack \(key) stopped")
             stack.feed.finish()
-            activity.record("stack.down", subject: key)
+            activity.record(.stackDown, subject: key)
         }
         stack.changed()
         return info
@@ -290,12 +290,13 @@ public actor StackSupervisor {
         stack.changed()
         await run.task?.value
         if run.state != .stopped { set(run, .stopped, in: stack, name, log: nil) }
-        activity.record("service.stop", subject: run.identity.description)
+        activity.record(.serviceStop, subject: run.identity.description)
     }
 
     /// Restarts services (all when empty): running ones are stopped and started again at once, one waiting out
-    /// a restart backoff starts now, stopped or failed ones are started.
-    public func restart(_ key: String, services names: [String]) async throws(PortDaddyError) -> StackInfo {
+    /// a restart backoff starts now, stopped or failed ones are started. With `actor` (e.g. `dashboard`), each
+    /// named service's restart is recorded as asked by it.
+    public func restart(_ key: String, services names: [String], by actor: String? = nil) async throws(PortDaddyError) -> StackInfo {
         let stack = try stack(key)
         if shuttingDown { throw .stackBusy("the daemon is shutting down") }
         if stack.removing { throw .stackBusy("stack \(key) is being stopped") }
@@ -318,6 +319,11 @@ public actor StackSupervisor {
             }
         }
         stack.changed()
+        if let actor {
+            for name in names {
+                activity.record(.serviceRestart, actor: actor, subject: "\(key)/\(name)", detail: "restart asked from the \(actor)")
+            }
+        }
         return stack.info(namedURL: namedURL)
     }
 

@@ -6,17 +6,19 @@ import Testing
 
 @Suite("Agents, sessions and salvage")
 struct CoordinationServiceTests {
+    /// The Core services wired as the daemon wires them: each records its events in one activity log.
     struct World {
         let h = Harness()
         let coordination: CoordinationService
+        let claims: ClaimService
         let locks: LockService
         let activity: ActivityLog
 
         init() throws {
             let store = try h.store()
-            let claims = try ClaimService(store: store, settings: h.settings, ports: h.ports, processes: h.processes, clock: h.clock)
-            locks = try LockService(store: store, processes: h.processes, clock: h.clock)
             activity = ActivityLog(store: store, clock: h.clock)
+            claims = try ClaimService(store: store, settings: h.settings, ports: h.ports, processes: h.processes, clock: h.clock, activity: activity)
+            locks = try LockService(store: store, processes: h.processes, clock: h.clock, activity: activity)
             coordination = CoordinationService(store: store, claims: claims, locks: locks, processes: h.processes, clock: h.clock, activity: activity)
         }
     }

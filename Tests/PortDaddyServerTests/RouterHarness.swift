@@ -14,17 +14,26 @@ final class RouterHarness: @unchecked Sendable {
     let core: DaemonServices
     let responder: any HTTPResponder<PDRequestContext>
     let channel = EmbeddedChannel()
+    /// Writes (and so pushes to followers) the activity records, as the daemon's flusher service does.
+    var flusher: Task<Void, Never>?
+    /// The user's token in this data dir.
+    static let userToken = String(repeating: "a", count: 64)
 
     init() async throws {
         var template = Array("/tmp/pds-XXXXXX".utf8CString)
         guard let dir = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
         home = String(cString: dir)
         let configuration = DaemonConfiguration(environment: PortDaddyEnvironment(home: home), tcpPort: 0)
-        core = try await DaemonServices.build(configuration, userToken: String(repeating: "a", count: 64), logger: Logger(label: "test"))
+        core = try await DaemonServices.build(configuration, userToken: Self.userToken, logger: Logger(label: "test"))
         responder = Daemon.buildRouter(core, logger: Logger(label: "test")).buildResponder()
+        let flushing = ActivityFlusher(activity: core.activity, logger: Logger(label: "test"))
+        flusher = Task { try? await flushing.run() }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: home) }
+    deinit {
+        flusher?.cancel()
+        try? FileManager.default.removeItem(atPath: home)
+    }
 
     /// Sends one request through the middleware and routes; returns the status and the body as text.
     func send(_ method: HTTPRequest.Method, _ path: String, json body: String? = nil, headers: [String: String] = [:]) async throws -> (HTTPResponse.Status, String) {

@@ -7,6 +7,10 @@ import Synchronization
 /// and at shutdown), so the claim path pays for an array append, not a second transaction. A crash of the
 /// daemon can lose the records of its last fraction of a second; the state changes themselves are already
 /// committed. There is no route that deletes records; retention is by age.
+///
+/// It is also the daemon's event stream: each flush pushes the records it wrote, with their persisted ids, to
+/// live followers (``follow(after:type:)``), so nobody polls the store for news. A follower replays what came
+/// after its cursor from the store first, which is how `Last-Event-ID` and `?after=` resume.
 public final class ActivityLog: Sendable {
     struct Pending {
         var at: Int64
@@ -19,6 +23,10 @@ public final class ActivityLog: Sendable {
     let store: any ActivityStore
     let clock: any WallClock
     let pending = Mutex<[Pending]>([])
+    /// Held while a batch is written and pushed, so followers receive the records in id order.
+    let flushing = Mutex<Void>(())
+    /// The live followers.
+    public let events = ActivityEvents()
     /// Records older than this are pruned.
     public let retentionSeconds: Double
 
@@ -29,24 +37,39 @@ public final class ActivityLog: Sendable {
     }
 
     /// Queues a record.
-    public func record(_ type: String, actor: String? = nil, subject: String, detail: String? = nil) {
-        let item = Pending(at: clock.nowMillis(), type: type, actor: actor, subject: subject, detail: detail)
+    public func record(_ kind: ActivityKind, actor: String? = nil, subject: String, detail: String? = nil) {
+        let item = Pending(at: clock.nowMillis(), type: kind.rawValue, actor: actor, subject: subject, detail: detail)
         pending.withLock { $0.append(item) }
     }
 
-    /// Writes queued records.
+    /// Writes queued records and pushes them, with their ids, to the followers.
     public func flush() throws(PortDaddyError) {
-        let batch = pending.withLock { queue -> [Pending] in
-            defer { queue.removeAll(keepingCapacity: true) }
-            return queue
+        try flushing.withLock { (_: inout Void) throws(PortDaddyError) -> Void in
+            let batch = pending.withLock { queue -> [Pending] in
+                defer { queue.removeAll(keepingCapacity: true) }
+                return queue
+            }
+            guard !batch.isEmpty else { return }
+            let rows = batch.map { ($0.at, $0.type, $0.actor, $0.subject, $0.detail) }
+            switch Result(catching: { () throws(PortDaddyError) in try store.appendActivity(rows) }) {
+            case .success(let written):
+                events.publish(written)
+            case .failure(let error):
+                pending.withLock { $0.insert(contentsOf: batch, at: 0) }
+                throw error
+            }
         }
-        guard !batch.isEmpty else { return }
-        do {
-            try store.appendActivity(batch.map { ($0.at, $0.type, $0.actor, $0.subject, $0.detail) })
-        } catch {
-            pending.withLock { $0.insert(contentsOf: batch, at: 0) }
-            throw error
-        }
+    }
+
+    /// The id of the newest record (0 when there is none), after writing what is queued.
+    public func newestID() throws(PortDaddyError) -> Int64 {
+        try list(since: nil, type: nil, limit: 1).last?.id ?? 0
+    }
+
+    /// Follows the records after `cursor` (of one type prefix when `type` is given): those already stored first,
+    /// then each new one as it is written. Start iterating soon: records pushed meanwhile are buffered.
+    public func follow(after cursor: Int64, type: String? = nil) -> ActivityFollower {
+        ActivityFollower(store: store, events: events, after: cursor, type: type)
     }
 
     /// Records at or after `since` (milliseconds), optionally of one type prefix (`lock` matches `lock.*`).
@@ -69,7 +92,8 @@ public final class ActivityLog: Sendable {
 
 /// Durable storage of activity records.
 public protocol ActivityStore: Sendable {
-    func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError)
+    /// Appends records in order; returns them with the ids they were given.
+    func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError) -> [ActivityInfo]
     func activity(since: Int64?, typePrefix: String?, limit: Int) throws(PortDaddyError) -> [ActivityInfo]
     func activity(afterID: Int64, typePrefix: String?, limit: Int) throws(PortDaddyError) -> [ActivityInfo]
     func pruneActivity(olderThan millis: Int64) throws(PortDaddyError) -> Int

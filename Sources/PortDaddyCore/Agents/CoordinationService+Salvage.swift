@@ -34,9 +34,9 @@ extension CoordinationService {
         for agent in dead {
             // Only locks it held when it was found dead: if it came back since, its new locks are its own.
             for lock in locks.releaseAll(ownedBy: agent.id, acquiredBy: now) {
-                activity?.record("lock.reap", subject: lock.name.value, detail: "token \(lock.token); owner agent \(agent.id) died")
+                activity?.record(.lockReap, subject: lock.name.value, detail: "token \(lock.token); owner agent \(agent.id) died")
             }
-            activity?.record("agent.dead", subject: agent.id, detail: "no heartbeat for \(Double(agent.ttlMillis) / 1000) s; work moved to salvage")
+            activity?.record(.agentDead, subject: agent.id, detail: "no heartbeat for \(Double(agent.ttlMillis) / 1000) s; work moved to salvage")
         }
         return dead.map(\.id)
     }
@@ -85,7 +85,7 @@ extension CoordinationService {
             try tx.saveSalvage(record)
             return try Self.sessionInfo(mine, tx)
         }
-        activity?.record("salvage.claim", actor: id, subject: deadID)
+        activity?.record(.salvageClaim, actor: id, subject: deadID)
         return session
     }
 
@@ -106,7 +106,7 @@ extension CoordinationService {
             if let rawAgent { record.claimedBy = record.claimedBy ?? (try? Self.agentID(rawAgent)) }
             try tx.saveSalvage(record)
         }
-        activity?.record("salvage.\(state == "completed" ? "complete" : "dismiss")", actor: rawAgent, subject: deadID)
+        activity?.record(state == "completed" ? .salvageComplete : .salvageDismiss, actor: rawAgent, subject: deadID)
     }
 
     // MARK: integration signals
@@ -117,7 +117,7 @@ extension CoordinationService {
         if let detail, detail.utf8.count > 2000 { throw .invalidRequest("detail must be at most 2000 bytes") }
         let record = IntegrationRecord(identity: identity, kind: kind, detail: detail ?? "", agentID: agent, at: clock.nowMillis())
         try store.write { tx in try tx.saveIntegration(record) }
-        activity?.record("integration.\(kind)", actor: agent, subject: identity, detail: detail)
+        activity?.record(.integration(kind), actor: agent, subject: identity, detail: detail)
         return record
     }
 

@@ -32,10 +32,9 @@ extension CoordinationService {
         var port: Int?
         var ownsClaim = false
         if let command = claimCommand {
-            let outcome = try claims.claim(command)
+            let outcome = try claims.claim(command, by: id)
             port = outcome.claim.port
             ownsClaim = !outcome.existing
-            if ownsClaim { activity?.record("claim", actor: id, subject: outcome.claim.identity.description, detail: "port \(outcome.claim.port)") }
         }
         let normalizedIdentity = ownsClaim ? claimCommand?.identity.description : nil
         let now = clock.nowMillis()
@@ -51,10 +50,10 @@ extension CoordinationService {
             return try Self.sessionInfo(record, tx)
             }
         } catch {
-            if ownsClaim, let identity = normalizedIdentity { _ = try? claims.release(identity) }
+            if ownsClaim, let identity = normalizedIdentity { _ = try? claims.releaseUnrecorded(identity) }
             throw error
         }
-        activity?.record("session.begin", actor: id, subject: written.id, detail: purposeText)
+        activity?.record(.sessionBegin, actor: id, subject: written.id, detail: purposeText)
         return (written, port, dead)
     }
 
@@ -76,7 +75,7 @@ extension CoordinationService {
                     return try tx.addNote(session: session.id, type: type, text: body, at: now)
                 }
                 if started { note.startedSession = true }
-                activity?.record("session.note", actor: id, subject: note.sessionID, detail: type.rawValue)
+                activity?.record(.sessionNote, actor: id, subject: note.sessionID, detail: type.rawValue)
                 return note
             } catch .noActiveSession where !started {
                 started = true
@@ -108,7 +107,7 @@ extension CoordinationService {
             try tx.saveSession(session)
             return try Self.sessionInfo(session, tx)
         }
-        activity?.record("session.phase", actor: id, subject: session.id, detail: phase.rawValue)
+        activity?.record(.sessionPhase, actor: id, subject: session.id, detail: phase.rawValue)
         return session
     }
 
@@ -131,10 +130,8 @@ extension CoordinationService {
             ended.files = info.files
             return ended
         }
-        if let identity = session.identity, releaseSessionClaim(identity) {
-            activity?.record("claim.release", actor: id, subject: identity, detail: "session \(session.id) ended")
-        }
-        activity?.record(abandon ? "session.abandon" : "session.done", actor: id, subject: session.id)
+        if let identity = session.identity { releaseSessionClaim(identity, by: id, note: "session \(session.id) ended") }
+        activity?.record(abandon ? .sessionAbandon : .sessionDone, actor: id, subject: session.id)
         return session
     }
 
@@ -144,11 +141,10 @@ extension CoordinationService {
         return try store.read { tx in try tx.sessions(of: id, includeEnded: includeEnded).map { try Self.sessionInfo($0, tx) } }
     }
 
-    /// Releases the port claim a session made (sessions record an identity only for claims they created).
-    @discardableResult
-    func releaseSessionClaim(_ identity: String) -> Bool {
-        guard let released = try? claims.release(identity) else { return false }
-        return !released.isEmpty
+    /// Releases the port claim a session made (sessions record an identity only for claims they created); the
+    /// release is recorded when `note` says why.
+    func releaseSessionClaim(_ identity: String, by actor: String? = nil, note: String? = nil) {
+        if let note { _ = try? claims.release(identity, by: actor, note: note) } else { _ = try? claims.releaseUnrecorded(identity) }
     }
 
     // MARK: file claims
@@ -205,7 +201,7 @@ extension CoordinationService {
             try Self.claimFiles(normalized, session: session, force: force, now: now, tx)
             return try normalized.compactMap { try tx.activeFileClaim($0) }
         }
-        activity?.record(force ? "files.claim.force" : "files.claim", actor: id, subject: normalized.joined(separator: " "))
+        activity?.record(force ? .filesClaimForce : .filesClaim, actor: id, subject: normalized.joined(separator: " "))
         return claimed
     }
 

@@ -95,7 +95,7 @@ public final class CoordinationService: Sendable {
             try tx.saveAgent(agent)
             return (agent, try tx.activeSession(of: id)?.id, try Self.deadInProject(of: agent.identity, tx))
         }
-        activity?.record("agent.register", actor: id, subject: id, detail: agent.identity)
+        activity?.record(.agentRegister, actor: id, subject: id, detail: agent.identity)
         return (info(agent, now: now, activeSession: session), dead)
     }
 
@@ -152,9 +152,9 @@ public final class CoordinationService: Sendable {
         }
         if let ended, let identity = ended.identity { releaseSessionClaim(identity) }
         for lock in locks.releaseAll(ownedBy: id) {
-            activity?.record("lock.release", actor: id, subject: lock.name.value, detail: "token \(lock.token); agent unregistered")
+            activity?.record(.lockRelease, actor: id, subject: lock.name.value, detail: "token \(lock.token); agent unregistered")
         }
-        activity?.record("agent.unregister", actor: id, subject: id)
+        activity?.record(.agentUnregister, actor: id, subject: id)
     }
 
     public func agents() throws(PortDaddyError) -> [AgentInfo] {

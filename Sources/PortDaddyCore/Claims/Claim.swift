@@ -37,6 +37,13 @@ public struct ClaimStatus: Sendable, Equatable {
     /// Something is listening on the port.
     public var listening: Bool
 
+    public init(claim: Claim, ownerAlive: Bool, listening: Bool) {
+        self.claim = claim
+        self.ownerAlive = ownerAlive
+        self.listening = listening
+    }
+
+    /// The one rule for a claim's state: listening wins, then a live owner, else dead.
     public var state: ClaimState {
         if listening { return .listening }
         return ownerAlive ? .assigned : .dead
@@ -97,4 +104,10 @@ public struct ClaimOutcome: Sendable, Equatable {
     public var existing: Bool
     /// What happened, in words.
     public var message: String
+}
+
+/// A claim's outcome together with the claim's state right after it (what `POST /claim` answers).
+public struct ClaimReport: Sendable, Equatable {
+    public var outcome: ClaimOutcome
+    public var status: ClaimStatus
 }

@@ -7,13 +7,21 @@ extension ClaimService {
         case keep
     }
 
-    /// Frees stale claims and refreshes live ones. Returns what it freed.
+    /// Frees stale claims and refreshes live ones. Returns what it freed, and records each as `claim.reap`.
     ///
     /// A claim is stale when its TTL has passed, or when its owner is dead (PID and start time no longer match
     /// a running process) and its port has not been listening for the grace period. A claim whose owner died
     /// but whose port is listening adopts the listening process as its owner where the OS tells.
     @discardableResult
     public func reap() throws(PortDaddyError) -> [FreedClaim] {
+        let freed = try reapUnrecorded()
+        for item in freed {
+            activity?.record(.claimReap, subject: item.claim.identity.description, detail: "port \(item.claim.port): \(item.reason.rawValue)")
+        }
+        return freed
+    }
+
+    func reapUnrecorded() throws(PortDaddyError) -> [FreedClaim] {
         let snapshot = state.withLock { Array($0.byIdentity.values) }
         guard !snapshot.isEmpty else { return [] }
         let now = clock.nowMillis()

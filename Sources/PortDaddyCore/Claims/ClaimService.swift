@@ -10,7 +10,8 @@ import Darwin
 ///
 /// Claims live in an in-memory index (loaded from the store at start) guarded by one lock; every change is
 /// written to the store inside that lock, before the index changes, so readers never see a claim the store
-/// does not hold and two callers can never receive the same port.
+/// does not hold and two callers can never receive the same port. Every claim, release and reap is recorded in
+/// the activity log (when it has one) by the service itself, so no caller can forget to.
 public final class ClaimService: Sendable {
     struct State {
         var byIdentity: [Identity: Claim] = [:]
@@ -32,10 +33,16 @@ public final class ClaimService: Sendable {
     let range: ClosedRange<Int>
     let graceMillis: Int64
     let state: Mutex<State>
+    /// Where new claims, releases and reaps are recorded (`nil`: not recorded, e.g. `pd bench`'s own service).
+    let activity: ActivityLog?
 
     /// Loads the claims from `store`.
-    public init(store: any ClaimStore, settings: ClaimSettings, ports: any PortProber = SystemPortProber(), processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock()) throws(PortDaddyError) {
+    public init(
+        store: any ClaimStore, settings: ClaimSettings, ports: any PortProber = SystemPortProber(),
+        processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil
+    ) throws(PortDaddyError) {
         self.store = store
+        self.activity = activity
         self.ports = ports
         self.processes = processes
         self.clock = clock
@@ -64,8 +71,34 @@ public final class ClaimService: Sendable {
     /// Claims freed by the reaper since start.
     public var reapedTotal: Int { state.withLock { $0.reapedTotal } }
 
-    /// Claims a port for an identity, or returns the one it already holds.
-    public func claim(_ command: ClaimCommand) throws(PortDaddyError) -> ClaimOutcome {
+    /// Claims a port for an identity and reports the claim's state right after: `POST /claim`'s one call.
+    /// A new claim's port was just verified free, so only an existing claim can be listening; a bind test tells
+    /// that without reading the whole socket table on the hot path.
+    public func claimReporting(_ command: ClaimCommand, by actor: String? = nil) throws(PortDaddyError) -> ClaimReport {
+        let outcome = try claim(command, by: actor)
+        let c = outcome.claim
+        let listening = outcome.existing && !ports.isFree(c.port)
+        let status = ClaimStatus(claim: c, ownerAlive: processes.isAlive(pid: c.pid, start: c.pidStart), listening: listening)
+        return ClaimReport(outcome: outcome, status: status)
+    }
+
+    /// Claims a port for an identity, or returns the one it already holds. A new claim is recorded as `claim`
+    /// by `actor`, its detail the port followed by `note` in parentheses.
+    public func claim(_ command: ClaimCommand, by actor: String? = nil, note: String? = nil) throws(PortDaddyError) -> ClaimOutcome {
+        let outcome = try claimUnrecorded(command)
+        if !outcome.existing {
+            activity?.record(.claim, actor: actor, subject: outcome.claim.identity.description, detail: Self.detail(outcome.claim, note))
+        }
+        return outcome
+    }
+
+    /// The detail of a claim's activity record: `port N` and the caller's note.
+    static func detail(_ claim: Claim, _ note: String?) -> String {
+        "port \(claim.port)" + (note.map { " (\($0))" } ?? "")
+    }
+
+    /// Claims without an activity record: for the stack supervisor, whose `service.*` records say it instead.
+    public func claimUnrecorded(_ command: ClaimCommand) throws(PortDaddyError) -> ClaimOutcome {
         // Look up the owner's start time outside the lock: it is a file read.
         let pidStart = command.pid.flatMap { processes.startTime(of: $0) }
         let now = clock.nowMillis()
@@ -162,8 +195,19 @@ public final class ClaimService: Sendable {
         }
     }
 
-    /// Releases by identity, by port number, or by pattern. Idempotent: releasing nothing is not an error.
-    public func release(_ target: String) throws(PortDaddyError) -> [Claim] {
+    /// Releases by identity, by port number, or by pattern. Idempotent: releasing nothing is not an error. Each
+    /// released claim is recorded as `claim.release` by `actor`, its detail the port followed by `note`.
+    @discardableResult
+    public func release(_ target: String, by actor: String? = nil, note: String? = nil) throws(PortDaddyError) -> [Claim] {
+        let released = try releaseUnrecorded(target)
+        for claim in released {
+            activity?.record(.claimRelease, actor: actor, subject: claim.identity.description, detail: Self.detail(claim, note))
+        }
+        return released
+    }
+
+    /// Releases without an activity record (the stack supervisor's own service ports).
+    public func releaseUnrecorded(_ target: String) throws(PortDaddyError) -> [Claim] {
         let trimmed = target.trimmingWhitespace()
         let matcher: (Claim) -> Bool
         if let port = Int(trimmed) {

@@ -3,6 +3,7 @@ import Synchronization
 
 /// Owns the lock rules: atomic acquire, fencing tokens that only grow, a fair (FIFO) server-side queue for
 /// callers that wait, owner-only release and extend, and release of locks whose owner died or whose TTL passed.
+/// Grants, releases and reaps are recorded in the activity log (when it has one) by the service itself.
 public final class LockService: Sendable {
     struct Waiter {
         let id: UInt64
@@ -30,9 +31,15 @@ public final class LockService: Sendable {
     let processes: any ProcessProber
     let clock: any WallClock
     let state: Mutex<State>
+    /// Where grants, releases and reaps are recorded.
+    let activity: ActivityLog?
 
-    public init(store: any LockStore, processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock()) throws(PortDaddyError) {
+    public init(
+        store: any LockStore, processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock(),
+        activity: ActivityLog? = nil
+    ) throws(PortDaddyError) {
         self.store = store
+        self.activity = activity
         self.processes = processes
         self.clock = clock
         var initial = State()
@@ -41,8 +48,14 @@ public final class LockService: Sendable {
         state = Mutex(initial)
     }
 
-    /// Takes a lock now, or queues for it (FIFO) up to `command.waitSeconds`.
+    /// Takes a lock now, or queues for it (FIFO) up to `command.waitSeconds`; records the grant as `lock`.
     public func acquire(_ command: LockCommand) async throws -> Lock {
+        let lock = try await acquireUnrecorded(command)
+        activity?.record(.lock, actor: lock.owner, subject: lock.name.value, detail: "token \(lock.token)")
+        return lock
+    }
+
+    func acquireUnrecorded(_ command: LockCommand) async throws -> Lock {
         let pidStart = command.pid.flatMap { processes.startTime(of: $0) }
         let name = command.name
         let id = state.withLock { st -> UInt64 in
@@ -96,8 +109,20 @@ public final class LockService: Sendable {
     }
 
     /// Releases a lock held by `owner` (or anyone's, with `force`). With `token`, only if it still carries it.
-    /// Returns the released lock, or `nil` when nothing matching was held.
+    /// Returns the released lock, or `nil` when nothing matching was held. Recorded as `lock.release`, or
+    /// `lock.force` when it was someone else's.
+    @discardableResult
     public func release(name: LockName, owner: String, token: Int64? = nil, force: Bool = false) throws(PortDaddyError) -> Lock? {
+        let released = try releaseUnrecorded(name: name, owner: owner, token: token, force: force)
+        if let released {
+            activity?.record(
+                released.owner != owner ? .lockForce : .lockRelease, actor: owner.isEmpty ? nil : owner, subject: name.value,
+                detail: "token \(released.token), held by \(released.owner)")
+        }
+        return released
+    }
+
+    func releaseUnrecorded(name: LockName, owner: String, token: Int64? = nil, force: Bool = false) throws(PortDaddyError) -> Lock? {
         let now = clock.nowMillis()
         let (released, resumptions) = try state.withLock { (st: inout State) throws(PortDaddyError) -> (Lock?, [() -> Void]) in
             guard let held = st.locks[name] else { return (nil, []) }
@@ -134,11 +159,11 @@ public final class LockService: Sendable {
 
     /// Releases every lock `owner` holds (an agent that died or unregistered). With `acquiredBy`, only locks
     /// granted no later than that time (milliseconds since 1970): a lock the owner took after it was declared
-    /// dead (it came back) is its own again.
+    /// dead (it came back) is its own again. Not recorded here: the caller records why.
     @discardableResult
     public func releaseAll(ownedBy owner: String, acquiredBy cutoff: Int64? = nil) -> [Lock] {
         let held = state.withLock { st in st.locks.values.filter { $0.owner == owner && (cutoff == nil || $0.acquiredAt <= cutoff!) } }
-        return held.compactMap { try? release(name: $0.name, owner: owner, token: $0.token) }
+        return held.compactMap { try? releaseUnrecorded(name: $0.name, owner: owner, token: $0.token) }
     }
 
     /// Fails every queued waiter (graceful shutdown): they get `CancellationError` and their requests end.
@@ -153,6 +178,14 @@ public final class LockService: Sendable {
     /// Releases locks whose TTL passed or whose owner process died, handing each to its next waiter.
     @discardableResult
     public func reap() throws(PortDaddyError) -> [Freed] {
+        let freed = try reapUnrecorded()
+        for item in freed {
+            activity?.record(.lockReap, subject: item.lock.name.value, detail: "token \(item.lock.token), \(item.lock.owner): \(item.reason)")
+        }
+        return freed
+    }
+
+    func reapUnrecorded() throws(PortDaddyError) -> [Freed] {
         let now = clock.nowMillis()
         let snapshot = state.withLock { Array($0.locks.values) }
         let stale = snapshot.filter { isStale($0, now: now) }

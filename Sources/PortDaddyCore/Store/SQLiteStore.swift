@@ -454,10 +454,13 @@ extension SQLiteStore: ChannelStore {
 }
 
 extension SQLiteStore: ActivityStore {
-    public func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError) {
+    public func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError) -> [ActivityInfo] {
         try guardedWrite { db in
             let insert = try db.cachedStatement(sql: "INSERT INTO activity (at, type, actor, subject, detail) VALUES (?, ?, ?, ?, ?)")
-            for r in records { try insert.execute(arguments: [r.at, r.type, r.actor, r.subject, r.detail]) }
+            return try records.map { r in
+                try insert.execute(arguments: [r.at, r.type, r.actor, r.subject, r.detail])
+                return ActivityInfo(id: db.lastInsertedRowID, at: r.at, type: r.type, actor: r.actor, subject: r.subject, detail: r.detail)
+            }
         }
     }
 

@@ -5,41 +5,45 @@ import PortDaddyAPI
 import PortDaddyCore
 
 /// Channel routes: publish, history, long-poll, SSE subscribe, list, clear.
-struct ChannelController {
+struct ChannelController: RouteController {
     let channels: ChannelService
 
     /// Seconds between SSE keep-alive comments.
     static let heartbeatSeconds = 15.0
 
-    func addRoutes(to router: Router<PDRequestContext>) {
-        router.get(RouterPath(Routes.channels.template)) { _, _ in try JSONResponse.make(ChannelsResponse(channels: try channels.channels(), cursor: try channels.latestID())) }
-        router.post(RouterPath(Routes.publish.template)) { request, context in try await publish(request, context) }
-        router.delete(RouterPath(Routes.clearChannel.template)) { _, context in
-            let name = try ChannelService.name(parameter(context, "name"))
-            return try JSONResponse.make(ChannelClearResponse(channel: name.value, removed: try channels.clear(name)))
-        }
-        router.get(RouterPath(Routes.channelHistory.template)) { request, context in try history(request, context) }
-        router.get(RouterPath(Routes.channelPoll.template)) { request, context in try await poll(request, context) }
-        router.get(RouterPath(Routes.channelSubscribe.template)) { request, context in try subscribe(request, context) }
+    var routes: RouteCollection<PDRequestContext> {
+        let routes = RouteCollection(context: PDRequestContext.self)
+        routes.on(Routes.channels, use: list)
+        routes.on(Routes.publish, use: publish)
+        routes.on(Routes.clearChannel, use: clear)
+        routes.on(Routes.channelHistory, use: history)
+        routes.on(Routes.channelPoll, use: poll)
+        routes.on(Routes.channelSubscribe, use: subscribe)
+        return routes
     }
 
-    func parameter(_ context: PDRequestContext, _ key: String) -> String {
-        context.parameters.get(key).map { $0.removingPercentEncoding ?? $0 } ?? ""
+    @Sendable func list(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        try JSONResponse.make(ChannelsResponse(channels: try channels.channels(), cursor: try channels.latestID()))
+    }
+
+    @Sendable func clear(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let name = try ChannelService.name(context.parameter("name"))
+        return try JSONResponse.make(ChannelClearResponse(channel: name.value, removed: try channels.clear(name)))
     }
 
     func cursor(_ request: Request) throws -> Int64? {
         try SSE.cursor(request, naming: "a message id")
     }
 
-    func publish(_ request: Request, _ context: PDRequestContext) async throws -> Response {
-        let name = try ChannelService.name(parameter(context, "name"))
+    @Sendable func publish(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let name = try ChannelService.name(context.parameter("name"))
         let body = try await request.decodeJSON(PublishRequest.self, context: context)
         let stored = try channels.publish(to: name, message: body.message, sender: body.sender, signal: body.signal)
         return try JSONResponse.make(stored, status: .created)
     }
 
-    func history(_ request: Request, _ context: PDRequestContext) throws -> Response {
-        let pattern = try ChannelService.pattern(parameter(context, "name"))
+    @Sendable func history(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let pattern = try ChannelService.pattern(context.parameter("name"))
         let after = try cursor(request) ?? 0
         let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 100, 1), 1000)
         let messages = try channels.history(pattern, after: after, limit: limit)
@@ -47,8 +51,8 @@ struct ChannelController {
     }
 
     /// Long-poll: answers at once when messages after the cursor exist, else waits for one up to `timeout`.
-    func poll(_ request: Request, _ context: PDRequestContext) async throws -> Response {
-        let pattern = try ChannelService.pattern(parameter(context, "name"))
+    @Sendable func poll(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let pattern = try ChannelService.pattern(context.parameter("name"))
         let after = try cursor(request) ?? 0
         let timeout = min(max(request.uri.queryParameters.get("timeout").flatMap { Double($0) } ?? 30, 0), 120)
         try channels.checkRoomForSubscriber()
@@ -74,8 +78,8 @@ struct ChannelController {
     }
 
     /// Server-sent events: replays what came after `Last-Event-ID` / `?after=`, then streams live messages.
-    func subscribe(_ request: Request, _ context: PDRequestContext) throws -> Response {
-        let pattern = try ChannelService.pattern(parameter(context, "name"))
+    @Sendable func subscribe(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let pattern = try ChannelService.pattern(context.parameter("name"))
         let after = try cursor(request)
         let channels = self.channels
         try channels.checkRoomForSubscriber()
@@ -146,6 +150,12 @@ enum SSE {
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-store"
         return headers
+    }
+
+    /// One activity record as an SSE event with the given id (the dashboard's ids carry its message cursor too).
+    static func event(_ record: ActivityInfo, id: String, encoder: JSONEncoder) -> String {
+        let data = (try? encoder.encode(record)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "id: \(id)\nevent: activity\ndata: \(data)\n\n"
     }
 
     static func event(_ message: ChannelMessageInfo) -> String {

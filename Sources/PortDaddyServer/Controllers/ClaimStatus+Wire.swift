@@ -11,17 +11,6 @@ extension ServiceInfo {
     }
 }
 
-extension ClaimService {
-    /// Runs the reaper and records what it freed in the activity log.
-    func reapRecording(_ activity: ActivityLog) throws -> [FreedClaim] {
-        let freed = try reap()
-        for item in freed {
-            activity.record("claim.reap", subject: item.claim.identity.description, detail: "port \(item.claim.port): \(item.reason.rawValue)")
-        }
-        return freed
-    }
-}
-
 extension CleanupResponse {
     init(_ freed: [FreedClaim]) {
         self.init(freed: freed.map { .init(port: $0.claim.port, project: $0.claim.identity.description, reason: $0.reason.rawValue) })

@@ -6,33 +6,31 @@ import PortDaddyAPI
 import PortDaddyCore
 
 /// Lock routes: `GET /locks`, `POST /locks/{name}`, `DELETE /locks/{name}`, `POST /locks/{name}/extend`.
-struct LockController {
+struct LockController: RouteController {
     let locks: LockService
     let logger: Logger
-    let activity: ActivityLog
 
-    func addRoutes(to router: Router<PDRequestContext>) {
-        router.get(RouterPath(Routes.locks.template)) { _, _ in try list() }
-        router.post(RouterPath(Routes.acquireLock.template)) { request, context in try await acquire(request, context) }
-        router.delete(RouterPath(Routes.releaseLock.template)) { request, context in try await release(request, context) }
-        router.post(RouterPath(Routes.extendLock.template)) { request, context in try await extend(request, context) }
+    var routes: RouteCollection<PDRequestContext> {
+        let routes = RouteCollection(context: PDRequestContext.self)
+        routes.on(Routes.locks, use: list)
+        routes.on(Routes.acquireLock, use: acquire)
+        routes.on(Routes.releaseLock, use: release)
+        routes.on(Routes.extendLock, use: extend)
+        return routes
     }
 
-    func name(_ context: PDRequestContext) throws -> LockName {
-        let raw = context.parameters.get("name").map { $0.removingPercentEncoding ?? $0 } ?? ""
-        return try LockCommand.name(raw)
-    }
+    func name(_ context: PDRequestContext) throws -> LockName { try LockCommand.name(context.parameter("name")) }
 
     /// The PID from the body, else from `X-PID`.
     func pid(_ body: PID?, _ request: Request) throws -> Int? {
         try (body ?? PID(header: request.headers[HTTPField.Name.pdPID]))?.int
     }
 
-    func list() throws -> Response {
+    @Sendable func list(_ request: Request, _ context: PDRequestContext) throws -> Response {
         try JSONResponse.make(LocksResponse(locks: locks.list().map { LockInfo($0.lock, waiters: $0.waiters) }))
     }
 
-    func acquire(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+    @Sendable func acquire(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let lockName = try name(context)
         let body = try await request.decodeOptionalJSON(LockAcquireRequest.self, context: context) ?? LockAcquireRequest()
         let command = try LockCommand.validated(
@@ -53,21 +51,17 @@ struct LockController {
         } else {
             lock = try await locks.acquire(command)
         }
-        activity.record("lock", actor: lock.owner, subject: lock.name.value, detail: "token \(lock.token)")
         let waiting = locks.list().first { $0.lock.name == lock.name }?.waiters ?? 0
         return try JSONResponse.make(LockInfo(lock, waiters: waiting), status: .created)
     }
 
-    func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+    @Sendable func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let lockName = try name(context)
         let body = try await request.decodeOptionalJSON(LockReleaseRequest.self, context: context) ?? LockReleaseRequest()
         let ownerPID = try ClaimCommand.validatedPID(try pid(body.pid, request))
         let force = body.force ?? false
         let owner = force && body.owner == nil && ownerPID == nil ? "" : try LockCommand.owner(body.owner, pid: ownerPID)
         let released = try locks.release(name: lockName, owner: owner, token: body.token, force: force)
-        if let released {
-            activity.record(released.owner != owner ? "lock.force" : "lock.release", actor: owner.isEmpty ? nil : owner, subject: lockName.value, detail: "token \(released.token), held by \(released.owner)")
-        }
         if let released, released.owner != owner {
             logger.warning("lock broken by force", metadata: ["lock": "\(lockName)", "holder": "\(released.owner)", "by": "\(owner)"])
         }
@@ -75,7 +69,7 @@ struct LockController {
             LockReleaseResponse(name: lockName.value, released: released != nil, token: released?.token, forced: released.map { $0.owner != owner } ?? false))
     }
 
-    func extend(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+    @Sendable func extend(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let lockName = try name(context)
         let body = try await request.decodeOptionalJSON(LockExtendRequest.self, context: context) ?? LockExtendRequest()
         let owner = try LockCommand.owner(body.owner, pid: try ClaimCommand.validatedPID(try pid(body.pid, request)))

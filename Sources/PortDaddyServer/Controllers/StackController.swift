@@ -7,57 +7,73 @@ import PortDaddyStackConfig
 import PortDaddyStacks
 
 /// Stack routes: up, down, restart, list, logs, the live feed, and the environment bundle. Everything that
-/// starts processes or reads a `.portdaddyrc` needs the Unix socket or the user's token.
-struct StackController {
+/// starts processes or reads a `.portdaddyrc` is in one route group that needs the Unix socket or the user's
+/// token (``RequireUserAuthority``).
+struct StackController: RouteController {
     let stacks: StackSupervisor
-    let runtime: ServerRuntime
+    /// The user's token, which the guarded routes take over TCP.
+    let userToken: String
 
-    func addRoutes(to router: Router<PDRequestContext>) {
-        router.get("/stacks") { _, _ in try JSONResponse.make(StacksResponse(stacks: await stacks.list())) }
-        router.post("/stacks/up") { request, context in
-            try trust(request, context, "starting a stack")
-            var body = try await request.decodeJSON(StackUpRequest.self, context: context)
-            body.root = try checkRoot(body.root)
-            let wait = request.uri.queryParameters.get("wait") == "true"
-            return try JSONResponse.make(try await stacks.up(body, wait: wait), status: .ok)
-        }
-        router.post("/stacks/env") { request, context in
-            try trust(request, context, "reading a .portdaddyrc")
-            var body = try await request.decodeJSON(StackEnvRequest.self, context: context)
-            body.root = try checkRoot(body.root)
-            return try JSONResponse.make(try await stacks.environment(root: body.root, context: body.context, owner: body.pid?.value))
-        }
-        router.get("/stacks/:key") { _, context in try JSONResponse.make(try await stacks.info(key(context))) }
-        router.post("/stacks/:key/down") { request, context in
-            try trust(request, context, "stopping a stack")
-            let body = try await optionalServices(request, context)
-            return try JSONResponse.make(try await stacks.down(key(context), services: body))
-        }
-        router.post("/stacks/:key/restart") { request, context in
-            try trust(request, context, "restarting a service")
-            let body = try await optionalServices(request, context)
-            return try JSONResponse.make(try await stacks.restart(key(context), services: body))
-        }
-        router.get("/stacks/:key/logs") { request, context in
-            try trust(request, context, "reading a stack's output")
-            let feed = try await stacks.feed(key(context))
-            let service = request.uri.queryParameters.get("service").map { String($0) }
-            let lines = min(max(request.uri.queryParameters.get("lines").flatMap { Int($0) } ?? 200, 0), StackFeed.linesPerService)
-            return try JSONResponse.make(StackLogsResponse(events: feed.lines(service: service, limit: lines), cursor: feed.cursor))
-        }
-        router.get("/stacks/:key/events") { request, context in
-            try trust(request, context, "following a stack's output")
-            return try await events(request, context)
-        }
+    /// The guarded routes, by path, and what a refusal says each does.
+    static let guarded: [String: String] = [
+        "/stacks/up": "starting a stack",
+        "/stacks/env": "reading a .portdaddyrc",
+        "/stacks/{key}/down": "stopping a stack",
+        "/stacks/{key}/restart": "restarting a service",
+        "/stacks/{key}/logs": "reading a stack's output",
+        "/stacks/{key}/events": "following a stack's output",
+    ]
+
+    var routes: RouteCollection<PDRequestContext> {
+        let routes = RouteCollection(context: PDRequestContext.self)
+        routes.on(Routes.stacks, use: list)
+        routes.on(Routes.stack, use: info)
+        let guarded = routes.requiringUserAuthority(token: userToken, actions: Self.guarded)
+        guarded.on(Routes.stackUp, use: up)
+        guarded.on(Routes.stackEnvironment, use: environment)
+        guarded.on(Routes.stackDown, use: down)
+        guarded.on(Routes.stackRestart, use: restart)
+        guarded.on(Routes.stackLogs, use: logs)
+        guarded.on(Routes.stackEvents, use: events)
+        return routes
     }
 
-    func key(_ context: PDRequestContext) -> String {
-        context.parameters.get("key").map { $0.removingPercentEncoding ?? $0 } ?? ""
+    @Sendable func list(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        try JSONResponse.make(StacksResponse(stacks: await stacks.list()))
     }
 
-    /// Requests that run commands or read files come over the Unix socket, or carry the user's token.
-    func trust(_ request: Request, _ context: PDRequestContext, _ what: String) throws {
-        guard UserAuthority.holds(request, context, token: runtime.userToken) else { throw PortDaddyError.untrustedCaller(what) }
+    @Sendable func info(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        try JSONResponse.make(try await stacks.info(context.parameter("key")))
+    }
+
+    @Sendable func up(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        var body = try await request.decodeJSON(StackUpRequest.self, context: context)
+        body.root = try checkRoot(body.root)
+        let wait = request.uri.queryParameters.get("wait") == "true"
+        return try JSONResponse.make(try await stacks.up(body, wait: wait), status: .ok)
+    }
+
+    @Sendable func environment(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        var body = try await request.decodeJSON(StackEnvRequest.self, context: context)
+        body.root = try checkRoot(body.root)
+        return try JSONResponse.make(try await stacks.environment(root: body.root, context: body.context, owner: body.pid?.value))
+    }
+
+    @Sendable func down(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await optionalServices(request, context)
+        return try JSONResponse.make(try await stacks.down(context.parameter("key"), services: body))
+    }
+
+    @Sendable func restart(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await optionalServices(request, context)
+        return try JSONResponse.make(try await stacks.restart(context.parameter("key"), services: body))
+    }
+
+    @Sendable func logs(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let feed = try await stacks.feed(context.parameter("key"))
+        let service = request.uri.queryParameters.get("service").map { String($0) }
+        let lines = min(max(request.uri.queryParameters.get("lines").flatMap { Int($0) } ?? 200, 0), StackFeed.linesPerService)
+        return try JSONResponse.make(StackLogsResponse(events: feed.lines(service: service, limit: lines), cursor: feed.cursor))
     }
 
     /// The canonical path (symlinks resolved) of an absolute directory path, so one checkout is one stack.
@@ -82,8 +98,8 @@ struct StackController {
 
     /// Server-sent events of the stack's feed after `Last-Event-ID` / `?after=` (what is still in the recent
     /// ring), then live; ends with `event: end` when the stack is stopped.
-    func events(_ request: Request, _ context: PDRequestContext) async throws -> Response {
-        let feed = try await stacks.feed(key(context))
+    @Sendable func events(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let feed = try await stacks.feed(context.parameter("key"))
         var cursor = feed.cursor
         if let value = try SSE.cursor(request, naming: "an event id") {
             // A cursor beyond the newest event (a stack stopped and started again numbers from 1) would hide

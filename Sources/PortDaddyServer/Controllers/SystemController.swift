@@ -7,28 +7,30 @@ import PortDaddyStackConfig
 import PortDaddyStacks
 
 /// `GET /health` (v1 shape), `GET /status` and `GET /diagnostics`.
-struct SystemController {
+struct SystemController: RouteController {
     let claims: ClaimService
     let store: any ClaimStore
     let runtime: ServerRuntime
     let stacks: StackSupervisor
 
-    func addRoutes(to router: Router<PDRequestContext>) {
-        router.get(RouterPath(Routes.health.template)) { _, _ in try health() }
-        router.get(RouterPath(Routes.status.template)) { _, _ in try await status() }
-        router.get(RouterPath(Routes.diagnostics.template)) { _, _ in try diagnostics() }
+    var routes: RouteCollection<PDRequestContext> {
+        let routes = RouteCollection(context: PDRequestContext.self)
+        routes.on(Routes.health, use: health)
+        routes.on(Routes.status, use: status)
+        routes.on(Routes.diagnostics, use: diagnostics)
+        return routes
     }
 
     var uptime: Int { Int((SystemWallClock().nowMillis() - runtime.startedAt) / 1000) }
 
-    func health() throws -> Response {
+    @Sendable func health(_ request: Request, _ context: PDRequestContext) throws -> Response {
         try JSONResponse.make(
             V1HealthResponse(
                 status: "ok", uptimeSeconds: uptime, activePorts: claims.count, pid: Int(getpid()),
                 version: PortDaddyVersion.current))
     }
 
-    func status() async throws -> Response {
+    @Sendable func status(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let config = runtime.configuration
         let running = await stacks.list().map(\.key)
         return try JSONResponse.make(
@@ -42,7 +44,7 @@ struct SystemController {
                 dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain, stacks: running))
     }
 
-    func diagnostics() throws -> Response {
+    @Sendable func diagnostics(_ request: Request, _ context: PDRequestContext) throws -> Response {
         let dead = claims.statuses().filter { $0.state == .dead && !$0.claim.sticky }.map { $0.claim.identity.description }
         return try JSONResponse.make(
             DiagnosticsResponse(

@@ -5,18 +5,25 @@ import PortDaddyAPI
 import PortDaddyCore
 
 /// The v1 routes of the first Port Daddy README, with their request and response shapes.
-struct V1Controller {
+struct V1Controller: RouteController {
     let claims: ClaimService
-    let activity: ActivityLog
+    /// The note on the activity records of v1 claims and releases.
+    static let note = "v1"
 
-    func addRoutes(to router: Router<PDRequestContext>) {
-        router.post(RouterPath(Routes.v1Request.template)) { request, context in try await requestPort(request, context) }
-        router.delete(RouterPath(Routes.v1Release.template)) { request, context in try await release(request, context) }
-        router.get(RouterPath(Routes.v1Active.template)) { _, _ in try active() }
-        router.post(RouterPath(Routes.v1Cleanup.template)) { _, _ in try JSONResponse.make(CleanupResponse(try claims.reapRecording(activity))) }
+    var routes: RouteCollection<PDRequestContext> {
+        let routes = RouteCollection(context: PDRequestContext.self)
+        routes.on(Routes.v1Request, use: requestPort)
+        routes.on(Routes.v1Release, use: release)
+        routes.on(Routes.v1Active, use: active)
+        routes.on(Routes.v1Cleanup, use: cleanup)
+        return routes
     }
 
-    func requestPort(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+    @Sendable func cleanup(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        try JSONResponse.make(CleanupResponse(try claims.reap()))
+    }
+
+    @Sendable func requestPort(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(V1PortRequest.self, context: context)
         // v1 clients send `X-PID: $$` literally from the README's own example; an unparseable header means
         // "no owner" rather than an error, as it did in v1.
@@ -24,8 +31,7 @@ struct V1Controller {
         let command = try ClaimCommand.validated(
             id: V1Names.identity(fromProject: body.project), port: body.preferred?.value, fallback: true, pid: pid,
             ttlSeconds: nil, sticky: nil)
-        let outcome = try claims.claim(command)
-        if !outcome.existing { activity.record("claim", subject: outcome.claim.identity.description, detail: "port \(outcome.claim.port) (v1)") }
+        let outcome = try claims.claim(command, note: Self.note)
         let message: String
         if outcome.existing {
             message = "existing assignment"
@@ -37,22 +43,20 @@ struct V1Controller {
         return try JSONResponse.make(V1PortResponse(port: outcome.claim.port, message: message, existing: outcome.existing))
     }
 
-    func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+    @Sendable func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(V1ReleaseRequest.self, context: context)
         if let port = body.port {
-            let released = try claims.release(String(port.value))
-            for claim in released { activity.record("claim.release", subject: claim.identity.description, detail: "port \(claim.port) (v1)") }
+            let released = try claims.release(String(port.value), note: Self.note)
             return try JSONResponse.make(V1ReleaseResponse(success: true, message: "released \(released.count) port(s) on port \(port)"))
         }
         guard let project = body.project else {
             throw PortDaddyError.invalidRequest("send {\"project\": \"name\"} or {\"port\": 3100}")
         }
-        let released = try claims.release(V1Names.identity(fromProject: project))
-        for claim in released { activity.record("claim.release", subject: claim.identity.description, detail: "port \(claim.port) (v1)") }
+        let released = try claims.release(V1Names.identity(fromProject: project), note: Self.note)
         return try JSONResponse.make(V1ReleaseResponse(success: true, message: "released \(released.count) port(s) for project \(project)"))
     }
 
-    func active() throws -> Response {
+    @Sendable func active(_ request: Request, _ context: PDRequestContext) throws -> Response {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let rows = claims.statuses().map { status -> V1ActivePort in
             let c = status.claim
@@ -63,5 +67,28 @@ struct V1Controller {
                 lastSeenAt: V1Names.iso8601(c.lastSeenAt))
         }
         return try JSONResponse.make(V1ActiveResponse(ports: rows))
+    }
+}
+
+/// How v1 project names map onto identities.
+public enum V1Names {
+    /// v1 accepted any project name (npm package names such as `@org/app` included). Lower-case it and replace
+    /// characters an identity cannot hold with `-`, so `get-port ${npm_package_name}` keeps working.
+    public static func identity(fromProject project: String) -> String {
+        var out = ""
+        for scalar in project.asciiLowercased().unicodeScalars {
+            switch scalar {
+            case "a"..."z", "0"..."9", ".", "_", "-", ":": out.unicodeScalars.append(scalar)
+            default: out.append("-")
+            }
+        }
+        while out.hasPrefix("-") { out.removeFirst() }
+        return out
+    }
+
+    static func iso8601(_ millis: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
     }
 }

@@ -107,7 +107,7 @@ public enum Daemon {
                 services: [
                     .init(service: ActivityFlusher(activity: activity, logger: logger)),
                     .init(service: tcp), .init(service: unix), .init(service: reaper), .init(service: IdleMemoryTrimmer()),
-                    .init(service: ShutdownHook(hub: channels.hub, locks: locks, stacks: stacks)),
+                    .init(service: ShutdownHook(hub: channels.hub, activity: activity, locks: locks, stacks: stacks)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))

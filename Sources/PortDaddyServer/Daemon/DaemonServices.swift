@@ -24,11 +24,12 @@ struct DaemonServices {
         let store = try SQLiteStore(path: env.databasePath)
         var settings = configuration.claims
         if configuration.tcpPort != 0 { settings.reserved.insert(configuration.tcpPort) }
-        let claims = try ClaimService(store: store, settings: settings)
-        let locks = try LockService(store: store)
+        // The activity log first: the services record their own events in it.
+        let activity = ActivityLog(store: store)
+        let claims = try ClaimService(store: store, settings: settings, activity: activity)
+        let locks = try LockService(store: store, activity: activity)
         let channels = ChannelService(
             store: store, maxMessages: configuration.channelMaxMessages, maxAgeSeconds: configuration.channelMaxAgeSeconds)
-        let activity = ActivityLog(store: store)
         let coordination = CoordinationService(store: store, claims: claims, locks: locks, activity: activity)
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: userToken)
         var stackSettings = StackSettings()
@@ -47,24 +48,30 @@ struct DaemonServices {
 }
 
 extension Daemon {
-    /// Every route behind the error, security and agent middleware, built once for both HTTP listeners.
+    /// Every controller's routes behind the error, security and agent middleware (the context then carries the
+    /// caller's agent; the route groups that need the user's authority add it), built once for both listeners.
     static func buildRouter(_ core: DaemonServices, logger: Logger) -> Router<PDRequestContext> {
         let router = Router(context: PDRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: SecurityMiddleware(runtime: core.runtime))
         router.add(middleware: AgentTouchMiddleware(coordination: core.coordination))
-        SystemController(claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks).addRoutes(to: router)
-        ClaimController(claims: core.claims, processes: SystemProcessProber(), ports: SystemPortProber(), activity: core.activity)
-            .addRoutes(to: router)
-        V1Controller(claims: core.claims, activity: core.activity).addRoutes(to: router)
-        LockController(locks: core.locks, logger: logger, activity: core.activity).addRoutes(to: router)
-        ChannelController(channels: core.channels).addRoutes(to: router)
-        CoordinationController(coordination: core.coordination, inbox: core.inbox, activity: core.activity).addRoutes(to: router)
-        StackController(stacks: core.stacks, runtime: core.runtime).addRoutes(to: router)
-        DashboardController(
-            claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
-            activity: core.activity, stacks: core.stacks, userToken: core.runtime.userToken
-        ).addRoutes(to: router)
+        router.add(
+            SystemController(claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks),
+            ClaimController(claims: core.claims),
+            V1Controller(claims: core.claims),
+            LockController(locks: core.locks, logger: logger),
+            ChannelController(channels: core.channels),
+            AgentController(coordination: core.coordination),
+            SessionController(coordination: core.coordination),
+            FileController(coordination: core.coordination),
+            SalvageController(coordination: core.coordination),
+            InboxController(inbox: core.inbox),
+            IntegrationController(coordination: core.coordination),
+            ActivityController(activity: core.activity),
+            StackController(stacks: core.stacks, userToken: core.runtime.userToken),
+            DashboardController(
+                claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
+                activity: core.activity, stacks: core.stacks, userToken: core.runtime.userToken))
         return router
     }
 }

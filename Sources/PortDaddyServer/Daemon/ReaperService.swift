@@ -23,13 +23,12 @@ struct ReaperService: Service {
                 for agent in try coordination.reapAgents() {
                     logger.notice("agent declared dead; its work is in salvage", metadata: ["agent": "\(agent)"])
                 }
-                for item in try claims.reapRecording(activity) {
+                for item in try claims.reap() {
                     logger.notice(
                         "reaper freed claim",
                         metadata: ["id": "\(item.claim.identity)", "port": "\(item.claim.port)", "reason": "\(item.reason.rawValue)"])
                 }
                 for item in try locks.reap() {
-                    activity.record("lock.reap", subject: item.lock.name.value, detail: "token \(item.lock.token), \(item.lock.owner): \(item.reason)")
                     logger.notice(
                         "reaper released lock",
                         metadata: ["lock": "\(item.lock.name)", "owner": "\(item.lock.owner)", "token": "\(item.lock.token)", "reason": "\(item.reason)"])

@@ -4,6 +4,7 @@ import Hummingbird
 import PortDaddyAPI
 import PortDaddyCore
 import ServiceLifecycle
+import Synchronization
 
 /// The dashboard's one live stream: activity records and channel messages multiplexed into one SSE response.
 extension DashboardController {
@@ -35,17 +36,37 @@ extension DashboardController {
         var cursor: String
     }
 
-    /// Milliseconds between reads of new activity records (the log writes them in batches at about this cadence).
-    static let activityPollMillis = 250
-    /// Idle wake-ups between keep-alive comments (about 15 s).
+    /// Milliseconds between looks at the stacks' pulse (an in-memory counter with no event of its own; the
+    /// activity records and channel messages are pushed).
+    static let pulseCheckMillis = 250
+    /// Pulse looks with nothing to send between keep-alive comments (about 15 s).
     static let idleWakesPerPing = 60
 
+    /// What the pushes brought since the stream last wrote.
+    struct News {
+        var records: [ActivityInfo] = []
+        var messages = false
+    }
+
+    /// The news of one stream, shared by its forwarding tasks and its writer.
+    final class NewsBox: Sendable {
+        let state = Mutex(News())
+
+        /// Takes what arrived, leaving nothing.
+        func take() -> News {
+            state.withLock { pending in
+                defer { pending = News() }
+                return pending
+            }
+        }
+    }
+
     /// `GET /dashboard/events`: replays what came after `Last-Event-ID` / `?after=<activity>-<message>`, then
-    /// streams new activity (`event: activity`) and channel messages (`event: message`) as they happen, and
-    /// `event: stack` (no content: output stays behind the user's token) when some stack wrote something.
+    /// streams new activity (`event: activity`, pushed by the activity log) and channel messages
+    /// (`event: message`, woken by the channel hub) as they happen, and `event: stack` (no content: output stays
+    /// behind the user's token) when some stack wrote something.
     func events(_ request: Request) throws -> Response {
-        let newest = EventCursor(
-            activity: try activity.list(since: nil, type: nil, limit: 1).last?.id ?? 0, message: try channels.latestID())
+        let newest = EventCursor(activity: try activity.newestID(), message: try channels.latestID())
         var resume = newest
         let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after").map { "\($0)" }
         if let raw, !raw.isEmpty {
@@ -65,30 +86,57 @@ extension DashboardController {
                 // Register with the hub before the first read: a message published in between wakes the loop,
                 // and the store read by cursor never loses or repeats one.
                 let subscription = channels.hub.subscribe(try ChannelService.pattern("*"))
+                defer { subscription.cancel() }
+                var cursor = start
+                let encoder = JSONEncoder()
+                let data = String(decoding: try encoder.encode(hello), as: UTF8.self)
+                try await writer.write(ByteBuffer(string: "retry: 1000\nid: \(cursor.id)\nevent: hello\ndata: \(data)\n\n"))
+                let replay = try Self.replayActivity(activity, cursor: &cursor, encoder: encoder)
+                    + Self.drainMessages(channels, cursor: &cursor, encoder: encoder)
+                if !replay.isEmpty { try await writer.write(ByteBuffer(string: replay)) }
+                // The follower replays from the store what was written since the read above, then pushes.
+                let follower = activity.follow(after: cursor.activity)
+                let news = NewsBox()
                 let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-                let forward = Task {
-                    for await _ in subscription.messages { wake.yield() }
+                let forwardMessages = Task {
+                    for await _ in subscription.messages {
+                        news.state.withLock { $0.messages = true }
+                        wake.yield()
+                    }
                     wake.finish()  // the hub ended it: the daemon is shutting down (or we fell far behind)
+                }
+                let forwardActivity = Task {
+                    do {
+                        for try await batch in follower where !batch.isEmpty {
+                            news.state.withLock { $0.records += batch }
+                            wake.yield()
+                        }
+                    } catch {}
+                    wake.finish()  // the log ended it: the daemon is shutting down
                 }
                 let ticker = Task {
                     while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(Self.activityPollMillis))
+                        try? await Task.sleep(for: .milliseconds(Self.pulseCheckMillis))
                         wake.yield()
                     }
                 }
                 defer {
                     ticker.cancel()
-                    forward.cancel()
-                    subscription.cancel()
+                    forwardActivity.cancel()
+                    forwardMessages.cancel()
+                    follower.stop()
                 }
-                var cursor = start
-                let data = String(decoding: try JSONEncoder().encode(hello), as: UTF8.self)
-                try await writer.write(ByteBuffer(string: "retry: 1000\nid: \(cursor.id)\nevent: hello\ndata: \(data)\n\n"))
                 var idle = 0
-                var wakeups = wakes.makeAsyncIterator()
                 var beats = pulse.value
-                repeat {
-                    var chunk = try Self.drain(activity: activity, channels: channels, cursor: &cursor)
+                for await _ in wakes {
+                    if Task.isShuttingDownGracefully { break }
+                    let now = news.take()
+                    var chunk = ""
+                    for record in now.records where record.id > cursor.activity {
+                        cursor.activity = record.id
+                        chunk += SSE.event(record, id: cursor.id, encoder: encoder)
+                    }
+                    if now.messages { chunk += try Self.drainMessages(channels, cursor: &cursor, encoder: encoder) }
                     if pulse.value != beats {
                         beats = pulse.value
                         chunk += "event: stack\ndata: {}\n\n"
@@ -102,24 +150,28 @@ extension DashboardController {
                     } else {
                         idle += 1
                     }
-                } while await wakeups.next() != nil && !Task.isShuttingDownGracefully
+                }
                 try await writer.write(ByteBuffer(string: "event: end\ndata: {\"reason\":\"shutting-down\",\"cursor\":\"\(cursor.id)\"}\n\n"))
                 try await writer.finish(nil)
             })
     }
 
-    /// Everything after `cursor` as SSE events (activity first, then messages), advancing the cursor.
-    static func drain(activity: ActivityLog, channels: ChannelService, cursor: inout EventCursor) throws -> String {
+    /// The activity stored after `cursor` as SSE events, advancing the cursor.
+    static func replayActivity(_ activity: ActivityLog, cursor: inout EventCursor, encoder: JSONEncoder) throws -> String {
         var out = ""
-        let encoder = JSONEncoder()
         while true {
             let records = try activity.list(afterID: cursor.activity, type: nil, limit: 500)
             for record in records {
                 cursor.activity = record.id
-                out += "id: \(cursor.id)\nevent: activity\ndata: \(String(decoding: try encoder.encode(record), as: UTF8.self))\n\n"
+                out += SSE.event(record, id: cursor.id, encoder: encoder)
             }
-            if records.count < 500 { break }
+            if records.count < 500 { return out }
         }
+    }
+
+    /// The channel messages stored after `cursor` as SSE events, advancing the cursor.
+    static func drainMessages(_ channels: ChannelService, cursor: inout EventCursor, encoder: JSONEncoder) throws -> String {
+        var out = ""
         let all = try ChannelService.pattern("*")
         while true {
             let messages = try channels.history(all, after: cursor.message, limit: 500)
@@ -127,9 +179,8 @@ extension DashboardController {
                 cursor.message = message.id
                 out += "id: \(cursor.id)\nevent: message\ndata: \(String(decoding: try encoder.encode(message), as: UTF8.self))\n\n"
             }
-            if messages.count < 500 { break }
+            if messages.count < 500 { return out }
         }
-        return out
     }
 
     /// A fresh page token (see `PageTokens`).

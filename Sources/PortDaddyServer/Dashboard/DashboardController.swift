@@ -9,7 +9,7 @@ import Synchronization
 
 /// The live control panel at `/`: one embedded page (no CDN), a state snapshot, one SSE stream
 /// (`DashboardController+Events.swift`) and two guarded actions.
-struct DashboardController {
+struct DashboardController: RouteController {
     let claims: ClaimService
     let locks: LockService
     let coordination: CoordinationService
@@ -58,26 +58,49 @@ struct DashboardController {
         }
     }
 
-    func addRoutes(to router: Router<PDRequestContext>) {
-        router.get("/") { request, _ in crossSiteRefusal(request, navigation: true) ?? page() }
-        router.get("/dashboard/state") { request, context in
-            if let refused = crossSiteRefusal(request, navigation: false) { return refused }
-            return try JSONResponse.make(try await state(userTokenValid: hasControl(request, context)))
-        }
-        addStackActions(to: router)
-        router.get("/dashboard/events") { request, _ in try crossSiteRefusal(request, navigation: false) ?? events(request) }
-        router.post("/dashboard/release") { request, context in
-            try check(request)
-            let body = try await request.decodeJSON(ReleaseRequest.self, context: context)
-            let released = try claims.release(body.id)
-            for claim in released { activity.record("claim.release", actor: "dashboard", subject: claim.identity.description, detail: "port \(claim.port)") }
-            return try JSONResponse.make(ReleaseResponse(released: released.map { ReleasedClaim(id: $0.identity.description, port: $0.port, reason: "released") }, message: "released \(released.count)"))
-        }
-        router.post("/dashboard/inbox") { request, context in
-            try check(request)
-            let body = try await request.decodeJSON(DashboardInboxRequest.self, context: context)
-            return try JSONResponse.make(try inbox.send(to: body.to, text: body.message, sender: "dashboard"), status: .created)
-        }
+    /// The actor of what the page does, in the activity log and as the sender of its inbox messages.
+    static let actor = "dashboard"
+
+    var routes: RouteCollection<PDRequestContext> {
+        // Every dashboard route may show more to, or do more for, a caller with the user's authority.
+        let routes = RouteCollection(context: PDRequestContext.self).add(middleware: UserAuthorityMiddleware(userToken: userToken))
+        routes.on(Routes.dashboardPage, use: index)
+        routes.on(Routes.dashboardState, use: snapshot)
+        routes.on(Routes.dashboardEvents, use: follow)
+        routes.on(Routes.dashboardRelease, use: release)
+        routes.on(Routes.dashboardInbox, use: send)
+        addGrantRoutes(to: routes)
+        addStackActions(to: routes)
+        return routes
+    }
+
+    @Sendable func index(_ request: Request, _ context: PDRequestContext) -> Response {
+        crossSiteRefusal(request, navigation: true) ?? page()
+    }
+
+    @Sendable func snapshot(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        if let refused = crossSiteRefusal(request, navigation: false) { return refused }
+        return try JSONResponse.make(try await state(userTokenValid: hasControl(request, context)))
+    }
+
+    @Sendable func follow(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        try crossSiteRefusal(request, navigation: false) ?? events(request)
+    }
+
+    @Sendable func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        try check(request)
+        let body = try await request.decodeJSON(ReleaseRequest.self, context: context)
+        let released = try claims.release(body.id, by: Self.actor)
+        return try JSONResponse.make(
+            ReleaseResponse(
+                released: released.map { ReleasedClaim(id: $0.identity.description, port: $0.port, reason: "released") },
+                message: "released \(released.count)"))
+    }
+
+    @Sendable func send(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        try check(request)
+        let body = try await request.decodeJSON(DashboardInboxRequest.self, context: context)
+        return try JSONResponse.make(try inbox.send(to: body.to, text: body.message, sender: Self.actor), status: .created)
     }
 
     /// Browsers say where a request comes from (`Sec-Fetch-Site`): the page and its data are only for the page

@@ -18,3 +18,16 @@ struct AgentTouchMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 }
+
+extension PDRequestContext {
+    /// The caller's agent as sent; `INVALID_AGENT` when there is none.
+    func requiredAgentHeader() throws -> String {
+        guard let agent, !agent.isEmpty else {
+            throw PortDaddyError.invalidAgent("no agent: set PD_AGENT_ID (pd begin prints it) or send the \(AgentHeader.name) header")
+        }
+        return agent
+    }
+
+    /// The caller's agent id, validated and normalized; `INVALID_AGENT` when there is none or it is malformed.
+    func requiredAgent() throws -> String { try CoordinationService.agentID(try requiredAgentHeader()) }
+}

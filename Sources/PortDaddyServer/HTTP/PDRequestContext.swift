@@ -9,6 +9,10 @@ public struct PDRequestContext: RequestContext {
     public let channel: any Channel
     /// The caller's agent (`X-PD-Agent`), filled in by the agent middleware.
     public var agent: String?
+    /// Whether the caller speaks with the user's own authority (the Unix socket, or the user's token), filled in
+    /// by ``UserAuthorityMiddleware`` on the route groups that look at it (`false` elsewhere); those that need it
+    /// refuse others with ``RequireUserAuthority``.
+    public var hasUserAuthority = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -1,0 +1,51 @@
+import PortDaddyAPI
+
+/// The type of an activity record, each spelled once: `<subject kind>.<what happened>` (`claim` alone for a new
+/// claim, `lock` for a grant). Followers filter by prefix (`lock` follows `lock.*`); the wire carries the raw
+/// value.
+public struct ActivityKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+    init(_ rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { rawValue }
+
+    public static let claim = ActivityKind("claim")
+    public static let claimRelease = ActivityKind("claim.release")
+    public static let claimReap = ActivityKind("claim.reap")
+    public static let lock = ActivityKind("lock")
+    public static let lockRelease = ActivityKind("lock.release")
+    public static let lockForce = ActivityKind("lock.force")
+    public static let lockReap = ActivityKind("lock.reap")
+    public static let agentRegister = ActivityKind("agent.register")
+    public static let agentUnregister = ActivityKind("agent.unregister")
+    public static let agentDead = ActivityKind("agent.dead")
+    public static let sessionBegin = ActivityKind("session.begin")
+    public static let sessionNote = ActivityKind("session.note")
+    public static let sessionPhase = ActivityKind("session.phase")
+    public static let sessionDone = ActivityKind("session.done")
+    public static let sessionAbandon = ActivityKind("session.abandon")
+    public static let filesClaim = ActivityKind("files.claim")
+    public static let filesClaimForce = ActivityKind("files.claim.force")
+    public static let salvageClaim = ActivityKind("salvage.claim")
+    public static let salvageComplete = ActivityKind("salvage.complete")
+    public static let salvageDismiss = ActivityKind("salvage.dismiss")
+    public static let integrationReady = ActivityKind("integration.ready")
+    public static let integrationNeeds = ActivityKind("integration.needs")
+    public static let stackUp = ActivityKind("stack.up")
+    public static let stackDown = ActivityKind("stack.down")
+    public static let stackOrphan = ActivityKind("stack.orphan")
+    public static let serviceStart = ActivityKind("service.start")
+    public static let serviceReady = ActivityKind("service.ready")
+    public static let serviceExit = ActivityKind("service.exit")
+    public static let serviceCompleted = ActivityKind("service.completed")
+    public static let serviceRestart = ActivityKind("service.restart")
+    public static let serviceStop = ActivityKind("service.stop")
+
+    /// The prefix that follows every integration signal.
+    public static let integrationPrefix = "integration"
+
+    /// An integration signal of `kind` (`ready`, `needs`).
+    public static func integration(_ kind: String) -> ActivityKind { ActivityKind("\(integrationPrefix).\(kind)") }
+}

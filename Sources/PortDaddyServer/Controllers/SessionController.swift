@@ -1,0 +1,58 @@
+import Hummingbird
+import PortDaddyAPI
+import PortDaddyCore
+
+/// Sessions and notes: `POST|GET /sessions`, `POST|GET /sessions/current/notes`, `POST /sessions/current/phase`,
+/// `POST /sessions/current/done`.
+struct SessionController: RouteController {
+    let coordination: CoordinationService
+
+    var routes: RouteCollection<PDRequestContext> {
+        let routes = RouteCollection(context: PDRequestContext.self)
+        routes.on(Routes.begin, use: begin)
+        routes.on(Routes.sessions, use: list)
+        routes.on(Routes.addNote, use: note)
+        routes.on(Routes.notes, use: notes)
+        routes.on(Routes.phase, use: phase)
+        routes.on(Routes.done, use: done)
+        return routes
+    }
+
+    @Sendable func begin(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(BeginRequest.self, context: context)
+        let (session, port, dead) = try coordination.begin(
+            purpose: body.purpose, agent: body.agent, identity: body.identity, files: body.files ?? [],
+            pid: body.pid?.value)
+        return try JSONResponse.make(BeginResponse(agentID: session.agentID, session: session, port: port, deadInProject: dead), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let all = request.uri.queryParameters.get("all") == "true"
+        let agent = request.uri.queryParameters.get("agent")
+        return try JSONResponse.make(SessionsResponse(sessions: try coordination.sessions(agent: agent, includeEnded: all)))
+    }
+
+    @Sendable func note(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(NoteRequest.self, context: context)
+        return try JSONResponse.make(
+            try coordination.note(agent: try context.requiredAgent(), text: body.text, type: body.type ?? .note), status: .created)
+    }
+
+    @Sendable func notes(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let notes = try coordination.notes(agent: try context.requiredAgent(), all: request.uri.queryParameters.get("all") == "true")
+        return try JSONResponse.make(NotesResponse(notes: notes))
+    }
+
+    @Sendable func phase(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(PhaseRequest.self, context: context)
+        return try JSONResponse.make(try coordination.phase(agent: try context.requiredAgent(), body.phase))
+    }
+
+    @Sendable func done(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeOptionalJSON(DoneRequest.self, context: context) ?? DoneRequest()
+        return try JSONResponse.make(
+            try coordination.done(agent: try context.requiredAgent(), note: body.note, abandon: body.abandon ?? false))
+    }
+}
+
+struct NotesResponse: Codable { var notes: [NoteInfo] }
