@@ -28,6 +28,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
+        .target(name: "PortDaddyWire", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
         .target(name: "CPortDaddySystem"),
         .target(name: "PortDaddySystem", dependencies: ["CPortDaddySystem"], swiftSettings: strict),
         .target(
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "PortDaddyServer",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyCore", "PortDaddyTLS", "PortDaddySystem",
+                "PortDaddyAPI", "PortDaddyCore", "PortDaddyTLS", "PortDaddySystem", "PortDaddyWire",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -68,7 +69,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI", "PortDaddySystem"], swiftSettings: strict),
+        .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI", "PortDaddySystem", "PortDaddyWire"], swiftSettings: strict),
         .target(
             name: "PortDaddyMCP",
             dependencies: ["PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", .product(name: "MCP", package: "swift-sdk")],
@@ -77,7 +78,7 @@ let package = Package(
         .target(
             name: "PortDaddyCLI",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddySystem", "PortDaddyTLS",
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyServer", "PortDaddySystem", "PortDaddyTLS", "PortDaddyWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -99,6 +100,7 @@ let package = Package(
             dependencies: ["PortDaddyCore", "PortDaddyAPI"],
             swiftSettings: strict
         ),
+        .testTarget(name: "PortDaddyWireTests", dependencies: ["PortDaddyWire", "PortDaddyAPI"], swiftSettings: strict),
         .testTarget(
             name: "PortDaddyTLSTests",
             dependencies: ["PortDaddyTLS", .product(name: "X509", package: "swift-certificates")],
@@ -122,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "pd", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore",
+                "pd", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore", "PortDaddyWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

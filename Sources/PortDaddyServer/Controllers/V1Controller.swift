@@ -26,15 +26,7 @@ struct V1Controller {
             ttlSeconds: nil, sticky: nil)
         let outcome = try claims.claim(command)
         if !outcome.existing { activity.record("claim", subject: outcome.claim.identity.description, detail: "port \(outcome.claim.port) (v1)") }
-        let message: String
-        if outcome.existing {
-            message = "existing assignment"
-        } else if let preferred = body.preferred {
-            message = outcome.claim.port == preferred ? "assigned preferred port" : outcome.message
-        } else {
-            message = "assigned port"
-        }
-        return try JSONResponse.make(V1PortResponse(port: outcome.claim.port, message: message, existing: outcome.existing))
+        return try JSONResponse.make(V1PortResponse(outcome, preferred: body.preferred))
     }
 
     func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
