@@ -39,6 +39,8 @@ final class IPCConnectionHandler: ChannelInboundHandler {
 
     private var splitter = FrameSplitter()
     private var conversations: [String: Conversation] = [:]
+    /// Each open subscription's cursor: the id of the last message written to it.
+    private var cursors: [String: Int64] = [:]
     private var nextSerial: UInt64 = 0
     private var context: ChannelHandlerContext?
     private var entered = false
@@ -88,6 +90,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         // The client is gone: a queued lock wait leaves the queue, a subscription stops.
         let open = conversations.values
         conversations.removeAll()
+        cursors.removeAll()
         for conversation in open { conversation.cancel() }
         context.fireChannelInactive()
     }
@@ -96,9 +99,12 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         guard event is IPCShutdownEvent else { return context.fireUserInboundEventTriggered(event) }
         for (id, conversation) in conversations {
             conversation.cancel()
-            context.write(wrap(failure(id, .shuttingDown, "the daemon is shutting down; reconnect once it is back", reason: "shutting-down")), promise: nil)
+            context.write(
+                wrap(failure(id, .shuttingDown, "the daemon is shutting down; reconnect once it is back", reason: "shutting-down", cursor: cursors[id])),
+                promise: nil)
         }
         conversations.removeAll()
+        cursors.removeAll()
         closing = true
         let channel = context.channel
         context.writeAndFlush(wrap(nil)).whenComplete { _ in channel.close(promise: nil) }
@@ -276,6 +282,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         nextSerial += 1
         let serial = nextSerial
         conversations[id] = Conversation(serial: serial, kind: .subscription(subscription))
+        cursors[id] = cursor
         let loop = context.eventLoop
         let channel = context.channel
         let bound = NIOLoopBound(self, eventLoop: loop)
@@ -306,12 +313,14 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         guard let context, conversations[id]?.serial == serial, let content = try? dispatcher.encode(message) else {
             return loop.makeSucceededVoidFuture()
         }
+        cursors[id] = message.id
         return context.writeAndFlush(wrap(IPCMessage(.inform, conversationID: id, content: content)))
     }
 
     private func subscriptionEnded(_ id: String, _ serial: UInt64, _ end: ChannelHub.End?, cursor: Int64) {
         guard conversations[id]?.serial == serial, let context else { return }
         conversations[id] = nil
+        cursors[id] = nil
         let frame: IPCMessage
         switch end {
         case .tooSlow:
@@ -323,6 +332,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
     }
 
     private func cancel(_ context: ChannelHandlerContext, _ id: String) {
+        cursors[id] = nil
         guard let conversation = conversations.removeValue(forKey: id) else {
             return context.write(wrap(refusal(id, .notFound, "no open conversation \"\(id)\" to cancel")), promise: nil)
         }
