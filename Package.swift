@@ -29,6 +29,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
+        .target(name: "PortDaddyWire", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
         .target(name: "CPortDaddySystem"),
         .target(name: "PortDaddySystem", dependencies: ["CPortDaddySystem"], swiftSettings: strict),
         .target(
@@ -60,7 +61,7 @@ let package = Package(
             name: "PortDaddyServer",
             dependencies: [
                 "PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyTLS",
-                "PortDaddySystem",
+                "PortDaddySystem", "PortDaddyWire",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,7 +77,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI", "PortDaddySystem"], swiftSettings: strict),
+        .target(name: "PortDaddyClient", dependencies: ["PortDaddyAPI", "PortDaddySystem", "PortDaddyWire"], swiftSettings: strict),
         .target(
             name: "PortDaddyMCP",
             dependencies: ["PortDaddyAPI", "PortDaddyClient", "PortDaddyStackConfig", .product(name: "MCP", package: "swift-sdk")],
@@ -86,7 +87,7 @@ let package = Package(
             name: "PortDaddyCLI",
             dependencies: [
                 "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddySystem",
-                "PortDaddyTLS",
+                "PortDaddyTLS", "PortDaddyWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -112,6 +113,7 @@ let package = Package(
             dependencies: ["PortDaddyCore", "PortDaddyAPI"],
             swiftSettings: strict
         ),
+        .testTarget(name: "PortDaddyWireTests", dependencies: ["PortDaddyWire", "PortDaddyAPI"], swiftSettings: strict),
         .testTarget(
             name: "PortDaddyStacksTests",
             dependencies: ["PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyCore", "PortDaddyAPI"],
@@ -145,7 +147,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "pd", "pd-daemon", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig",
+                "pd", "pd-daemon", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore",
+                "PortDaddyStackConfig", "PortDaddyWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

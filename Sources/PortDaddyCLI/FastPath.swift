@@ -1,5 +1,6 @@
 import PortDaddyAPI
 import PortDaddyClient
+import PortDaddyWire
 
 #if canImport(Glibc)
 import Glibc
@@ -33,6 +34,7 @@ public enum FastPath {
         var identity: String?
         var quiet = false
         var fields: [String] = []
+        var ipcArgs: [MessagePackEntry] = []
         var explicitPID = false
         var i = 0
         while i < args.count {
@@ -43,8 +45,12 @@ public enum FastPath {
             }
             switch arg {
             case "-q", "--quiet": quiet = true
-            case "--sticky": fields.append(#""sticky":true"#)
-            case "--fallback": fields.append(#""fallback":true"#)
+            case "--sticky":
+                fields.append(#""sticky":true"#)
+                ipcArgs.append(MessagePackEntry("sticky", .bool(true)))
+            case "--fallback":
+                fields.append(#""fallback":true"#)
+                ipcArgs.append(MessagePackEntry("fallback", .bool(true)))
             case "--port", "--pid":
                 guard let raw = value(), let n = Int(raw) else { return nil }
                 if arg == "--port" {
@@ -54,12 +60,14 @@ public enum FastPath {
                     explicitPID = true
                     fields.append(#""pid":\#(n)"#)
                 }
+                ipcArgs.append(MessagePackEntry(String(arg.dropFirst(2)), .int(Int64(n))))
             case "--expires":
                 guard let raw = value() else { return nil }
                 guard let seconds = DurationParser.seconds(raw) else {
                     return fail("\"\(raw)\" is not a duration; use e.g. 90s, 15m, 2h, 1d", PDExit.usage)
                 }
                 fields.append(#""expires":\#(seconds)"#)
+                ipcArgs.append(MessagePackEntry("expires", .double(seconds)))
             default:
                 if arg.hasPrefix("-") || identity != nil { return nil }
                 identity = arg
@@ -68,9 +76,14 @@ public enum FastPath {
         }
         guard let identity else { return nil }
         do { _ = try Identity(parsing: identity) } catch { return fail(error.description, PDExit.usage) }
-        if !explicitPID { fields.append(#""pid":\#(getppid())"#) }
+        if !explicitPID {
+            fields.append(#""pid":\#(getppid())"#)
+            ipcArgs.append(MessagePackEntry("pid", .int(Int64(getppid()))))
+        }
         let body = "{" + ([#""id":\#(FlatJSON.quote(identity))"#] + fields).joined(separator: ",") + "}"
-        guard let answer = send(Routes.claim.method.rawValue, Routes.claim.path(), body: body, headers: []) else { return PDExit.unreachable }
+        let answer = ipc(.claim, .map([MessagePackEntry("id", .string(identity))] + ipcArgs))
+            ?? send(Routes.claim.method.rawValue, Routes.claim.path(), body: body, headers: [])
+        guard let answer else { return PDExit.unreachable }
         guard let port = answer.port else { return answer.exit }
         if quiet {
             writeLine(String(port))
@@ -87,16 +100,18 @@ public enum FastPath {
     static func getPort(_ args: [String]) -> Int32? {
         guard (1...2).contains(args.count), !args.contains(where: { $0.hasPrefix("-") }) else { return nil }
         var fields = [#""project":\#(FlatJSON.quote(args[0]))"#]
+        var ipcArgs = [MessagePackEntry("project", .string(args[0])), MessagePackEntry("pid", .int(Int64(getppid())))]
         var preferred: Int?
         if args.count == 2 {
             guard let n = Int(args[1]), (try? PortNumber(validating: n)) != nil else { return nil }
             preferred = n
             fields.append(#""preferred":\#(n)"#)
+            ipcArgs.append(MessagePackEntry("preferred", .int(Int64(n))))
         }
         let body = "{" + fields.joined(separator: ",") + "}"
-        guard let answer = send(Routes.v1Request.method.rawValue, Routes.v1Request.path(), body: body, headers: [(Headers.pid, String(getppid()))]) else {
-            return PDExit.unreachable
-        }
+        let answer = ipc(.getPort, .map(ipcArgs))
+            ?? send(Routes.v1Request.method.rawValue, Routes.v1Request.path(), body: body, headers: [(Headers.pid, String(getppid()))])
+        guard let answer else { return PDExit.unreachable }
         guard let port = answer.port else { return answer.exit }
         if let preferred, preferred != port, case .string(let message) = answer.fields["message"] {
             Output.warn(message)
@@ -141,6 +156,37 @@ public enum FastPath {
             Output.warn(CLIError(error).message)
             return nil
         }
+    }
+
+    /// The answer over the binary IPC socket when it is there (nil: use HTTP), as the flat fields HTTP's JSON has.
+    static func ipc(_ op: IPCOperation, _ args: MessagePackValue) -> Answer? {
+        guard let connection = IPCConnection.open(PortDaddyEnvironment.current()) else { return nil }
+        connection.sender = PortDaddyEnvironment.value("PD_AGENT_ID")
+        do throws(ClientError) {
+            return Answer(fields: flatFields(try connection.request(op, args)), status: 200)
+        } catch {
+            // Gone mid-request, or the IPC socket is full: HTTP retries.
+            guard case .daemon(let status, let body) = error, body.errorCode != .tooManyConnections else { return nil }
+            return Answer(fields: ["error": .string(body.error), "code": .string(body.code)], status: status)
+        }
+    }
+
+    /// A map's scalar fields as FlatJSON values (nested ones as `.nested`).
+    static func flatFields(_ content: MessagePackValue) -> [String: FlatJSON.Value] {
+        guard case .map(let entries) = content else { return [:] }
+        var fields: [String: FlatJSON.Value] = [:]
+        for entry in entries {
+            switch entry.value {
+            case .string(let text): fields[entry.key] = .string(text)
+            case .bool(let flag): fields[entry.key] = .bool(flag)
+            case .int(let n): fields[entry.key] = .number(Double(n))
+            case .uint(let n): fields[entry.key] = .number(Double(n))
+            case .double(let d): fields[entry.key] = .number(d)
+            case .nil: fields[entry.key] = .null
+            case .binary, .array, .map: fields[entry.key] = .nested
+            }
+        }
+        return fields
     }
 
     /// Writes one line to stdout without `print`'s dynamic casts.

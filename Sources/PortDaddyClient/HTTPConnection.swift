@@ -97,6 +97,11 @@ public final class HTTPConnection {
     }
 
     private func writeAll(_ bytes: [UInt8]) throws(ClientError) {
+        try Self.writeAll(bytes, to: fd, endpoint: endpoint.description)
+    }
+
+    /// Writes every byte to a connected socket (retrying short writes and EINTR, never raising SIGPIPE).
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, endpoint: String) throws(ClientError) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw in
@@ -108,7 +113,7 @@ public final class HTTPConnection {
             }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .unreachable(endpoint: endpoint.description, reason: Self.errorText())
+                throw .unreachable(endpoint: endpoint, reason: Self.errorText())
             }
             offset += n
         }

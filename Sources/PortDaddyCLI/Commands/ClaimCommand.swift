@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
+import PortDaddyWire
 import PortDaddyClient
 
 extension PD {
@@ -46,8 +47,9 @@ func performClaim(identity: String, port: Int?, fallback: Bool, pid: Int?, expir
         }
         ttl = DurationValue(seconds: seconds)
     }
-    let client = try global.client()
-    return try attempt {
-        try client.claim(ClaimRequest(id: id, port: port, fallback: fallback ? true : nil, pid: pid, expires: ttl, sticky: sticky ? true : nil))
+    let request = ClaimRequest(id: id, port: port, fallback: fallback ? true : nil, pid: pid, expires: ttl, sticky: sticky ? true : nil)
+    return try viaIPC(global.environment, ipc: { connection throws(ClientError) in try connection.call(.claim, request, as: ClaimResponse.self) }) {
+        let client = try global.client()
+        return try attempt { try client.claim(request) }
     }
 }

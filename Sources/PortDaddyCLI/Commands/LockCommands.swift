@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
+import PortDaddyClient
+import PortDaddyWire
 
 /// Who a lock command acts as: `--owner`, else `$PD_AGENT_ID`, else `pid:<parent pid>`.
 ///
@@ -53,8 +55,14 @@ extension PD {
             func run() throws {
                 let lockName = try validatedLockName(name)
                 let request = LockAcquireRequest(owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), ttl: try durationOption(ttl, "--ttl"), wait: try durationOption(wait, "--wait"))
-                let client = try global.client()
-                let lock = try attempt { try client.acquireLock(lockName, request) }
+                let lock = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
+                    try connection.call(
+                        .lockAcquire, IPCLockArguments(name: lockName, owner: request.owner, pid: request.pid, ttl: request.ttl, wait: request.wait),
+                        as: LockInfo.self)
+                }) {
+                    let client = try global.client()
+                    return try attempt { try client.acquireLock(lockName, request) }
+                }
                 if global.json { return global.output.json(lock) }
                 global.output.line(String(lock.token))
             }
@@ -69,9 +77,13 @@ extension PD {
 
             func run() throws {
                 let lockName = try validatedLockName(name)
-                let client = try global.client()
-                let lock = try attempt {
-                    try client.extendLock(lockName, LockExtendRequest(owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), ttl: try durationOption(ttl, "--ttl")))
+                let ttl = try durationOption(self.ttl, "--ttl")
+                let pid = try pidOption(who.resolvedPID)
+                let lock = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
+                    try connection.call(.lockExtend, IPCLockArguments(name: lockName, owner: who.resolvedOwner, pid: pid, ttl: ttl), as: LockInfo.self)
+                }) {
+                    let client = try global.client()
+                    return try attempt { try client.extendLock(lockName, LockExtendRequest(owner: who.resolvedOwner, pid: pid, ttl: ttl)) }
                 }
                 if global.json { return global.output.json(lock) }
                 global.output.line("\(lock.name) held by \(lock.owner) until \(Output.remaining(untilMillis: lock.expiresAt)) (token \(lock.token))")
@@ -89,9 +101,14 @@ extension PD {
 
         func run() throws {
             let lockName = try validatedLockName(name)
-            let client = try global.client()
-            let response = try attempt {
-                try client.releaseLock(lockName, LockReleaseRequest(owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), force: force ? true : nil))
+            let request = LockReleaseRequest(owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), force: force ? true : nil)
+            let response = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
+                try connection.call(
+                    .lockRelease, IPCLockReleaseArguments(name: lockName, owner: request.owner, pid: request.pid, force: request.force),
+                    as: LockReleaseResponse.self)
+            }) {
+                let client = try global.client()
+                return try attempt { try client.releaseLock(lockName, request) }
             }
             if global.json { return global.output.json(response) }
             global.output.line(response.released ? "released \(response.name)" + (response.forced ? " (forced)" : "") : "\(response.name) was not held")

@@ -1,5 +1,7 @@
 import ArgumentParser
 import PortDaddyAPI
+import PortDaddyClient
+import PortDaddyWire
 
 extension PD {
     /// `pd release <identity|port|pattern>`.
@@ -11,8 +13,12 @@ extension PD {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let client = try global.client()
-            let response = try attempt { try client.release(target) }
+            let response = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
+                try connection.call(.release, ReleaseRequest(id: target), as: ReleaseResponse.self)
+            }) {
+                let client = try global.client()
+                return try attempt { try client.release(target) }
+            }
             if global.json { return global.output.json(response) }
             if response.released.isEmpty {
                 global.output.line("nothing held matches \(target)")

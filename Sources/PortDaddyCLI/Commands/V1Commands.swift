@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
+import PortDaddyClient
+import PortDaddyWire
 
 extension PD {
     /// v1 `get-port <project> [preferred]`: prints only the port.
@@ -16,9 +18,11 @@ extension PD {
             let preferred = try portOption(preferred)
             let identity = V1Names.identity(fromProject: project)
             do { _ = try Identity(parsing: identity) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
-            let client = try global.client()
-            let response = try attempt {
-                try client.requestPort(V1PortRequest(project: project, preferred: preferred), pid: Int(getppid()))
+            let response = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
+                try connection.call(.getPort, IPCGetPortArguments(project: project, preferred: preferred, pid: PID(system: getppid())), as: V1PortResponse.self)
+            }) {
+                let client = try global.client()
+                return try attempt { try client.requestPort(V1PortRequest(project: project, preferred: preferred), pid: Int(getppid())) }
             }
             if let preferred, response.port != preferred.value { Output.warn(response.message) }
             print(response.port)

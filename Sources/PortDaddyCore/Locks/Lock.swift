@@ -58,6 +58,11 @@ public struct LockCommand: Sendable {
     }
 
     /// The owner label: the given one, else `pid:<pid>`.
+    /// Who releases: `owner` or `pid:<pid>`; with `force` and neither given, nobody in particular ("").
+    public static func releasingOwner(_ owner: String?, pid: Int32?, force: Bool) throws(PortDaddyError) -> String {
+        force && owner == nil && pid == nil ? "" : try Self.owner(owner, pid: pid)
+    }
+
     public static func owner(_ owner: String?, pid: Int32?) throws(PortDaddyError) -> String {
         if let owner {
             let trimmed = owner.trimmingWhitespace()

@@ -64,29 +64,14 @@ public final class LockService: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lock, any Error>) in
-                let outcome: Result<Lock, PortDaddyError>? = state.withLock { st in
-                    let now = clock.nowMillis()
-                    if let held = st.locks[name], isStale(held, now: now) {
-                        do throws(PortDaddyError) {
-                            let resumptions = try release(held, reason: "stale", in: &st, now: now)
-                            for resume in resumptions { resume() }
-                        } catch {
-                            return .failure(error)
-                        }
+                let outcome: Result<Lock, any Error>? = state.withLock { st in
+                    if let immediate = attempt(command, pidStart: pidStart, queues: command.waitSeconds > 0, in: &st) {
+                        return immediate.mapError { $0 }
                     }
-                    if st.locks[name] == nil && (st.waiters[name]?.isEmpty ?? true) {
-                        do throws(PortDaddyError) {
-                            return .success(try grant(command, pidStart: pidStart, in: &st, now: now))
-                        } catch {
-                            return .failure(error)
-                        }
-                    }
-                    let holder = st.locks[name]
-                    guard command.waitSeconds > 0 else {
-                        return .failure(.lockHeld(name: name.value, holder: holder?.owner ?? "a queued caller", expiresAt: holder?.expiresAt ?? now))
-                    }
+                    // Cancelled before it could queue (its cancellation handler found nothing to remove): do not queue.
+                    if Task.isCancelled { return .failure(CancellationError()) }
                     st.waiters[name, default: []].append(Waiter(id: id, command: command, pidStart: pidStart, continuation: continuation))
-                    if let holder, !st.watched.contains(holder.token) {
+                    if let holder = st.locks[name], !st.watched.contains(holder.token) {
                         st.watched.insert(holder.token)
                         scheduleExpiryCheck(name: name, token: holder.token, at: holder.expiresAt)
                     }
@@ -106,6 +91,17 @@ public final class LockService: Sendable {
         } onCancel: {
             abandon(waiter: id, name: name, timedOut: false)
         }
+    }
+
+    /// Takes a lock now or fails with `lockHeld`, without suspending: for callers on an event loop (the IPC
+    /// socket), which must not wait. `command.waitSeconds` is ignored.
+    public func acquireNow(_ command: LockCommand) throws(PortDaddyError) -> Lock {
+        let pidStart = command.pid.flatMap { processes.startTime(of: $0) }
+        let outcome = state.withLock { st in attempt(command, pidStart: pidStart, queues: false, in: &st) }
+        guard let outcome else { throw .lockHeld(name: command.name.value, holder: "a queued caller", expiresAt: clock.nowMillis()) }
+        let lock = try outcome.get()
+        activity?.record(.lock, actor: lock.owner, subject: lock.name.value, detail: "token \(lock.token)")
+        return lock
     }
 
     /// Releases a lock held by `owner` (or anyone's, with `force`). With `token`, only if it still carries it.
@@ -204,6 +200,33 @@ public final class LockService: Sendable {
     }
 
     // MARK: - Internals (called with the state lock held)
+
+    /// What an acquire gets at once: the lock (a stale holder is released first), `lockHeld` when it may not
+    /// queue, or nil when it has to queue.
+    func attempt(_ command: LockCommand, pidStart: UInt64?, queues: Bool, in st: inout State) -> Result<Lock, PortDaddyError>? {
+        let now = clock.nowMillis()
+        let name = command.name
+        if let held = st.locks[name], isStale(held, now: now) {
+            do throws(PortDaddyError) {
+                let resumptions = try release(held, reason: "stale", in: &st, now: now)
+                for resume in resumptions { resume() }
+            } catch {
+                return .failure(error)
+            }
+        }
+        if st.locks[name] == nil && (st.waiters[name]?.isEmpty ?? true) {
+            do throws(PortDaddyError) {
+                return .success(try grant(command, pidStart: pidStart, in: &st, now: now))
+            } catch {
+                return .failure(error)
+            }
+        }
+        guard queues else {
+            let holder = st.locks[name]
+            return .failure(.lockHeld(name: name.value, holder: holder?.owner ?? "a queued caller", expiresAt: holder?.expiresAt ?? now))
+        }
+        return nil
+    }
 
     func isStale(_ lock: Lock, now: Int64) -> Bool {
         if now >= lock.expiresAt { return true }

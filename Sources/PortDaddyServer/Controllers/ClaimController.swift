@@ -26,19 +26,13 @@ struct ClaimController: RouteController {
             identity: body.id, port: body.port?.value, fallback: body.fallback ?? false, pid: pid?.value,
             ttlSeconds: body.expires?.seconds, sticky: body.sticky ?? false)
         let report = try claims.claimReporting(command, by: context.agent)
-        let (outcome, c) = (report.outcome, report.outcome.claim)
-        let response = ClaimResponse(
-            id: c.identity.description, port: c.port, existing: outcome.existing, state: report.status.state,
-            pid: c.pid.map(Int.init), sticky: c.sticky, expiresAt: c.expiresAt, message: outcome.message)
-        return try JSONResponse.make(response, status: outcome.existing ? .ok : .created)
+        return try JSONResponse.make(ClaimResponse(report), status: report.outcome.existing ? .ok : .created)
     }
 
     @Sendable func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(ReleaseRequest.self, context: context)
         let released = try claims.release(body.id, by: context.agent)
-        let message = released.isEmpty ? "nothing held matches \(body.id)" : "released \(released.count) claim(s)"
-        return try JSONResponse.make(
-            ReleaseResponse(released: released.map { ReleasedClaim(id: $0.identity.description, port: $0.port, reason: "released") }, message: message))
+        return try JSONResponse.make(ReleaseResponse(released, target: body.id))
     }
 
     @Sendable func list(_ request: Request, _ context: PDRequestContext) throws -> Response {

@@ -60,13 +60,12 @@ struct LockController: RouteController {
         let body = try await request.decodeOptionalJSON(LockReleaseRequest.self, context: context) ?? LockReleaseRequest()
         let ownerPID = try ClaimCommand.validatedPID(try pid(body.pid, request))
         let force = body.force ?? false
-        let owner = force && body.owner == nil && ownerPID == nil ? "" : try LockCommand.owner(body.owner, pid: ownerPID)
+        let owner = try LockCommand.releasingOwner(body.owner, pid: ownerPID, force: force)
         let released = try locks.release(name: lockName, owner: owner, token: body.token, force: force)
         if let released, released.owner != owner {
             logger.warning("lock broken by force", metadata: ["lock": "\(lockName)", "holder": "\(released.owner)", "by": "\(owner)"])
         }
-        return try JSONResponse.make(
-            LockReleaseResponse(name: lockName.value, released: released != nil, token: released?.token, forced: released.map { $0.owner != owner } ?? false))
+        return try JSONResponse.make(LockReleaseResponse(name: lockName, released: released, by: owner))
     }
 
     @Sendable func extend(_ request: Request, _ context: PDRequestContext) async throws -> Response {

@@ -32,15 +32,7 @@ struct V1Controller: RouteController {
             id: V1Names.identity(fromProject: body.project), port: body.preferred?.value, fallback: true, pid: pid,
             ttlSeconds: nil, sticky: nil)
         let outcome = try claims.claim(command, note: Self.note)
-        let message: String
-        if outcome.existing {
-            message = "existing assignment"
-        } else if let preferred = body.preferred {
-            message = outcome.claim.port == preferred.value ? "assigned preferred port" : outcome.message
-        } else {
-            message = "assigned port"
-        }
-        return try JSONResponse.make(V1PortResponse(port: outcome.claim.port, message: message, existing: outcome.existing))
+        return try JSONResponse.make(V1PortResponse(outcome, preferred: body.preferred?.value))
     }
 
     @Sendable func release(_ request: Request, _ context: PDRequestContext) async throws -> Response {

@@ -6,6 +6,7 @@ import NIOCore
 import PortDaddyAPI
 import PortDaddyCore
 import PortDaddyTLS
+import PortDaddyWire
 import ServiceLifecycle
 import Synchronization
 
@@ -33,7 +34,7 @@ public enum Daemon {
 
         let started = Atomic<Int>(0)
         let announce: @Sendable () -> Void = {
-            let expected = 2 + (configuration.dnsPort == nil ? 0 : 1) + (configuration.proxyPort == nil ? 0 : 1)
+            let expected = 2 + (configuration.ipc ? 1 : 0) + (configuration.dnsPort == nil ? 0 : 1) + (configuration.proxyPort == nil ? 0 : 1)
             guard started.add(1, ordering: .relaxed).newValue == expected else { return }
             directory.writeRuntimeInfo(runtime: runtime)
             logger.info("port daddy ready", metadata: ["socket": "\(env.socketPath)", "port": "\(runtime.tcpPort)"])
@@ -76,6 +77,15 @@ public enum Daemon {
                 announce()
             },
             logger: quiet)
+        // Listed after the Unix socket, so it stops before it (a service group stops in reverse order).
+        var ipcService: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if configuration.ipc {
+            ipcService.append(.init(service: IPCService(
+                path: IPCFrame.socketPath(besides: env.socketPath), policy: policy("IPC socket", limits.unixSocket, parsesHeads: false),
+                dispatcher: IPCDispatcher(
+                    claims: claims, locks: locks, channels: channels, coordination: coordination, runtime: runtime),
+                frameTimeout: headTimeout, logger: logger, onReady: announce)))
+        }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let dnsPort = configuration.dnsPort {
             let resolver = DNSResolver(claims: claims, domain: configuration.dnsDomain)
@@ -106,7 +116,9 @@ public enum Daemon {
             configuration: .init(
                 services: [
                     .init(service: ActivityFlusher(activity: activity, logger: logger)),
-                    .init(service: tcp), .init(service: unix), .init(service: reaper), .init(service: IdleMemoryTrimmer()),
+                    .init(service: tcp), .init(service: unix),
+                ] + ipcService + [
+                    .init(service: reaper), .init(service: IdleMemoryTrimmer()),
                     .init(service: ShutdownHook(hub: channels.hub, activity: activity, locks: locks, stacks: stacks)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -32,6 +32,9 @@ public struct DaemonConfiguration: Sendable {
     /// `PORT_DADDY_PEER_LOOKUP=off`: do not ask who owns a TCP connection; every TCP peer is then unidentified and
     /// needs the token to write or read private data, as on a system without the lookup (macOS). For diagnosis.
     public var identifiesTCPPeers = true
+    /// `PORT_DADDY_IPC=off`: do not open the binary IPC socket `pd.ipc` (clients then use HTTP). For diagnosis and
+    /// for tests that compare the two.
+    public var ipc = true
     /// Seconds a request head may take from its first byte (`PORT_DADDY_HEAD_TIMEOUT`, default 10).
     public var headTimeoutSeconds: Double = 10
     /// Seconds a keep-alive connection may sit idle between requests (`PORT_DADDY_IDLE_TIMEOUT`, default 60).
@@ -128,6 +131,13 @@ public struct DaemonConfiguration: Sendable {
             case "1", "on", "true", "yes": config.identifiesTCPPeers = true
             case "0", "off", "false", "no": config.identifiesTCPPeers = false
             default: throw .badSetting("PORT_DADDY_PEER_LOOKUP", raw)
+            }
+        }
+        if let raw = PortDaddyEnvironment.value("PORT_DADDY_IPC") {
+            switch raw.lowercased() {
+            case "1", "on", "true", "yes": config.ipc = true
+            case "0", "off", "false", "no": config.ipc = false
+            default: throw .badSetting("PORT_DADDY_IPC", raw)
             }
         }
         if let max = try integer("PORT_DADDY_MAX_CONNECTIONS") {
