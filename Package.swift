@@ -101,7 +101,11 @@ let package = Package(
         .executableTarget(
             name: "pd",
             dependencies: ["PortDaddyCLI"],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // pd runs thousands of times a day in PORT=$(pd claim …) lines: linked as a fixed-address executable that
+            // exports no symbols, the loader has no relative relocations to apply and no big symbol table to search
+            // (docs/BENCHMARKS.md). The daemon, pd-daemon, stays position-independent.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic", "-Xclang-linker", "-no-pie"], .when(platforms: [.linux]))]
         ),
         .executableTarget(
             name: "pd-daemon",
