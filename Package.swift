@@ -83,6 +83,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "PortDaddyBench",
+            dependencies: [
+                "PortDaddyAPI", "PortDaddyCLI", "PortDaddyClient", "PortDaddyCore", "PortDaddySystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "PortDaddyTesting",
             dependencies: ["PortDaddyAPI", "PortDaddyClient", "PortDaddySystem"],
             swiftSettings: strict
@@ -90,7 +98,7 @@ let package = Package(
         .executableTarget(name: "pd-mcp", dependencies: ["PortDaddyAPI", "PortDaddyMCP"], swiftSettings: strict),
         .executableTarget(
             name: "pd",
-            dependencies: ["PortDaddyCLI"],
+            dependencies: ["PortDaddyCLI", "PortDaddyBench"],
             swiftSettings: strict,
             linkerSettings: []
         ),

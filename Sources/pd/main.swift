@@ -1,3 +1,4 @@
+import PortDaddyBench
 import PortDaddyCLI
 
 #if canImport(Glibc)
@@ -8,4 +9,4 @@ import Darwin
 
 // The hot forms (`pd claim … -q`, `get-port`) run synchronously, before the concurrency runtime starts.
 if let code = FastPath.run(CommandLine.arguments) { exit(code) }
-PDMain.start()
+PDMain.start(linking: [PD.Bench.self])
