@@ -15,7 +15,7 @@ struct FindSeries: BenchSeries {
         var live = 0
         for size in context.findSizes {
             guard size <= context.freePorts else {
-                rows.append(BenchRow("find.\(size)", "find, \(size) live claims", note: "skipped: only \(context.freePorts) free ports in the daemon's range"))
+                rows.append(BenchRow("find.\(size)", "find one identity, \(size) live claims", note: "skipped: only \(context.freePorts) free ports in the daemon's range"))
                 continue
             }
             while live < size {
