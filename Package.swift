@@ -86,8 +86,16 @@ let package = Package(
         .target(
             name: "PortDaddyCLI",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyClient", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddySystem",
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyStackConfig", "PortDaddySystem",
                 "PortDaddyTLS", "PortDaddyWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PortDaddyBench",
+            dependencies: [
+                "PortDaddyAPI", "PortDaddyCLI", "PortDaddyClient", "PortDaddyCore", "PortDaddySystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -102,14 +110,14 @@ let package = Package(
             name: "pd",
             dependencies: ["PortDaddyCLI"],
             swiftSettings: strict,
-            // pd runs thousands of times a day in PORT=$(pd claim …) lines: linked as a fixed-address executable that
-            // exports no symbols, the loader has no relative relocations to apply and no big symbol table to search
-            // (docs/BENCHMARKS.md). The daemon, pd-daemon, stays position-independent.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic", "-Xclang-linker", "-no-pie"], .when(platforms: [.linux]))]
+            // pd runs thousands of times a day in PORT=$(pd claim …) lines: exporting no symbols spares the loader a
+            // 21,000-entry symbol table (dladdr scans it at start). Non-PIE would save more (docs/BENCHMARKS.md), but a
+            // non-PIE pd against a shared Swift runtime makes ld.so warn on every run, so it is not used.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
         ),
         .executableTarget(
             name: "pd-daemon",
-            dependencies: ["PortDaddyCLI", "PortDaddyServer", "PortDaddyCore"],
+            dependencies: ["PortDaddyCLI", "PortDaddyServer", "PortDaddyCore", "PortDaddyBench"],
             swiftSettings: strict
         ),
         .testTarget(

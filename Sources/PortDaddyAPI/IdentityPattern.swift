@@ -28,6 +28,12 @@ public struct IdentityPattern: Sendable, Hashable, CustomStringConvertible {
     /// Whether the identity matches this pattern.
     public func matches(_ identity: Identity) -> Bool { matches(segments: identity.segments) }
 
+    /// The one identity this pattern matches when it has no `*` (a lookup, not a scan), else nil.
+    public var exactIdentity: Identity? {
+        guard !segments.contains(where: { $0.contains("*") }) else { return nil }
+        return try? Identity(parsing: description)
+    }
+
     /// Whether a `:`-separated name (a channel, say) matches this pattern.
     public func matches(name: String) -> Bool {
         matches(segments: name.split(separator: ":", omittingEmptySubsequences: false).map(String.init))

@@ -1,27 +1,34 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
+import Synchronization
 
 /// The root of the `pd` command tree.
 public struct PD: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "pd",
-        abstract: "Port Daddy: stable, conflict-free ports for every dev server and agent on this machine.",
-        discussion: "Exit codes: 0 ok, 1 failure, 2 bad input, 3 daemon unreachable, 4 conflict (port, lock, file, session, timeout), 5 not found, 6 daemon already running, 7 not the lock owner, 8 a stack did not come up, 9 pd trust could not finish every step, 127 the command could not be started, 130 a foreground pd up stopped with Ctrl-C.",
-        version: "pd " + PortDaddyVersion.current,
-        subcommands: [
-            Claim.self, Release.self, Find.self, Env.self, Run.self,
-            GetPort.self, ReleasePort.self, ListPorts.self,
-            Daemon.self, Start.self, Stop.self, Restart.self, Status.self,
-            LockGroup.self, Unlock.self, Locks.self, WithLock.self,
-            Pub.self, Sub.self, Channels.self, Watch.self,
-            Begin.self, Note.self, Notes.self, Phase.self, Done.self, Whoami.self, Sessions.self,
-            ClaimFiles.self, WhoOwns.self, Files.self, Guard.self,
-            MCP.self, URLCommand.self, Open.self, DNS.self, Trust.self, Dashboard.self, Scan.self,
-            Up.self, Down.self, PS.self, Logs.self,
-            AgentGroup.self, Agents.self, SalvageGroup.self, InboxGroup.self, Integration.self, Wait.self, Activity.self,
-            Cleanup.self, Doctor.self, IntegrityCheck.self, Version.self, Install.self, Uninstall.self, Bench.self, Completions.self,
-        ])
+    /// Commands that live in their own targets and reach the tree through the `pd` executable (`pd bench`,
+    /// target PortDaddyBench), so this library need not link what they use. Set once by `PDMain.start(linking:)`.
+    static let linked = Mutex<[any ParsableCommand.Type]>([])
+
+    public static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: "pd",
+            abstract: "Port Daddy: stable, conflict-free ports for every dev server and agent on this machine.",
+            discussion: "Exit codes: 0 ok, 1 failure, 2 bad input, 3 daemon unreachable, 4 conflict (port, lock, file, session, timeout), 5 not found, 6 daemon already running, 7 not the lock owner, 8 a stack did not come up, 9 pd trust could not finish every step, 127 the command could not be started, 130 a foreground pd up stopped with Ctrl-C.",
+            version: "pd " + PortDaddyVersion.current,
+            subcommands: [
+                Claim.self, Release.self, Find.self, Env.self, Run.self,
+                GetPort.self, ReleasePort.self, ListPorts.self,
+                Daemon.self, Start.self, Stop.self, Restart.self, Status.self,
+                LockGroup.self, Unlock.self, Locks.self, WithLock.self,
+                Pub.self, Sub.self, Channels.self, Watch.self,
+                Begin.self, Note.self, Notes.self, Phase.self, Done.self, Whoami.self, Sessions.self,
+                ClaimFiles.self, WhoOwns.self, Files.self, Guard.self,
+                MCP.self, URLCommand.self, Open.self, DNS.self, Trust.self, Dashboard.self, Scan.self,
+                Up.self, Down.self, PS.self, Logs.self,
+                AgentGroup.self, Agents.self, SalvageGroup.self, InboxGroup.self, Integration.self, Wait.self, Activity.self,
+                Cleanup.self, Doctor.self, IntegrityCheck.self, Version.self, Install.self, Uninstall.self,
+            ] + linked.withLock { $0 } + [Completions.self])
+    }
 
     public init() {}
 }
@@ -31,10 +38,14 @@ public enum PDMain {
     /// Names under which the binary acts as a v1 command (through a link).
     static let v1Names: Set<String> = ["get-port", "release-port", "list-ports"]
 
-    /// Runs the full command tree on the concurrency runtime from synchronous `main` code; never returns.
-    /// `host` runs the daemon for `pd daemon` (the executable composes it from the server modules).
-    public static func start(_ argv: [String] = CommandLine.arguments, host: any DaemonHost) -> Never {
+    /// Runs the full command tree, with the commands of other targets in `linked`, on the concurrency runtime
+    /// from synchronous `main` code; never returns. `host` runs the daemon for `pd daemon` (the executable composes
+    /// it).
+    public static func start(
+        _ argv: [String] = CommandLine.arguments, host: any DaemonHost, linking linked: [any ParsableCommand.Type] = []
+    ) -> Never {
         DaemonHosting.install(host)
+        PD.linked.withLock { $0 = linked }
         Task { await run(argv) }
         dispatchMain()
     }

@@ -80,6 +80,9 @@ struct EverydayLoopTests {
             #expect(ldd.status == 0)
             #expect(!ldd.stdout.contains("FoundationNetworking") && !ldd.stdout.contains("libcurl"), "\(program): \(ldd.stdout)")
         }
+        // pd itself holds no server, no store and no SQLite: the daemon is pd-daemon, which pd daemon runs in its place.
+        let client = try CommandResult.run("/usr/bin/ldd", [daemon.binary], environment: [:])
+        #expect(!client.stdout.contains("libsqlite3"), "\(client.stdout)")
         let sibling = (daemon.binary as NSString).deletingLastPathComponent + "/pd-mcp"
         #expect(FileManager.default.isExecutableFile(atPath: sibling), "pd-mcp is built next to pd")
     }

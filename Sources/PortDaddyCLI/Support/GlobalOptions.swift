@@ -64,6 +64,6 @@ public struct GlobalOptions: ParsableArguments {
 }
 
 /// Runs a client call, turning its errors into CLI errors.
-func attempt<T>(_ body: () throws -> T) throws -> T {
+package func attempt<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let error as ClientError { throw CLIError(error) }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
@@ -5,15 +6,17 @@ import PortDaddySystem
 
 /// Programs that ship next to `pd` and that pd runs in its own place: each links what `pd` must not load (the
 /// server and its libraries; the MCP SDK's networking), so `pd` itself stays small.
-enum SiblingProgram: String {
+package enum SiblingProgram: String {
     case daemon = "pd-daemon"
     case mcp = "pd-mcp"
+    /// `pd` itself, seen from `pd-daemon` (what `pd bench` times as a whole process).
+    case client = "pd"
 
     /// The program in the directory of the running `pd` (symlinks resolved).
-    var path: String { (DaemonLauncher.executablePath() as NSString).deletingLastPathComponent + "/" + rawValue }
+    package var path: String { (DaemonLauncher.executablePath() as NSString).deletingLastPathComponent + "/" + rawValue }
 
     /// Whether the program is there and executable.
-    var isPresent: Bool { access(path, X_OK) == 0 }
+    package var isPresent: Bool { access(path, X_OK) == 0 }
 
     /// The error when it is missing, saying how to build it.
     var missing: CLIError {
@@ -47,5 +50,21 @@ public struct SiblingDaemonHost: DaemonHost {
         guard let run = try? CapturedRun.run(program.path, ["integrity-check", path], environment: environment, includingStderr: true)
         else { return "cannot run \(program.path)" }
         return run.stdout.trimmingWhitespace()
+    }
+}
+
+extension PD {
+    /// `pd bench` in the `pd` that users call: the bench links the daemon's modules (its in-process series), so it
+    /// lives in `pd-daemon`, which this runs in its place with the same arguments.
+    public struct BenchInDaemon: ParsableCommand {
+        public static let configuration = CommandConfiguration(
+            commandName: "bench", abstract: "Measure the daemon: latency, throughput, process start, memory (pd-daemon runs it).")
+        @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+
+        public init() {}
+
+        public func run() throws {
+            try SiblingProgram.daemon.replaceProcess(arguments: Array(CommandLine.arguments.dropFirst()))
+        }
     }
 }

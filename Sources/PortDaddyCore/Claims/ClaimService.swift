@@ -8,10 +8,12 @@ import Darwin
 
 /// Owns the claim rules: stable, verified-free ports, atomic claims and releases.
 ///
-/// Claims live in an in-memory index (loaded from the store at start) guarded by one lock; every change is
-/// written to the store inside that lock, before the index changes, so readers never see a claim the store
-/// does not hold and two callers can never receive the same port. Every claim, release and reap is recorded in
-/// the activity log (when it has one) by the service itself, so no caller can forget to.
+/// Claims live in an in-memory index (loaded from the store at start) guarded by one lock, which decides: two
+/// callers can never receive the same port. Every change is queued for the store's group commit inside that
+/// lock (so the store applies changes in the order the index made them) and waited for after it, so concurrent
+/// claims share one transaction; no caller is answered before its change is durable. A write that fails is
+/// undone in the index (see `ClaimService+Commit.swift`) and its caller gets the error. Every claim, release and reap is
+/// recorded in the activity log (when it has one) by the service itself, so no caller can forget to.
 public final class ClaimService: Sendable {
     struct State {
         var byIdentity: [Identity: Claim] = [:]
@@ -103,7 +105,7 @@ public final class ClaimService: Sendable {
         let pidStart = command.pid.flatMap { processes.startTime(of: $0) }
         let now = clock.nowMillis()
         let expiresAt = command.ttlSeconds.map { now + Int64($0 * 1000) }
-        return try state.withLock { (st: inout State) throws(PortDaddyError) -> ClaimOutcome in
+        let (outcome, commit, undo) = try state.withLock { (st: inout State) throws(PortDaddyError) -> (ClaimOutcome, PendingCommit, Undo?) in
             if var claim = st.byIdentity[command.identity] {
                 var message = "already held by this identity"
                 if let wanted = command.port, wanted != claim.port {
@@ -130,27 +132,33 @@ public final class ClaimService: Sendable {
                 var unchangedBut = before
                 unchangedBut.lastSeenAt = claim.lastSeenAt
                 let stale = claim.lastSeenAt - (st.persistedSeenAt[claim.identity] ?? 0) >= Self.seenWriteIntervalMillis
+                // Nothing to write still waits for writes queued before (this claim's first one may be among them).
+                var commit = store.flushed(), undo: Undo?
                 if unchangedBut != claim || stale {
-                    try store.save(claim, rememberPort: st.lastPorts[claim.identity.description] != claim.port)
+                    commit = store.save(claim, rememberPort: st.lastPorts[claim.identity.description] != claim.port)
+                    undo = Undo(after: claim, before: before, in: st)
                     st.persistedSeenAt[claim.identity] = claim.lastSeenAt
                 }
                 st.byPort[previousPort] = nil
                 st.byPort[claim.port] = claim.identity
                 st.byIdentity[claim.identity] = claim
                 st.lastPorts[claim.identity.description] = claim.port
-                return ClaimOutcome(claim: claim, existing: true, message: message)
+                return (ClaimOutcome(claim: claim, existing: true, message: message), commit, undo)
             }
             let (port, message) = try choosePort(for: command, in: st)
             let claim = Claim(
                 identity: command.identity, port: port, pid: command.pid, pidStart: pidStart, claimedAt: now,
                 lastSeenAt: now, expiresAt: expiresAt, sticky: command.sticky)
-            try store.save(claim, rememberPort: st.lastPorts[claim.identity.description] != port)
+            let commit = store.save(claim, rememberPort: st.lastPorts[claim.identity.description] != port)
+            let undo = Undo(after: claim, before: nil, in: st)
             st.persistedSeenAt[claim.identity] = now
             st.byIdentity[claim.identity] = claim
             st.byPort[port] = claim.identity
             st.lastPorts[claim.identity.description] = port
-            return ClaimOutcome(claim: claim, existing: false, message: message)
+            return (ClaimOutcome(claim: claim, existing: false, message: message), commit, undo)
         }
+        try settle(commit, undo: undo)
+        return outcome
     }
 
     /// Picks the port for a new claim: the requested one, else the identity's last port, else its hash slot
@@ -223,17 +231,19 @@ public final class ClaimService: Sendable {
             matcher = { $0.identity == identity }
         }
         let now = clock.nowMillis()
-        return try state.withLock { (st: inout State) throws(PortDaddyError) -> [Claim] in
+        let (victims, commit) = state.withLock { st -> ([Claim], PendingCommit) in
             let victims = st.byIdentity.values.filter(matcher).sorted { $0.port < $1.port }
-            guard !victims.isEmpty else { return [] }
-            try store.delete(victims.map { FreedClaim(claim: $0, reason: .released) }, at: now)
+            guard !victims.isEmpty else { return ([], .nothing) }
+            let commit = store.delete(victims.map { FreedClaim(claim: $0, reason: .released) }, at: now)
             for claim in victims {
                 st.byIdentity[claim.identity] = nil
                 st.persistedSeenAt[claim.identity] = nil
                 st.byPort[claim.port] = nil
             }
-            return victims
+            return (victims, commit)
         }
+        try settle(commit, reinstating: victims)
+        return victims
     }
 
     /// Makes a sticky claim an ordinary one again (its holder ended), counting liveness from now: a listening
@@ -244,16 +254,23 @@ public final class ClaimService: Sendable {
             guard var claim = st.byIdentity[identity], claim.sticky else { return }
             claim.sticky = false
             claim.lastSeenAt = now
-            try store.save(claim, rememberPort: false)
+            // Rare: waits for its commit inside the lock, so the index never runs ahead of the store here.
+            try store.save(claim, rememberPort: false).wait()
             st.byIdentity[identity] = claim
         }
     }
 
     /// Claims matching `pattern` (all when `nil`), ordered by port, with their current state.
     public func statuses(matching pattern: IdentityPattern? = nil) -> [ClaimStatus] {
-        let claims = state.withLock { st in Array(st.byIdentity.values) }
-            .filter { pattern?.matches($0.identity) ?? true }
-            .sorted { $0.port < $1.port }
+        let claims: [Claim]
+        if let exact = pattern?.exactIdentity {
+            // An identity without wildcards (what pd find <id> sends): one lookup, whatever the number of claims.
+            claims = state.withLock { st in st.byIdentity[exact].map { [$0] } ?? [] }
+        } else {
+            claims = state.withLock { st in Array(st.byIdentity.values) }
+                .filter { pattern?.matches($0.identity) ?? true }
+                .sorted { $0.port < $1.port }
+        }
         guard !claims.isEmpty else { return [] }
         let listening = ports.listening(among: claims.map(\.port))
         return claims.map { claim in

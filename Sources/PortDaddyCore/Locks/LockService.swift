@@ -4,6 +4,9 @@ import Synchronization
 /// Owns the lock rules: atomic acquire, fencing tokens that only grow, a fair (FIFO) server-side queue for
 /// callers that wait, owner-only release and extend, and release of locks whose owner died or whose TTL passed.
 /// Grants, releases and reaps are recorded in the activity log (when it has one) by the service itself.
+///
+/// Every change waits for its group commit inside the state lock (the store before the index, as the fencing
+/// tokens require): lock writes share transactions with concurrent claims, though not with each other.
 public final class LockService: Sendable {
     struct Waiter {
         let id: UInt64
@@ -140,7 +143,7 @@ public final class LockService: Sendable {
             guard held.owner == owner else { throw .notLockOwner(name: name.value, holder: held.owner) }
             let ttl = ttlSeconds.map { Int64($0 * 1000) } ?? (held.expiresAt - held.acquiredAt)
             held.expiresAt = now + ttl
-            try store.saveLock(held)
+            try store.saveLock(held).wait()
             st.locks[name] = held
             return held
         }
@@ -239,7 +242,7 @@ public final class LockService: Sendable {
         let lock = Lock(
             name: command.name, owner: command.owner, pid: command.pid, pidStart: pidStart, token: token,
             acquiredAt: now, expiresAt: now + Int64(command.ttlSeconds * 1000))
-        try store.saveLock(lock)
+        try store.saveLock(lock).wait()
         st.locks[command.name] = lock
         st.tokens[command.name.value] = token
         return lock
@@ -250,7 +253,7 @@ public final class LockService: Sendable {
     func release(_ lock: Lock, reason: String, in st: inout State, now: Int64) throws(PortDaddyError) -> [() -> Void] {
         st.watched.remove(lock.token)
         guard var queue = st.waiters[lock.name], !queue.isEmpty else {
-            try store.deleteLock(lock.name, token: lock.token)
+            try store.deleteLock(lock.name, token: lock.token).wait()
             st.locks[lock.name] = nil
             return []
         }
@@ -261,7 +264,7 @@ public final class LockService: Sendable {
             name: lock.name, owner: next.command.owner, pid: next.command.pid, pidStart: next.pidStart, token: token,
             acquiredAt: now, expiresAt: now + Int64(next.command.ttlSeconds * 1000))
         do {
-            try store.handOver(from: lock, to: granted)
+            try store.handOver(from: lock, to: granted).wait()
         } catch {
             st.waiters[lock.name, default: []].insert(next, at: 0)
             throw error

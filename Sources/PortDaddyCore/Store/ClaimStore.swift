@@ -1,6 +1,7 @@
 import PortDaddyAPI
 
-/// Durable storage of claims. Every method is one transaction.
+/// Durable storage of claims. Every method is one transaction, or part of one shared with concurrent callers
+/// (group commit): the writes that return a `PendingCommit` are queued, and durable once its `wait()` returns.
 ///
 /// Kept behind a protocol so that another backend can come later without touching the services.
 public protocol ClaimStore: Sendable {
@@ -8,11 +9,14 @@ public protocol ClaimStore: Sendable {
     func loadClaims() throws(PortDaddyError) -> [Claim]
     /// The last port each identity held, for identities that ever held one.
     func loadLastPorts() throws(PortDaddyError) -> [String: Int]
-    /// Inserts or updates the claim of `claim.identity`; with `rememberPort`, also records its port as the
-    /// identity's last port (callers skip that write when the remembered port is already this one).
-    func save(_ claim: Claim, rememberPort: Bool) throws(PortDaddyError)
-    /// Deletes claims and records why, in one transaction.
-    func delete(_ freed: [FreedClaim], at millis: Int64) throws(PortDaddyError)
+    /// Queues the insert or update of the claim of `claim.identity`; with `rememberPort`, also records its port
+    /// as the identity's last port (callers skip that write when the remembered port is already this one).
+    func save(_ claim: Claim, rememberPort: Bool) -> PendingCommit
+    /// Completes once every write queued so far has (an answer that writes nothing must not run ahead of one
+    /// that did).
+    func flushed() -> PendingCommit
+    /// Queues the deletion of claims with the record of why, in one transaction.
+    func delete(_ freed: [FreedClaim], at millis: Int64) -> PendingCommit
     /// Applies a reaper pass: frees some claims and refreshes others, in one transaction.
     func applyReap(freed: [FreedClaim], refreshed: [Claim], at millis: Int64) throws(PortDaddyError)
     /// SQLite's `quick_check` result: `ok` or what is wrong.

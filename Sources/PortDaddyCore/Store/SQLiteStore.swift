@@ -7,6 +7,8 @@ import PortDaddyAPI
 /// `synchronous=NORMAL` in WAL mode survives a crash of the daemon; a power loss may lose the last commits.
 public final class SQLiteStore: ClaimStore {
     let pool: DatabasePool
+    /// Claim and lock writes go through group commit (one transaction for what concurrent callers queued).
+    let committer: GroupCommitter
     public let path: String
 
     /// Opens (creating if needed) and migrates the database at `path`.
@@ -26,6 +28,7 @@ public final class SQLiteStore: ClaimStore {
         } catch {
             throw .storage("cannot open \(path): \(error)")
         }
+        committer = GroupCommitter(pool: pool)
     }
 
     /// Opens an existing database for reading only (used by `pd doctor` when no daemon runs).
@@ -218,28 +221,24 @@ public final class SQLiteStore: ClaimStore {
         }
     }
 
-    public func save(_ claim: Claim, rememberPort: Bool) throws(PortDaddyError) {
-        try guarded {
-            try pool.write { db in try SQLiteStore.upsert(claim, rememberPort: rememberPort, in: db) }
-        }
+    public func save(_ claim: Claim, rememberPort: Bool) -> PendingCommit {
+        committer.submit { db in try SQLiteStore.upsert(claim, rememberPort: rememberPort, in: db) }
     }
 
-    public func delete(_ freed: [FreedClaim], at millis: Int64) throws(PortDaddyError) {
-        guard !freed.isEmpty else { return }
-        try guarded {
-            try pool.write { db in try SQLiteStore.remove(freed, at: millis, in: db) }
-        }
+    public func flushed() -> PendingCommit { committer.barrier() }
+
+    public func delete(_ freed: [FreedClaim], at millis: Int64) -> PendingCommit {
+        guard !freed.isEmpty else { return .nothing }
+        return committer.submit { db in try SQLiteStore.remove(freed, at: millis, in: db) }
     }
 
     public func applyReap(freed: [FreedClaim], refreshed: [Claim], at millis: Int64) throws(PortDaddyError) {
         guard !freed.isEmpty || !refreshed.isEmpty else { return }
-        try guarded {
-            try pool.write { db in
-                try SQLiteStore.remove(freed, at: millis, in: db)
-                for claim in refreshed { try SQLiteStore.upsert(claim, rememberPort: false, in: db) }
-                // Keep the event log bounded: the newest 10,000 events.
-                try db.execute(sql: "DELETE FROM claim_events WHERE id <= (SELECT MAX(id) FROM claim_events) - 10000")
-            }
+        try committer.write { db in
+            try SQLiteStore.remove(freed, at: millis, in: db)
+            for claim in refreshed { try SQLiteStore.upsert(claim, rememberPort: false, in: db) }
+            // Keep the event log bounded: the newest 10,000 events.
+            try db.execute(sql: "DELETE FROM claim_events WHERE id <= (SELECT MAX(id) FROM claim_events) - 10000")
         }
     }
 
@@ -327,18 +326,18 @@ extension SQLiteStore: LockStore {
         }
     }
 
-    public func saveLock(_ lock: Lock) throws(PortDaddyError) {
-        try guardedWrite { db in try SQLiteStore.upsert(lock, in: db) }
+    public func saveLock(_ lock: Lock) -> PendingCommit {
+        committer.submit { db in try SQLiteStore.upsert(lock, in: db) }
     }
 
-    public func deleteLock(_ name: LockName, token: Int64) throws(PortDaddyError) {
-        try guardedWrite { db in
+    public func deleteLock(_ name: LockName, token: Int64) -> PendingCommit {
+        committer.submit { db in
             try db.cachedStatement(sql: "DELETE FROM locks WHERE name = ? AND token = ?").execute(arguments: [name.value, token])
         }
     }
 
-    public func handOver(from old: Lock, to new: Lock?) throws(PortDaddyError) {
-        try guardedWrite { db in
+    public func handOver(from old: Lock, to new: Lock?) -> PendingCommit {
+        committer.submit { db in
             try db.cachedStatement(sql: "DELETE FROM locks WHERE name = ? AND token = ?").execute(arguments: [old.name.value, old.token])
             if let new { try SQLiteStore.upsert(new, in: db) }
         }

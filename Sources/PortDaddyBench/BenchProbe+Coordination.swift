@@ -1,5 +1,6 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddyCLI
 import PortDaddyClient
 import Synchronization
 

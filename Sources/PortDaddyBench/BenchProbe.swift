@@ -1,5 +1,6 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddyCLI
 import PortDaddyClient
 import PortDaddyCore
 import PortDaddySystem
@@ -13,7 +14,7 @@ enum BenchProbe {
 
     /// Health, claim and release latency over one kept-alive connection. Identities cycle through a small set,
     /// so the claims exercise the remembered-port path and the bind test, and the registry does not grow.
-    static func latency(endpoint: DaemonEndpoint, iterations: Int) throws -> BenchReport.Transport {
+    static func latency(endpoint: DaemonEndpoint, iterations: Int) throws -> (health: LatencySummary, claim: LatencySummary, release: LatencySummary) {
         let connection = HTTPConnection(endpoint: endpoint)
         let tag = endpoint.description.hasPrefix("unix") ? "s" : "t"
         let warmup = min(300, iterations)
@@ -37,7 +38,7 @@ enum BenchProbe {
                 release.append(t3 - t2)
             }
         }
-        return .init(health: LatencySummary(health), claim: LatencySummary(claim), release: LatencySummary(release))
+        return (LatencySummary(health), LatencySummary(claim), LatencySummary(release))
     }
 
     /// Claim latency when every request opens its own connection (what a `pd claim` process does).
@@ -58,7 +59,7 @@ enum BenchProbe {
     }
 
     /// Claim+release requests per second with `clients` threads, each on its own kept-alive connection.
-    static func throughput(endpoint: DaemonEndpoint, clients: Int, seconds: Double) throws -> BenchReport.Throughput {
+    static func throughput(endpoint: DaemonEndpoint, clients: Int, seconds: Double) throws -> Throughput {
         final class Counter: @unchecked Sendable {
             let lock = NSLock()
             var requests = 0
@@ -104,12 +105,12 @@ enum BenchProbe {
             requestsPerSecond: Double(counter.requests) / elapsed, errors: counter.errors)
     }
 
-    /// Wall time of `pd claim bench.proc -q` as a whole process (spawn to exit).
-    static func processClaim(executable: String, environment: PortDaddyEnvironment, runs: Int) throws -> LatencySummary {
+    /// Wall time of `executable arguments…` as a whole process (spawn to exit), e.g. `pd claim bench.proc -q`.
+    static func wholeProcess(executable: String, arguments: [String], environment: PortDaddyEnvironment, runs: Int) throws -> LatencySummary {
         var env = ProcessInfo.processInfo.environment
         env["PORT_DADDY_HOME"] = environment.home
         if let url = environment.url { env["PORT_DADDY_URL"] = url }
-        let spec = ChildSpec(executable: executable, arguments: ["claim", "bench.proc", "-q"], environment: env, stdout: .null, stderr: .inherit, group: .parent)
+        let spec = ChildSpec(executable: executable, arguments: arguments, environment: env, stdout: .null, stderr: .inherit, group: .parent)
         var samples: [UInt64] = []
         for i in 0..<(runs + 5) {
             let t0 = now()
@@ -118,7 +119,7 @@ enum BenchProbe {
             var status: Int32 = 0
             waitpid(pid, &status, 0)
             if i >= 5 { samples.append(now() - t0) }
-            guard status == 0 else { throw CLIError("pd claim exited with status \(status)") }
+            guard status == 0 else { throw CLIError("\(([executable] + arguments).joined(separator: " ")) exited with status \(status)") }
         }
         return LatencySummary(samples)
     }
