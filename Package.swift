@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "PortDaddyBench",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyCLI", "PortDaddyClient", "PortDaddyCore", "PortDaddySystem",
+                "PortDaddyAPI", "PortDaddyCLI", "PortDaddyClient", "PortDaddyCore", "PortDaddySystem", "PortDaddyWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
