@@ -26,7 +26,10 @@ public struct AgentInfo: Codable, Sendable, Equatable {
     public var lastHeartbeat: Int64
     public var activeSession: String?
 
-    public init(id: String, identity: String?, purpose: String?, pid: Int?, state: String, ttlSeconds: Double, registeredAt: Int64, lastHeartbeat: Int64, activeSession: String?) {
+    public init(
+        id: String, identity: String?, purpose: String?, pid: Int?, state: String, ttlSeconds: Double, registeredAt: Int64, lastHeartbeat: Int64,
+        activeSession: String?
+    ) {
         self.id = id
         self.identity = identity
         self.purpose = purpose
@@ -104,7 +107,10 @@ public struct SessionInfo: Codable, Sendable, Equatable {
     public var endedAt: Int64?
     public var files: [String]
     public var notes: [NoteInfo]
-    public init(id: String, agentID: String, purpose: String, identity: String?, phase: SessionPhase, state: String, startedAt: Int64, endedAt: Int64?, files: [String], notes: [NoteInfo]) {
+    public init(
+        id: String, agentID: String, purpose: String, identity: String?, phase: SessionPhase, state: String, startedAt: Int64, endedAt: Int64?,
+        files: [String], notes: [NoteInfo]
+    ) {
         self.id = id
         self.agentID = agentID
         self.purpose = purpose

@@ -7,9 +7,10 @@ public enum HostNames {
     /// Whether `domain` is one or more DNS labels of `[a-z0-9-]`.
     public static func isValidDomain(_ domain: String) -> Bool {
         let labels = domain.lowercased().split(separator: ".", omittingEmptySubsequences: false)
-        return !labels.isEmpty && domain.utf8.count <= 200 && labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && label.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
-        }
+        return !labels.isEmpty && domain.utf8.count <= 200
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.count <= 63 && label.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+            }
     }
 
     /// The host name of an identity under `domain`.

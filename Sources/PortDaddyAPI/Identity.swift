@@ -63,9 +63,11 @@ extension String {
     /// Lower-cases ASCII letters only: `MyApp` → `myapp`, while a non-ASCII character that would fold into ASCII
     /// (the Kelvin sign into `k`) stays as it is and fails validation.
     public func asciiLowercased() -> String {
-        String(String.UnicodeScalarView(unicodeScalars.map { scalar in
-            (65...90).contains(scalar.value) ? Unicode.Scalar(scalar.value + 32)! : scalar
-        }))
+        String(
+            String.UnicodeScalarView(
+                unicodeScalars.map { scalar in
+                    (65...90).contains(scalar.value) ? Unicode.Scalar(scalar.value + 32)! : scalar
+                }))
     }
 }
 

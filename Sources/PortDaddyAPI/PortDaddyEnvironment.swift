@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where Port Daddy keeps its files and how clients reach the daemon, from the environment.
@@ -55,9 +55,9 @@ public struct PortDaddyEnvironment: Sendable {
     /// The longest Unix socket path the OS accepts (`sun_path` minus its terminating NUL).
     public static var maxSocketPathBytes: Int {
         #if os(Linux)
-        return 107
+            return 107
         #else
-        return 103
+            return 103
         #endif
     }
 }
@@ -78,7 +78,10 @@ public struct RuntimeInfo: Codable, Sendable, Equatable {
     /// The reverse proxy's port, when it runs.
     public var proxyPort: Int?
 
-    public init(pid: Int, version: String, socket: String, tcpHost: String, tcpPort: Int, home: String, startedAt: Int64, dnsPort: Int? = nil, dnsDomain: String? = nil, proxyPort: Int? = nil) {
+    public init(
+        pid: Int, version: String, socket: String, tcpHost: String, tcpPort: Int, home: String, startedAt: Int64, dnsPort: Int? = nil,
+        dnsDomain: String? = nil, proxyPort: Int? = nil
+    ) {
         self.proxyPort = proxyPort
         self.dnsPort = dnsPort
         self.dnsDomain = dnsDomain

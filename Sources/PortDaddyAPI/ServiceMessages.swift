@@ -16,7 +16,10 @@ public struct ServiceInfo: Codable, Sendable, Equatable {
     public var lastSeenAt: Int64
     public var expiresAt: Int64?
 
-    public init(id: String, port: Int, state: ClaimState, pid: Int?, pidAlive: Bool, listening: Bool, sticky: Bool, claimedAt: Int64, lastSeenAt: Int64, expiresAt: Int64?) {
+    public init(
+        id: String, port: Int, state: ClaimState, pid: Int?, pidAlive: Bool, listening: Bool, sticky: Bool, claimedAt: Int64, lastSeenAt: Int64,
+        expiresAt: Int64?
+    ) {
         self.id = id
         self.port = port
         self.state = state
@@ -66,7 +69,11 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     /// The keys of the running stacks.
     public var stacks: [String]?
 
-    public init(status: String, version: String, pid: Int, uptimeSeconds: Int, home: String, socket: String, tcpHost: String, tcpPort: Int, rangeStart: Int, rangeEnd: Int, reserved: [Int], claims: Int, reapIntervalSeconds: Double, reapGraceSeconds: Double, reaped: Int, proxyPort: Int? = nil, dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil) {
+    public init(
+        status: String, version: String, pid: Int, uptimeSeconds: Int, home: String, socket: String, tcpHost: String, tcpPort: Int, rangeStart: Int,
+        rangeEnd: Int, reserved: [Int], claims: Int, reapIntervalSeconds: Double, reapGraceSeconds: Double, reaped: Int, proxyPort: Int? = nil,
+        dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil
+    ) {
         self.proxyPort = proxyPort
         self.dnsPort = dnsPort
         self.dnsDomain = dnsDomain

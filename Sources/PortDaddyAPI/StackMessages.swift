@@ -82,7 +82,10 @@ public struct StackServiceInfo: Codable, Sendable, Equatable {
     public var detail: String?
     public var needs: [String]
 
-    public init(name: String, identity: String, port: Int?, pid: Int?, state: String, exitCode: Int?, startedAt: Int64?, readyAt: Int64?, restarts: Int, url: String?, detail: String?, needs: [String]) {
+    public init(
+        name: String, identity: String, port: Int?, pid: Int?, state: String, exitCode: Int?, startedAt: Int64?, readyAt: Int64?, restarts: Int,
+        url: String?, detail: String?, needs: [String]
+    ) {
         self.name = name
         self.identity = identity
         self.port = port
@@ -112,7 +115,9 @@ public struct StackInfo: Codable, Sendable, Equatable {
     /// The id of the newest event, to follow from.
     public var cursor: Int64
 
-    public init(key: String, project: String, context: String?, root: String, state: String, failure: String?, services: [StackServiceInfo], cursor: Int64) {
+    public init(
+        key: String, project: String, context: String?, root: String, state: String, failure: String?, services: [StackServiceInfo], cursor: Int64
+    ) {
         self.key = key
         self.project = project
         self.context = context

@@ -60,7 +60,9 @@ public struct V1ActivePort: Codable, Sendable {
         case lastSeenAt = "last_seen_at"
     }
 
-    public init(port: Int, project: String, pid: Int?, started: Int64, lastSeen: Int64, alive: Bool, ageMinutes: Int, startedAt: String, lastSeenAt: String) {
+    public init(
+        port: Int, project: String, pid: Int?, started: Int64, lastSeen: Int64, alive: Bool, ageMinutes: Int, startedAt: String, lastSeenAt: String
+    ) {
         self.port = port
         self.project = project
         self.pid = pid

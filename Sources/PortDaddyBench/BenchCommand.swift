@@ -34,7 +34,9 @@ extension PD {
             let status = try attempt { try global.client().status() }
             let context = BenchContext(
                 socket: .unix(path: status.socket), tcp: .tcp(host: status.tcpHost, port: status.tcpPort),
-                environment: global.environment, executable: SiblingProgram.client.isPresent ? SiblingProgram.client.path : DaemonLauncher.executablePath(), iterations: count ?? iterations,
+                environment: global.environment,
+                executable: SiblingProgram.client.isPresent ? SiblingProgram.client.path : DaemonLauncher.executablePath(),
+                iterations: count ?? iterations,
                 duration: duration, clients: clients, processRuns: processRuns, findSizes: findSizes.sorted(),
                 freePorts: status.rangeEnd - status.rangeStart + 1 - status.claims,
                 helloWorld: helloWorld, portserver: portserver, redis: try redis.map(Self.hostAndPort))

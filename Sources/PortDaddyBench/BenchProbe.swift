@@ -14,7 +14,8 @@ enum BenchProbe {
 
     /// Health, claim and release latency over one kept-alive connection. Identities cycle through a small set,
     /// so the claims exercise the remembered-port path and the bind test, and the registry does not grow.
-    static func latency(endpoint: DaemonEndpoint, iterations: Int) throws -> (health: LatencySummary, claim: LatencySummary, release: LatencySummary) {
+    static func latency(endpoint: DaemonEndpoint, iterations: Int) throws -> (health: LatencySummary, claim: LatencySummary, release: LatencySummary)
+    {
         let connection = HTTPConnection(endpoint: endpoint)
         let tag = endpoint.description.hasPrefix("unix") ? "s" : "t"
         let warmup = min(300, iterations)
@@ -173,7 +174,9 @@ enum BenchProbe {
     /// Foundation JSON decoding of a claim request plus encoding of its response, in-process.
     static func codec(iterations: Int) throws -> LatencySummary {
         let body = Data(claimBody("bench.codec:api"))
-        let response = ClaimResponse(id: "bench.codec:api", port: 6360, existing: false, state: .assigned, pid: 4242, sticky: false, expiresAt: nil, message: "assigned stable port")
+        let response = ClaimResponse(
+            id: "bench.codec:api", port: 6360, existing: false, state: .assigned, pid: 4242, sticky: false, expiresAt: nil,
+            message: "assigned stable port")
         var samples: [UInt64] = []
         for i in 0..<(iterations + 300) {
             let t0 = now()

@@ -3,7 +3,11 @@
 /// Lock acquire+release over the socket; Redis `SET NX PX` + `DEL`.
 struct LockSeries: BenchSeries {
     func measure(_ context: BenchContext) throws -> [BenchRow] {
-        var rows = [BenchRow("lock", "lock acquire+release (socket)", latency: try BenchProbe.lockLatency(endpoint: context.socket, iterations: context.iterations))]
+        var rows = [
+            BenchRow(
+                "lock", "lock acquire+release (socket)", latency: try BenchProbe.lockLatency(endpoint: context.socket, iterations: context.iterations)
+            )
+        ]
         if let redis = context.redis {
             let anchor = try BenchProbe.redisLockLatency(host: redis.host, port: redis.port, iterations: context.iterations)
             rows.append(BenchRow("redis.lock", "redis SET NX PX + DEL", latency: anchor))

@@ -10,16 +10,23 @@ struct FindSeries: BenchSeries {
 
     func measure(_ context: BenchContext) throws -> [BenchRow] {
         let connection = HTTPConnection(endpoint: context.socket)
-        defer { _ = try? connection.send(method: Routes.release.method.rawValue, path: Routes.release.path(), body: BenchProbe.claimBody(Self.prefix + ":*")) }
+        defer {
+            _ = try? connection.send(
+                method: Routes.release.method.rawValue, path: Routes.release.path(), body: BenchProbe.claimBody(Self.prefix + ":*"))
+        }
         var rows: [BenchRow] = []
         var live = 0
         for size in context.findSizes {
             guard size <= context.freePorts else {
-                rows.append(BenchRow("find.\(size)", "find one identity, \(size) live claims", note: "skipped: only \(context.freePorts) free ports in the daemon's range"))
+                rows.append(
+                    BenchRow(
+                        "find.\(size)", "find one identity, \(size) live claims",
+                        note: "skipped: only \(context.freePorts) free ports in the daemon's range"))
                 continue
             }
             while live < size {
-                let c = try connection.send(method: Routes.claim.method.rawValue, path: Routes.claim.path(), body: BenchProbe.claimBody("\(Self.prefix):\(live)"))
+                let c = try connection.send(
+                    method: Routes.claim.method.rawValue, path: Routes.claim.path(), body: BenchProbe.claimBody("\(Self.prefix):\(live)"))
                 guard c.status == 201 else { throw CLIError("find benchmark: claim \(live) failed with \(c.status)") }
                 live += 1
             }

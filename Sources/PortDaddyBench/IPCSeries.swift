@@ -41,7 +41,10 @@ struct IPCSeries: BenchSeries {
             BenchRow("ipc.lock", "IPC lock acquire+release", latency: LatencySummary(lock)),
         ]
         for n in context.clients {
-            rows.append(BenchRow("ipc.throughput.\(n)", "throughput, \(n) client(s) over IPC, claim+release", throughput: throughput(path, clients: n, seconds: context.duration)))
+            rows.append(
+                BenchRow(
+                    "ipc.throughput.\(n)", "throughput, \(n) client(s) over IPC, claim+release",
+                    throughput: throughput(path, clients: n, seconds: context.duration)))
         }
         return rows
     }
@@ -68,7 +71,10 @@ struct IPCSeries: BenchSeries {
                         failed += 1
                     }
                 }
-                counts.withLock { $0.requests += done; $0.errors += failed }
+                counts.withLock {
+                    $0.requests += done
+                    $0.errors += failed
+                }
             }.start()
         }
         group.wait()

@@ -3,9 +3,9 @@ import PortDaddyClient
 import PortDaddyWire
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The start path of the two commands that run inside `PORT=$(…)` lines thousands of times a day:
@@ -81,7 +81,8 @@ public enum FastPath {
             ipcArgs.append(MessagePackEntry("pid", .int(Int64(getppid()))))
         }
         let body = "{" + ([#""id":\#(FlatJSON.quote(identity))"#] + fields).joined(separator: ",") + "}"
-        let answer = ipc(.claim, .map([MessagePackEntry("id", .string(identity))] + ipcArgs))
+        let answer =
+            ipc(.claim, .map([MessagePackEntry("id", .string(identity))] + ipcArgs))
             ?? send(Routes.claim.method.rawValue, Routes.claim.path(), body: body, headers: [])
         guard let answer else { return PDExit.unreachable }
         guard let port = answer.port else { return answer.exit }
@@ -109,7 +110,8 @@ public enum FastPath {
             ipcArgs.append(MessagePackEntry("preferred", .int(Int64(n))))
         }
         let body = "{" + fields.joined(separator: ",") + "}"
-        let answer = ipc(.getPort, .map(ipcArgs))
+        let answer =
+            ipc(.getPort, .map(ipcArgs))
             ?? send(Routes.v1Request.method.rawValue, Routes.v1Request.path(), body: body, headers: [(Headers.pid, String(getppid()))])
         guard let answer else { return PDExit.unreachable }
         guard let port = answer.port else { return answer.exit }

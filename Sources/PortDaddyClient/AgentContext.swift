@@ -1,10 +1,10 @@
-import PortDaddySystem
 import PortDaddyAPI
+import PortDaddySystem
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Which agent a command acts for.
@@ -23,10 +23,10 @@ public enum AgentContext {
 
     static func leaderStart(_ sid: pid_t) -> String {
         #if os(Linux)
-        guard let stat = ProcStat.read(sid) else { return "0" }
-        return String(stat.startTicks, radix: 36)
+            guard let stat = ProcStat.read(sid) else { return "0" }
+            return String(stat.startTicks, radix: 36)
         #else
-        return "0"
+            return "0"
         #endif
     }
 }

@@ -21,7 +21,9 @@ public enum DaemonEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// Parses `http://host:port` (a trailing path is ignored).
     public static func parse(url: String) throws(ClientError) -> DaemonEndpoint {
         var rest = Substring(url)
-        if rest.hasPrefix("http://") { rest = rest.dropFirst(7) } else if rest.contains("://") {
+        if rest.hasPrefix("http://") {
+            rest = rest.dropFirst(7)
+        } else if rest.contains("://") {
             throw .invalidURL(url)
         }
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }

@@ -1,8 +1,9 @@
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A small blocking HTTP/1.1 client connection over a Unix socket or TCP, with keep-alive.
@@ -106,9 +107,9 @@ public final class HTTPConnection {
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw in
                 #if canImport(Glibc)
-                Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                    Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 #else
-                Darwin.send(fd, raw.baseAddress! + offset, raw.count - offset, 0)
+                    Darwin.send(fd, raw.baseAddress! + offset, raw.count - offset, 0)
                 #endif
             }
             if n < 0 {
@@ -294,9 +295,9 @@ public final class HTTPConnection {
             raw[bytes.count] = 0
         }
         #if canImport(Glibc)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+            let fd = socket(AF_UNIX, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw .unreachable(endpoint: "unix:\(path)", reason: errorText()) }
         let rc = withUnsafePointer(to: &addr) {
@@ -316,9 +317,9 @@ public final class HTTPConnection {
     public static func connectTCP(host: String, port: Int) throws(ClientError) -> Int32 {
         let isV6 = host.contains(":")
         #if canImport(Glibc)
-        let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        let fd = socket(isV6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0)
+            let fd = socket(isV6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0)
         #endif
         let where_ = "http://\(host):\(port)"
         guard fd >= 0 else { throw .unreachable(endpoint: where_, reason: errorText()) }
@@ -359,17 +360,16 @@ public final class HTTPConnection {
 
 @inline(__always) func systemClose(_ fd: Int32) -> Int32 {
     #if canImport(Glibc)
-    Glibc.close(fd)
+        Glibc.close(fd)
     #else
-    Darwin.close(fd)
+        Darwin.close(fd)
     #endif
 }
 
 @inline(__always) func systemConnect(_ fd: Int32, _ addr: UnsafePointer<sockaddr>, _ len: socklen_t) -> Int32 {
     #if canImport(Glibc)
-    Glibc.connect(fd, addr, len)
+        Glibc.connect(fd, addr, len)
     #else
-    Darwin.connect(fd, addr, len)
+        Darwin.connect(fd, addr, len)
     #endif
 }
-

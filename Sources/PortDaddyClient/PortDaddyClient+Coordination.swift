@@ -2,7 +2,9 @@ import PortDaddyAPI
 
 /// Agents, sessions, notes, files, salvage, inbox, integration signals, wait and activity.
 extension PortDaddyClient {
-    public func register(_ request: AgentRegisterRequest) throws(ClientError) -> AgentRegisterResponse { try call(Routes.registerAgent, body: request) }
+    public func register(_ request: AgentRegisterRequest) throws(ClientError) -> AgentRegisterResponse {
+        try call(Routes.registerAgent, body: request)
+    }
     public func heartbeat(_ agent: String) throws(ClientError) -> AgentInfo { try call(Routes.heartbeat, agent) }
     public func unregister(_ agent: String) throws(ClientError) -> UnregisterResponse { try call(Routes.unregisterAgent, agent) }
     public func agents() throws(ClientError) -> AgentsResponse { try call(Routes.agents) }

@@ -22,7 +22,9 @@ extension PortDaddyClient {
         try call(Routes.stackLogs, key, query: [("lines", String(lines)), ("service", service)])
     }
 
-    public func stackEnvironment(_ request: StackEnvRequest) throws(ClientError) -> StackEnvResponse { try call(Routes.stackEnvironment, body: request) }
+    public func stackEnvironment(_ request: StackEnvRequest) throws(ClientError) -> StackEnvResponse {
+        try call(Routes.stackEnvironment, body: request)
+    }
 
     /// The SSE path of a stack's feed.
     public static func stackStreamPath(_ key: String) -> String { streamPath(Routes.stackEvents, key) }

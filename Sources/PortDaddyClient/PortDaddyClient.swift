@@ -46,7 +46,8 @@ public final class PortDaddyClient {
             response = try run()
         }
         if !(200..<300).contains(response.status) {
-            let body = (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))) ?? ErrorBody(error: "HTTP \(response.status)", code: .internal)
+            let body =
+                (try? JSONDecoder().decode(ErrorBody.self, from: Data(response.body))) ?? ErrorBody(error: "HTTP \(response.status)", code: .internal)
             throw .daemon(status: response.status, body: body)
         }
     }
@@ -77,14 +78,18 @@ public final class PortDaddyClient {
         try decode(try send(method, path, body: nil, headers: headers))
     }
 
-    public func call<Body: Encodable, Answer: Decodable>(_ method: String, _ path: String, body: Body, headers: [(String, String)] = []) throws(ClientError) -> Answer {
+    public func call<Body: Encodable, Answer: Decodable>(_ method: String, _ path: String, body: Body, headers: [(String, String)] = [])
+        throws(ClientError) -> Answer
+    {
         let bytes: [UInt8]
         do { bytes = Array(try JSONEncoder().encode(body)) } catch { throw .protocolError("cannot encode request: \(error)") }
         return try decode(try send(method, path, body: bytes, headers: headers))
     }
 
     /// Sends raw bytes; starts the daemon once if it is unreachable and autostart is allowed.
-    public func send(_ method: String, _ path: String, body: [UInt8]?, headers extra: [(String, String)] = []) throws(ClientError) -> HTTPConnection.Response {
+    public func send(_ method: String, _ path: String, body: [UInt8]?, headers extra: [(String, String)] = []) throws(ClientError)
+        -> HTTPConnection.Response
+    {
         var headers = extra
         if let agentID { headers.append((AgentHeader.name, agentID)) }
         if let token { headers.append(("X-PD-Token", token)) }
@@ -109,4 +114,3 @@ public final class PortDaddyClient {
         }
     }
 }
-

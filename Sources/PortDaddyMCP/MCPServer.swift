@@ -17,7 +17,9 @@ public enum MCPServer {
         let pendingRegistration = Mutex<AgentRegisterRequest?>(nil)
         let server = Server(
             name: "port-daddy", version: PortDaddyVersion.current,
-            instructions: "Port Daddy gives you stable ports (claim), locks with fencing tokens, channels, a work session with notes and file claims, and salvage of dead agents' work. Begin a session with the session tool before editing files.",
+            instructions:
+                "Port Daddy gives you stable ports (claim), locks with fencing tokens, channels, a work session with notes and file "
+                + "claims, and salvage of dead agents' work. Begin a session with the session tool before editing files.",
             capabilities: .init(resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
 
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: ToolCatalog.tools) }
@@ -89,7 +91,8 @@ enum ResourceCatalog {
         Resource(name: "services", uri: "portdaddy://services", description: "Claimed ports and their state", mimeType: "application/json"),
         Resource(name: "locks", uri: "portdaddy://locks", description: "Held locks with fencing tokens", mimeType: "application/json"),
         Resource(name: "agents", uri: "portdaddy://agents", description: "Registered agents and their liveness", mimeType: "application/json"),
-        Resource(name: "sessions", uri: "portdaddy://sessions", description: "Active sessions with notes and file claims", mimeType: "application/json"),
+        Resource(
+            name: "sessions", uri: "portdaddy://sessions", description: "Active sessions with notes and file claims", mimeType: "application/json"),
     ]
 
     static func read(_ uri: String, handler: ToolHandler) throws -> ReadResource.Result {

@@ -4,7 +4,8 @@ import MCP
 enum ToolCatalog {
     static let tools: [Tool] = [
         Tool(
-            name: "claim", description: "Claim a stable port for an identity (project[:stack[:context]]); the same identity always gets the same port.",
+            name: "claim",
+            description: "Claim a stable port for an identity (project[:stack[:context]]); the same identity always gets the same port.",
             inputSchema: Schema.object(
                 [
                     "identity": Schema.string("e.g. myapp:api"),
@@ -28,12 +29,17 @@ enum ToolCatalog {
             inputSchema: Schema.object(
                 [
                     "channel": Schema.string("channel name"), "message": Schema.string("text"),
-                    "signal": Schema.string("signal flag", oneOf: ["mayday", "pan-pan", "securite", "ready", "standby", "ack", "nack", "done", "blocked", "help", "info"]),
+                    "signal": Schema.string(
+                        "signal flag",
+                        oneOf: ["mayday", "pan-pan", "securite", "ready", "standby", "ack", "nack", "done", "blocked", "help", "info"]),
                 ], required: ["channel", "message"])),
         Tool(
             name: "read_channel", description: "Read messages on a channel or pattern after a cursor (message id); returns the next cursor.",
             inputSchema: Schema.object(
-                ["channel": Schema.string("channel or pattern"), "after": Schema.integer("cursor (default 0)"), "limit": Schema.integer("max messages (default 50)")],
+                [
+                    "channel": Schema.string("channel or pattern"), "after": Schema.integer("cursor (default 0)"),
+                    "limit": Schema.integer("max messages (default 50)"),
+                ],
                 required: ["channel"])),
         Tool(
             name: "lock", description: "Distributed lock: acquire (optionally waiting, returns a fencing token), extend, release, or list.",
@@ -92,7 +98,8 @@ enum ToolCatalog {
                     "identity": Schema.string("identity"), "detail": Schema.string("detail"),
                 ], required: ["action"])),
         Tool(
-            name: "stack", description: "Run the project's .portdaddyrc services: up (in dependency order, waits until ready), ps, logs, restart, down.",
+            name: "stack",
+            description: "Run the project's .portdaddyrc services: up (in dependency order, waits until ready), ps, logs, restart, down.",
             inputSchema: Schema.object(
                 [
                     "action": Schema.string("what to do", oneOf: ["up", "down", "ps", "logs", "restart"]),

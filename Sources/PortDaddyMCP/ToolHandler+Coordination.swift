@@ -8,7 +8,9 @@ extension ToolHandler {
         let action = try args.action(["acquire", "extend", "release", "list"])
         if action == "list" {
             let (value, r) = try run { c throws(ClientError) in try c.locks() }
-            return (value, r.locks.isEmpty ? "no locks held" : r.locks.map { "\($0.name) held by \($0.owner), token \($0.token)" }.joined(separator: "\n"))
+            return (
+                value, r.locks.isEmpty ? "no locks held" : r.locks.map { "\($0.name) held by \($0.owner), token \($0.token)" }.joined(separator: "\n")
+            )
         }
         let name = try args.required("name")
         switch action {
@@ -57,7 +59,9 @@ extension ToolHandler {
             return (value, "\(r.id) \(r.state)")
         case "whoami":
             let (value, r) = try run { c throws(ClientError) in try c.whoami() }
-            return (value, "agent \(r.agentID)" + (r.session.map { ", session \($0.id) [\($0.phase.rawValue)] \($0.purpose)" } ?? ", no active session"))
+            return (
+                value, "agent \(r.agentID)" + (r.session.map { ", session \($0.id) [\($0.phase.rawValue)] \($0.purpose)" } ?? ", no active session")
+            )
         default:
             let (value, r) = try run { c throws(ClientError) in try c.sessions(all: false) }
             return (value, r.sessions.map { "\($0.id) \($0.agentID) [\($0.phase.rawValue)] \($0.purpose)" }.joined(separator: "\n"))
@@ -88,7 +92,8 @@ extension ToolHandler {
     func agent(_ args: Arguments) throws(ToolFailure) -> (Value, String) {
         switch try args.action(["register", "heartbeat", "list"]) {
         case "register":
-            let request = AgentRegisterRequest(id: agentID, identity: try args.string("identity"), purpose: try args.string("purpose"), pid: PID(system: getpid()))
+            let request = AgentRegisterRequest(
+                id: agentID, identity: try args.string("identity"), purpose: try args.string("purpose"), pid: PID(system: getpid()))
             let (value, r) = try run { c throws(ClientError) in try c.register(request) }
             return (value, "registered \(r.agent.id)" + (r.notice.map { "\n\($0)" } ?? ""))
         case "heartbeat":
@@ -105,7 +110,12 @@ extension ToolHandler {
         if action == "list" {
             let project = try args.string("project")
             let (value, r) = try run { c throws(ClientError) in try c.salvage(project: project, all: false) }
-            return (value, r.salvage.isEmpty ? "nothing to salvage" : r.salvage.map { "\($0.agentID): " + $0.sessions.map(\.purpose).joined(separator: "; ") }.joined(separator: "\n"))
+            return (
+                value,
+                r.salvage.isEmpty
+                    ? "nothing to salvage"
+                    : r.salvage.map { "\($0.agentID): " + $0.sessions.map(\.purpose).joined(separator: "; ") }.joined(separator: "\n")
+            )
         }
         let dead = try args.required("agent")
         if action == "claim" {
@@ -126,7 +136,9 @@ extension ToolHandler {
         case "read":
             let unread = try args.bool("unread") ?? false
             let (value, r) = try run { c throws(ClientError) in try c.inbox(unread: unread) }
-            return (value, r.messages.isEmpty ? "no messages" : r.messages.map { "#\($0.id) \($0.sender ?? "?"): \($0.message)" }.joined(separator: "\n"))
+            return (
+                value, r.messages.isEmpty ? "no messages" : r.messages.map { "#\($0.id) \($0.sender ?? "?"): \($0.message)" }.joined(separator: "\n")
+            )
         default:
             let (value, r) = try run { c throws(ClientError) in try c.readAllInbox() }
             return (value, "marked \(r.marked) read")

@@ -35,7 +35,8 @@ extension ToolHandler {
         case "logs":
             let lines = min(max(try args.int("lines") ?? 50, 1), 1000)
             let (value, logs) = try run { c throws(ClientError) in try c.stackLogs(key, service: services.first, lines: lines) }
-            let text = logs.events.map { "\($0.service) \($0.kind == "state" ? "»" : $0.stream == "err" ? "!" : "|") \($0.text)" }.joined(separator: "\n")
+            let text = logs.events.map { "\($0.service) \($0.kind == "state" ? "»" : $0.stream == "err" ? "!" : "|") \($0.text)" }.joined(
+                separator: "\n")
             return (value, text.isEmpty ? "no output yet" : text)
         default:
             let (value, info) = try run { c throws(ClientError) in try c.stack(key) }

@@ -35,7 +35,8 @@ struct ToolHandler: Sendable {
         } catch {
             let (code, message) = (error.code.description, error.message)
             let body: Value? = .object(["error": .string(message), "code": .string(code)])
-            return CallTool.Result(content: [.text(text: "\(code): \(message)", annotations: nil, _meta: nil)], structuredContent: body, isError: true)
+            return CallTool.Result(
+                content: [.text(text: "\(code): \(message)", annotations: nil, _meta: nil)], structuredContent: body, isError: true)
         }
     }
 
@@ -85,7 +86,11 @@ struct ToolHandler: Sendable {
         case "release":
             let target = try args.required("target")
             let (value, r) = try run { c throws(ClientError) in try c.release(target) }
-            return (value, r.released.isEmpty ? "nothing held matches \(target)" : "released " + r.released.map { "\($0.id) (\($0.port))" }.joined(separator: ", "))
+            return (
+                value,
+                r.released.isEmpty
+                    ? "nothing held matches \(target)" : "released " + r.released.map { "\($0.id) (\($0.port))" }.joined(separator: ", ")
+            )
         case "services":
             let pattern = try args.string("pattern")
             let (value, r) = try run { c throws(ClientError) in try c.services(pattern: pattern) }

@@ -34,17 +34,24 @@ enum DependencyManifests {
             if let text = probe.read("Pipfile") { names.formUnion(tomlTableKeys(text, tables: ["packages", "dev-packages"])) }
             return Set(names.map(normalizedPython))
         case .ruby:
-            return Set(lines(probe.read("Gemfile")).compactMap { line in
-                guard line.hasPrefix("gem ") || line.hasPrefix("gem(") else { return nil }
-                return quotedStrings(line).first
-            })
+            return Set(
+                lines(probe.read("Gemfile")).compactMap { line in
+                    guard line.hasPrefix("gem ") || line.hasPrefix("gem(") else { return nil }
+                    return quotedStrings(line).first
+                })
         case .go:
             // `require x v1` and the lines of a `require ( … )` block: the first word is the module path.
             var names = Set<String>()
             var inBlock = false
             for line in lines(probe.read("go.mod")) {
-                if line.hasPrefix("require (") { inBlock = true; continue }
-                if inBlock && line.hasPrefix(")") { inBlock = false; continue }
+                if line.hasPrefix("require (") {
+                    inBlock = true
+                    continue
+                }
+                if inBlock && line.hasPrefix(")") {
+                    inBlock = false
+                    continue
+                }
                 let words = line.split(separator: " ").map(String.init)
                 if inBlock, let first = words.first { names.insert(first) }
                 if !inBlock, words.first == "require", words.count > 1 { names.insert(words[1]) }

@@ -58,41 +58,77 @@ public struct DevServerTool: Sendable, Equatable {
         DevServerTool(
             "vite", programs: ["vite"], notServing: ["build", "optimize"], port: .flag("--port", extra: ["--strictPort"]),
             host: ["--host", "127.0.0.1"], hostFlags: ["--host"]),
-        DevServerTool("next", programs: ["next"], serving: ["dev", "start"], port: .flag("-p"), portFlags: ["--port"], host: ["-H", "127.0.0.1"], hostFlags: ["--hostname"]),
-        DevServerTool("nuxt", programs: ["nuxi", "nuxt"], serving: ["dev", "preview", "start"], servesBare: false, port: .flag("--port"), portFlags: ["-p"], host: ["--host", "127.0.0.1"], hostFlags: ["-h"]),
+        DevServerTool(
+            "next", programs: ["next"], serving: ["dev", "start"], port: .flag("-p"), portFlags: ["--port"], host: ["-H", "127.0.0.1"],
+            hostFlags: ["--hostname"]),
+        DevServerTool(
+            "nuxt", programs: ["nuxi", "nuxt"], serving: ["dev", "preview", "start"], servesBare: false, port: .flag("--port"), portFlags: ["-p"],
+            host: ["--host", "127.0.0.1"], hostFlags: ["-h"]),
         DevServerTool("astro", programs: ["astro"], serving: ["dev", "preview"], port: .flag("--port"), host: ["--host", "127.0.0.1"]),
-        DevServerTool("remix", programs: ["remix"], serving: ["vite:dev"], servesBare: false, port: .flag("--port", extra: ["--strictPort"]), host: ["--host", "127.0.0.1"]),
-        DevServerTool("react-router", programs: ["react-router"], serving: ["dev"], servesBare: false, port: .flag("--port", extra: ["--strictPort"]), host: ["--host", "127.0.0.1"]),
-        DevServerTool("angular", programs: ["ng"], serving: ["serve", "s", "dev"], servesBare: false, port: .flag("--port"), host: ["--host", "127.0.0.1"]),
-        DevServerTool("gatsby", programs: ["gatsby"], serving: ["develop", "serve"], servesBare: false, port: .flag("-p"), portFlags: ["--port"], host: ["-H", "127.0.0.1"], hostFlags: ["--host"]),
-        DevServerTool("docusaurus", programs: ["docusaurus"], serving: ["start", "serve"], servesBare: false, port: .flag("--port"), host: ["--host", "127.0.0.1"]),
+        DevServerTool(
+            "remix", programs: ["remix"], serving: ["vite:dev"], servesBare: false, port: .flag("--port", extra: ["--strictPort"]),
+            host: ["--host", "127.0.0.1"]),
+        DevServerTool(
+            "react-router", programs: ["react-router"], serving: ["dev"], servesBare: false, port: .flag("--port", extra: ["--strictPort"]),
+            host: ["--host", "127.0.0.1"]),
+        DevServerTool(
+            "angular", programs: ["ng"], serving: ["serve", "s", "dev"], servesBare: false, port: .flag("--port"), host: ["--host", "127.0.0.1"]),
+        DevServerTool(
+            "gatsby", programs: ["gatsby"], serving: ["develop", "serve"], servesBare: false, port: .flag("-p"), portFlags: ["--port"],
+            host: ["-H", "127.0.0.1"], hostFlags: ["--host"]),
+        DevServerTool(
+            "docusaurus", programs: ["docusaurus"], serving: ["start", "serve"], servesBare: false, port: .flag("--port"),
+            host: ["--host", "127.0.0.1"]),
         DevServerTool("storybook", programs: ["storybook"], serving: ["dev"], servesBare: false, port: .flag("-p"), portFlags: ["--port"]),
-        DevServerTool("vue-cli", programs: ["vue-cli-service"], serving: ["serve"], servesBare: false, port: .flag("--port"), host: ["--host", "127.0.0.1"]),
-        DevServerTool("webpack-dev-server", programs: ["webpack"], serving: ["serve", "server", "s"], servesBare: false, port: .flag("--port"), host: ["--host", "127.0.0.1"]),
+        DevServerTool(
+            "vue-cli", programs: ["vue-cli-service"], serving: ["serve"], servesBare: false, port: .flag("--port"), host: ["--host", "127.0.0.1"]),
+        DevServerTool(
+            "webpack-dev-server", programs: ["webpack"], serving: ["serve", "server", "s"], servesBare: false, port: .flag("--port"),
+            host: ["--host", "127.0.0.1"]),
         DevServerTool("webpack-dev-server", programs: ["webpack-dev-server"], port: .flag("--port"), host: ["--host", "127.0.0.1"]),
-        DevServerTool("parcel", programs: ["parcel"], notServing: ["build"], port: .flag("--port"), portFlags: ["-p"], host: ["--host", "127.0.0.1"]),
+        DevServerTool(
+            "parcel", programs: ["parcel"], notServing: ["build"], port: .flag("--port"), portFlags: ["-p"], host: ["--host", "127.0.0.1"]),
         DevServerTool("solid-start", programs: ["vinxi"], serving: ["dev", "start"], servesBare: false, port: .flag("--port")),
         DevServerTool("expo", programs: ["expo"], serving: ["start"], servesBare: false, port: .flag("--port"), portFlags: ["-p"]),
         DevServerTool("meteor", programs: ["meteor"], serving: ["run"], port: .flag("--port"), portFlags: ["-p"]),
         // Python
-        DevServerTool("django", programs: ["manage.py", "django-admin", "django"], serving: ["runserver"], servesBare: false, port: .positionalAddress),
+        DevServerTool(
+            "django", programs: ["manage.py", "django-admin", "django"], serving: ["runserver"], servesBare: false, port: .positionalAddress),
         DevServerTool("uvicorn", programs: ["uvicorn"], port: .flag("--port"), portFlags: ["--uds", "--fd"], host: ["--host", "127.0.0.1"]),
-        DevServerTool("flask", programs: ["flask"], serving: ["run"], servesBare: false, port: .flag("--port"), portFlags: ["-p"], host: ["--host", "127.0.0.1"], hostFlags: ["-h"]),
+        DevServerTool(
+            "flask", programs: ["flask"], serving: ["run"], servesBare: false, port: .flag("--port"), portFlags: ["-p"],
+            host: ["--host", "127.0.0.1"], hostFlags: ["-h"]),
         DevServerTool("gunicorn", programs: ["gunicorn"], port: .flagAddress("--bind"), portFlags: ["-b"]),
-        DevServerTool("sanic", programs: ["sanic"], port: .flag("--port"), portFlags: ["-p", "--unix", "-u"], host: ["--host", "127.0.0.1"], hostFlags: ["-H"]),
-        DevServerTool("streamlit", programs: ["streamlit"], serving: ["run"], servesBare: false, port: .flag("--server.port"), host: ["--server.address", "127.0.0.1"]),
-        DevServerTool("jupyter", programs: ["jupyter"], serving: ["lab", "notebook", "server"], servesBare: false, port: .flag("--port"), host: ["--ip", "127.0.0.1"]),
-        DevServerTool("jupyter", programs: ["jupyter-lab", "jupyter-notebook", "jupyter-server"], port: .flag("--port"), host: ["--ip", "127.0.0.1"]),
+        DevServerTool(
+            "sanic", programs: ["sanic"], port: .flag("--port"), portFlags: ["-p", "--unix", "-u"], host: ["--host", "127.0.0.1"], hostFlags: ["-H"]),
+        DevServerTool(
+            "streamlit", programs: ["streamlit"], serving: ["run"], servesBare: false, port: .flag("--server.port"),
+            host: ["--server.address", "127.0.0.1"]),
+        DevServerTool(
+            "jupyter", programs: ["jupyter"], serving: ["lab", "notebook", "server"], servesBare: false, port: .flag("--port"),
+            host: ["--ip", "127.0.0.1"]),
+        DevServerTool(
+            "jupyter", programs: ["jupyter-lab", "jupyter-notebook", "jupyter-server"], port: .flag("--port"), host: ["--ip", "127.0.0.1"]),
         DevServerTool("http.server", programs: ["http.server"], port: .positionalPort, host: ["--bind", "127.0.0.1"], hostFlags: ["-b"]),
         // Ruby
-        DevServerTool("rails", programs: ["rails"], serving: ["server", "s"], servesBare: false, port: .flag("-p"), portFlags: ["--port"], host: ["-b", "127.0.0.1"], hostFlags: ["--binding"]),
+        DevServerTool(
+            "rails", programs: ["rails"], serving: ["server", "s"], servesBare: false, port: .flag("-p"), portFlags: ["--port"],
+            host: ["-b", "127.0.0.1"], hostFlags: ["--binding"]),
         DevServerTool("rack", programs: ["rackup"], port: .flag("-p"), portFlags: ["--port"], host: ["-o", "127.0.0.1"], hostFlags: ["--host"]),
         DevServerTool("hanami", programs: ["hanami"], serving: ["server", "s"], servesBare: false, port: .flag("--port"), portFlags: ["-p"]),
-        DevServerTool("jekyll", programs: ["jekyll"], serving: ["serve", "server", "s"], servesBare: false, port: .flag("--port"), portFlags: ["-P"], host: ["--host", "127.0.0.1"], hostFlags: ["-H"]),
+        DevServerTool(
+            "jekyll", programs: ["jekyll"], serving: ["serve", "server", "s"], servesBare: false, port: .flag("--port"), portFlags: ["-P"],
+            host: ["--host", "127.0.0.1"], hostFlags: ["-H"]),
         // PHP, Go, Rust, .NET
-        DevServerTool("laravel", programs: ["artisan"], serving: ["serve"], servesBare: false, port: .equals("--port"), host: ["--host=127.0.0.1"], hostFlags: ["--host"]),
-        DevServerTool("hugo", programs: ["hugo"], serving: ["server", "serve"], servesBare: false, port: .flag("-p"), portFlags: ["--port"], host: ["--bind", "127.0.0.1"]),
-        DevServerTool("zola", programs: ["zola"], serving: ["serve"], servesBare: false, port: .flag("--port"), portFlags: ["-p"], host: ["--interface", "127.0.0.1"], hostFlags: ["-i"]),
+        DevServerTool(
+            "laravel", programs: ["artisan"], serving: ["serve"], servesBare: false, port: .equals("--port"), host: ["--host=127.0.0.1"],
+            hostFlags: ["--host"]),
+        DevServerTool(
+            "hugo", programs: ["hugo"], serving: ["server", "serve"], servesBare: false, port: .flag("-p"), portFlags: ["--port"],
+            host: ["--bind", "127.0.0.1"]),
+        DevServerTool(
+            "zola", programs: ["zola"], serving: ["serve"], servesBare: false, port: .flag("--port"), portFlags: ["-p"],
+            host: ["--interface", "127.0.0.1"], hostFlags: ["-i"]),
         DevServerTool("dotnet", programs: ["dotnet"], serving: ["run", "watch"], servesBare: false, port: .flagURL("--urls")),
     ]
 }

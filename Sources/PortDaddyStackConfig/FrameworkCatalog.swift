@@ -183,7 +183,8 @@ public enum FrameworkCatalog {
             devCommand: "mvn spring-boot:run -Dspring-boot.run.arguments=--server.port=${PORT}", defaultPort: 8080,
             portFlag: "--server.port", portEnv: "SERVER_PORT", priority: 40),
         FrameworkSignature(
-            id: "spring-boot-gradle", name: "Spring Boot (Gradle)", language: "Java", rules: [.fileContains("build.gradle", "org.springframework.boot")],
+            id: "spring-boot-gradle", name: "Spring Boot (Gradle)", language: "Java",
+            rules: [.fileContains("build.gradle", "org.springframework.boot")],
             devCommand: "./gradlew bootRun --args=--server.port=${PORT}", defaultPort: 8080,
             portFlag: "--server.port", portEnv: "SERVER_PORT", priority: 40),
         FrameworkSignature(
@@ -263,7 +264,8 @@ public enum FrameworkCatalog {
             id: "hugo", name: "Hugo", language: "Go", rules: [.anyFile(["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json"])],
             devCommand: "hugo server -p ${PORT}", defaultPort: 1313, portFlag: "-p", portEnv: nil, priority: 40),
         FrameworkSignature(
-            id: "jekyll", name: "Jekyll", language: "Ruby", rules: [.file("_config.yml"), .anyOf([.dependency(.ruby, "jekyll"), .dependency(.ruby, "github-pages")])],
+            id: "jekyll", name: "Jekyll", language: "Ruby",
+            rules: [.file("_config.yml"), .anyOf([.dependency(.ruby, "jekyll"), .dependency(.ruby, "github-pages")])],
             devCommand: "bundle exec jekyll serve --port ${PORT}", defaultPort: 4000, portFlag: "--port", portEnv: nil, priority: 40),
         FrameworkSignature(
             id: "zola", name: "Zola", language: "Rust", rules: [.fileContains("config.toml", "base_url"), .file("templates/")],

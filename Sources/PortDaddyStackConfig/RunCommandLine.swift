@@ -129,7 +129,9 @@ public enum RunCommandLine {
     }
 
     /// Options that take the next word as their value, so it is not read as a positional.
-    static let valueOptions: Set<String> = ["--app", "-A", "--settings", "--pythonpath", "--directory", "-d", "--bind", "-b", "--protocol", "--config", "-c", "--mode"]
+    static let valueOptions: Set<String> = [
+        "--app", "-A", "--settings", "--pythonpath", "--directory", "-d", "--bind", "-b", "--protocol", "--config", "-c", "--mode",
+    ]
 
     /// The positional words of `arguments` (before any `--`), skipping the values of `valueOptions`.
     static func options(_ arguments: ArraySlice<String>) -> (positionals: [String], flags: [String]) {
@@ -241,7 +243,9 @@ public enum RunCommandLine {
             if let range = last.range(of: separator, options: .backwards) { last = String(last[range.upperBound...]) }
         }
         guard !last.contains(where: { "|&<>`".contains($0) }), !last.contains("$(") else { return nil }
-        let words = last.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+        let words = last.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
+            String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        }
         let command = Array(words.drop(while: isAssignment))
         return command.isEmpty ? nil : command
     }

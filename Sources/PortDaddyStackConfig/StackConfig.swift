@@ -3,7 +3,11 @@ import PortDaddyAPI
 
 /// A project's `.portdaddyrc`: its services, how to run them, and what each needs first.
 public struct StackConfig: Sendable, Equatable {
-    public enum RestartPolicy: String, Sendable, Equatable, CaseIterable { case no, onFailure = "on-failure", always }
+    public enum RestartPolicy: String, Sendable, Equatable, CaseIterable {
+        case no
+        case onFailure = "on-failure"
+        case always
+    }
 
     public struct Service: Sendable, Equatable {
         public var name: String
@@ -53,7 +57,10 @@ public struct StackConfigErrors: Error, Sendable, Equatable, CustomStringConvert
 }
 
 extension StackConfig {
-    static let serviceKeys: Set<String> = ["cmd", "dir", "env", "needs", "healthPath", "healthCmd", "port", "noPort", "oneshot", "restart", "restartLimit", "readyTimeout", "healthInterval"]
+    static let serviceKeys: Set<String> = [
+        "cmd", "dir", "env", "needs", "healthPath", "healthCmd", "port", "noPort", "oneshot", "restart", "restartLimit", "readyTimeout",
+        "healthInterval",
+    ]
 
     /// Parses and validates; reports every problem at once, each as `path: what is wrong`.
     public static func parse(_ data: Data) throws(StackConfigErrors) -> StackConfig {
@@ -93,7 +100,9 @@ extension StackConfig {
             if cmd.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("\(path).cmd: required, a non-empty string") }
             var dir: String?
             if let raw = s["dir"] {
-                if let d = raw as? String, !d.hasPrefix("/"), !d.split(separator: "/").contains("..") { dir = d } else {
+                if let d = raw as? String, !d.hasPrefix("/"), !d.split(separator: "/").contains("..") {
+                    dir = d
+                } else {
                     problems.append("\(path).dir: must be a relative path inside the project")
                 }
             }
@@ -101,7 +110,13 @@ extension StackConfig {
             if let raw = s["env"] {
                 if let e = raw as? [String: Any] {
                     for (k, v) in e {
-                        if let v = v as? String { env[k] = v } else if let b = Self.jsonBool(v) { env[k] = b ? "true" : "false" } else if let n = v as? NSNumber { env[k] = n.stringValue } else {
+                        if let v = v as? String {
+                            env[k] = v
+                        } else if let b = Self.jsonBool(v) {
+                            env[k] = b ? "true" : "false"
+                        } else if let n = v as? NSNumber {
+                            env[k] = n.stringValue
+                        } else {
                             problems.append("\(path).env.\(k): must be a string")
                         }
                     }
@@ -117,11 +132,15 @@ extension StackConfig {
                             problems.append("\(path).needs[\(i)]: must be a service name")
                             continue
                         }
-                        if rawServices[other] == nil { problems.append("\(path).needs[\(i)]: unknown service \"\(other)\"") } else if other == name {
+                        if rawServices[other] == nil {
+                            problems.append("\(path).needs[\(i)]: unknown service \"\(other)\"")
+                        } else if other == name {
                             problems.append("\(path).needs[\(i)]: a service cannot need itself")
                         } else if needs.contains(other) {
                             problems.append("\(path).needs[\(i)]: \"\(other)\" is listed twice")
-                        } else { needs.append(other) }
+                        } else {
+                            needs.append(other)
+                        }
                     }
                 } else {
                     problems.append("\(path).needs: must be an array of service names")
@@ -133,13 +152,19 @@ extension StackConfig {
             }
             var healthCmd: [String]?
             if let raw = s["healthCmd"] {
-                if let list = raw as? [String], !list.isEmpty { healthCmd = list } else {
+                if let list = raw as? [String], !list.isEmpty {
+                    healthCmd = list
+                } else {
                     problems.append("\(path).healthCmd: must be a non-empty array of strings (program and arguments, no shell)")
                 }
             }
             var port: Int?
             if let raw = s["port"] {
-                if let n = Self.jsonInt(raw), PortNumber.range.contains(n) { port = n } else { problems.append("\(path).port: must be an integer \(PortNumber.range.lowerBound)-\(PortNumber.range.upperBound)") }
+                if let n = Self.jsonInt(raw), PortNumber.range.contains(n) {
+                    port = n
+                } else {
+                    problems.append("\(path).port: must be an integer \(PortNumber.range.lowerBound)-\(PortNumber.range.upperBound)")
+                }
             }
             var noPort = false
             if let raw = s["noPort"] {
@@ -152,20 +177,26 @@ extension StackConfig {
             }
             var restart = RestartPolicy.no
             if let raw = s["restart"] {
-                if let r = (raw as? String).flatMap(RestartPolicy.init(rawValue:)) { restart = r } else {
+                if let r = (raw as? String).flatMap(RestartPolicy.init(rawValue:)) {
+                    restart = r
+                } else {
                     problems.append("\(path).restart: must be one of no, on-failure, always")
                 }
             }
             if oneshot && restart == .always { problems.append("\(path): a oneshot task cannot restart always (use on-failure to retry it)") }
             var restartLimit = 5
             if let raw = s["restartLimit"] {
-                if let n = Self.jsonInt(raw), (0...1000).contains(n) { restartLimit = n } else {
+                if let n = Self.jsonInt(raw), (0...1000).contains(n) {
+                    restartLimit = n
+                } else {
                     problems.append("\(path).restartLimit: must be an integer 0-1000")
                 }
             }
             var readyTimeout = 60.0
             if let raw = s["readyTimeout"] {
-                if let n = Self.jsonNumber(raw), n > 0, n <= 3600 { readyTimeout = n } else if let t = raw as? String, let n = DurationParser.seconds(t), n <= 3600 {
+                if let n = Self.jsonNumber(raw), n > 0, n <= 3600 {
+                    readyTimeout = n
+                } else if let t = raw as? String, let n = DurationParser.seconds(t), n <= 3600 {
                     readyTimeout = n
                 } else {
                     problems.append("\(path).readyTimeout: must be seconds (or a duration such as 90s) up to 1h")
@@ -173,7 +204,9 @@ extension StackConfig {
             }
             var healthInterval: Double?
             if let raw = s["healthInterval"] {
-                if let n = Self.jsonNumber(raw), n >= 1, n <= 86400 { healthInterval = n } else if let t = raw as? String, let n = DurationParser.seconds(t), n >= 1, n <= 86400 {
+                if let n = Self.jsonNumber(raw), n >= 1, n <= 86400 {
+                    healthInterval = n
+                } else if let t = raw as? String, let n = DurationParser.seconds(t), n >= 1, n <= 86400 {
                     healthInterval = n
                 } else {
                     problems.append("\(path).healthInterval: must be seconds (or a duration such as 30s) from 1s up to 24h")
@@ -216,7 +249,8 @@ extension StackConfig {
         var byPrefix: [String: [String]] = [:]
         for name in names.sorted() {
             guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) else {
-                problems.append("services.\(name): a service name must start with a letter (it becomes \(StackEnvironment.variablePrefix(of: name))_PORT)")
+                problems.append(
+                    "services.\(name): a service name must start with a letter (it becomes \(StackEnvironment.variablePrefix(of: name))_PORT)")
                 continue
             }
             if name == "pd" { problems.append("services.pd: the name pd is reserved for the supervisor's own lines") }

@@ -12,10 +12,12 @@ public enum ServiceCommandLine {
     /// The launch for `command` in `environment`.
     public static func launch(_ command: String, environment: [String: String], directory: String, captureOutput: Bool = true) -> LaunchSpec {
         if needsShell(command) {
-            return LaunchSpec(executable: "/bin/sh", arguments: ["-c", command], environment: environment, directory: directory, captureOutput: captureOutput)
+            return LaunchSpec(
+                executable: "/bin/sh", arguments: ["-c", command], environment: environment, directory: directory, captureOutput: captureOutput)
         }
         let words = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { substitute(String($0), environment) }
-        return LaunchSpec(executable: words[0], arguments: Array(words.dropFirst()), environment: environment, directory: directory, captureOutput: captureOutput)
+        return LaunchSpec(
+            executable: words[0], arguments: Array(words.dropFirst()), environment: environment, directory: directory, captureOutput: captureOutput)
     }
 
     /// Whether `command` needs a shell once its `${NAME}` references are set aside.

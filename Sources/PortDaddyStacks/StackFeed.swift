@@ -52,7 +52,9 @@ public final class StackFeed: Sendable {
     public func lines(service: String?, limit: Int) -> [StackEvent] {
         state.withLock { st in
             let pool: [StackEvent]
-            if let service { pool = st.lines[service]?.elements ?? [] } else {
+            if let service {
+                pool = st.lines[service]?.elements ?? []
+            } else {
                 pool = st.lines.values.flatMap(\.elements).sorted { $0.id < $1.id }
             }
             return Array(pool.suffix(max(0, limit)))
@@ -107,7 +109,9 @@ struct Ring<Element: Sendable>: Sendable {
     init(capacity: Int) { self.capacity = capacity }
 
     mutating func append(_ element: Element) {
-        if storage.count < capacity { storage.append(element) } else {
+        if storage.count < capacity {
+            storage.append(element)
+        } else {
             storage[head] = element
             head = (head + 1) % capacity
         }

@@ -75,7 +75,10 @@ final class StackRun {
     var nextWaiter = 0
     var removing = false
 
-    init(key: String, project: String, context: String?, root: String, config: StackConfig, inherited: [String: String], noHealth: Bool, environment: StackEnvironment, feed: StackFeed) {
+    init(
+        key: String, project: String, context: String?, root: String, config: StackConfig, inherited: [String: String], noHealth: Bool,
+        environment: StackEnvironment, feed: StackFeed
+    ) {
         self.key = key
         self.project = project
         self.context = context

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import PortDaddyAPI
 import PortDaddyCore
 import PortDaddyStackConfig
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 extension StackSupervisor {
     /// Stops the processes a previous daemon started and never saw end (it was killed): each recorded leader

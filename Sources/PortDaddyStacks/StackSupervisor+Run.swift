@@ -85,7 +85,8 @@ extension StackSupervisor {
                 switch other.state {
                 case .ready, .completed: continue
                 case .blocked, .exited, .stopped:
-                    return "needs \(dep), which \(other.state == .blocked ? "was not started" : other.state.rawValue)" + (other.detail.map { " (\($0))" } ?? "")
+                    return "needs \(dep), which \(other.state == .blocked ? "was not started" : other.state.rawValue)"
+                        + (other.detail.map { " (\($0))" } ?? "")
                 case .unhealthy where other.readyAt == nil:
                     return "needs \(dep), which never became ready" + (other.detail.map { " (\($0))" } ?? "")
                 default: waiting = true
@@ -135,7 +136,8 @@ extension StackSupervisor {
             let env = stack.environment.processEnvironment(for: name, inherited: stack.inherited, configured: run.config.env)
             let directory = run.config.dir.map { stack.root + "/" + $0 } ?? stack.root
             let words = argv.map { ServiceCommandLine.substitute($0, env) }
-            return .command(LaunchSpec(executable: words[0], arguments: Array(words.dropFirst()), environment: env, directory: directory, captureOutput: false))
+            return .command(
+                LaunchSpec(executable: words[0], arguments: Array(words.dropFirst()), environment: env, directory: directory, captureOutput: false))
         }
         if let port = run.port {
             if let path = run.config.healthPath { return .http(port: port, path: path) }
@@ -163,7 +165,8 @@ extension StackSupervisor {
                 return
             }
             if ContinuousClock.now >= deadline {
-                run.detail = "not ready after \(Int(run.config.readyTimeoutSeconds))s (\(check.description))" + (lastSeen.map { "; last check: \($0)" } ?? "")
+                run.detail =
+                    "not ready after \(Int(run.config.readyTimeoutSeconds))s (\(check.description))" + (lastSeen.map { "; last check: \($0)" } ?? "")
                 set(run, .unhealthy, in: stack, name, log: run.detail)
                 return
             }

@@ -90,7 +90,8 @@ public actor StackSupervisor {
         if shuttingDown { throw .stackBusy("the daemon is shutting down") }
         if let existing = stacks[key], existing.removing { throw .stackBusy("stack \(key) is being stopped; run pd up again once it has stopped") }
         for name in request.services where config.services[name] == nil {
-            throw .invalidRequest("\(name) is not a service of \(config.project) (services: \(config.services.keys.sorted().joined(separator: ", ")))")
+            throw .invalidRequest(
+                "\(name) is not a service of \(config.project) (services: \(config.services.keys.sorted().joined(separator: ", ")))")
         }
         let targets = Self.closure(of: request.services.isEmpty ? Array(config.services.keys) : request.services, in: config)
         let (identities, ports, messages) = try claimPorts(config, context: request.context)
@@ -172,7 +173,9 @@ public actor StackSupervisor {
 
     /// Claims (or re-claims) a port for every service that has one, owned by the daemon so it lives as long
     /// as the daemon or until `down` releases it.
-    func claimPorts(_ config: StackConfig, context: String?, owner: Int32? = nil) throws(PortDaddyError) -> ([String: Identity], [String: Int], [String]) {
+    func claimPorts(_ config: StackConfig, context: String?, owner: Int32? = nil) throws(PortDaddyError) -> (
+        [String: Identity], [String: Int], [String]
+    ) {
         var identities: [String: Identity] = [:]
         var ports: [String: Int] = [:]
         var messages: [String] = []

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A finished short-lived helper program (git, lsof, systemctl, the desktop opener): its exit code and stdout.

@@ -1,8 +1,9 @@
 import CPortDaddySystem
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one place that starts processes: `posix_spawn` with a clean signal state and no inherited descriptors.
@@ -29,11 +30,12 @@ public enum ChildLauncher {
             throw .spawn(spec.executable, errno: ENOSYS)
         }
         var attributes = posix_spawnattr_t()
-        let mode: Int32 = switch spec.group {
-        case .parent: 0
-        case .own: 1
-        case .session: 2
-        }
+        let mode: Int32 =
+            switch spec.group {
+            case .parent: 0
+            case .own: 1
+            case .session: 2
+            }
         _ = pd_spawnattr_init_clean(&attributes, mode)
         defer { posix_spawnattr_destroy(&attributes) }
         let argv = ([spec.executable] + spec.arguments).map { strdup($0) } + [nil]

@@ -1,8 +1,9 @@
 import CPortDaddySystem
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Who is at the other end of a local connection.

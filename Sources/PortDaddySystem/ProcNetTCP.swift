@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads listening TCP sockets from Linux's `/proc/net/tcp{,6}` and finds their processes through `/proc/*/fd`.

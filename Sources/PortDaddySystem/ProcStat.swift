@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One process's `/proc/<pid>/stat` (Linux): the one parser of it for the liveness prober, the stack supervisor's
@@ -63,9 +63,9 @@ public enum ProcFile {
 
     private static func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
         #if canImport(Glibc)
-        return Glibc.read(fd, buffer, count)
+            return Glibc.read(fd, buffer, count)
         #else
-        return Darwin.read(fd, buffer, count)
+            return Darwin.read(fd, buffer, count)
         #endif
     }
 }

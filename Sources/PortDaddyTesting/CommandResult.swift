@@ -10,7 +10,9 @@ public struct CommandResult: Sendable {
     public var output: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
 
     /// Runs a program (never through a shell) and collects its output.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil, directory: String? = nil) throws -> CommandResult {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil, directory: String? = nil)
+        throws -> CommandResult
+    {
         try RunningCommand(executable, arguments, environment: environment, stdin: stdin, directory: directory).wait()
     }
 }
@@ -23,14 +25,19 @@ public final class RunningCommand: @unchecked Sendable {
 
     /// Starts the process; with `ownGroup` it leads a process group of its own, as a shell's foreground job does,
     /// so a test can send that group a terminal's Ctrl-C.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil, ownGroup: Bool = false, directory: String? = nil) throws {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil, ownGroup: Bool = false,
+        directory: String? = nil
+    ) throws {
         base = NSTemporaryDirectory() + "pdcmd-" + UUID().uuidString
         var stdinPath: String?
         if let stdin {
             stdinPath = base + ".in"
             try stdin.write(toFile: stdinPath!, atomically: true, encoding: .utf8)
         }
-        pid = try Subprocess.spawn(executable, arguments, environment: environment, stdin: stdinPath, stdout: base + ".out", stderr: base + ".err", ownGroup: ownGroup, directory: directory)
+        pid = try Subprocess.spawn(
+            executable, arguments, environment: environment, stdin: stdinPath, stdout: base + ".out", stderr: base + ".err", ownGroup: ownGroup,
+            directory: directory)
     }
 
     /// What the process has written to stdout and stderr so far.

@@ -11,7 +11,8 @@ public enum ForeignUser {
         lock.lock()
         defer { lock.unlock() }
         guard getuid() == 0 else { return (nil, "making a second user needs root") }
-        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/useradd"), FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/useradd"), FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+        else {
             return (nil, "useradd or setpriv is missing")
         }
         if let uid = lookUp() { return (uid, "") }

@@ -1,5 +1,5 @@
-import PortDaddySystem
 import Foundation
+import PortDaddySystem
 
 /// Starts programs with `posix_spawn` and reaps them with `waitpid`: no shell, no run loop.
 ///
@@ -8,7 +8,10 @@ import Foundation
 public enum Subprocess {
     /// Spawns `executable` with stdin/stdout/stderr bound to the given files (or /dev/null), a clean signal state,
     /// and none of the test runner's other descriptors (other tests' pipes and sockets).
-    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil, stdout: String? = nil, stderr: String? = nil, ownGroup: Bool = false, directory: String? = nil) throws -> pid_t {
+    public static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil, stdout: String? = nil,
+        stderr: String? = nil, ownGroup: Bool = false, directory: String? = nil
+    ) throws -> pid_t {
         let spec = ChildSpec(
             executable: executable, arguments: arguments, environment: environment, directory: directory,
             stdin: stdin.map { .file($0) } ?? .null, stdout: stdout.map { .file($0) } ?? .null,

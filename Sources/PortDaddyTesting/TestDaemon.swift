@@ -119,7 +119,9 @@ public final class TestDaemon: @unchecked Sendable {
 
     /// Runs the real `pd` binary to completion.
     @discardableResult
-    public func pd(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], directory: String? = nil) throws -> CommandResult {
+    public func pd(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], directory: String? = nil) throws
+        -> CommandResult
+    {
         try CommandResult.run(binary, arguments, environment: environment.merging(extra) { $1 }, stdin: stdin, directory: directory)
     }
 

@@ -28,6 +28,7 @@ public enum TestDependencies {
                 return
             }
         }
-        throw TestFailure("\(names.joined(separator: " or ")) not found: run the tests with scripts/test (it runs scripts/install-test-deps.sh first)")
+        throw TestFailure(
+            "\(names.joined(separator: " or ")) not found: run the tests with scripts/test (it runs scripts/install-test-deps.sh first)")
     }
 }

@@ -30,10 +30,18 @@ public enum MessagePackWriter {
             appendHeader(bytes.count, small: 0xc4, medium: 0xc5, large: 0xc6, to: &out)
             out.append(contentsOf: bytes)
         case .array(let items):
-            if items.count < 16 { out.append(0x90 | UInt8(items.count)) } else { appendHeader(items.count, small: nil, medium: 0xdc, large: 0xdd, to: &out) }
+            if items.count < 16 {
+                out.append(0x90 | UInt8(items.count))
+            } else {
+                appendHeader(items.count, small: nil, medium: 0xdc, large: 0xdd, to: &out)
+            }
             for item in items { append(item, to: &out) }
         case .map(let entries):
-            if entries.count < 16 { out.append(0x80 | UInt8(entries.count)) } else { appendHeader(entries.count, small: nil, medium: 0xde, large: 0xdf, to: &out) }
+            if entries.count < 16 {
+                out.append(0x80 | UInt8(entries.count))
+            } else {
+                appendHeader(entries.count, small: nil, medium: 0xde, large: 0xdf, to: &out)
+            }
             for entry in entries {
                 append(.string(entry.key), to: &out)
                 append(entry.value, to: &out)

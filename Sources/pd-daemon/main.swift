@@ -2,9 +2,9 @@ import PortDaddyBench
 import PortDaddyCLI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // pd-daemon is the whole pd command tree plus the server: `pd daemon` runs it in its own place, so the `pd` that

@@ -5,9 +5,9 @@ import PortDaddyAPI
 import PortDaddyMCP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 do {

@@ -1,9 +1,9 @@
 import PortDaddyCLI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // pd holds no server: `pd daemon` runs pd-daemon, its sibling, in its place (SiblingDaemonHost).

@@ -149,22 +149,26 @@ struct ChannelIntegrationTests {
         let daemon = try TestDaemon()
         try daemon.start()
         let out = daemon.home + "/watch.out"
-        let watcher = try daemon.spawnPD(["watch", "jobs", "--concurrency", "2", "--exec", "/bin/sh", "-c", #"echo "$PD_MESSAGE_ID $PD_CHANNEL $(cat)" >> "$0""#, out])
+        let watcher = try daemon.spawnPD([
+            "watch", "jobs", "--concurrency", "2", "--exec", "/bin/sh", "-c", #"echo "$PD_MESSAGE_ID $PD_CHANNEL $(cat)" >> "$0""#, out,
+        ])
         defer {
             kill(watcher.pid, SIGTERM)
             _ = watcher.wait()
         }
         // The watcher starts from the cursor it reads at start; wait until it is connected by publishing a probe
         // until one lands in the file.
-        #expect(try eventually {
-            _ = try daemon.client().publish("jobs", PublishRequest(message: "probe"))
-            return FileManager.default.fileExists(atPath: out)
-        })
+        #expect(
+            try eventually {
+                _ = try daemon.client().publish("jobs", PublishRequest(message: "probe"))
+                return FileManager.default.fileExists(atPath: out)
+            })
         for i in 0..<5 { _ = try daemon.client().publish("jobs", PublishRequest(message: "job \(i)")) }
-        #expect(eventually {
-            let lines = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            return (0..<5).allSatisfy { lines.contains("jobs job \($0)") }
-        })
+        #expect(
+            eventually {
+                let lines = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+                return (0..<5).allSatisfy { lines.contains("jobs job \($0)") }
+            })
     }
 
     @Test("long-poll answers when a message arrives")

@@ -14,7 +14,10 @@ struct ChildSignalTests {
     /// Waits for a child of `parent` whose command line starts with `prefix`.
     static func child(of parent: pid_t, running prefix: String) -> pid_t? {
         var found: pid_t?
-        _ = eventually { found = ProcStatus.children(of: parent).first { ProcStatus.commandLine($0).hasPrefix(prefix) }; return found != nil }
+        _ = eventually {
+            found = ProcStatus.children(of: parent).first { ProcStatus.commandLine($0).hasPrefix(prefix) }
+            return found != nil
+        }
         return found
     }
 
@@ -71,11 +74,12 @@ struct ChildSignalTests {
         _ = try daemon.start()
         let watcher = try daemon.spawnPD(["watch", "sig:ch", "--exec", "/bin/sleep", "300"], ownGroup: true)
         var child: pid_t?
-        #expect(eventually {
-            _ = try? daemon.pd(["pub", "sig:ch", "go"])
-            child = ProcStatus.children(of: watcher.pid).first { ProcStatus.commandLine($0).hasPrefix("/bin/sleep") }
-            return child != nil
-        })
+        #expect(
+            eventually {
+                _ = try? daemon.pd(["pub", "sig:ch", "go"])
+                child = ProcStatus.children(of: watcher.pid).first { ProcStatus.commandLine($0).hasPrefix("/bin/sleep") }
+                return child != nil
+            })
         let program = try #require(child)
         try Self.expectClean(program)
         kill(-watcher.pid, SIGINT)

@@ -54,10 +54,12 @@ struct CoordinationIntegrationTests {
         let owner = try daemon.pd(["who-owns", repo + "/shared.swift"])
         #expect(owner.stdout.contains("alice"))
         _ = try git(["add", "shared.swift"])
-        let guardBob = try CommandResult.run("/usr/bin/env", ["-C", repo, daemon.binary, "guard"], environment: daemon.environment.merging(bob) { $1 })
+        let guardBob = try CommandResult.run(
+            "/usr/bin/env", ["-C", repo, daemon.binary, "guard"], environment: daemon.environment.merging(bob) { $1 })
         #expect(guardBob.status == 4)
         #expect(guardBob.stderr.contains("alice"))
-        let guardAlice = try CommandResult.run("/usr/bin/env", ["-C", repo, daemon.binary, "guard"], environment: daemon.environment.merging(alice) { $1 })
+        let guardAlice = try CommandResult.run(
+            "/usr/bin/env", ["-C", repo, daemon.binary, "guard"], environment: daemon.environment.merging(alice) { $1 })
         #expect(guardAlice.status == 0)
         let install = try CommandResult.run("/usr/bin/env", ["-C", repo, daemon.binary, "guard", "--install"], environment: daemon.environment)
         #expect(install.status == 0)
@@ -78,9 +80,10 @@ struct CoordinationIntegrationTests {
         #expect(try daemon.pd(["agent", "register", "--ttl", "1s"], environment: dead).status == 0)
         #expect(try daemon.pd(["note", "step 3 of 5 done", "--type", "handoff"], environment: dead).status == 0)
         #expect(try daemon.pd(["lock", "db", "--owner", "crashy"], environment: dead).status == 0)
-        #expect(eventually(timeout: 30) {
-            (try? self.decode(SalvageResponse.self, try daemon.pd(["salvage", "--json"])))?.salvage.first?.agentID == "crashy"
-        })
+        #expect(
+            eventually(timeout: 30) {
+                (try? self.decode(SalvageResponse.self, try daemon.pd(["salvage", "--json"])))?.salvage.first?.agentID == "crashy"
+            })
         #expect(try daemon.client().locks().count == 0)
         #expect(daemon.stop() == 0)
         try daemon.start()
@@ -186,4 +189,3 @@ struct CoordinationIntegrationTests {
         #expect(try daemon.client().locks().count == 0)
     }
 }
-

@@ -117,7 +117,9 @@ struct DaemonLifecycleTests {
         #expect(install.status == 0, "\(install.stderr)")
         #expect(FileManager.default.fileExists(atPath: fakeHome + "/.config/systemd/user/port-daddy.service"))
         let link = try FileManager.default.destinationOfSymbolicLink(atPath: fakeHome + "/bin/get-port")
-        #expect(link == daemon.binary || URL(fileURLWithPath: link).resolvingSymlinksInPath() == URL(fileURLWithPath: daemon.binary).resolvingSymlinksInPath())
+        #expect(
+            link == daemon.binary
+                || URL(fileURLWithPath: link).resolvingSymlinksInPath() == URL(fileURLWithPath: daemon.binary).resolvingSymlinksInPath())
         let uninstall = try daemon.pd(["uninstall", "--bin-dir", fakeHome + "/bin"], environment: env)
         #expect(uninstall.status == 0)
         #expect(!FileManager.default.fileExists(atPath: fakeHome + "/.config/systemd/user/port-daddy.service"))

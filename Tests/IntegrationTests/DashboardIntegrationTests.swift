@@ -64,10 +64,18 @@ struct DashboardIntegrationTests {
 
     /// Any JSON value (for the contrast failures the report lists).
     enum JSONValue: Decodable, CustomStringConvertible {
-        case number(Double), text(String), list([JSONValue])
+        case number(Double)
+        case text(String)
+        case list([JSONValue])
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let n = try? c.decode(Double.self) { self = .number(n) } else if let t = try? c.decode(String.self) { self = .text(t) } else { self = .list(try c.decode([JSONValue].self)) }
+            if let n = try? c.decode(Double.self) {
+                self = .number(n)
+            } else if let t = try? c.decode(String.self) {
+                self = .text(t)
+            } else {
+                self = .list(try c.decode([JSONValue].self))
+            }
         }
         var description: String {
             switch self {
@@ -82,7 +90,9 @@ struct DashboardIntegrationTests {
         try TestDependencies.requireCommand("chromium", "chromium-browser")
     }
 
-    @Test("headless Chromium: views and the graph update live over one SSE stream, keyboard and contrast (light and dark) hold, the page recovers from a daemon restart, and works at dashboard.localhost")
+    /// headless Chromium: views and the graph update live over one SSE stream, keyboard and contrast (light and dark)
+    /// hold, the page recovers from a daemon restart, and works at dashboard.localhost
+    @Test("headless Chromium: live views and graph over one SSE stream, keyboard, contrast, restart recovery, dashboard.localhost")
     func liveInBrowser() throws {
         try ensureBrowser()
         let daemon = try TestDaemon(environment: ["PORT_DADDY_PROXY_PORT": "auto"])
@@ -198,9 +208,16 @@ struct DashboardIntegrationTests {
         let token = try #require(page.stdout.range(of: #"name="pd-token" content=""#).map { String(page.stdout[$0.upperBound...].prefix(48)) })
         _ = try daemon.pd(["claim", "proxied:web", "-q"])
         let body = #"{"id":"proxied:web"}"#
-        let base = ["-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "-H", "X-PD-Page-Token: \(token)", "-d", body]
-        #expect(try curl(base + ["-H", "Origin: http://web.other.localhost:\(proxy)", "http://dashboard.localhost:\(proxy)/dashboard/release"]).stdout == "403")
-        #expect(try curl(base + ["-H", "Origin: http://dashboard.localhost:\(proxy)", "http://dashboard.localhost:\(proxy)/dashboard/release"]).stdout == "200")
+        let base = [
+            "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Content-Type: application/json", "-H", "X-PD-Page-Token: \(token)", "-d",
+            body,
+        ]
+        #expect(
+            try curl(base + ["-H", "Origin: http://web.other.localhost:\(proxy)", "http://dashboard.localhost:\(proxy)/dashboard/release"]).stdout
+                == "403")
+        #expect(
+            try curl(base + ["-H", "Origin: http://dashboard.localhost:\(proxy)", "http://dashboard.localhost:\(proxy)/dashboard/release"]).stdout
+                == "200")
         #expect(try daemon.pd(["find", "proxied:web"]).status == 5)
     }
 
@@ -256,12 +273,17 @@ struct DashboardIntegrationTests {
         #expect(try client.send("POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", "forged")]).status == 400)
         // Tokens carry their own proof: a tampered one is refused, and loading the page many times evicts nothing.
         let tampered = String(token.dropLast()) + (token.last == "0" ? "1" : "0")
-        #expect(try client.send("POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", tampered), ("Origin", "http://127.0.0.1:\(info.tcpPort)")]).status == 400)
+        #expect(
+            try client.send(
+                "POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", tampered), ("Origin", "http://127.0.0.1:\(info.tcpPort)")]
+            ).status == 400)
         for _ in 0..<300 { _ = try client.send("GET", "/", body: nil) }
-        let foreign = try client.send("POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", token), ("Origin", "http://evil.example")])
+        let foreign = try client.send(
+            "POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", token), ("Origin", "http://evil.example")])
         #expect(foreign.status == 403)
         #expect(try daemon.pd(["find", "guarded:web"]).status == 0)
-        let own = try client.send("POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", token), ("Origin", "http://127.0.0.1:\(info.tcpPort)")])
+        let own = try client.send(
+            "POST", "/dashboard/release", body: body, headers: [("X-PD-Page-Token", token), ("Origin", "http://127.0.0.1:\(info.tcpPort)")])
         #expect(own.status == 200)
         #expect(try daemon.pd(["find", "guarded:web"]).status == 5)
         // Another site's subresource loads get no page (and so no page token) and no data; a navigation does.

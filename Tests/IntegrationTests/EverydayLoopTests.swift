@@ -71,7 +71,9 @@ struct EverydayLoopTests {
         #expect(second.status == 0 && !second.stderr.contains("quick notes"))
     }
 
-    @Test("pd itself loads no FoundationNetworking or libcurl (the MCP server, which needs them, is pd-mcp beside it)", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ldd")))
+    @Test(
+        "pd itself loads no FoundationNetworking or libcurl (the MCP server, which needs them, is pd-mcp beside it)",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ldd")))
     func noNetworkingLibraries() throws {
         let daemon = try TestDaemon()
         let server = (daemon.binary as NSString).deletingLastPathComponent + "/pd-daemon"

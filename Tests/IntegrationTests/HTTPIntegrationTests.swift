@@ -9,7 +9,8 @@ struct HTTPIntegrationTests {
     /// Runs one of the v1 README's curl lines verbatim, pointed at the test daemon's port.
     func curl(_ line: String, port: Int) throws -> [String: Any] {
         let command = line.replacingOccurrences(of: "localhost:9876", with: "localhost:\(port)")
-        let result = try CommandResult.run("/bin/sh", ["-c", "curl -sS " + command.dropFirst("curl ".count)], environment: ProcessInfo.processInfo.environment)
+        let result = try CommandResult.run(
+            "/bin/sh", ["-c", "curl -sS " + command.dropFirst("curl ".count)], environment: ProcessInfo.processInfo.environment)
         #expect(result.status == 0, "\(result.stderr)")
         return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
     }
@@ -20,7 +21,8 @@ struct HTTPIntegrationTests {
         try daemon.start()
         let port = daemon.tcpPort
         let request = try curl(
-            #"curl -X POST http://localhost:9876/ports/request -H 'Content-Type: application/json' -H 'X-PID: $$' -d '{"project": "my-app", "preferred": 3221}'"#,
+            #"curl -X POST http://localhost:9876/ports/request -H 'Content-Type: application/json' -H 'X-PID: $$' "#
+                + #"-d '{"project": "my-app", "preferred": 3221}'"#,
             port: port)
         let assigned = request["port"] as? Int
         #expect(assigned != nil)
@@ -113,15 +115,18 @@ struct HTTPIntegrationTests {
             #expect(!(error?.error.isEmpty ?? true))
         }
         // A foreign Host (DNS rebinding) is refused.
-        let rebinding = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-H", "Host: attacker.example", "http://127.0.0.1:\(port)/health"], environment: [:])
+        let rebinding = try CommandResult.run(
+            "/usr/bin/env", ["curl", "-s", "-H", "Host: attacker.example", "http://127.0.0.1:\(port)/health"], environment: [:])
         #expect(rebinding.stdout.contains(ErrorCode.forbiddenHost.rawValue))
         // Host is parsed strictly: loopback names with anything after them are foreign too.
         for host in ["[::1].attacker.example", "[::1]evil", "localhost:80@evil", "localhost:", "localhost:1:2", "127.0.0.1.nip.io"] {
-            let odd = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-H", "Host: \(host)", "http://127.0.0.1:\(port)/health"], environment: [:])
+            let odd = try CommandResult.run(
+                "/usr/bin/env", ["curl", "-s", "-H", "Host: \(host)", "http://127.0.0.1:\(port)/health"], environment: [:])
             #expect(odd.stdout.contains(ErrorCode.forbiddenHost.rawValue), "\(host): \(odd.stdout)")
         }
         for host in ["localhost", "LOCALHOST.:\(port)", "[::1]:\(port)", "127.0.0.1:\(port)"] {
-            let fine = try CommandResult.run("/usr/bin/env", ["curl", "-s", "-H", "Host: \(host)", "http://127.0.0.1:\(port)/health"], environment: [:])
+            let fine = try CommandResult.run(
+                "/usr/bin/env", ["curl", "-s", "-H", "Host: \(host)", "http://127.0.0.1:\(port)/health"], environment: [:])
             #expect(!fine.stdout.contains(ErrorCode.forbiddenHost.rawValue), "\(host): \(fine.stdout)")
         }
         // PIDs above 99,999 are valid on Linux.

@@ -27,7 +27,10 @@ struct HTTPSProxyIntegrationTests {
         return try JSONDecoder().decode(Handshake.self, from: Data(run.output.utf8))
     }
 
-    @Test("one proxy port speaks HTTP and HTTPS: curl --cacert reaches the claimed backend over HTTP/1.1 and HTTP/2, streams and WebSockets pass, the CA is made on first use with a 0600 key, leaves name their host, foreign names are refused")
+    /// one proxy port speaks HTTP and HTTPS: curl --cacert reaches the claimed backend over HTTP/1.1 and HTTP/2,
+    /// streams and WebSockets pass, the CA is made on first use with a 0600 key, leaves name their host, foreign names
+    /// are refused
+    @Test("one proxy port speaks HTTP and HTTPS: HTTP/1.1, HTTP/2, streams, WebSockets, a 0600 CA key, foreign names refused")
     func httpsNames() throws {
         let daemon = try TestDaemon(environment: ["PORT_DADDY_PROXY_PORT": "auto"])
         let info = try daemon.start()
@@ -36,7 +39,8 @@ struct HTTPSProxyIntegrationTests {
         // Nothing is made at start: the CA comes with the first TLS connection.
         #expect(!FileManager.default.fileExists(atPath: daemon.home + "/tls"))
         let port = try daemon.pd(["claim", "echo:api", "-q"]).output
-        let server = try RunningCommand("/usr/bin/env", ["python3", Self.proxyDir + "/backend.py", "serve", port], environment: ProcessInfo.processInfo.environment)
+        let server = try RunningCommand(
+            "/usr/bin/env", ["python3", Self.proxyDir + "/backend.py", "serve", port], environment: ProcessInfo.processInfo.environment)
         defer {
             kill(server.pid, SIGKILL)
             _ = server.wait()
@@ -82,7 +86,8 @@ struct HTTPSProxyIntegrationTests {
         let refused = try handshake(port: proxy, sni: "www.example.com", ca: ca)
         #expect(refused.error != nil)
         // The CA may sign only for localhost names, Port Daddy's DNS domains and loopback addresses.
-        let constraints = try CommandResult.run("/usr/bin/env", ["openssl", "x509", "-in", ca, "-noout", "-ext", "nameConstraints,basicConstraints"], environment: [:])
+        let constraints = try CommandResult.run(
+            "/usr/bin/env", ["openssl", "x509", "-in", ca, "-noout", "-ext", "nameConstraints,basicConstraints"], environment: [:])
         #expect(constraints.stdout.contains("DNS:localhost") && constraints.stdout.contains("DNS:pd.test"), "\(constraints.stdout)")
         #expect(constraints.stdout.contains("CA:TRUE"))
 

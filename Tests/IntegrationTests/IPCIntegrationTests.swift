@@ -128,8 +128,9 @@ struct IPCIntegrationTests {
 
     static let foreign = ForeignUser.ensure()
 
-    @Test("another local user is refused with FOREIGN_USER even when the socket file is opened to everyone",
-          .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
+    @Test(
+        "another local user is refused with FOREIGN_USER even when the socket file is opened to everyone",
+        .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
     func foreignUser() throws {
         let daemon = try TestDaemon()
         try daemon.start()

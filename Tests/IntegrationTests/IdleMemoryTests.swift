@@ -22,7 +22,9 @@ struct IdleMemoryTests {
         return total
     }
 
-    @Test("a quiet daemon unmaps the code pages it touched, and serves the next requests as before", .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/smaps")))
+    @Test(
+        "a quiet daemon unmaps the code pages it touched, and serves the next requests as before",
+        .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/smaps")))
     func trimsCodeWhenQuiet() throws {
         let daemon = try TestDaemon()
         let info = try daemon.start()

@@ -145,7 +145,8 @@ struct LockTCPWaiterTests {
         import socket, sys, time
         s = socket.create_connection(("127.0.0.1", \(port)))
         body = b'{"owner":"ghost-\(how)","wait":"60s"}'
-        s.sendall(b"POST /locks/\(name) HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Type: application/json\\r\\nContent-Length: " + str(len(body)).encode() + b"\\r\\n\\r\\n" + body)
+        head = b"POST /locks/\(name) HTTP/1.1\\r\\nHost: localhost\\r\\nContent-Type: application/json\\r\\n"
+        s.sendall(head + b"Content-Length: " + str(len(body)).encode() + b"\\r\\n\\r\\n" + body)
         print("sent", flush=True)
         if "\(how)" == "shutdown":
             time.sleep(0.5)
@@ -162,7 +163,10 @@ struct LockTCPWaiterTests {
         let name = "tcp-" + how
         #expect(try daemon.pd(["lock", name, "--pid", me]).status == 0)
         let client = try RunningCommand("/usr/bin/env", ["python3", "-c", Self.waiter(info.tcpPort, name, how)], environment: daemon.environment)
-        defer { kill(client.pid, SIGKILL); _ = client.wait() }
+        defer {
+            kill(client.pid, SIGKILL)
+            _ = client.wait()
+        }
         #expect(try eventually { try daemon.client().locks().locks.first?.waiters == 1 })
         if how == "kill" { kill(client.pid, SIGKILL) }
         #expect(try eventually { try daemon.client().locks().locks.first?.waiters == 0 }, "the waiter stayed in the queue")

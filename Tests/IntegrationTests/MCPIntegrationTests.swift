@@ -43,7 +43,8 @@ struct MCPIntegrationTests {
         enum CodingKeys: String, CodingKey {
             case protocol_ = "protocol"
             case server, tools, every_tool_has_schema, tools_list_bytes, claim_port, find_after_claim, lock_token, cli_lock_while_held
-            case bad_call, bad_action_code, unknown_argument_code, after_errors_ok, session_id, agents, tool_errors, resources, resource_services_has_claim
+            case bad_call, bad_action_code, unknown_argument_code, after_errors_ok, session_id, agents, tool_errors, resources,
+                resource_services_has_claim
             case cancelled_wait_left_queue, mcp_waiter_queued
         }
     }
@@ -51,9 +52,14 @@ struct MCPIntegrationTests {
     @Test("an MCP server started before the daemon registers its agent (with its PID) at the first call once a daemon runs")
     func registersLate() throws {
         let daemon = try TestDaemon(environment: ["PORT_DADDY_NO_AUTOSTART": "1"])
-        let run = try CommandResult.run(try Self.python(), [Self.root + "/Tests/mcp/mcp_late_daemon.py", daemon.binary], environment: daemon.environment)
+        let run = try CommandResult.run(
+            try Self.python(), [Self.root + "/Tests/mcp/mcp_late_daemon.py", daemon.binary], environment: daemon.environment)
         #expect(run.status == 0, "\(run.stderr)")
-        struct Agent: Decodable { var id: String; var pid: Int?; var purpose: String? }
+        struct Agent: Decodable {
+            var id: String
+            var pid: Int?
+            var purpose: String?
+        }
         let agents = try JSONDecoder().decode([Agent].self, from: Data(run.output.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8))
         #expect(agents.count == 1)
         #expect(agents.first?.id.hasPrefix("mcp-") == true && agents.first?.pid != nil)
@@ -86,10 +92,11 @@ struct MCPIntegrationTests {
         #expect(report.resource_services_has_claim)
         let agent = try #require(report.agents.first { $0.hasPrefix("mcp-") })
         // The client went away without `done`: its session is in salvage, with its notes and files.
-        #expect(try eventually {
-            let list = try JSONDecoder().decode(SalvageResponse.self, from: Data(try daemon.pd(["salvage", "--json"]).stdout.utf8))
-            return list.salvage.first { $0.agentID == agent }?.sessions.first?.notes.first?.text == "found it"
-        })
+        #expect(
+            try eventually {
+                let list = try JSONDecoder().decode(SalvageResponse.self, from: Data(try daemon.pd(["salvage", "--json"]).stdout.utf8))
+                return list.salvage.first { $0.agentID == agent }?.sessions.first?.notes.first?.text == "found it"
+            })
     }
 
     @Test("pd mcp install writes or prints each client's configuration, keeping other servers")
@@ -99,11 +106,13 @@ struct MCPIntegrationTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try #"{"mcpServers": {"other": {"command": "x"}}}"#.write(toFile: dir + "/.mcp.json", atomically: true, encoding: .utf8)
         let env = ["HOME": daemon.home]
-        let dry = try CommandResult.run("/usr/bin/env", ["-C", dir, daemon.binary, "mcp", "install", "--dry-run"], environment: daemon.environment.merging(env) { $1 })
+        let dry = try CommandResult.run(
+            "/usr/bin/env", ["-C", dir, daemon.binary, "mcp", "install", "--dry-run"], environment: daemon.environment.merging(env) { $1 })
         #expect(dry.stdout.contains("would write"))
         #expect(!(try String(contentsOfFile: dir + "/.mcp.json", encoding: .utf8)).contains("port-daddy"))
         for client in ["claude", "cursor", "codex"] {
-            let result = try CommandResult.run("/usr/bin/env", ["-C", dir, daemon.binary, "mcp", "install", "--client", client], environment: daemon.environment.merging(env) { $1 })
+            let result = try CommandResult.run(
+                "/usr/bin/env", ["-C", dir, daemon.binary, "mcp", "install", "--client", client], environment: daemon.environment.merging(env) { $1 })
             #expect(result.status == 0, "\(result.stderr)")
         }
         let claude = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/.mcp.json"))) as? [String: Any]

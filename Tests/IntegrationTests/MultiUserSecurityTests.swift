@@ -16,7 +16,9 @@ struct MultiUserSecurityTests {
         return (lines.dropLast().joined(separator: "\n"), Int(lines.last ?? "") ?? -1)
     }
 
-    @Test("a data dir that belongs to another user, or that others may write, is refused with how to fix it", .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
+    @Test(
+        "a data dir that belongs to another user, or that others may write, is refused with how to fix it",
+        .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
     func foreignDataDir() throws {
         let uid = try #require(Self.foreign.uid)
         let base = NSTemporaryDirectory() + "pdt-dd-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -49,13 +51,18 @@ struct MultiUserSecurityTests {
         #expect(writable.status != 0 && writable.stderr.contains("may be written by other users"), "\(writable.stderr)")
     }
 
-    @Test("over loopback TCP and the name proxy another user gets 403 FOREIGN_USER for reads and writes; the owner needs no token", .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
+    @Test(
+        "over loopback TCP and the name proxy another user gets 403 FOREIGN_USER for reads and writes; the owner needs no token",
+        .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
     func foreignUserOverTCP() throws {
         let daemon = try TestDaemon(environment: ["PORT_DADDY_PROXY_PORT": "auto"])
         let info = try daemon.start()
         let base = "http://127.0.0.1:\(info.tcpPort)"
         #expect(try daemon.pd(["claim", "owner:app", "-q"]).status == 0)
-        for (method, path, body) in [("GET", "/services", ""), ("POST", "/claim", #"{"id":"thief"}"#), ("DELETE", "/release", #"{"id":"owner:app"}"#), ("GET", "/sessions", "")] {
+        for (method, path, body) in [
+            ("GET", "/services", ""), ("POST", "/claim", #"{"id":"thief"}"#), ("DELETE", "/release", #"{"id":"owner:app"}"#),
+            ("GET", "/sessions", ""),
+        ] {
             let answer = try Self.curl(["-X", method, base + path] + (body.isEmpty ? [] : ["-H", "Content-Type: application/json", "-d", body]))
             #expect(answer.status == 403, "\(method) \(path): \(answer)")
             #expect(answer.body.contains("\"code\":\"FOREIGN_USER\""), "\(answer.body)")
@@ -66,7 +73,9 @@ struct MultiUserSecurityTests {
         #expect(owner.stdout.hasSuffix("200"))
         // pd run by the other user against this daemon says why and exits 3 (where that user may run this build).
         if try ForeignUser.run("/usr/bin/test", ["-x", daemon.binary]).status == 0 {
-            let theirs = try ForeignUser.run(daemon.binary, ["claim", "thief:app", "-q"], environment: ["PORT_DADDY_URL": base, "PORT_DADDY_HOME": "/nonexistent/pd", "PATH": "/usr/bin:/bin"])
+            let theirs = try ForeignUser.run(
+                daemon.binary, ["claim", "thief:app", "-q"],
+                environment: ["PORT_DADDY_URL": base, "PORT_DADDY_HOME": "/nonexistent/pd", "PATH": "/usr/bin:/bin"])
             #expect(theirs.status == 3 && theirs.stderr.contains("may not use it"), "\(theirs.status) \(theirs.stderr)")
         }
         // Through the proxy, the dashboard (the daemon's own pages) is refused too.
@@ -75,7 +84,9 @@ struct MultiUserSecurityTests {
         #expect(dashboard.status == 403 && dashboard.body.contains("FOREIGN_USER"), "\(dashboard)")
     }
 
-    @Test("over the Unix socket, even when its file is opened to everyone, another user is refused by its peer credentials", .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
+    @Test(
+        "over the Unix socket, even when its file is opened to everyone, another user is refused by its peer credentials",
+        .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
     func foreignUserOverSocket() throws {
         let daemon = try TestDaemon()
         try daemon.start()
@@ -87,7 +98,9 @@ struct MultiUserSecurityTests {
         chmod(daemon.home, 0o700)
     }
 
-    @Test("PORT_DADDY_SHARED=1 serves other users, who then need the token to write or read private data", .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
+    @Test(
+        "PORT_DADDY_SHARED=1 serves other users, who then need the token to write or read private data",
+        .enabled(if: foreign.uid != nil, "\(foreign.reason)"))
     func sharedDaemon() throws {
         let daemon = try TestDaemon(environment: ["PORT_DADDY_SHARED": "1"])
         let info = try daemon.start()
@@ -98,7 +111,9 @@ struct MultiUserSecurityTests {
         let reading = try Self.curl([base + "/sessions"])
         #expect(reading.status == 401, "\(reading)")
         let token = try String(contentsOfFile: daemon.home + "/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let allowed = try Self.curl(["-X", "POST", base + "/claim", "-H", "Content-Type: application/json", "-H", "X-PD-Token: \(token)", "-d", #"{"id":"guest:app"}"#])
+        let allowed = try Self.curl([
+            "-X", "POST", base + "/claim", "-H", "Content-Type: application/json", "-H", "X-PD-Token: \(token)", "-d", #"{"id":"guest:app"}"#,
+        ])
         #expect(allowed.status == 200 || allowed.status == 201, "\(allowed)")
     }
 }
@@ -123,7 +138,9 @@ struct UnidentifiedPeerTests {
         #expect(write.1 == 401 && write.0.contains("TOKEN_REQUIRED"), "\(write)")
         #expect(try curl([base + "/sessions"]).1 == 401)
         let token = try String(contentsOfFile: daemon.home + "/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let allowed = try curl(["-X", "POST", base + "/claim", "-H", "Content-Type: application/json", "-H", "X-PD-Token: \(token)", "-d", #"{"id":"anon:app"}"#])
+        let allowed = try curl([
+            "-X", "POST", base + "/claim", "-H", "Content-Type: application/json", "-H", "X-PD-Token: \(token)", "-d", #"{"id":"anon:app"}"#,
+        ])
         #expect(allowed.1 == 201, "\(allowed)")
         // pd sends the token over TCP (the fast path too), and needs none on the socket.
         #expect(try daemon.pd(["claim", "anon:tcp", "-q"], environment: ["PORT_DADDY_URL": base]).status == 0)

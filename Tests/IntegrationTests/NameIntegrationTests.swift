@@ -6,7 +6,8 @@ import Testing
 @Suite("Names: pd url and the DNS responder, with real clients")
 struct NameIntegrationTests {
     func dig(_ port: Int, _ args: [String]) throws -> CommandResult {
-        try CommandResult.run("/usr/bin/env", ["dig", "@127.0.0.1", "-p", String(port), "+time=2", "+tries=1"] + args, environment: ProcessInfo.processInfo.environment)
+        try CommandResult.run(
+            "/usr/bin/env", ["dig", "@127.0.0.1", "-p", String(port), "+time=2", "+tries=1"] + args, environment: ProcessInfo.processInfo.environment)
     }
 
     @Test("pd url gives a *.localhost URL that reaches the service with no setup")
@@ -20,14 +21,18 @@ struct NameIntegrationTests {
         let dir = daemon.home + "/www"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try "hello from shop:api".write(toFile: dir + "/index.html", atomically: true, encoding: .utf8)
-        let server = try RunningCommand("/usr/bin/env", ["python3", "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", dir], environment: ProcessInfo.processInfo.environment)
+        let server = try RunningCommand(
+            "/usr/bin/env", ["python3", "-m", "http.server", port, "--bind", "127.0.0.1", "--directory", dir],
+            environment: ProcessInfo.processInfo.environment)
         defer {
             kill(server.pid, SIGKILL)
             _ = server.wait()
         }
-        #expect(try eventually {
-            try CommandResult.run("/usr/bin/env", ["curl", "-s", "--max-time", "2", "http://api.shop.localhost:\(port)/"], environment: [:]).stdout.contains("hello from shop:api")
-        })
+        #expect(
+            try eventually {
+                try CommandResult.run("/usr/bin/env", ["curl", "-s", "--max-time", "2", "http://api.shop.localhost:\(port)/"], environment: [:])
+                    .stdout.contains("hello from shop:api")
+            })
     }
 
     @Test("the DNS responder answers A/AAAA for claimed names, NXDOMAIN and REFUSED otherwise, over UDP and TCP, and survives garbage")
@@ -49,14 +54,18 @@ struct NameIntegrationTests {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(dnsPort).bigEndian)
         inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
-        var garbage: [[UInt8]] = [[], [0], [0x12, 0x34, 1, 0, 0, 1] + [UInt8](repeating: 0, count: 6) + [0xC0, 0x0C, 0, 1, 0, 1], [UInt8](repeating: 0xFF, count: 12)]
+        var garbage: [[UInt8]] = [
+            [], [0], [0x12, 0x34, 1, 0, 0, 1] + [UInt8](repeating: 0, count: 6) + [0xC0, 0x0C, 0, 1, 0, 1], [UInt8](repeating: 0xFF, count: 12),
+        ]
         garbage.append([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 63] + Array("abc".utf8))
         garbage.append([0x12, 0x34, 1, 0, 0, 2] + [UInt8](repeating: 0, count: 6))
         for _ in 0..<200 { garbage.append((0..<Int.random(in: 0...600)).map { _ in UInt8.random(in: 0...255) }) }
         for packet in garbage {
             _ = packet.withUnsafeBytes { raw in
                 withUnsafePointer(to: &addr) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        sendto(fd, raw.baseAddress, raw.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
                 }
             }
         }

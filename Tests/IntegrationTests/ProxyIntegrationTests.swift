@@ -23,7 +23,8 @@ struct ProxyIntegrationTests {
             _ = server.wait()
         }
         #expect(try eventually { try curl(["http://api.echo.localhost:\(proxy)/headers"]).stdout.contains("x-forwarded-host") })
-        let headers = try JSONSerialization.jsonObject(with: Data(try curl(["http://api.echo.localhost:\(proxy)/headers"]).stdout.utf8)) as? [String: String]
+        let headers =
+            try JSONSerialization.jsonObject(with: Data(try curl(["http://api.echo.localhost:\(proxy)/headers"]).stdout.utf8)) as? [String: String]
         #expect(headers?["x-forwarded-host"] == "api.echo.localhost:\(proxy)")
         #expect(headers?["x-forwarded-proto"] == "http")
         #expect(headers?["x-forwarded-for"] == "127.0.0.1")
@@ -35,7 +36,8 @@ struct ProxyIntegrationTests {
         let times = stream.compactMap { Double($0.split(separator: " ").last ?? "") }
         #expect(times.count == 3 && times[2] - times[0] >= 0.3)
         // WebSocket upgrade passes through.
-        let ws = try CommandResult.run("/usr/bin/env", ["python3", Self.backend, "ws", String(proxy), "api.echo.localhost"], environment: ProcessInfo.processInfo.environment)
+        let ws = try CommandResult.run(
+            "/usr/bin/env", ["python3", Self.backend, "ws", String(proxy), "api.echo.localhost"], environment: ProcessInfo.processInfo.environment)
         #expect(ws.stdout.contains("101"))
         #expect(ws.stdout.contains("echo: hello"))
         // Unknown names get a page listing the known ones; a claimed but silent service gets a 502 naming its state.
@@ -53,17 +55,23 @@ struct ProxyIntegrationTests {
         #expect(foreign.stdout.contains("api.myapp.localhost:\(proxy)") && foreign.stdout.contains("pd url"), "\(foreign.stdout)")
         // A second request on a kept-alive connection cannot reach another name through the first one's backend:
         // the proxy closes the connection after each non-upgrade exchange.
-        let smuggle = try CommandResult.run("/usr/bin/env", ["python3", "-c", """
-            import socket, sys
-            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
-            s.sendall(b"GET /headers HTTP/1.1\\r\\nHost: api.echo.localhost\\r\\n\\r\\nGET /dashboard/state HTTP/1.1\\r\\nHost: dashboard.localhost\\r\\n\\r\\n")
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk: break
-                data += chunk
-            print(data.count(b"HTTP/1."), "dashboard.localhost" in data.decode(errors="replace"))
-            """, String(proxy)], environment: ProcessInfo.processInfo.environment)
+        let smuggle = try CommandResult.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                """
+                import socket, sys
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+                s.sendall(b"GET /headers HTTP/1.1\\r\\nHost: api.echo.localhost\\r\\n\\r\\n"
+                          b"GET /dashboard/state HTTP/1.1\\r\\nHost: dashboard.localhost\\r\\n\\r\\n")
+                data = b""
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk: break
+                    data += chunk
+                print(data.count(b"HTTP/1."), "dashboard.localhost" in data.decode(errors="replace"))
+                """, String(proxy),
+            ], environment: ProcessInfo.processInfo.environment)
         #expect(smuggle.output == "1 False", "\(smuggle.stdout) \(smuggle.stderr)")
         #expect(try daemon.pd(["url", "echo:api"]).output == "http://api.echo.localhost:\(proxy)/")
         #expect(try daemon.client().health().status == "ok")

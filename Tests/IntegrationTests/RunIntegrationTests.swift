@@ -30,7 +30,9 @@ struct RunIntegrationTests {
         #expect(result.output == "['\(port)', '--url=http://127.0.0.1:\(port)/'] \(port)")
     }
 
-    @Test("a recognized dev server gets --port, --strictPort and --host (directly and through an npm script), --verbose says so on stderr, --no-inject turns it off")
+    /// a recognized dev server gets --port, --strictPort and --host (directly and through an npm script), --verbose
+    /// says so on stderr, --no-inject turns it off
+    @Test("a recognized dev server gets --port, --strictPort and --host; --verbose says so; --no-inject turns it off")
     func standInVite() throws {
         let daemon = try TestDaemon()
         try daemon.start()
@@ -68,8 +70,14 @@ struct RunIntegrationTests {
     @Test(
         "a real uvicorn or flask with no port flag listens on the claimed port",
         arguments: [
-            ("app/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get(\"/hello\")\ndef hello():\n    return \"hello\"\n", ["uvicorn", "app.main:app"]),
-            ("app.py", "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/hello\")\ndef hello():\n    return \"hello\"\n", ["flask", "--app", "app", "run"]),
+            (
+                "app/main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get(\"/hello\")\ndef hello():\n    return \"hello\"\n",
+                ["uvicorn", "app.main:app"]
+            ),
+            (
+                "app.py", "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/hello\")\ndef hello():\n    return \"hello\"\n",
+                ["flask", "--app", "app", "run"]
+            ),
         ])
     func realServer(file: String, source: String, command: [String]) throws {
         let daemon = try TestDaemon()
@@ -82,14 +90,18 @@ struct RunIntegrationTests {
         let id = Self.identity("real")
         let port = try #require(Int(try daemon.pd(["claim", id, "-q"]).output))
         let environment = daemon.environment.merging(["PATH": bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")]) { $1 }
-        let server = try RunningCommand("/usr/bin/env", ["-C", root, daemon.binary, "run", id, "--verbose", "--"] + command, environment: environment)
+        let server = try RunningCommand(
+            "/usr/bin/env", ["-C", root, daemon.binary, "run", id, "--verbose", "--"] + command, environment: environment)
         defer {
             kill(server.pid, SIGKILL)
             _ = server.wait()
         }
         var answer = ""
         let up = try eventually {
-            let get = try CommandResult.run(bin + "/python", ["-c", "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/hello', timeout=5).read().decode())"], environment: environment)
+            let get = try CommandResult.run(
+                bin + "/python",
+                ["-c", "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:\(port)/hello', timeout=5).read().decode())"],
+                environment: environment)
             answer = get.output
             return get.status == 0 || Subprocess.poll(server.pid) != nil
         }
@@ -103,7 +115,8 @@ struct RunIntegrationTests {
     }
 
     static func onPath(_ name: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
             return "\(dir)/\(name)"
         }
         return nil

@@ -33,7 +33,9 @@ struct TrustIntegrationTests {
         try CommandResult.run("/usr/bin/env", ["certutil", "-L", "-d", "sql:" + stores.nssdb], environment: [:]).stdout
     }
 
-    @Test("pd trust --dry-run changes nothing; pd trust installs the CA in the system store and Chromium's NSS db; --remove takes it out; a store it cannot write exits 9")
+    /// pd trust --dry-run changes nothing; pd trust installs the CA in the system store and Chromium's NSS db; --remove
+    /// takes it out; a store it cannot write exits 9
+    @Test("pd trust: --dry-run changes nothing; installs the CA (system store, NSS db); --remove; unwritable store exits 9")
     func trustAndRemove() throws {
         try TestDependencies.requireCommand("certutil")
         let daemon = try TestDaemon()
@@ -79,7 +81,9 @@ struct TrustIntegrationTests {
         #expect(try certutilList(stores).contains("Port Daddy local CA"))
     }
 
-    @Test("headless Chromium refuses the certificate until pd trust puts the CA in its NSS db; then https names load over h2 as secure contexts, also under the DNS domain, where plain http is not secure; the dashboard loads over https")
+    /// headless Chromium refuses the certificate until pd trust puts the CA in its NSS db; then https names load over
+    /// h2 as secure contexts, also under the DNS domain, where plain http is not secure; the dashboard loads over https
+    @Test("headless Chromium trusts https names once pd trust installed the CA: h2, secure contexts, the DNS domain, the dashboard")
     func browserTrustsCA() throws {
         try TestDependencies.requireCommand("chromium", "chromium-browser")
         try TestDependencies.requireCommand("certutil")
@@ -95,7 +99,8 @@ struct TrustIntegrationTests {
         #expect(try daemon.pd(["trust"], environment: stores.environment).status == 0)
         let port = try daemon.pd(["claim", "echo:api", "-q"]).output
         let server = try RunningCommand(
-            "/usr/bin/env", ["python3", TestDependencies.root + "/Tests/proxy/backend.py", "serve", port], environment: ProcessInfo.processInfo.environment)
+            "/usr/bin/env", ["python3", TestDependencies.root + "/Tests/proxy/backend.py", "serve", port],
+            environment: ProcessInfo.processInfo.environment)
         defer {
             kill(server.pid, SIGKILL)
             _ = server.wait()

@@ -9,7 +9,9 @@ import Testing
 struct ErrorCodeMappingTests {
     @Test("every code has an error status and a documented exit code; unknown codes exit 1")
     func everyCodeIsMapped() {
-        let documented: Set<Int32> = [PDExit.failure, PDExit.usage, PDExit.unreachable, PDExit.portUnavailable, PDExit.notFound, PDExit.notOwner, PDExit.stackFailed]
+        let documented: Set<Int32> = [
+            PDExit.failure, PDExit.usage, PDExit.unreachable, PDExit.portUnavailable, PDExit.notFound, PDExit.notOwner, PDExit.stackFailed,
+        ]
         for code in ErrorCode.allCases {
             #expect((400...599).contains(code.httpStatus), "\(code)")
             #expect(documented.contains(PDExit.code(forDaemonCode: code.rawValue)), "\(code)")

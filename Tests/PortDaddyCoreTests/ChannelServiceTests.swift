@@ -50,7 +50,8 @@ struct ChannelServiceTests {
         #expect(try channels.publish(to: try name("a"), message: "x", sender: "s", signal: "MAYDAY").signal == "mayday")
         #expect(throws: PortDaddyError.invalidSignal("nope")) { try channels.publish(to: try name("a"), message: "x", sender: nil, signal: "nope") }
         #expect(throws: PortDaddyError.self) {
-            try channels.publish(to: try name("a"), message: String(repeating: "x", count: ChannelService.maxMessageBytes + 1), sender: nil, signal: nil)
+            try channels.publish(
+                to: try name("a"), message: String(repeating: "x", count: ChannelService.maxMessageBytes + 1), sender: nil, signal: nil)
         }
         #expect(throws: PortDaddyError.self) { try ChannelService.name("bad name") }
     }
@@ -91,7 +92,9 @@ struct ChannelServiceTests {
         #expect(late.end == .shuttingDown)
     }
 
-    @Test("a subscriber that lags by more than the byte limit is dropped and its owner told; one that reads stays; the hub refuses subscribers beyond its cap")
+    /// a subscriber that lags by more than the byte limit is dropped and its owner told; one that reads stays; the hub
+    /// refuses subscribers beyond its cap
+    @Test("a lagging subscriber is dropped and its owner told; a reader stays; subscribers beyond the cap are refused")
     func byteLimitAndCap() async throws {
         let h = Harness()
         defer { h.cleanup() }

@@ -147,9 +147,15 @@ struct ClaimServiceTests {
 
     @Test("invalid PIDs are refused, PIDs above 99,999 are accepted")
     func pidValidation() throws {
-        #expect(throws: PortDaddyError.invalidPID(0)) { try ClaimCommand.validated(id: "a", port: nil, fallback: nil, pid: 0, ttlSeconds: nil, sticky: nil) }
-        #expect(throws: PortDaddyError.invalidPID(5_000_000)) { try ClaimCommand.validated(id: "a", port: nil, fallback: nil, pid: 5_000_000, ttlSeconds: nil, sticky: nil) }
+        #expect(throws: PortDaddyError.invalidPID(0)) {
+            try ClaimCommand.validated(id: "a", port: nil, fallback: nil, pid: 0, ttlSeconds: nil, sticky: nil)
+        }
+        #expect(throws: PortDaddyError.invalidPID(5_000_000)) {
+            try ClaimCommand.validated(id: "a", port: nil, fallback: nil, pid: 5_000_000, ttlSeconds: nil, sticky: nil)
+        }
         #expect(try ClaimCommand.validated(id: "a", port: nil, fallback: nil, pid: 3_999_999, ttlSeconds: nil, sticky: nil).pid == 3_999_999)
-        #expect(throws: PortDaddyError.invalidPort(70000)) { try ClaimCommand.validated(id: "a", port: 70000, fallback: nil, pid: nil, ttlSeconds: nil, sticky: nil) }
+        #expect(throws: PortDaddyError.invalidPort(70000)) {
+            try ClaimCommand.validated(id: "a", port: 70000, fallback: nil, pid: nil, ttlSeconds: nil, sticky: nil)
+        }
     }
 }

@@ -111,7 +111,6 @@ struct CoordinationServiceTests {
     }
 }
 
-
 @Suite("File claim paths")
 struct FileClaimPathTests {
     @Test("a symlinked spelling of a path names the same file, also for files that do not exist yet")

@@ -9,9 +9,11 @@ struct IdentityTests {
         #expect(try Identity(parsing: "  web  ").segments == ["web"])
     }
 
-    @Test("bad identities are refused with a message that says why", arguments: [
-        "", "a:b:c:d", "a::b", "my app", "app/x", "ünï", ":x", String(repeating: "a", count: 64), "8080",
-    ])
+    @Test(
+        "bad identities are refused with a message that says why",
+        arguments: [
+            "", "a:b:c:d", "a::b", "my app", "app/x", "ünï", ":x", String(repeating: "a", count: 64), "8080",
+        ])
     func refusesBadIdentities(raw: String) {
         #expect(throws: IdentityError.self) { try Identity(parsing: raw) }
     }
@@ -74,9 +76,11 @@ struct IdentityTests {
         #expect(StableHash.preferredPort(for: try Identity(parsing: "myapp:api"), in: 3100...9999) == 6360)
     }
 
-    @Test("durations parse from seconds and units", arguments: [
-        ("90", 90.0), ("30s", 30), ("15m", 900), ("2h", 7200), ("1d", 86400), ("1h30m", 5400), ("1.5h", 5400),
-    ])
+    @Test(
+        "durations parse from seconds and units",
+        arguments: [
+            ("90", 90.0), ("30s", 30), ("15m", 900), ("2h", 7200), ("1d", 86400), ("1h30m", 5400), ("1.5h", 5400),
+        ])
     func durations(text: String, seconds: Double) {
         #expect(DurationParser.seconds(text) == seconds)
     }
@@ -102,9 +106,11 @@ struct HostNameTests {
         #expect(HostNames.identity(of: "api.myapp.pd.test", domain: "pd.test") == (try Identity(parsing: "myapp:api")))
     }
 
-    @Test("names outside the domain or with too many labels are not identities", arguments: [
-        "example.com", "localhost", "a.b.c.d.localhost", "bad_label!.localhost", ".localhost", "x..localhost",
-    ])
+    @Test(
+        "names outside the domain or with too many labels are not identities",
+        arguments: [
+            "example.com", "localhost", "a.b.c.d.localhost", "bad_label!.localhost", ".localhost", "x..localhost",
+        ])
     func rejects(name: String) {
         #expect(HostNames.identity(of: name) == nil)
     }

@@ -108,9 +108,15 @@ struct LockServiceTests {
         let locks = try service(h)
         let first = try await take(locks, "q", owner: "holder")
         let order = OrderLog()
-        let b = Task { let l = try await take(locks, "q", owner: "b", wait: 30); await order.add("b", l.token) }
+        let b = Task {
+            let l = try await take(locks, "q", owner: "b", wait: 30)
+            await order.add("b", l.token)
+        }
         while locks.list().first?.waiters != 1 { await Task.yield() }
-        let c = Task { let l = try await take(locks, "q", owner: "c", wait: 30); await order.add("c", l.token) }
+        let c = Task {
+            let l = try await take(locks, "q", owner: "c", wait: 30)
+            await order.add("c", l.token)
+        }
         while locks.list().first?.waiters != 2 { await Task.yield() }
         _ = try locks.release(name: first.name, owner: "holder")
         try await b.value

@@ -31,15 +31,17 @@ struct EventAndAuthorityTests {
         #expect(body.contains("\"id\":\(newest + 1)"), "\(body)")
     }
 
-    @Test("the guarded route groups refuse a caller without the user's token, naming what was asked", arguments: [
-        ("POST", "/stacks/up", #"{"root":"/nonexistent-pd-root"}"#, "starting a stack"),
-        ("POST", "/stacks/env", #"{"root":"/nonexistent-pd-root"}"#, "reading a .portdaddyrc"),
-        ("POST", "/stacks/some-key/down", "", "stopping a stack"),
-        ("POST", "/stacks/some-key/restart", "", "restarting a service"),
-        ("GET", "/stacks/some-key/logs", "", "reading a stack's output"),
-        ("GET", "/stacks/some-key/events", "", "following a stack's output"),
-        ("POST", "/dashboard/grant", "", "a dashboard code"),
-    ])
+    @Test(
+        "the guarded route groups refuse a caller without the user's token, naming what was asked",
+        arguments: [
+            ("POST", "/stacks/up", #"{"root":"/nonexistent-pd-root"}"#, "starting a stack"),
+            ("POST", "/stacks/env", #"{"root":"/nonexistent-pd-root"}"#, "reading a .portdaddyrc"),
+            ("POST", "/stacks/some-key/down", "", "stopping a stack"),
+            ("POST", "/stacks/some-key/restart", "", "restarting a service"),
+            ("GET", "/stacks/some-key/logs", "", "reading a stack's output"),
+            ("GET", "/stacks/some-key/events", "", "following a stack's output"),
+            ("POST", "/dashboard/grant", "", "a dashboard code"),
+        ])
     func guardedGroups(method: String, path: String, body: String, what: String) async throws {
         let harness = try await RouterHarness()
         let (status, text) = try await harness.send(HTTPRequest.Method(method)!, path, json: body.isEmpty ? nil : body)

@@ -27,16 +27,21 @@ struct RouteTableServedTests {
         }
     }
 
-    @Test("bad values are refused while decoding with the codes and messages of before", arguments: [
-        ("/claim", #"{"id":"ok","port":70000}"#, [String: String](), "INVALID_PORT", "port 70000 is out of range; use a port between 1 and 65535"),
-        ("/claim", #"{"id":"ok","pid":-1}"#, [:], "INVALID_PID", "pid -1 is not a valid process id; use a positive number up to 4194304"),
-        ("/claim", #"{"id":"ok","expires":"soon"}"#, [:], "INVALID_DURATION", "expires: invalid duration \\\"soon\\\""),
-        ("/claim", #"{"id":"a:b:c:d"}"#, [:], "INVALID_IDENTITY", "has more than 3 segments"),
-        ("/claim", #"{"id":"ok"}"#, ["X-PID": "abc"], "INVALID_REQUEST", "X-PID header \\\"abc\\\" is not a number"),
-        ("/locks/x", #"{"owner":"a","ttl":"soon"}"#, [:], "INVALID_REQUEST", "field \\\"ttl\\\": invalid duration"),
-        ("/locks/x", #"{"pid":0}"#, [:], "INVALID_PID", "pid 0 is not a valid process id"),
-        ("/ports/request", #"{"project":"p","preferred":0}"#, [:], "INVALID_PORT", "port 0 is out of range"),
-    ])
+    @Test(
+        "bad values are refused while decoding with the codes and messages of before",
+        arguments: [
+            (
+                "/claim", #"{"id":"ok","port":70000}"#, [String: String](), "INVALID_PORT",
+                "port 70000 is out of range; use a port between 1 and 65535"
+            ),
+            ("/claim", #"{"id":"ok","pid":-1}"#, [:], "INVALID_PID", "pid -1 is not a valid process id; use a positive number up to 4194304"),
+            ("/claim", #"{"id":"ok","expires":"soon"}"#, [:], "INVALID_DURATION", "expires: invalid duration \\\"soon\\\""),
+            ("/claim", #"{"id":"a:b:c:d"}"#, [:], "INVALID_IDENTITY", "has more than 3 segments"),
+            ("/claim", #"{"id":"ok"}"#, ["X-PID": "abc"], "INVALID_REQUEST", "X-PID header \\\"abc\\\" is not a number"),
+            ("/locks/x", #"{"owner":"a","ttl":"soon"}"#, [:], "INVALID_REQUEST", "field \\\"ttl\\\": invalid duration"),
+            ("/locks/x", #"{"pid":0}"#, [:], "INVALID_PID", "pid 0 is not a valid process id"),
+            ("/ports/request", #"{"project":"p","preferred":0}"#, [:], "INVALID_PORT", "port 0 is out of range"),
+        ])
     func refusals(path: String, body: String, headers: [String: String], code: String, message: String) async throws {
         let harness = try await RouterHarness()
         let (status, text) = try await harness.send(.post, path, json: body, headers: headers)

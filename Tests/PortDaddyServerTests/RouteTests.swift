@@ -19,13 +19,15 @@ struct RouteTests {
         #expect(second["existing"] as? Bool == true)
     }
 
-    @Test("bad input, unknown routes and foreign hosts get JSON errors with stable codes", arguments: [
-        ("POST", "/claim", #"{"id":"Bad Name"}"#, [String: String](), 400, "INVALID_IDENTITY"),
-        ("POST", "/claim", "{not json", [String: String](), 400, "INVALID_REQUEST"),
-        ("GET", "/no/such/route", "", [String: String](), 404, "NOT_FOUND"),
-        ("GET", "/health", "", ["Origin": "http://evil.example"], 403, "FORBIDDEN_ORIGIN"),
-        ("GET", "/channels/x/subscribe", "", ["Last-Event-ID": "-1"], 400, "INVALID_REQUEST"),
-    ])
+    @Test(
+        "bad input, unknown routes and foreign hosts get JSON errors with stable codes",
+        arguments: [
+            ("POST", "/claim", #"{"id":"Bad Name"}"#, [String: String](), 400, "INVALID_IDENTITY"),
+            ("POST", "/claim", "{not json", [String: String](), 400, "INVALID_REQUEST"),
+            ("GET", "/no/such/route", "", [String: String](), 404, "NOT_FOUND"),
+            ("GET", "/health", "", ["Origin": "http://evil.example"], 403, "FORBIDDEN_ORIGIN"),
+            ("GET", "/channels/x/subscribe", "", ["Last-Event-ID": "-1"], 400, "INVALID_REQUEST"),
+        ])
     func errors(method: String, path: String, body: String, headers: [String: String], status: Int, code: String) async throws {
         let harness = try await RouterHarness()
         let (answer, text) = try await harness.send(HTTPRequest.Method(method)!, path, json: body.isEmpty ? nil : body, headers: headers)

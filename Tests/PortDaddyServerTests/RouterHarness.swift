@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import PortDaddyAPI
+
 @testable import PortDaddyServer
 
 /// The daemon's real router and services on a temp data dir, driven in-process: no sockets, no processes. For
@@ -36,7 +37,9 @@ final class RouterHarness: @unchecked Sendable {
     }
 
     /// Sends one request through the middleware and routes; returns the status and the body as text.
-    func send(_ method: HTTPRequest.Method, _ path: String, json body: String? = nil, headers: [String: String] = [:]) async throws -> (HTTPResponse.Status, String) {
+    func send(_ method: HTTPRequest.Method, _ path: String, json body: String? = nil, headers: [String: String] = [:]) async throws -> (
+        HTTPResponse.Status, String
+    ) {
         var fields = HTTPFields()
         if body != nil { fields[.contentType] = "application/json" }
         for (name, value) in headers { fields[HTTPField.Name(name)!] = value }

@@ -1,9 +1,9 @@
 import Foundation
+import PortDaddyCore
 import Testing
 
 @testable import PortDaddyStackConfig
 @testable import PortDaddyStacks
-import PortDaddyCore
 
 private enum FixtureError: Error, CustomStringConvertible {
     case cannotCreate(String)

@@ -1,9 +1,9 @@
 import Foundation
+import PortDaddyCore
 import Testing
 
 @testable import PortDaddyStackConfig
 @testable import PortDaddyStacks
-import PortDaddyCore
 
 /// A temporary project directory with the given files, removed when the value is dropped.
 final class ProjectFixture {

@@ -1,9 +1,9 @@
 import Foundation
+import PortDaddyCore
 import Testing
 
 @testable import PortDaddyStackConfig
 @testable import PortDaddyStacks
-import PortDaddyCore
 
 @Suite("pd run: the command's port and host flags")
 struct RunCommandLineTests {
@@ -72,7 +72,10 @@ struct RunCommandLineTests {
 
     @Test("commands that do not serve, or are not known, are left alone")
     func notServing() {
-        for command in ["vite build", "next build", "npx next lint", "flask routes", "python manage.py migrate", "rails console", "make dev", "python3 worker.py", "ng build"] {
+        for command in [
+            "vite build", "next build", "npx next lint", "flask routes", "python manage.py migrate", "rails console", "make dev", "python3 worker.py",
+            "ng build",
+        ] {
             let result = rewrite(command)
             #expect(result.arguments.joined(separator: " ") == command, "\(command)")
             #expect(result.added.isEmpty, "\(command)")
@@ -100,7 +103,10 @@ struct RunCommandLineTests {
 
     @Test("npm scripts are looked up in package.json and get their flags after --")
     func npmScripts() {
-        let scripts = ["dev": "vite", "start": "next start", "web": "tsc -b && cross-env NODE_ENV=development vite --open", "fixed": "vite --port 3000", "both": "concurrently \"vite\" \"tsc -w\" | cat"]
+        let scripts = [
+            "dev": "vite", "start": "next start", "web": "tsc -b && cross-env NODE_ENV=development vite --open", "fixed": "vite --port 3000",
+            "both": "concurrently \"vite\" \"tsc -w\" | cat",
+        ]
         #expect(line("npm run dev", scripts: scripts) == "npm run dev -- --port 4321 --strictPort --host 127.0.0.1")
         #expect(line("npm start", scripts: scripts) == "npm start -- -p 4321 -H 127.0.0.1")
         #expect(line("npm run web", scripts: scripts) == "npm run web -- --port 4321 --strictPort --host 127.0.0.1")

@@ -1,9 +1,9 @@
 import Foundation
+import PortDaddyCore
 import Testing
 
 @testable import PortDaddyStackConfig
 @testable import PortDaddyStacks
-import PortDaddyCore
 
 @Suite(".portdaddyrc validation")
 struct StackConfigTests {
@@ -11,10 +11,12 @@ struct StackConfigTests {
 
     @Test("a valid stack parses, with its start order by needs")
     func valid() throws {
-        let config = try parse("""
+        let config = try parse(
+            """
             {"project": "shop", "services": {
               "db": {"cmd": "postgres -p ${PORT}", "healthCmd": ["pg_isready"]},
-              "api": {"cmd": "npm run dev", "dir": "api", "needs": ["db"], "healthPath": "/health", "restart": "on-failure", "readyTimeout": "90s", "env": {"A": "1"}},
+              "api": {"cmd": "npm run dev", "dir": "api", "needs": ["db"], "healthPath": "/health", "restart": "on-failure",
+                      "readyTimeout": "90s", "env": {"A": "1"}},
               "web": {"cmd": "npm run dev", "dir": "web", "needs": ["api"], "port": 3000},
               "worker": {"cmd": "node worker.js", "noPort": true, "needs": ["db"]}
             }}
@@ -28,7 +30,8 @@ struct StackConfigTests {
     @Test("every problem is reported with its JSON path")
     func problems() {
         do {
-            _ = try parse("""
+            _ = try parse(
+                """
                 {"project": "Bad Name", "extra": 1, "services": {
                   "web": {"cmd": "", "needs": ["apii", 3], "port": 70000, "healthPath": "health", "restart": "sometimes", "colour": "red"},
                   "Web2": {"cmd": "x"},
@@ -62,12 +65,16 @@ struct StackConfigTests {
 
     @Test("numbers and booleans are told apart: restartLimit 0 and 1 are numbers, true is not a port, 1 is not a flag")
     func numbersAndBooleans() throws {
-        let ok = try parse(#"{"project": "p", "services": {"a": {"cmd": "x", "restartLimit": 0, "noPort": true, "env": {"DEBUG": true, "N": 3}}, "b": {"cmd": "x", "restartLimit": 1, "readyTimeout": 1}}}"#)
+        let ok = try parse(
+            #"{"project": "p", "services": {"a": {"cmd": "x", "restartLimit": 0, "noPort": true, "env": {"DEBUG": true, "N": 3}}, "#
+                + #""b": {"cmd": "x", "restartLimit": 1, "readyTimeout": 1}}}"#
+        )
         #expect(ok.services["a"]?.restartLimit == 0 && ok.services["b"]?.restartLimit == 1)
         #expect(ok.services["a"]?.noPort == true && ok.services["b"]?.readyTimeoutSeconds == 1)
         #expect(ok.services["a"]?.env == ["DEBUG": "true", "N": "3"])
         do {
-            _ = try parse(#"{"project": "p", "services": {"a": {"cmd": "x", "port": true, "noPort": 1, "readyTimeout": false, "restartLimit": 2.5}}}"#)
+            _ = try parse(
+                #"{"project": "p", "services": {"a": {"cmd": "x", "port": true, "noPort": 1, "readyTimeout": false, "restartLimit": 2.5}}}"#)
             Issue.record("expected errors")
         } catch {
             #expect(error.problems.contains("services.a.port: must be an integer 1-65535"))
@@ -80,8 +87,10 @@ struct StackConfigTests {
     @Test("dependency cycles are reported with the cycle's path")
     func cycles() {
         do {
-            _ = try parse("""
-                {"project": "p", "services": {"a": {"cmd": "x", "needs": ["b"]}, "b": {"cmd": "x", "needs": ["c"]}, "c": {"cmd": "x", "needs": ["a"]}, "d": {"cmd": "x"}}}
+            _ = try parse(
+                """
+                {"project": "p", "services": {"a": {"cmd": "x", "needs": ["b"]}, "b": {"cmd": "x", "needs": ["c"]},
+                 "c": {"cmd": "x", "needs": ["a"]}, "d": {"cmd": "x"}}}
                 """)
             Issue.record("expected a cycle")
         } catch {

@@ -1,16 +1,17 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddyCore
 import Testing
 
 @testable import PortDaddyStackConfig
 @testable import PortDaddyStacks
-import PortDaddyCore
 
 @Suite("stack runner parts")
 struct StackRunnerPartsTests {
     @Test("a plain command runs without a shell and its ${NAME} references are substituted per word")
     func plainCommand() {
-        let spec = ServiceCommandLine.launch("next dev -p ${PORT} --api=${API_URL}", environment: ["PORT": "3100", "API_URL": "http://localhost:3200"], directory: "/tmp")
+        let spec = ServiceCommandLine.launch(
+            "next dev -p ${PORT} --api=${API_URL}", environment: ["PORT": "3100", "API_URL": "http://localhost:3200"], directory: "/tmp")
         #expect(spec.executable == "next")
         #expect(spec.arguments == ["dev", "-p", "3100", "--api=http://localhost:3200"])
     }
@@ -26,8 +27,12 @@ struct StackRunnerPartsTests {
 
     @Test("the environment bundle names every sibling's port and URL, and gives each service its own PORT")
     func bundle() throws {
-        let ids = ["web": try Identity(parsing: "shop:web:main"), "api-gw": try Identity(parsing: "shop:api-gw:main"), "worker": try Identity(parsing: "shop:worker:main")]
-        let env = StackEnvironment(stackKey: "shop:main", identities: ids, ports: ["web": 3100, "api-gw": 3200], namedURL: { "http://\(HostNames.name(of: $0)):1380" })
+        let ids = [
+            "web": try Identity(parsing: "shop:web:main"), "api-gw": try Identity(parsing: "shop:api-gw:main"),
+            "worker": try Identity(parsing: "shop:worker:main"),
+        ]
+        let env = StackEnvironment(
+            stackKey: "shop:main", identities: ids, ports: ["web": 3100, "api-gw": 3200], namedURL: { "http://\(HostNames.name(of: $0)):1380" })
         let names = env.shared.map(\.name)
         #expect(names == ["API_GW_PORT", "API_GW_URL", "API_GW_NAMED_URL", "WEB_PORT", "WEB_URL", "WEB_NAMED_URL"])
         let web = env.processEnvironment(for: "web", inherited: ["PATH": "/bin", "PORT": "9"], configured: ["NODE_ENV": "development"])
@@ -36,8 +41,11 @@ struct StackRunnerPartsTests {
         #expect(web["API_GW_URL"] == "http://localhost:3200")
         #expect(web["PD_URL"] == "http://main.web.shop.localhost:1380")
         #expect(web["PD_HOSTS"] == "localhost,127.0.0.1,[::1],main.web.shop.localhost")
-        let withDNS = StackEnvironment(stackKey: "shop:main", identities: ids, ports: ["web": 3100], namedURL: { _ in nil }, domains: ["localhost", "pd.test"])
-        #expect(withDNS.processEnvironment(for: "web", inherited: [:], configured: [:])["PD_HOSTS"] == "localhost,127.0.0.1,[::1],main.web.shop.localhost,main.web.shop.pd.test")
+        let withDNS = StackEnvironment(
+            stackKey: "shop:main", identities: ids, ports: ["web": 3100], namedURL: { _ in nil }, domains: ["localhost", "pd.test"])
+        #expect(
+            withDNS.processEnvironment(for: "web", inherited: [:], configured: [:])["PD_HOSTS"]
+                == "localhost,127.0.0.1,[::1],main.web.shop.localhost,main.web.shop.pd.test")
         let worker = env.processEnvironment(for: "worker", inherited: [:], configured: [:])
         #expect(worker["PORT"] == nil && worker["PD_IDENTITY"] == "shop:worker:main")
     }
@@ -56,7 +64,8 @@ struct StackRunnerPartsTests {
         let second = base.appendingPathComponent("second-checkout")
         try FileManager.default.createDirectory(at: second, withIntermediateDirectories: true)
         try "gitdir: \(main.path)/.git/worktrees/second\n".write(to: second.appendingPathComponent(".git"), atomically: true, encoding: .utf8)
-        try "4b825dc642cb6eb9a060e54bf8d69288fbee4904\n".write(to: main.appendingPathComponent(".git/worktrees/second/HEAD"), atomically: true, encoding: .utf8)
+        try "4b825dc642cb6eb9a060e54bf8d69288fbee4904\n".write(
+            to: main.appendingPathComponent(".git/worktrees/second/HEAD"), atomically: true, encoding: .utf8)
         #expect(WorktreeContext.detect(from: second.path) == "second-checkout")
         #expect(WorktreeContext.detect(from: "/") == nil)
     }
@@ -104,7 +113,8 @@ struct OutputLinesTests {
         // the end of file from ever coming.
         #expect(ProcessLauncher.makePipe(&fds))
         let got = Collected()
-        _ = OutputLines(fd: fds[0], onLine: { line in got.lock.withLock { got.lines.append(line) } }, onEnd: { got.lock.withLock { got.ended = true } })
+        _ = OutputLines(
+            fd: fds[0], onLine: { line in got.lock.withLock { got.lines.append(line) } }, onEnd: { got.lock.withLock { got.ended = true } })
         func write(_ text: String) { _ = text.withCString { Glibc.write(fds[1], $0, strlen($0)) } }
         write("hel")
         try await Task.sleep(for: .milliseconds(50))
@@ -122,7 +132,8 @@ struct OutputLinesTests {
         var fds: [Int32] = [0, 0]
         #expect(ProcessLauncher.makePipe(&fds))
         let got = Collected()
-        _ = OutputLines(fd: fds[0], onLine: { line in got.lock.withLock { got.lines.append(line) } }, onEnd: { got.lock.withLock { got.ended = true } })
+        _ = OutputLines(
+            fd: fds[0], onLine: { line in got.lock.withLock { got.lines.append(line) } }, onEnd: { got.lock.withLock { got.ended = true } })
         let text = String(repeating: "x", count: 40_000) + String(repeating: "é", count: 20_000) + "\n"
         let bytes = Array(text.utf8)
         let writeEnd = fds[1]

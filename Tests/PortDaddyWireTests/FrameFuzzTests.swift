@@ -49,8 +49,11 @@ struct FrameFuzzTests {
             .request, conversationID: "fuzz",
             content: .object([
                 "op": .string("claim"),
-                "args": .object(["id": .string("myapp:api"), "port": .int(3100), "ttl": .double(1.5), "tags": .array([.nil, .bool(true), .binary([1, 2])])]),
-            ])).frame
+                "args": .object([
+                    "id": .string("myapp:api"), "port": .int(3100), "ttl": .double(1.5), "tags": .array([.nil, .bool(true), .binary([1, 2])]),
+                ]),
+            ])
+        ).frame
         var decodedSome = 0
         for round in 0..<200_000 {
             var bytes: [UInt8]

@@ -38,7 +38,8 @@ struct MessagePackTests {
     func refusesMalformed() {
         let cases: [([UInt8], WireError)] = [
             ([], .truncated), ([0xc1], .unsupportedType(0xc1)), ([0xd4, 0x01, 0x02], .unsupportedType(0xd4)),
-            ([0xc7, 0x01, 0x05, 0x00], .unsupportedType(0xc7)), ([0x92, 0x01], .containerTooLarge(2)), ([0x92, 0x01, 0xcd], .truncated), ([0x01, 0x02], .trailingBytes(1)),
+            ([0xc7, 0x01, 0x05, 0x00], .unsupportedType(0xc7)), ([0x92, 0x01], .containerTooLarge(2)), ([0x92, 0x01, 0xcd], .truncated),
+            ([0x01, 0x02], .trailingBytes(1)),
             ([0xa2, 0xff, 0xfe], .invalidUTF8), ([0x81, 0x01, 0x02], .nonStringKey),
             ([0x82, 0xa1, 0x61, 0x01, 0xa1, 0x61, 0x02], .duplicateKey("a")),
             ([0xdd, 0xff, 0xff, 0xff, 0xff, 0x01], .containerTooLarge(Int(UInt32.max))),
@@ -86,7 +87,9 @@ struct MessagePackTests {
         #expect(throws: WireError.self) {
             try parse(.object(["v": .int(1), "performative": .string("request"), "conversation-id": .string(String(repeating: "x", count: 129))]))
         }
-        #expect(throws: Never.self) { try parse(.object(["v": .int(1), "performative": .string("not-understood"), "conversation-id": .string("x")])) }
+        #expect(throws: Never.self) {
+            try parse(.object(["v": .int(1), "performative": .string("not-understood"), "conversation-id": .string("x")]))
+        }
     }
 
     @Test("Codable: the API's structs map to MessagePack key for key, strictly typed")
@@ -126,7 +129,8 @@ struct MessagePackTests {
         let answer = IPCMessage(
             .inform, conversationID: "c1",
             content: try MessagePackEncoder().encode(
-                ClaimResponse(id: "myapp:api", port: 3100, existing: false, state: .assigned, pid: nil, sticky: false, expiresAt: nil, message: "assigned")))
+                ClaimResponse(
+                    id: "myapp:api", port: 3100, existing: false, state: .assigned, pid: nil, sticky: false, expiresAt: nil, message: "assigned")))
         #expect(
             hex(answer.frame)
                 == "0000007b" + "84" + "a176" + "01" + "ac706572666f726d6174697665" + "a6696e666f726d" + "af636f6e766572736174696f6e2d6964"

@@ -7,7 +7,8 @@ extension Routes {
     public static let stackDown = APIRoute<StackServicesRequest, StackInfo>(.post, "/stacks/:key/down", "stop a stack or some services")
     public static let stackRestart = APIRoute<StackServicesRequest, StackInfo>(.post, "/stacks/:key/restart", "restart services")
     public static let stackLogs = APIRoute<NoBody, StackLogsResponse>(.get, "/stacks/:key/logs", query: ["service", "lines"], "recent output")
-    public static let stackEvents = APIRoute<NoBody, EventStream>(.get, "/stacks/:key/events", query: ["after"], "the stack's feed as server-sent events")
+    public static let stackEvents = APIRoute<NoBody, EventStream>(
+        .get, "/stacks/:key/events", query: ["after"], "the stack's feed as server-sent events")
 
     // MARK: dashboard
     public static let dashboardPage = APIRoute<NoBody, HTMLPage>(.get, "/", "the dashboard page")
@@ -18,7 +19,8 @@ extension Routes {
     public static let dashboardGrant = APIRoute<NoBody, DashboardGrant>(.post, "/dashboard/grant", "a one-time code for pd dashboard")
     public static let dashboardRedeem = APIRoute<DashboardRedeemRequest, DashboardSession>(.post, "/dashboard/redeem", "a tab's session key")
     public static let dashboardStop = APIRoute<DashboardServiceTarget, StackInfo>(.post, "/dashboard/stacks/stop", "stop a service from the page")
-    public static let dashboardRestart = APIRoute<DashboardServiceTarget, StackInfo>(.post, "/dashboard/stacks/restart", "restart a service from the page")
+    public static let dashboardRestart = APIRoute<DashboardServiceTarget, StackInfo>(
+        .post, "/dashboard/stacks/restart", "restart a service from the page")
 
     static var stackRoutes: [AnyAPIRoute] {
         [

@@ -37,14 +37,15 @@ public enum Routes {
         .get, "/channels/:name/subscribe", query: ["after"], "messages as server-sent events")
 
     /// Every route, in the order of the API documentation.
-    public static let all: [AnyAPIRoute] = [
-        health.erased, status.erased, diagnostics.erased,
-        claim.erased, release.erased, services.erased, service.erased, cleanup.erased,
-        v1Request.erased, v1Release.erased, v1Active.erased, v1Cleanup.erased,
-        locks.erased, acquireLock.erased, releaseLock.erased, extendLock.erased,
-        channels.erased, publish.erased, clearChannel.erased, channelHistory.erased, channelPoll.erased,
-        channelSubscribe.erased,
-    ] + coordinationRoutes + stackRoutes + dashboardRoutes
+    public static let all: [AnyAPIRoute] =
+        [
+            health.erased, status.erased, diagnostics.erased,
+            claim.erased, release.erased, services.erased, service.erased, cleanup.erased,
+            v1Request.erased, v1Release.erased, v1Active.erased, v1Cleanup.erased,
+            locks.erased, acquireLock.erased, releaseLock.erased, extendLock.erased,
+            channels.erased, publish.erased, clearChannel.erased, channelHistory.erased, channelPoll.erased,
+            channelSubscribe.erased,
+        ] + coordinationRoutes + stackRoutes + dashboardRoutes
 }
 
 /// Header carrying the PID that should own a claim.

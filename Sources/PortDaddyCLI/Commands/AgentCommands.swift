@@ -11,7 +11,8 @@ extension PD {
             subcommands: [Register.self, Heartbeat.self, Unregister.self])
 
         struct Register: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Register an agent (alive while it heartbeats within its TTL, or while --pid runs).")
+            static let configuration = CommandConfiguration(
+                abstract: "Register an agent (alive while it heartbeats within its TTL, or while --pid runs).")
             @Option(name: .long, help: "Agent id (default $PD_AGENT_ID, else this terminal session).") var agent: String?
             @Option(name: .long, help: "Identity it works on, e.g. myapp:api.") var identity: String?
             @Option(name: .long, help: "What it is doing.") var purpose: String?
@@ -23,7 +24,9 @@ extension PD {
                 let client = try global.client()
                 let id = agent ?? AgentContext.current()
                 let response = try attempt {
-                    try client.register(AgentRegisterRequest(id: id, identity: identity, purpose: purpose, pid: try pidOption(pid), ttl: try durationOption(ttl, "--ttl")))
+                    try client.register(
+                        AgentRegisterRequest(
+                            id: id, identity: identity, purpose: purpose, pid: try pidOption(pid), ttl: try durationOption(ttl, "--ttl")))
                 }
                 if let notice = response.notice { Output.warn(notice) }
                 if global.json { return global.output.json(response) }
@@ -46,7 +49,8 @@ extension PD {
         }
 
         struct Unregister: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Unregister: your session ends as abandoned, your locks and file claims are released.")
+            static let configuration = CommandConfiguration(
+                abstract: "Unregister: your session ends as abandoned, your locks and file claims are released.")
             @Option(name: .long, help: "Agent id (default $PD_AGENT_ID, else this terminal session).") var agent: String?
             @OptionGroup var global: GlobalOptions
 
@@ -71,7 +75,12 @@ extension PD {
             guard !response.agents.isEmpty else { return global.output.line("no agents") }
             global.output.table(
                 ["AGENT", "STATE", "IDENTITY", "SESSION", "HEARTBEAT", "PURPOSE"],
-                response.agents.map { [$0.id, $0.state, $0.identity ?? "-", $0.activeSession ?? "-", Output.age(sinceMillis: $0.lastHeartbeat), String(($0.purpose ?? "").prefix(40))] })
+                response.agents.map {
+                    [
+                        $0.id, $0.state, $0.identity ?? "-", $0.activeSession ?? "-", Output.age(sinceMillis: $0.lastHeartbeat),
+                        String(($0.purpose ?? "").prefix(40)),
+                    ]
+                })
         }
     }
 
@@ -93,7 +102,9 @@ extension PD {
                 if global.json { return global.output.json(response) }
                 guard !response.salvage.isEmpty else { return global.output.line("nothing to salvage") }
                 for entry in response.salvage {
-                    global.output.line("\(global.output.bold(entry.agentID)) [\(entry.state)] died \(Output.age(sinceMillis: entry.diedAt))" + (entry.identity.map { " on \($0)" } ?? ""))
+                    global.output.line(
+                        "\(global.output.bold(entry.agentID)) [\(entry.state)] died \(Output.age(sinceMillis: entry.diedAt))"
+                            + (entry.identity.map { " on \($0)" } ?? ""))
                     for session in entry.sessions {
                         global.output.line("  \(session.id) [\(session.phase.rawValue)] \(session.purpose)")
                         for note in session.notes { global.output.line("    [\(note.type.rawValue)] \(note.text)") }
@@ -254,7 +265,9 @@ extension PD {
                 let response = try attempt { try client.integration() }
                 if global.json { return global.output.json(response) }
                 guard !response.signals.isEmpty else { return global.output.line("no signals") }
-                global.output.table(["IDENTITY", "SIGNAL", "DETAIL", "BY", "WHEN"], response.signals.map { [$0.identity, $0.kind, $0.detail, $0.agentID ?? "-", Output.age(sinceMillis: $0.at)] })
+                global.output.table(
+                    ["IDENTITY", "SIGNAL", "DETAIL", "BY", "WHEN"],
+                    response.signals.map { [$0.identity, $0.kind, $0.detail, $0.agentID ?? "-", Output.age(sinceMillis: $0.at)] })
             }
         }
     }
@@ -275,7 +288,9 @@ extension PD {
             let client = try global.client()
             let response = try attempt { try client.wait(for: identities, timeout: seconds) }
             if global.json { global.output.json(response) }
-            guard response.ready else { throw CLIError("still waiting for \(response.pending.joined(separator: ", "))", exitCode: PDExit.portUnavailable) }
+            guard response.ready else {
+                throw CLIError("still waiting for \(response.pending.joined(separator: ", "))", exitCode: PDExit.portUnavailable)
+            }
             if !global.json { global.output.line("ready: \(identities.joined(separator: ", "))") }
         }
     }
@@ -295,7 +310,9 @@ extension PD {
                 encoder.outputFormatting = [.sortedKeys]
                 global.output.line(String(decoding: (try? encoder.encode(r)) ?? Data(), as: UTF8.self))
             } else {
-                global.output.line("\(Output.age(sinceMillis: r.at)) \(r.type) \(r.subject)" + (r.actor.map { " by \($0)" } ?? "") + (r.detail.map { " (\($0))" } ?? ""))
+                global.output.line(
+                    "\(Output.age(sinceMillis: r.at)) \(r.type) \(r.subject)" + (r.actor.map { " by \($0)" } ?? "")
+                        + (r.detail.map { " (\($0))" } ?? ""))
             }
         }
 
@@ -316,7 +333,9 @@ extension PD {
                     }
                 }
                 try followEvents(global, path: PortDaddyClient.activityStreamPath(type: type), after: cursor) { event in
-                    guard event.event == "activity", let r = try? JSONDecoder().decode(ActivityInfo.self, from: Data(event.data.utf8)) else { return .skip }
+                    guard event.event == "activity", let r = try? JSONDecoder().decode(ActivityInfo.self, from: Data(event.data.utf8)) else {
+                        return .skip
+                    }
                     print(r)
                     fflush(nil)
                     return .seen(r.id)

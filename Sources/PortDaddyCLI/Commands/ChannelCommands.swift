@@ -98,7 +98,10 @@ extension PD {
                 global.output.table(
                     ["CHANNEL", "MESSAGES", "LAST", "LAST MESSAGE"],
                     response.channels.map { c in
-                        [c.channel, String(c.count), c.last.map { Output.age(sinceMillis: $0.createdAt) } ?? "-", String((c.last?.message ?? "").replacingOccurrences(of: "\n", with: " ").prefix(60))]
+                        [
+                            c.channel, String(c.count), c.last.map { Output.age(sinceMillis: $0.createdAt) } ?? "-",
+                            String((c.last?.message ?? "").replacingOccurrences(of: "\n", with: " ").prefix(60)),
+                        ]
                     })
             }
         }

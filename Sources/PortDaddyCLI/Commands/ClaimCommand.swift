@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
-import PortDaddyWire
 import PortDaddyClient
+import PortDaddyWire
 
 extension PD {
     /// `pd claim <identity>`: claim a stable port.
@@ -21,7 +21,8 @@ extension PD {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let response = try performClaim(identity: identity, port: port, fallback: fallback, pid: pid ?? Int(getppid()), expires: expires, sticky: sticky, global: global)
+            let response = try performClaim(
+                identity: identity, port: port, fallback: fallback, pid: pid ?? Int(getppid()), expires: expires, sticky: sticky, global: global)
             if quiet {
                 print(response.port)
             } else if global.json {
@@ -36,7 +37,9 @@ extension PD {
 }
 
 /// Claims through the daemon, validating the input first so bad input fails before any connection.
-func performClaim(identity: String, port: Int?, fallback: Bool, pid: Int?, expires: String?, sticky: Bool, global: GlobalOptions) throws -> ClaimResponse {
+func performClaim(identity: String, port: Int?, fallback: Bool, pid: Int?, expires: String?, sticky: Bool, global: GlobalOptions) throws
+    -> ClaimResponse
+{
     let id = try identityArgument(identity)
     let port = try portOption(port)
     let pid = try pidOption(pid)

@@ -16,7 +16,8 @@ extension PD {
         @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.") var logLevel: String = "info"
         @Option(name: .long, help: "DNS responder port (default $PORT_DADDY_DNS_PORT; 0 = off; 'auto' lets the OS choose).") var dnsPort: String?
         @Option(name: .long, help: "DNS domain (default $PORT_DADDY_DNS_DOMAIN or pd.local; pd.test is recommended).") var dnsDomain: String?
-        @Option(name: .long, help: "Reverse proxy port (default $PORT_DADDY_PROXY_PORT, else 80 if bindable, else 1380; 0 = off; 'auto').") var proxyPort: String?
+        @Option(name: .long, help: "Reverse proxy port (default $PORT_DADDY_PROXY_PORT, else 80 if bindable, else 1380; 0 = off; 'auto').")
+        var proxyPort: String?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -162,7 +163,8 @@ enum DaemonControl {
 /// Stopping the daemon stops the stacks it supervises (their processes would otherwise be orphans): say which.
 func warnAboutRunningStacks(_ global: GlobalOptions) {
     guard let client = try? global.passiveClient(), let stacks = try? client.stacks().stacks, !stacks.isEmpty else { return }
-    Output.warn("stopping the daemon stops \(stacks.count) stack(s): \(stacks.map(\.key).joined(separator: ", ")); run pd up in each again afterwards")
+    Output.warn(
+        "stopping the daemon stops \(stacks.count) stack(s): \(stacks.map(\.key).joined(separator: ", ")); run pd up in each again afterwards")
 }
 
 extension PD {

@@ -6,7 +6,8 @@ import PortDaddyClient
 extension PD {
     /// `pd doctor`: check the installation and say how to fix what is wrong.
     struct Doctor: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the data dir, socket, TCP port, database and claims; say how to fix each problem.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check the data dir, socket, TCP port, database and claims; say how to fix each problem.")
         @OptionGroup var global: GlobalOptions
 
         struct Check: Encodable {
@@ -37,13 +38,18 @@ extension PD {
                 checks.append(
                     Check(
                         name: "proxy", ok: true,
-                        detail: status.proxyPort.map { "names served on port \($0) (http://<name>.localhost\($0 == 80 ? "" : ":\($0)")/)" } ?? "off (PORT_DADDY_PROXY_PORT=0)"))
+                        detail: status.proxyPort.map { "names served on port \($0) (http://<name>.localhost\($0 == 80 ? "" : ":\($0)")/)" }
+                            ?? "off (PORT_DADDY_PROXY_PORT=0)"))
                 checks.append(
                     Check(
                         name: "dns", ok: true,
-                        detail: status.dnsPort.map { "answers *.\(status.dnsDomain ?? "") on port \($0)" } ?? "off (start the daemon with PORT_DADDY_DNS_PORT to serve a domain)"))
+                        detail: status.dnsPort.map { "answers *.\(status.dnsDomain ?? "") on port \($0)" }
+                            ?? "off (start the daemon with PORT_DADDY_DNS_PORT to serve a domain)"))
                 let stacks = status.stacks ?? []
-                checks.append(Check(name: "stacks", ok: true, detail: stacks.isEmpty ? "none running" : "\(stacks.count) running: \(stacks.joined(separator: ", "))"))
+                checks.append(
+                    Check(
+                        name: "stacks", ok: true,
+                        detail: stacks.isEmpty ? "none running" : "\(stacks.count) running: \(stacks.joined(separator: ", "))"))
                 if let diag = try? global.passiveClient().diagnostics() {
                     checks.append(
                         Check(
@@ -56,8 +62,13 @@ extension PD {
                     checks.append(
                         Check(
                             name: "claims", ok: true,
-                            detail: "\(status.claims) claimed" + (dead.isEmpty ? ", none dead" : "; \(dead.count) dead (owner gone, port silent): \(named)"),
-                            fix: dead.isEmpty ? nil : "nothing to do: the reaper frees a dead claim \(Int(status.reapGraceSeconds))s after it died (it runs every \(Int(status.reapIntervalSeconds))s); pd release <id> frees one now"))
+                            detail: "\(status.claims) claimed"
+                                + (dead.isEmpty ? ", none dead" : "; \(dead.count) dead (owner gone, port silent): \(named)"),
+                            fix: dead.isEmpty
+                                ? nil
+                                : "nothing to do: the reaper frees a dead claim \(Int(status.reapGraceSeconds))s after it died (it "
+                                    + "runs every \(Int(status.reapIntervalSeconds))s); pd release <id> frees one now"
+                        ))
                 }
             } else if FileManager.default.fileExists(atPath: env.databasePath) {
                 let integrity = try DaemonHosting.current.integrityCheck(readingOnly: env.databasePath)
@@ -69,7 +80,8 @@ extension PD {
             if global.json { return global.output.json(checks) }
             let out = global.output
             for check in checks {
-                out.line("\(check.ok ? out.green("✔") : out.red("✘")) \(check.name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(check.detail)")
+                out.line(
+                    "\(check.ok ? out.green("✔") : out.red("✘")) \(check.name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(check.detail)")
                 if let fix = check.fix { out.line("  → \(fix)") }
             }
             if checks.contains(where: { !$0.ok }) { throw ExitCode(PDExit.failure) }

@@ -28,7 +28,8 @@ extension PD {
         func run() throws {
             if stack { return try printStack() }
             guard let identity else { throw CLIError("give an identity (pd env myapp) or --stack", exitCode: PDExit.usage) }
-            let response = try performClaim(identity: identity, port: nil, fallback: false, pid: Int(getppid()), expires: nil, sticky: false, global: global)
+            let response = try performClaim(
+                identity: identity, port: nil, fallback: false, pid: Int(getppid()), expires: nil, sticky: false, global: global)
             let vars = [StackVariable(name: "PORT", value: String(response.port)), StackVariable(name: "PORT_DADDY_IDENTITY", value: response.id)]
             if global.json { return global.output.json(["PORT": String(response.port), "PORT_DADDY_IDENTITY": response.id]) }
             global.output.line(Self.render(vars, format: format == .compose ? .sh : format))
@@ -37,7 +38,9 @@ extension PD {
         func printStack() throws {
             let location = try stackOptions.locate()
             if let service { try location.check([service]) }
-            let bundle = try attempt { try global.client().stackEnvironment(StackEnvRequest(root: location.root, context: location.context, pid: PID(system: getppid()))) }
+            let bundle = try attempt {
+                try global.client().stackEnvironment(StackEnvRequest(root: location.root, context: location.context, pid: PID(system: getppid())))
+            }
             if global.json { return global.output.json(bundle) }
             switch format {
             case .compose: global.output.line(Self.compose(bundle, ports: location.config.services.keys.sorted()))
@@ -46,7 +49,8 @@ extension PD {
         }
 
         static func render(_ vars: [StackVariable], format: Format) -> String {
-            vars.map { v in format == .sh ? "export \(v.name)=\(shellQuoted(v.value))" : "\(v.name)=\(dotenvQuoted(v.value))" }.joined(separator: "\n")
+            vars.map { v in format == .sh ? "export \(v.name)=\(shellQuoted(v.value))" : "\(v.name)=\(dotenvQuoted(v.value))" }.joined(
+                separator: "\n")
         }
 
         /// A docker-compose override: every service gets the shared variables and its own; services with a port
@@ -81,7 +85,8 @@ extension PD {
         }
 
         static func dotenvQuoted(_ value: String) -> String {
-            value.contains(where: { $0 == " " || $0 == "#" || $0 == "\"" || $0 == "'" }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : value
+            value.contains(where: { $0 == " " || $0 == "#" || $0 == "\"" || $0 == "'" })
+                ? "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : value
         }
 
         static func yamlQuoted(_ value: String) -> String {

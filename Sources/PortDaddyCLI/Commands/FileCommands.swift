@@ -33,7 +33,9 @@ extension PD {
             let response = try attempt { try client.fileOwner(real) }
             if global.json { global.output.json(response) }
             guard let claim = response.claims.first else { throw CLIError("nobody claims \(real)", exitCode: PDExit.notFound) }
-            if !global.json { global.output.line("\(claim.path): \(claim.agentID) (session \(claim.sessionID), \(Output.age(sinceMillis: claim.claimedAt)))") }
+            if !global.json {
+                global.output.line("\(claim.path): \(claim.agentID) (session \(claim.sessionID), \(Output.age(sinceMillis: claim.claimedAt)))")
+            }
         }
     }
 
@@ -66,11 +68,15 @@ extension PD {
                 let dir = hooks.hasPrefix("/") ? hooks : top + "/" + hooks
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 let hook = dir + "/pre-commit"
-                if FileManager.default.fileExists(atPath: hook), !((try? String(contentsOfFile: hook, encoding: .utf8)) ?? "").contains("Installed by pd guard --install") {
+                if FileManager.default.fileExists(atPath: hook),
+                    !((try? String(contentsOfFile: hook, encoding: .utf8)) ?? "").contains("Installed by pd guard --install")
+                {
                     throw CLIError("\(hook) exists; add a line running `\(DaemonLauncher.executablePath()) guard` to it yourself")
                 }
-                try "#!/bin/sh\n# Installed by pd guard --install: refuse to commit files another agent's session holds.\nexec \"\(DaemonLauncher.executablePath())\" guard\n"
-                    .write(toFile: hook, atomically: true, encoding: .utf8)
+                let script =
+                    "#!/bin/sh\n# Installed by pd guard --install: refuse to commit files another agent's session holds.\n"
+                    + "exec \"\(DaemonLauncher.executablePath())\" guard\n"
+                try script.write(toFile: hook, atomically: true, encoding: .utf8)
                 chmod(hook, 0o755)
                 return global.output.line("installed \(hook)")
             }

@@ -52,64 +52,64 @@ struct InstallPlan {
 
     var servicePath: String {
         #if os(Linux)
-        let config = PortDaddyEnvironment.value("XDG_CONFIG_HOME") ?? userHome + "/.config"
-        return config + "/systemd/user/port-daddy.service"
+            let config = PortDaddyEnvironment.value("XDG_CONFIG_HOME") ?? userHome + "/.config"
+            return config + "/systemd/user/port-daddy.service"
         #else
-        return userHome + "/Library/LaunchAgents/dev.portdaddy.pd.plist"
+            return userHome + "/Library/LaunchAgents/dev.portdaddy.pd.plist"
         #endif
     }
 
     var serviceFile: String {
         #if os(Linux)
-        return """
-            [Unit]
-            Description=Port Daddy: stable ports and coordination for dev servers and agents
-            After=default.target
+            return """
+                [Unit]
+                Description=Port Daddy: stable ports and coordination for dev servers and agents
+                After=default.target
 
-            [Service]
-            Type=simple
-            ExecStart=\(executable) daemon
-            Environment=PORT_DADDY_HOME=\(environment.home)
-            Restart=on-failure
-            RestartSec=2
+                [Service]
+                Type=simple
+                ExecStart=\(executable) daemon
+                Environment=PORT_DADDY_HOME=\(environment.home)
+                Restart=on-failure
+                RestartSec=2
 
-            [Install]
-            WantedBy=default.target
+                [Install]
+                WantedBy=default.target
 
-            """
+                """
         #else
-        return """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-            <plist version="1.0">
-            <dict>
-              <key>Label</key><string>dev.portdaddy.pd</string>
-              <key>ProgramArguments</key><array><string>\(executable)</string><string>daemon</string></array>
-              <key>EnvironmentVariables</key><dict><key>PORT_DADDY_HOME</key><string>\(environment.home)</string></dict>
-              <key>RunAtLoad</key><true/>
-              <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
-              <key>StandardOutPath</key><string>\(environment.logFile)</string>
-              <key>StandardErrorPath</key><string>\(environment.logFile)</string>
-            </dict>
-            </plist>
+            return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+                <plist version="1.0">
+                <dict>
+                  <key>Label</key><string>dev.portdaddy.pd</string>
+                  <key>ProgramArguments</key><array><string>\(executable)</string><string>daemon</string></array>
+                  <key>EnvironmentVariables</key><dict><key>PORT_DADDY_HOME</key><string>\(environment.home)</string></dict>
+                  <key>RunAtLoad</key><true/>
+                  <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
+                  <key>StandardOutPath</key><string>\(environment.logFile)</string>
+                  <key>StandardErrorPath</key><string>\(environment.logFile)</string>
+                </dict>
+                </plist>
 
-            """
+                """
         #endif
     }
 
     var startCommands: [[String]] {
         #if os(Linux)
-        return [["systemctl", "--user", "daemon-reload"], ["systemctl", "--user", "enable", "--now", "port-daddy.service"]]
+            return [["systemctl", "--user", "daemon-reload"], ["systemctl", "--user", "enable", "--now", "port-daddy.service"]]
         #else
-        return [["launchctl", "bootstrap", "gui/\(getuid())", servicePath]]
+            return [["launchctl", "bootstrap", "gui/\(getuid())", servicePath]]
         #endif
     }
 
     var stopCommands: [[String]] {
         #if os(Linux)
-        return [["systemctl", "--user", "disable", "--now", "port-daddy.service"], ["systemctl", "--user", "daemon-reload"]]
+            return [["systemctl", "--user", "disable", "--now", "port-daddy.service"], ["systemctl", "--user", "daemon-reload"]]
         #else
-        return [["launchctl", "bootout", "gui/\(getuid())", servicePath]]
+            return [["launchctl", "bootout", "gui/\(getuid())", servicePath]]
         #endif
     }
 

@@ -54,12 +54,18 @@ extension PD {
 
             func run() throws {
                 let lockName = try validatedLockName(name)
-                let request = LockAcquireRequest(owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), ttl: try durationOption(ttl, "--ttl"), wait: try durationOption(wait, "--wait"))
-                let lock = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
-                    try connection.call(
-                        .lockAcquire, IPCLockArguments(name: lockName, owner: request.owner, pid: request.pid, ttl: request.ttl, wait: request.wait),
-                        as: LockInfo.self)
-                }) {
+                let request = LockAcquireRequest(
+                    owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), ttl: try durationOption(ttl, "--ttl"),
+                    wait: try durationOption(wait, "--wait"))
+                let lock = try viaIPC(
+                    global.environment,
+                    ipc: { connection throws(ClientError) in
+                        try connection.call(
+                            .lockAcquire,
+                            IPCLockArguments(name: lockName, owner: request.owner, pid: request.pid, ttl: request.ttl, wait: request.wait),
+                            as: LockInfo.self)
+                    }
+                ) {
                     let client = try global.client()
                     return try attempt { try client.acquireLock(lockName, request) }
                 }
@@ -79,9 +85,13 @@ extension PD {
                 let lockName = try validatedLockName(name)
                 let ttl = try durationOption(self.ttl, "--ttl")
                 let pid = try pidOption(who.resolvedPID)
-                let lock = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
-                    try connection.call(.lockExtend, IPCLockArguments(name: lockName, owner: who.resolvedOwner, pid: pid, ttl: ttl), as: LockInfo.self)
-                }) {
+                let lock = try viaIPC(
+                    global.environment,
+                    ipc: { connection throws(ClientError) in
+                        try connection.call(
+                            .lockExtend, IPCLockArguments(name: lockName, owner: who.resolvedOwner, pid: pid, ttl: ttl), as: LockInfo.self)
+                    }
+                ) {
                     let client = try global.client()
                     return try attempt { try client.extendLock(lockName, LockExtendRequest(owner: who.resolvedOwner, pid: pid, ttl: ttl)) }
                 }
@@ -102,16 +112,20 @@ extension PD {
         func run() throws {
             let lockName = try validatedLockName(name)
             let request = LockReleaseRequest(owner: who.resolvedOwner, pid: try pidOption(who.resolvedPID), force: force ? true : nil)
-            let response = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
-                try connection.call(
-                    .lockRelease, IPCLockReleaseArguments(name: lockName, owner: request.owner, pid: request.pid, force: request.force),
-                    as: LockReleaseResponse.self)
-            }) {
+            let response = try viaIPC(
+                global.environment,
+                ipc: { connection throws(ClientError) in
+                    try connection.call(
+                        .lockRelease, IPCLockReleaseArguments(name: lockName, owner: request.owner, pid: request.pid, force: request.force),
+                        as: LockReleaseResponse.self)
+                }
+            ) {
                 let client = try global.client()
                 return try attempt { try client.releaseLock(lockName, request) }
             }
             if global.json { return global.output.json(response) }
-            global.output.line(response.released ? "released \(response.name)" + (response.forced ? " (forced)" : "") : "\(response.name) was not held")
+            global.output.line(
+                response.released ? "released \(response.name)" + (response.forced ? " (forced)" : "") : "\(response.name) was not held")
         }
     }
 

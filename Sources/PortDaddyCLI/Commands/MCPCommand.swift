@@ -14,7 +14,10 @@ extension PD {
         struct Serve: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Serve MCP over stdin/stdout (what clients run).",
-                discussion: "The server is its own program, pd-mcp, next to pd (it links the MCP SDK's networking, which pd itself does not load); pd mcp runs it in its place.")
+                discussion:
+                    "The server is its own program, pd-mcp, next to pd (it links the MCP SDK's networking, which pd itself does not "
+                    + "load); pd mcp runs it in its place."
+            )
             @OptionGroup var global: GlobalOptions
 
             func run() throws {

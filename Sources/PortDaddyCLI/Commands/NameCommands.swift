@@ -8,7 +8,11 @@ extension PD {
     struct URLCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "url", abstract: "Print the URL of a claimed identity (exit 5 if not claimed).",
-            discussion: "Through the daemon's reverse proxy when it runs (http://api.myapp.localhost/ on port 80), else straight to the claimed port. *.localhost reaches loopback with no setup. The identity `dashboard` always goes straight to its port: dashboard.localhost on the proxy is the daemon's own dashboard.")
+            discussion:
+                "Through the daemon's reverse proxy when it runs (http://api.myapp.localhost/ on port 80), else straight to the "
+                + "claimed port. *.localhost reaches loopback with no setup. The identity `dashboard` always goes straight to its "
+                + "port: dashboard.localhost on the proxy is the daemon's own dashboard."
+        )
         @Argument(help: "Identity.") var identity: String
         @OptionGroup var global: GlobalOptions
 
@@ -87,17 +91,21 @@ extension PD {
             guard let data = FileManager.default.contents(atPath: global.environment.runtimeFile),
                 let info = try? JSONDecoder().decode(RuntimeInfo.self, from: data), let port = info.dnsPort, let domain = info.dnsDomain
             else {
-                throw CLIError("the daemon's DNS responder is not running; start it with PORT_DADDY_DNS_PORT=<port> (pd restart)", exitCode: PDExit.unreachable)
+                throw CLIError(
+                    "the daemon's DNS responder is not running; start it with PORT_DADDY_DNS_PORT=<port> (pd restart)", exitCode: PDExit.unreachable)
             }
             #if os(macOS)
-            return (Target(path: root + "/etc/resolver/\(domain)", content: "# Port Daddy\nnameserver 127.0.0.1\nport \(port)\n", reload: nil), info)
+                return (
+                    Target(path: root + "/etc/resolver/\(domain)", content: "# Port Daddy\nnameserver 127.0.0.1\nport \(port)\n", reload: nil), info
+                )
             #else
-            return (
-                Target(
-                    path: root + "/etc/systemd/resolved.conf.d/port-daddy.conf",
-                    content: "# Port Daddy: send \(domain) to the pd daemon's DNS responder\n[Resolve]\nDNS=127.0.0.1:\(port)\nDomains=~\(domain)\n",
-                    reload: ["systemctl", "restart", "systemd-resolved"]), info
-            )
+                return (
+                    Target(
+                        path: root + "/etc/systemd/resolved.conf.d/port-daddy.conf",
+                        content:
+                            "# Port Daddy: send \(domain) to the pd daemon's DNS responder\n[Resolve]\nDNS=127.0.0.1:\(port)\nDomains=~\(domain)\n",
+                        reload: ["systemctl", "restart", "systemd-resolved"]), info
+                )
             #endif
         }
 
@@ -116,13 +124,17 @@ extension PD {
                     return
                 }
                 do {
-                    try FileManager.default.createDirectory(atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try FileManager.default.createDirectory(
+                        atPath: (target.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                     try target.content.write(toFile: target.path, atomically: true, encoding: .utf8)
                 } catch {
-                    throw CLIError("cannot write \(target.path) (\(error.localizedDescription)); run with sudo, or write it yourself (pd dns setup --dry-run)")
+                    throw CLIError(
+                        "cannot write \(target.path) (\(error.localizedDescription)); run with sudo, or write it yourself (pd dns setup --dry-run)")
                 }
                 global.output.line("wrote \(target.path)")
-                if root.isEmpty, let reload = target.reload { InstallPlan(environment: global.environment, binDir: nil).runTool(reload, output: global.output) }
+                if root.isEmpty, let reload = target.reload {
+                    InstallPlan(environment: global.environment, binDir: nil).runTool(reload, output: global.output)
+                }
             }
         }
 
@@ -134,22 +146,29 @@ extension PD {
 
             func run() throws {
                 #if os(macOS)
-                let candidates = (try? FileManager.default.contentsOfDirectory(atPath: root + "/etc/resolver"))?.map { root + "/etc/resolver/" + $0 } ?? []
-                let ours = candidates.filter { ((try? String(contentsOfFile: $0, encoding: .utf8)) ?? "").hasPrefix("# Port Daddy") }
+                    let candidates =
+                        (try? FileManager.default.contentsOfDirectory(atPath: root + "/etc/resolver"))?.map { root + "/etc/resolver/" + $0 } ?? []
+                    let ours = candidates.filter { ((try? String(contentsOfFile: $0, encoding: .utf8)) ?? "").hasPrefix("# Port Daddy") }
                 #else
-                let path = root + "/etc/systemd/resolved.conf.d/port-daddy.conf"
-                let ours = FileManager.default.fileExists(atPath: path) ? [path] : []
+                    let path = root + "/etc/systemd/resolved.conf.d/port-daddy.conf"
+                    let ours = FileManager.default.fileExists(atPath: path) ? [path] : []
                 #endif
                 guard !ours.isEmpty else { return global.output.line("no Port Daddy resolver configuration in place") }
                 for path in ours {
-                    if dryRun { global.output.line("would remove \(path)"); continue }
+                    if dryRun {
+                        global.output.line("would remove \(path)")
+                        continue
+                    }
                     do { try FileManager.default.removeItem(atPath: path) } catch {
                         throw CLIError("cannot remove \(path) (\(error.localizedDescription)); run with sudo")
                     }
                     global.output.line("removed \(path)")
                 }
                 #if os(Linux)
-                if !dryRun && root.isEmpty { InstallPlan(environment: global.environment, binDir: nil).runTool(["systemctl", "restart", "systemd-resolved"], output: global.output) }
+                    if !dryRun && root.isEmpty {
+                        InstallPlan(environment: global.environment, binDir: nil).runTool(
+                            ["systemctl", "restart", "systemd-resolved"], output: global.output)
+                    }
                 #endif
             }
         }
@@ -183,14 +202,17 @@ extension PD {
     struct Dashboard: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open the live dashboard (served by the daemon at /) in the browser.")
         @Flag(name: .long, help: "Only print its URL.") var print = false
-        @Flag(name: .long, help: "With --print: a URL with a one-time code (60 s) that unlocks stack output and controls in the tab that opens it.") var code = false
+        @Flag(name: .long, help: "With --print: a URL with a one-time code (60 s) that unlocks stack output and controls in the tab that opens it.")
+        var code = false
         @OptionGroup var global: GlobalOptions
 
         /// Writes `<home>/dashboard-open.html` (0600) that sends the browser on to `url`; returns its file URL.
         static func redirectFile(to url: String, in home: String) throws -> String {
             let path = home + "/dashboard-open.html"
             let quoted = url.replacingOccurrences(of: "\"", with: "%22").replacingOccurrences(of: "<", with: "%3C")
-            let html = "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=\"0;url=\(quoted)\"><title>Port Daddy</title><script>location.replace(\"\(quoted)\")</script>\n"
+            let html =
+                "<!doctype html><meta charset=utf-8><meta http-equiv=refresh content=\"0;url=\(quoted)\"><title>Port "
+                + "Daddy</title><script>location.replace(\"\(quoted)\")</script>\n"
             unlink(path)
             guard FileManager.default.createFile(atPath: path, contents: Data(html.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw CLIError("cannot write \(path)")

@@ -13,9 +13,12 @@ extension PD {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let response = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
-                try connection.call(.release, ReleaseRequest(id: target), as: ReleaseResponse.self)
-            }) {
+            let response = try viaIPC(
+                global.environment,
+                ipc: { connection throws(ClientError) in
+                    try connection.call(.release, ReleaseRequest(id: target), as: ReleaseResponse.self)
+                }
+            ) {
                 let client = try global.client()
                 return try attempt { try client.release(target) }
             }

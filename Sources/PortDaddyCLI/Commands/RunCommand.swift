@@ -31,7 +31,8 @@ extension PD {
                 throw CLIError("give the command after --, e.g. pd run myapp -- npm run dev", exitCode: PDExit.usage)
             }
             // exec keeps the PID and the start time, so the command itself is the owner.
-            let response = try performClaim(identity: identity, port: port, fallback: false, pid: Int(getpid()), expires: expires, sticky: false, global: global)
+            let response = try performClaim(
+                identity: identity, port: port, fallback: false, pid: Int(getpid()), expires: expires, sticky: false, global: global)
             setenv("PORT", String(response.port), 1)
             setenv("PORT_DADDY_IDENTITY", response.id, 1)
             let rewrite = RunCommandLine.rewrite(command, port: response.port, inject: inject, directory: FileManager.default.currentDirectoryPath)
@@ -48,7 +49,8 @@ extension PD {
             if rewrite.substituted { parts.append("{port} → \(port)") }
             if let tool = rewrite.tool {
                 let found = tool + (rewrite.script.map { " (\($0))" } ?? "")
-                parts.append(rewrite.added.isEmpty ? "\(found): port already given, nothing added" : "\(found): added \(rewrite.added.joined(separator: " "))")
+                parts.append(
+                    rewrite.added.isEmpty ? "\(found): port already given, nothing added" : "\(found): added \(rewrite.added.joined(separator: " "))")
             }
             if parts.isEmpty { parts.append("no known dev server, nothing added (PORT=\(port) is set)") }
             return "run: " + parts.joined(separator: "; ")

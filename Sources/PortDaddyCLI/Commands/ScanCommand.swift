@@ -76,19 +76,23 @@ extension PD {
             if !dryRun { try text.write(toFile: path, atomically: true, encoding: .utf8) }
             if global.json { return global.output.json(Answer(path: path, detections: detections, config: text)) }
             for d in detections {
-                global.output.line("\(d.added ? "+" : "=") \(d.service.padding(toLength: 16, withPad: " ", startingAt: 0)) \(d.framework) in \(d.directory)\(d.added ? "" : " (kept your entry)")")
+                let name = d.service.padding(toLength: 16, withPad: " ", startingAt: 0)
+                let kept = d.added ? "" : " (kept your entry)"
+                global.output.line("\(d.added ? "+" : "=") \(name) \(d.framework) in \(d.directory)\(kept)")
             }
             if dryRun { global.output.line(text) } else { global.output.line("wrote \(path)") }
         }
 
         /// A service or project name: lower case, `[a-z0-9._-]`, other characters as `-`.
         static func name(_ raw: String, fallback: String) -> String {
-            let mapped = String(raw.lowercased().unicodeScalars.map { s -> Character in
-                switch s {
-                case "a"..."z", "0"..."9", ".", "_", "-": return Character(s)
-                default: return "-"
+            let mapped = String(
+                raw.lowercased().unicodeScalars.map { s -> Character in
+                    switch s {
+                    case "a"..."z", "0"..."9", ".", "_", "-": return Character(s)
+                    default: return "-"
+                    }
                 }
-            }).trimmingCharacters(in: CharacterSet(charactersIn: "-."))
+            ).trimmingCharacters(in: CharacterSet(charactersIn: "-."))
             return mapped.isEmpty ? fallback : String(mapped.prefix(63))
         }
 

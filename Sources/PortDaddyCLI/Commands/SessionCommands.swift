@@ -47,7 +47,8 @@ extension PD {
 
     /// `pd note "<text>"`.
     struct Note: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note to your active session (without one, it starts a \"quick notes\" session).")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a note to your active session (without one, it starts a \"quick notes\" session).")
         @Argument(help: "The note.") var text: String
         @Option(name: .long, help: "note, handoff, finding, blocker or commit.") var type: String = "note"
         @OptionGroup var global: GlobalOptions
@@ -144,7 +145,9 @@ extension PD {
             guard !response.sessions.isEmpty else { return global.output.line("no sessions") }
             global.output.table(
                 ["SESSION", "AGENT", "STATE", "PHASE", "NOTES", "FILES", "PURPOSE"],
-                response.sessions.map { [$0.id, $0.agentID, $0.state, $0.phase.rawValue, String($0.notes.count), String($0.files.count), String($0.purpose.prefix(50))] })
+                response.sessions.map {
+                    [$0.id, $0.agentID, $0.state, $0.phase.rawValue, String($0.notes.count), String($0.files.count), String($0.purpose.prefix(50))]
+                })
         }
     }
 }

@@ -34,7 +34,9 @@ extension PD {
                 global.output.line(
                     dead == 0
                         ? "nothing stale: every claim's owner is alive or its port listens"
-                        : "nothing to free yet: \(dead) dead claim(s) (owner gone, port silent) are freed once dead for \(grace) (PORT_DADDY_REAP_GRACE); pd release <identity> frees one now")
+                        : "nothing to free yet: \(dead) dead claim(s) (owner gone, port silent) are freed once dead for \(grace) "
+                            + "(PORT_DADDY_REAP_GRACE); pd release <identity> frees one now"
+                )
             }
             for item in response.freed { global.output.line("freed \(item.project) (port \(item.port), \(item.reason))") }
         }
@@ -44,7 +46,10 @@ extension PD {
     struct Completions: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a shell completion script.",
-            discussion: "bash: pd completions bash > ~/.local/share/bash-completion/completions/pd\nzsh: pd completions zsh > \"${fpath[1]}/_pd\"\nfish: pd completions fish > ~/.config/fish/completions/pd.fish")
+            discussion:
+                "bash: pd completions bash > ~/.local/share/bash-completion/completions/pd\nzsh: pd completions zsh > "
+                + "\"${fpath[1]}/_pd\"\nfish: pd completions fish > ~/.config/fish/completions/pd.fish"
+        )
 
         @Argument(help: "bash, zsh or fish.") var shell: String
 

@@ -54,12 +54,16 @@ extension PD {
                     if now.state == "ready" && !everReady {
                         everReady = true
                         let urls = now.services.compactMap { s in s.url.map { "\(s.name) \($0)" } }.joined(separator: ", ")
-                        printer.print(StackEvent(id: 0, at: 0, kind: "state", service: "pd", stream: "ready", text: "all \(now.services.count) services ready" + (urls.isEmpty ? "" : ": \(urls)")))
+                        printer.print(
+                            StackEvent(
+                                id: 0, at: 0, kind: "state", service: "pd", stream: "ready",
+                                text: "all \(now.services.count) services ready" + (urls.isEmpty ? "" : ": \(urls)")))
                     } else if !everReady && failure == nil {
                         // The same rule as pd up -d: a failed service, a blocked one, or one never ready in time.
                         let stuck = now.services.first { $0.state == "unhealthy" && $0.readyAt == nil }
                         if now.state == "failed" || stuck != nil {
-                            failure = now.failure ?? (stuck ?? now.services.first { ["exited", "blocked"].contains($0.state) })
+                            failure =
+                                now.failure ?? (stuck ?? now.services.first { ["exited", "blocked"].contains($0.state) })
                                 .map { "\($0.name) \($0.state)" + ($0.detail.map { ": \($0)" } ?? "") } ?? "a service failed"
                             stopper.stop(reason: "stopping the stack: \(failure!)")
                         }
@@ -164,7 +168,10 @@ enum StackTable {
             var stateText = s.state
             if s.state == "exited", let code = s.exitCode { stateText = "exited (\(code))" }
             let uptime = s.pid != nil ? (s.startedAt.map { Output.age(sinceMillis: $0).replacingOccurrences(of: " ago", with: "") } ?? "-") : "-"
-            return [s.name, s.identity, s.port.map(String.init) ?? "-", s.pid.map(String.init) ?? "-", stateText, uptime, String(s.restarts), s.url ?? (s.detail ?? "")]
+            return [
+                s.name, s.identity, s.port.map(String.init) ?? "-", s.pid.map(String.init) ?? "-", stateText, uptime, String(s.restarts),
+                s.url ?? (s.detail ?? ""),
+            ]
         }
         output.table(["SERVICE", "IDENTITY", "PORT", "PID", "STATE", "UPTIME", "RESTARTS", "URL"], rows)
         for s in info.services where s.detail != nil && s.state != "ready" {

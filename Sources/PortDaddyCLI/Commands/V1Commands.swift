@@ -18,9 +18,13 @@ extension PD {
             let preferred = try portOption(preferred)
             let identity = V1Names.identity(fromProject: project)
             do { _ = try Identity(parsing: identity) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
-            let response = try viaIPC(global.environment, ipc: { connection throws(ClientError) in
-                try connection.call(.getPort, IPCGetPortArguments(project: project, preferred: preferred, pid: PID(system: getppid())), as: V1PortResponse.self)
-            }) {
+            let response = try viaIPC(
+                global.environment,
+                ipc: { connection throws(ClientError) in
+                    try connection.call(
+                        .getPort, IPCGetPortArguments(project: project, preferred: preferred, pid: PID(system: getppid())), as: V1PortResponse.self)
+                }
+            ) {
                 let client = try global.client()
                 return try attempt { try client.requestPort(V1PortRequest(project: project, preferred: preferred), pid: Int(getppid())) }
             }

@@ -51,9 +51,9 @@ func followEvents(_ global: GlobalOptions, path: String, after start: Int64?, fa
 /// Opens a URL with the desktop's opener (`xdg-open`, `open` on macOS), run directly, never through a shell.
 func openInBrowser(_ url: String) throws {
     #if os(macOS)
-    let opener = "open"
+        let opener = "open"
     #else
-    let opener = "xdg-open"
+        let opener = "xdg-open"
     #endif
     let result: CapturedRun
     do { result = try CapturedRun.run(opener, [url], environment: ProcessInfo.processInfo.environment) } catch {

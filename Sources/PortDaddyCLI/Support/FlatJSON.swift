@@ -32,7 +32,9 @@ enum FlatJSON {
                     case UInt8(ascii: "b"): out.append(0x08)
                     case UInt8(ascii: "f"): out.append(0x0C)
                     case UInt8(ascii: "u"):
-                        guard i + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else { return nil }
+                        guard i + 4 <= bytes.count, let code = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else {
+                            return nil
+                        }
                         i += 4
                         out += Array(String(Character(Unicode.Scalar(code) ?? "?")).utf8)
                     default: out.append(e)

@@ -20,7 +20,8 @@ struct StackOptions: ParsableArguments {
         while !FileManager.default.fileExists(atPath: current + "/.portdaddyrc") {
             let parent = (current as NSString).deletingLastPathComponent
             guard parent != current, dir == nil else {
-                throw CLIError("no .portdaddyrc in \(start)" + (dir == nil ? " or above it" : "") + "; run pd scan to write one", exitCode: PDExit.notFound)
+                throw CLIError(
+                    "no .portdaddyrc in \(start)" + (dir == nil ? " or above it" : "") + "; run pd scan to write one", exitCode: PDExit.notFound)
             }
             current = parent
         }
@@ -77,7 +78,9 @@ struct StackLocation {
 
     func check(_ services: [String]) throws {
         for name in services where config.services[name] == nil {
-            throw CLIError("\(name) is not a service of \(config.project) (services: \(config.services.keys.sorted().joined(separator: ", ")))", exitCode: PDExit.usage)
+            throw CLIError(
+                "\(name) is not a service of \(config.project) (services: \(config.services.keys.sorted().joined(separator: ", ")))",
+                exitCode: PDExit.usage)
         }
     }
 }

@@ -50,16 +50,16 @@ struct TrustPlan {
     func installSteps() -> [TrustStep] {
         var steps: [TrustStep] = []
         #if os(macOS)
-        steps.append(.run(["security", "add-trusted-cert", "-r", "trustRoot", "-k", stores.keychain, caPath], why: "login keychain"))
+            steps.append(.run(["security", "add-trusted-cert", "-r", "trustRoot", "-k", stores.keychain, caPath], why: "login keychain"))
         #else
-        if let system = stores.system {
-            steps.append(.copy(from: caPath, to: system.file))
-            if let refresh = system.refresh {
-                steps.append(stores.root.isEmpty ? .run(refresh, why: system.name) : .skip("\(refresh[0]) (PORT_DADDY_TRUST_ROOT is set)"))
+            if let system = stores.system {
+                steps.append(.copy(from: caPath, to: system.file))
+                if let refresh = system.refresh {
+                    steps.append(stores.root.isEmpty ? .run(refresh, why: system.name) : .skip("\(refresh[0]) (PORT_DADDY_TRUST_ROOT is set)"))
+                }
+            } else {
+                steps.append(.skip("no system trust store found (/usr/local/share/ca-certificates or /etc/pki/ca-trust)"))
             }
-        } else {
-            steps.append(.skip("no system trust store found (/usr/local/share/ca-certificates or /etc/pki/ca-trust)"))
-        }
         #endif
         steps += nssSteps(install: true)
         return steps
@@ -69,18 +69,18 @@ struct TrustPlan {
     func removeSteps() -> [TrustStep] {
         var steps: [TrustStep] = []
         #if os(macOS)
-        steps.append(.run(["security", "remove-trusted-cert", caPath], why: "login keychain trust setting"))
+            steps.append(.run(["security", "remove-trusted-cert", caPath], why: "login keychain trust setting"))
         #else
-        if let system = stores.system {
-            if FileManager.default.fileExists(atPath: system.file) {
-                steps.append(.remove(system.file))
-                if let refresh = system.refresh {
-                    steps.append(stores.root.isEmpty ? .run(refresh, why: system.name) : .skip("\(refresh[0]) (PORT_DADDY_TRUST_ROOT is set)"))
+            if let system = stores.system {
+                if FileManager.default.fileExists(atPath: system.file) {
+                    steps.append(.remove(system.file))
+                    if let refresh = system.refresh {
+                        steps.append(stores.root.isEmpty ? .run(refresh, why: system.name) : .skip("\(refresh[0]) (PORT_DADDY_TRUST_ROOT is set)"))
+                    }
+                } else {
+                    steps.append(.skip("\(system.file) is not there"))
                 }
-            } else {
-                steps.append(.skip("\(system.file) is not there"))
             }
-        }
         #endif
         steps += nssSteps(install: false)
         return steps
@@ -91,7 +91,7 @@ struct TrustPlan {
         let fm = FileManager.default
         var databases = stores.firefoxDatabases.map { ($0, "Firefox profile") }
         #if os(Linux)
-        databases.insert((stores.chromiumDatabase, "Chromium/Chrome"), at: 0)
+            databases.insert((stores.chromiumDatabase, "Chromium/Chrome"), at: 0)
         #endif
         guard let certutil = stores.certutil else {
             let present = databases.filter { fm.fileExists(atPath: $0.0) }

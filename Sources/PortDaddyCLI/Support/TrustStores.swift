@@ -30,20 +30,20 @@ struct TrustStores {
     /// The system store of this OS, or `nil` when none is known.
     var system: System? {
         #if os(macOS)
-        return nil
+            return nil
         #else
-        let fm = FileManager.default
-        if fm.fileExists(atPath: root + "/usr/local/share/ca-certificates") {
-            return System(
-                name: "system store (update-ca-certificates)", file: root + "/usr/local/share/ca-certificates/" + Self.systemFileName,
-                refresh: ["update-ca-certificates"])
-        }
-        if fm.fileExists(atPath: root + "/etc/pki/ca-trust/source/anchors") {
-            return System(
-                name: "system store (update-ca-trust)", file: root + "/etc/pki/ca-trust/source/anchors/" + Self.systemFileName,
-                refresh: ["update-ca-trust", "extract"])
-        }
-        return nil
+            let fm = FileManager.default
+            if fm.fileExists(atPath: root + "/usr/local/share/ca-certificates") {
+                return System(
+                    name: "system store (update-ca-certificates)", file: root + "/usr/local/share/ca-certificates/" + Self.systemFileName,
+                    refresh: ["update-ca-certificates"])
+            }
+            if fm.fileExists(atPath: root + "/etc/pki/ca-trust/source/anchors") {
+                return System(
+                    name: "system store (update-ca-trust)", file: root + "/etc/pki/ca-trust/source/anchors/" + Self.systemFileName,
+                    refresh: ["update-ca-trust", "extract"])
+            }
+            return nil
         #endif
     }
 

@@ -1,9 +1,10 @@
 import PortDaddyAPI
 import PortDaddyWire
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A small blocking client of the binary IPC socket `pd.ipc` (docs/IPC.md): one connection, frames in and out,
@@ -89,7 +90,9 @@ public final class IPCConnection {
     }
 
     /// ``request(_:_:)`` with the API's structs on both sides.
-    public func call<Args: Encodable, Answer: Decodable>(_ op: IPCOperation, _ args: Args, as: Answer.Type = Answer.self) throws(ClientError) -> Answer {
+    public func call<Args: Encodable, Answer: Decodable>(_ op: IPCOperation, _ args: Args, as: Answer.Type = Answer.self) throws(ClientError)
+        -> Answer
+    {
         let encoded: MessagePackValue
         do { encoded = try MessagePackEncoder().encode(args) } catch { throw .protocolError("cannot encode request: \(error)") }
         let content = try request(op, encoded)

@@ -93,7 +93,8 @@ public final class ActivityLog: Sendable {
 /// Durable storage of activity records.
 public protocol ActivityStore: Sendable {
     /// Appends records in order; returns them with the ids they were given.
-    func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError) -> [ActivityInfo]
+    func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError)
+        -> [ActivityInfo]
     func activity(since: Int64?, typePrefix: String?, limit: Int) throws(PortDaddyError) -> [ActivityInfo]
     func activity(afterID: Int64, typePrefix: String?, limit: Int) throws(PortDaddyError) -> [ActivityInfo]
     func pruneActivity(olderThan millis: Int64) throws(PortDaddyError) -> Int

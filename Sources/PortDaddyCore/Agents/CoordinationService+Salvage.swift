@@ -46,7 +46,9 @@ extension CoordinationService {
         try store.read { tx in
             try tx.salvageRecords().filter { all || $0.state == "waiting" }.compactMap { record -> SalvageInfo? in
                 let agent = try tx.agent(record.agentID)
-                let sessions = try tx.sessions(of: record.agentID, includeEnded: true).filter { $0.state == "salvage" || ($0.state == "salvaged" && all) }
+                let sessions = try tx.sessions(of: record.agentID, includeEnded: true).filter {
+                    $0.state == "salvage" || ($0.state == "salvaged" && all)
+                }
                 if let project {
                     let projects = Set(([agent?.identity] + sessions.map(\.identity)).compactMap { $0?.split(separator: ":").first.map(String.init) })
                     guard projects.contains(project.lowercased()) else { return nil }

@@ -1,15 +1,17 @@
 import PortDaddyAPI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension CoordinationService {
     /// Starts a session for an agent (registering it if needed), claims a port when an identity is given, and
     /// claims the files. Returns the session, the port, and dead agents of the project.
-    public func begin(purpose: String, agent raw: String, identity: String?, files: [String], pid: Int32?) throws(PortDaddyError) -> (SessionInfo, Int?, [String]) {
+    public func begin(purpose: String, agent raw: String, identity: String?, files: [String], pid: Int32?) throws(PortDaddyError) -> (
+        SessionInfo, Int?, [String]
+    ) {
         let purposeText = purpose.trimmingWhitespace()
         guard !purposeText.isEmpty, purposeText.utf8.count <= 2000 else {
             throw .invalidRequest("purpose must be 1 to 2000 characters")
@@ -20,7 +22,9 @@ extension CoordinationService {
         try store.read { tx throws in
             if let active = try tx.activeSession(of: id) { throw PortDaddyError.sessionActive(agent: id, session: active.id) }
             for path in paths {
-                if let holder = try tx.activeFileClaim(path) { throw PortDaddyError.fileClaimed(path: path, agent: holder.agentID, session: holder.sessionID) }
+                if let holder = try tx.activeFileClaim(path) {
+                    throw PortDaddyError.fileClaimed(path: path, agent: holder.agentID, session: holder.sessionID)
+                }
             }
         }
         var claimCommand: ClaimCommand?
@@ -41,13 +45,13 @@ extension CoordinationService {
         let written: SessionInfo
         do {
             written = try store.write { tx throws -> SessionInfo in
-            if let active = try tx.activeSession(of: id) { throw PortDaddyError.sessionActive(agent: id, session: active.id) }
-            let record = SessionRecord(
-                id: String.randomID(prefix: "ses-"), agentID: id, purpose: purposeText, identity: normalizedIdentity, phase: .planning,
-                state: "active", startedAt: now, endedAt: nil)
-            try tx.saveSession(record)
-            try Self.claimFiles(paths, session: record, force: false, now: now, tx)
-            return try Self.sessionInfo(record, tx)
+                if let active = try tx.activeSession(of: id) { throw PortDaddyError.sessionActive(agent: id, session: active.id) }
+                let record = SessionRecord(
+                    id: String.randomID(prefix: "ses-"), agentID: id, purpose: purposeText, identity: normalizedIdentity, phase: .planning,
+                    state: "active", startedAt: now, endedAt: nil)
+                try tx.saveSession(record)
+                try Self.claimFiles(paths, session: record, force: false, now: now, tx)
+                return try Self.sessionInfo(record, tx)
             }
         } catch {
             if ownsClaim, let identity = normalizedIdentity { _ = try? claims.releaseUnrecorded(identity) }

@@ -2,9 +2,9 @@ import PortDaddyAPI
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Agents, their sessions and notes, advisory file claims, salvage of dead agents' work, and integration
@@ -22,7 +22,10 @@ public final class CoordinationService: Sendable {
     /// An agent counts as alive for this long after its last heartbeat unless registered with another TTL.
     public static let defaultAgentTTL: Double = 600
 
-    public init(store: any CoordinationStore, claims: ClaimService, locks: LockService, processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil) {
+    public init(
+        store: any CoordinationStore, claims: ClaimService, locks: LockService, processes: any ProcessProber = SystemProcessProber(),
+        clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil
+    ) {
         self.store = store
         self.claims = claims
         self.locks = locks
@@ -62,7 +65,9 @@ public final class CoordinationService: Sendable {
     }
 
     /// Registers (or re-registers) an agent; reports dead agents of the same project whose work waits in salvage.
-    public func register(id raw: String, identity: String?, purpose: String?, pid: Int32?, ttlSeconds: Double?) throws(PortDaddyError) -> (AgentInfo, [String]) {
+    public func register(id raw: String, identity: String?, purpose: String?, pid: Int32?, ttlSeconds: Double?) throws(PortDaddyError) -> (
+        AgentInfo, [String]
+    ) {
         let id = try Self.agentID(raw)
         var normalizedIdentity: String?
         if let identity {
@@ -72,9 +77,11 @@ public final class CoordinationService: Sendable {
         let pidStart = pid.flatMap { processes.startTime(of: $0) }
         let now = clock.nowMillis()
         let (agent, session, dead) = try store.write { tx in
-            var agent = try tx.agent(id) ?? AgentRecord(
-                id: id, identity: nil, purpose: nil, pid: nil, pidStart: nil, ttlMillis: 0, registeredAt: now, lastHeartbeat: now,
-                state: "active", diedAt: nil)
+            var agent =
+                try tx.agent(id)
+                ?? AgentRecord(
+                    id: id, identity: nil, purpose: nil, pid: nil, pidStart: nil, ttlMillis: 0, registeredAt: now, lastHeartbeat: now,
+                    state: "active", diedAt: nil)
             // A PID from an earlier life (or one that has exited) must not decide this life: keep the old PID
             // only while the agent is active and that process still runs.
             let oldPIDAlive = agent.state == "active" && processes.isAlive(pid: agent.pid, start: agent.pidStart)

@@ -17,7 +17,10 @@ public final class ChannelService: Sendable {
     /// Largest message body accepted, in bytes.
     public static let maxMessageBytes = 32 * 1024
 
-    public init(store: any ChannelStore, hub: ChannelHub = ChannelHub(), clock: any WallClock = SystemWallClock(), maxMessages: Int = 1000, maxAgeSeconds: Double = 7 * 86400) {
+    public init(
+        store: any ChannelStore, hub: ChannelHub = ChannelHub(), clock: any WallClock = SystemWallClock(), maxMessages: Int = 1000,
+        maxAgeSeconds: Double = 7 * 86400
+    ) {
         self.store = store
         self.hub = hub
         self.clock = clock

@@ -82,7 +82,9 @@ public struct ClaimCommand: Sendable {
     }
 
     /// Validates raw request values into a command.
-    public static func validated(id: String, port: Int?, fallback: Bool?, pid: Int?, ttlSeconds: Double?, sticky: Bool?) throws(PortDaddyError) -> ClaimCommand {
+    public static func validated(id: String, port: Int?, fallback: Bool?, pid: Int?, ttlSeconds: Double?, sticky: Bool?) throws(PortDaddyError)
+        -> ClaimCommand
+    {
         let identity: Identity
         do { identity = try Identity(parsing: id) } catch { throw .invalidIdentity(error.description) }
         if let port, !PortNumber.range.contains(port) { throw .invalidPort(port) }

@@ -1,9 +1,10 @@
 import PortDaddyAPI
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Owns the claim rules: stable, verified-free ports, atomic claims and releases.
@@ -288,4 +289,3 @@ public final class ClaimService: Sendable {
             listening: !ports.listening(among: [claim.port]).isEmpty)
     }
 }
-

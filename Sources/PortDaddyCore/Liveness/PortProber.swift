@@ -1,11 +1,11 @@
 import PortDaddyAPI
+import PortDaddySystem
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import PortDaddySystem
 
 /// Asks the OS about TCP ports.
 public protocol PortProber: Sendable {
@@ -56,9 +56,9 @@ public struct SystemPortProber: PortProber {
     /// TIME_WAIT after its server stopped still counts as free but a bound or listening one does not.
     static func bindTest(port: Int, family: Int32) -> PortProbe {
         #if canImport(Glibc)
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        let fd = socket(family, SOCK_STREAM, 0)
+            let fd = socket(family, SOCK_STREAM, 0)
         #endif
         if fd < 0 {
             // No IPv6 on this machine: nothing can be bound there either.
@@ -102,11 +102,11 @@ public struct SystemPortProber: PortProber {
 
     public func listeningPorts() -> Set<Int> {
         #if os(Linux)
-        var ports = Set<Int>()
-        for entry in ProcNetTCP.listeners() { ports.insert(entry.port) }
-        return ports
+            var ports = Set<Int>()
+            for entry in ProcNetTCP.listeners() { ports.insert(entry.port) }
+            return ports
         #else
-        return LsofListeners.listeningPorts()
+            return LsofListeners.listeningPorts()
         #endif
     }
 
@@ -120,11 +120,11 @@ public struct SystemPortProber: PortProber {
 
     public func listenerPID(of port: Int) -> Int32? {
         #if os(Linux)
-        let inodes = Set(ProcNetTCP.listeners().filter { $0.port == port }.map(\.inode))
-        guard !inodes.isEmpty else { return nil }
-        return ProcNetTCP.pid(owningAnyOf: inodes)
+            let inodes = Set(ProcNetTCP.listeners().filter { $0.port == port }.map(\.inode))
+            guard !inodes.isEmpty else { return nil }
+            return ProcNetTCP.pid(owningAnyOf: inodes)
         #else
-        return LsofListeners.pid(listeningOn: port)
+            return LsofListeners.pid(listeningOn: port)
         #endif
     }
 }

@@ -1,8 +1,9 @@
 import PortDaddySystem
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Tells whether a process exists, identified by PID and start time.
@@ -27,21 +28,20 @@ public struct SystemProcessProber: ProcessProber {
     public func startTime(of pid: Int32) -> UInt64? {
         guard pid > 0 else { return nil }
         #if os(Linux)
-        guard let stat = ProcStat.read(pid), !stat.isZombie else { return nil }
-        return stat.startTicks
+            guard let stat = ProcStat.read(pid), !stat.isZombie else { return nil }
+            return stat.startTicks
         #elseif canImport(Darwin)
-        var info = kinfo_proc()
-        var size = MemoryLayout<kinfo_proc>.stride
-        var mib: [Int32] = [CTL_KERN, KERN_PROC, KERN_PROC_PID, pid]
-        guard sysctl(&mib, 4, &info, &size, nil, 0) == 0, size > 0 else { return nil }
-        if info.kp_proc.p_stat == SZOMB { return nil }
-        let tv = info.kp_proc.p_un.__p_starttime
-        return UInt64(tv.tv_sec) * 1_000_000 + UInt64(tv.tv_usec)
+            var info = kinfo_proc()
+            var size = MemoryLayout<kinfo_proc>.stride
+            var mib: [Int32] = [CTL_KERN, KERN_PROC, KERN_PROC_PID, pid]
+            guard sysctl(&mib, 4, &info, &size, nil, 0) == 0, size > 0 else { return nil }
+            if info.kp_proc.p_stat == SZOMB { return nil }
+            let tv = info.kp_proc.p_un.__p_starttime
+            return UInt64(tv.tv_sec) * 1_000_000 + UInt64(tv.tv_usec)
         #else
-        return kill(pid, 0) == 0 ? 1 : nil
+            return kill(pid, 0) == 0 ? 1 : nil
         #endif
     }
 }
 
 /// Small helpers to read procfs files without Foundation.
-

@@ -45,7 +45,9 @@ public struct LockCommand: Sendable {
     }
 
     /// Validates raw values; the owner defaults to `pid:<pid>`.
-    public static func validated(name: String, owner: String?, pid: Int?, ttlSeconds: Double?, waitSeconds: Double?) throws(PortDaddyError) -> LockCommand {
+    public static func validated(name: String, owner: String?, pid: Int?, ttlSeconds: Double?, waitSeconds: Double?) throws(PortDaddyError)
+        -> LockCommand
+    {
         let lockName = try LockCommand.name(name)
         let ownerPID = try ClaimCommand.validatedPID(pid)
         let label = try LockCommand.owner(owner, pid: ownerPID)
@@ -54,7 +56,9 @@ public struct LockCommand: Sendable {
 
     /// Parses a lock name, with the domain's error.
     public static func name(_ raw: String) throws(PortDaddyError) -> LockName {
-        do { return try LockName(parsing: raw) } catch { throw .invalidLockName(error.description.replacingOccurrences(of: "identity", with: "lock name")) }
+        do { return try LockName(parsing: raw) } catch {
+            throw .invalidLockName(error.description.replacingOccurrences(of: "identity", with: "lock name"))
+        }
     }
 
     /// The owner label: the given one, else `pid:<pid>`.

@@ -62,7 +62,8 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
     }
 
     func sessions(inState state: String, of agentID: String) throws -> [SessionRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM sessions WHERE agent_id = ? AND state = ? ORDER BY started_at", arguments: [agentID, state]).map(Self.session)
+        try Row.fetchAll(db, sql: "SELECT * FROM sessions WHERE agent_id = ? AND state = ? ORDER BY started_at", arguments: [agentID, state]).map(
+            Self.session)
     }
 
     func saveSession(_ s: SessionRecord) throws {
@@ -147,7 +148,9 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
 
     func setInboxReadUpTo(_ agentID: String, _ id: Int64) throws {
         try db.execute(
-            sql: "INSERT INTO inbox_reads (agent_id, read_upto) VALUES (?, ?) ON CONFLICT(agent_id) DO UPDATE SET read_upto = MAX(read_upto, excluded.read_upto)",
+            sql:
+                "INSERT INTO inbox_reads (agent_id, read_upto) VALUES (?, ?) ON CONFLICT(agent_id) DO UPDATE SET read_upto = "
+                + "MAX(read_upto, excluded.read_upto)",
             arguments: [agentID, id])
     }
 
@@ -184,6 +187,7 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
     }
 
     static func salvage(_ row: Row) -> SalvageRecord {
-        SalvageRecord(agentID: row["agent_id"], diedAt: row["died_at"], state: row["state"], claimedBy: row["claimed_by"], resolvedAt: row["resolved_at"])
+        SalvageRecord(
+            agentID: row["agent_id"], diedAt: row["died_at"], state: row["state"], claimedBy: row["claimed_by"], resolvedAt: row["resolved_at"])
     }
 }

@@ -365,7 +365,9 @@ extension SQLiteStore: LockStore {
 }
 
 extension SQLiteStore: ChannelStore {
-    public func appendMessage(channel: String, body: String, sender: String?, signal: String?, at millis: Int64) throws(PortDaddyError) -> ChannelMessageInfo {
+    public func appendMessage(channel: String, body: String, sender: String?, signal: String?, at millis: Int64) throws(PortDaddyError)
+        -> ChannelMessageInfo
+    {
         try guardedWrite { db in
             try db.cachedStatement(sql: "INSERT INTO messages (channel, body, sender, signal, created_at) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [channel, body, sender, signal, millis])
@@ -453,7 +455,9 @@ extension SQLiteStore: ChannelStore {
 }
 
 extension SQLiteStore: ActivityStore {
-    public func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError) -> [ActivityInfo] {
+    public func appendActivity(_ records: [(at: Int64, type: String, actor: String?, subject: String, detail: String?)]) throws(PortDaddyError)
+        -> [ActivityInfo]
+    {
         try guardedWrite { db in
             let insert = try db.cachedStatement(sql: "INSERT INTO activity (at, type, actor, subject, detail) VALUES (?, ?, ?, ?, ?)")
             return try records.map { r in

@@ -32,7 +32,10 @@ extension SQLiteStore: StackProcessStore {
         try guardedWrite { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO stack_processes (identity, stack, pid, pid_start, session, started_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [process.identity, process.stack, Int64(process.pid), Int64(bitPattern: process.pidStart), Int64(process.session), process.startedAt])
+                arguments: [
+                    process.identity, process.stack, Int64(process.pid), Int64(bitPattern: process.pidStart), Int64(process.session),
+                    process.startedAt,
+                ])
         }
     }
 

@@ -27,7 +27,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Called with the first bytes of a refused connection; returns what to answer (nil: just close, e.g. TLS).
     let answer: (ByteBuffer, String) -> String?
 
-    init(policy: ConnectionPolicy, state: ConnectionState = ConnectionState(), answer: @escaping (ByteBuffer, String) -> String? = { _, text in text }) {
+    init(
+        policy: ConnectionPolicy, state: ConnectionState = ConnectionState(), answer: @escaping (ByteBuffer, String) -> String? = { _, text in text }
+    ) {
         self.policy = policy
         self.state = state
         self.answer = answer

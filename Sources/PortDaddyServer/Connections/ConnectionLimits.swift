@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The daemon's descriptor budget: the soft limit raised to the hard one at start, and each listener's share of
@@ -15,9 +15,9 @@ struct ConnectionLimits {
     let unixSocket: Int
 
     #if os(Linux)
-    static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        static let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
     #else
-    static let resource = RLIMIT_NOFILE
+        static let resource = RLIMIT_NOFILE
     #endif
 
     /// Descriptors kept for everything that is not a client connection.

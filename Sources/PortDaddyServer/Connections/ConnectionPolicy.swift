@@ -92,7 +92,9 @@ enum RawRefusal {
     static func response(code: ErrorCode, message: String) -> String {
         let status = code.status
         let body = self.body(code: code, message: message)
-        return "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        return
+            "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: application/json\r\nContent-Length: "
+            + "\(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
     }
 
     /// The `{error, code}` body every error answer has.

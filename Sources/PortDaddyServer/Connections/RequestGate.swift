@@ -51,7 +51,10 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
                 refusing = true
                 return refuse(
                     context, code: .tokenRequired,
-                    message: "the \(policy.name) cannot tell which user this connection belongs to; send the user's token (X-PD-Token, from the data dir's token file) or use the Unix socket")
+                    message:
+                        "the \(policy.name) cannot tell which user this connection belongs to; send the user's token (X-PD-Token, "
+                        + "from the data dir's token file) or use the Unix socket"
+                )
             }
             refusing = false
             context.fireChannelRead(data)

@@ -2,7 +2,12 @@
 /// answer. Parsing never traps: every read is bounds-checked, and anything malformed is reported as such.
 enum DNSMessage {
     enum RCode: UInt8 {
-        case noError = 0, formErr = 1, servFail = 2, nxDomain = 3, notImp = 4, refused = 5
+        case noError = 0
+        case formErr = 1
+        case servFail = 2
+        case nxDomain = 3
+        case notImp = 4
+        case refused = 5
     }
 
     struct Question: Equatable {
@@ -88,8 +93,10 @@ enum DNSMessage {
 
     static func record(type: UInt16, ttl: UInt32, data: [UInt8]) -> [UInt8] {
         // Name: a pointer to the question's name at offset 12.
-        [0xC0, 0x0C, UInt8(type >> 8), UInt8(type & 0xFF), 0, 1,
-         UInt8(ttl >> 24), UInt8((ttl >> 16) & 0xFF), UInt8((ttl >> 8) & 0xFF), UInt8(ttl & 0xFF),
-         UInt8(data.count >> 8), UInt8(data.count & 0xFF)] + data
+        [
+            0xC0, 0x0C, UInt8(type >> 8), UInt8(type & 0xFF), 0, 1,
+            UInt8(ttl >> 24), UInt8((ttl >> 16) & 0xFF), UInt8((ttl >> 8) & 0xFF), UInt8(ttl & 0xFF),
+            UInt8(data.count >> 8), UInt8(data.count & 0xFF),
+        ] + data
     }
 }

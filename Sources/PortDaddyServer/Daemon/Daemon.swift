@@ -80,24 +80,29 @@ public enum Daemon {
         // Listed after the Unix socket, so it stops before it (a service group stops in reverse order).
         var ipcService: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.ipc {
-            ipcService.append(.init(service: IPCService(
-                path: IPCFrame.socketPath(besides: env.socketPath), policy: policy("IPC socket", limits.unixSocket, parsesHeads: false),
-                dispatcher: IPCDispatcher(
-                    claims: claims, locks: locks, channels: channels, coordination: coordination, runtime: runtime),
-                frameTimeout: headTimeout, logger: logger, onReady: announce)))
+            ipcService.append(
+                .init(
+                    service: IPCService(
+                        path: IPCFrame.socketPath(besides: env.socketPath), policy: policy("IPC socket", limits.unixSocket, parsesHeads: false),
+                        dispatcher: IPCDispatcher(
+                            claims: claims, locks: locks, channels: channels, coordination: coordination, runtime: runtime),
+                        frameTimeout: headTimeout, logger: logger, onReady: announce)))
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let dnsPort = configuration.dnsPort {
             let resolver = DNSResolver(claims: claims, domain: configuration.dnsDomain)
-            services.append(.init(service: DNSService(resolver: resolver, host: configuration.tcpHost, port: dnsPort, logger: logger) { port in
-                runtime.setDNSPort(port)
-                announce()
-            }))
+            services.append(
+                .init(
+                    service: DNSService(resolver: resolver, host: configuration.tcpHost, port: dnsPort, logger: logger) { port in
+                        runtime.setDNSPort(port)
+                        announce()
+                    }))
         }
         if let proxyPort = configuration.proxyPort {
             let domains = [HostNames.localhostDomain] + (configuration.dnsPort != nil ? [configuration.dnsDomain] : [])
             let dashboard = DashboardTarget(address: configuration.tcpHost) { runtime.tcpPort }
-            let certificates = configuration.proxyTLS
+            let certificates =
+                configuration.proxyTLS
                 ? ProxyCertificates(files: CAFiles(home: env.home), domains: domains, caDomains: [configuration.dnsDomain]) : nil
             let proxy = ProxyService(
                 claims: claims, host: configuration.tcpHost, port: proxyPort, domains: domains, dashboard: dashboard,
@@ -109,7 +114,9 @@ public enum Daemon {
             }
             services.append(.init(service: proxy))
         }
-        let reaper = ReaperService(claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
+        let reaper = ReaperService(
+            claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity,
+            intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
         // A service group stops its services in reverse order: the flusher, first here, makes the last write after
         // everything else (the shutdown hook stopping stacks, the servers finishing their requests) has recorded.
         let group = ServiceGroup(

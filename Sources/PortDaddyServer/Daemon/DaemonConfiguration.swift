@@ -57,7 +57,10 @@ public struct DaemonConfiguration: Sendable {
         return fallbackProxyPort
     }
 
-    public init(environment: PortDaddyEnvironment, tcpHost: String = "127.0.0.1", tcpPort: Int = PortDaddyEnvironment.defaultTCPPort, claims: ClaimSettings = ClaimSettings(), reapIntervalSeconds: Double = 30) {
+    public init(
+        environment: PortDaddyEnvironment, tcpHost: String = "127.0.0.1", tcpPort: Int = PortDaddyEnvironment.defaultTCPPort,
+        claims: ClaimSettings = ClaimSettings(), reapIntervalSeconds: Double = 30
+    ) {
         self.environment = environment
         self.tcpHost = tcpHost
         self.tcpPort = tcpPort
@@ -160,7 +163,6 @@ public struct DaemonConfiguration: Sendable {
     }
 }
 
-
 /// Why the daemon cannot start or run.
 public enum DaemonError: Error, CustomStringConvertible, Sendable {
     case alreadyRunning(RuntimeInfo?, home: String)
@@ -174,14 +176,18 @@ public enum DaemonError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .alreadyRunning(let info?, _):
-            return "a Port Daddy daemon is already running for this data dir (pid \(info.pid), socket \(info.socket), http://\(info.tcpHost):\(info.tcpPort))"
+            return
+                "a Port Daddy daemon is already running for this data dir (pid \(info.pid), socket \(info.socket), "
+                + "http://\(info.tcpHost):\(info.tcpPort))"
         case .alreadyRunning(nil, let home):
             return "a Port Daddy daemon is already running for \(home) (it holds \(home)/daemon.lock)"
         case .badSetting(let name, let value):
             return "\(name)=\(value) is not valid; see README \"Environment variables\""
         case .dataDirectory(let why): return why
         case .socketPathTooLong(let path):
-            return "the socket path \(path) is \(path.utf8.count) bytes; Unix sockets allow at most \(PortDaddyEnvironment.maxSocketPathBytes). Set PORT_DADDY_HOME or PORT_DADDY_SOCKET to a shorter path"
+            return
+                "the socket path \(path) is \(path.utf8.count) bytes; Unix sockets allow at most "
+                + "\(PortDaddyEnvironment.maxSocketPathBytes). Set PORT_DADDY_HOME or PORT_DADDY_SOCKET to a shorter path"
         case .stopped(let why): return "the daemon stopped: \(why)"
         case .notLoopback(let host):
             return "refusing to listen on \(host): not a loopback address (pass --allow-remote to insist)"

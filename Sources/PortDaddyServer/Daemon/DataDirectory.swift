@@ -81,7 +81,9 @@ struct DataDirectory: ~Copyable {
         var st = stat()
         if lstat(environment.tokenFile, &st) == 0 && (st.st_mode & 0o077) != 0 {
             throw .dataDirectory(
-                "\(environment.tokenFile) may be read by other users (mode \(String(st.st_mode & 0o777, radix: 8))); remove it (pd stop; rm \(environment.tokenFile)) and a new one is made at the next start")
+                "\(environment.tokenFile) may be read by other users (mode \(String(st.st_mode & 0o777, radix: 8))); remove it (pd "
+                    + "stop; rm \(environment.tokenFile)) and a new one is made at the next start"
+            )
         }
         if let data = FileManager.default.contents(atPath: environment.tokenFile),
             let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), text.count >= 32

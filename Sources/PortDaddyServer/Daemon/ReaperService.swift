@@ -31,7 +31,9 @@ struct ReaperService: Service {
                 for item in try locks.reap() {
                     logger.notice(
                         "reaper released lock",
-                        metadata: ["lock": "\(item.lock.name)", "owner": "\(item.lock.owner)", "token": "\(item.lock.token)", "reason": "\(item.reason)"])
+                        metadata: [
+                            "lock": "\(item.lock.name)", "owner": "\(item.lock.owner)", "token": "\(item.lock.token)", "reason": "\(item.reason)",
+                        ])
                 }
                 try channels.prune()
                 try activity.prune()

@@ -91,7 +91,8 @@ extension DashboardController {
                 let encoder = JSONEncoder()
                 let data = String(decoding: try encoder.encode(hello), as: UTF8.self)
                 try await writer.write(ByteBuffer(string: "retry: 1000\nid: \(cursor.id)\nevent: hello\ndata: \(data)\n\n"))
-                let replay = try Self.replayActivity(activity, cursor: &cursor, encoder: encoder)
+                let replay =
+                    try Self.replayActivity(activity, cursor: &cursor, encoder: encoder)
                     + Self.drainMessages(channels, cursor: &cursor, encoder: encoder)
                 if !replay.isEmpty { try await writer.write(ByteBuffer(string: replay)) }
                 // The follower replays from the store what was written since the read above, then pushes.

@@ -133,7 +133,8 @@ struct DashboardController: RouteController {
         // not run script anyway.
         let nonce = UserAuthority.randomHex(bytes: 16)
         headers[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-\(nonce)'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            "default-src 'self'; style-src 'unsafe-inline'; script-src 'nonce-\(nonce)'; img-src 'self' data:; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html(token: token, nonce: nonce))))

@@ -15,7 +15,9 @@ struct SecurityMiddleware: RouterMiddleware {
                 code: .forbiddenHost,
                 message: "Host \"\(host)\" is not a loopback name; Port Daddy only answers localhost")
         }
-        if let origin = request.headers[.origin], !Self.isOwnOrigin(origin, port: runtime.tcpPort, proxyPort: runtime.proxyPort, proxyTLS: runtime.configuration.proxyTLS) {
+        if let origin = request.headers[.origin],
+            !Self.isOwnOrigin(origin, port: runtime.tcpPort, proxyPort: runtime.proxyPort, proxyTLS: runtime.configuration.proxyTLS)
+        {
             return JSONResponse.error(
                 code: .forbiddenOrigin,
                 message: "Origin \"\(origin)\" may not call the Port Daddy API")

@@ -79,7 +79,8 @@ final class IPCConnectionHandler: ChannelInboundHandler {
                 "the IPC socket has \(policy.maxConnections) connections open; try again (or use the HTTP socket)")
         }
         if case .foreign(let uid) = PeerIdentity.of(context.channel, owner: policy.ownerUID) {
-            refuseAndClose(context, .foreignUser, "this Port Daddy belongs to uid \(policy.ownerUID); uid \(uid) may not use it (run your own: pd start)")
+            refuseAndClose(
+                context, .foreignUser, "this Port Daddy belongs to uid \(policy.ownerUID); uid \(uid) may not use it (run your own: pd start)")
         }
     }
 
@@ -100,7 +101,9 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         for (id, conversation) in conversations {
             conversation.cancel()
             context.write(
-                wrap(failure(id, .shuttingDown, "the daemon is shutting down; reconnect once it is back", reason: "shutting-down", cursor: cursors[id])),
+                wrap(
+                    failure(id, .shuttingDown, "the daemon is shutting down; reconnect once it is back", reason: "shutting-down", cursor: cursors[id])
+                ),
                 promise: nil)
         }
         conversations.removeAll()
@@ -179,7 +182,10 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         case .request, .subscribe:
             guard conversations[id] == nil else {
                 return context.write(
-                    wrap(refusal(id, .invalidRequest, "conversation \"\(id)\" is still open (a lock wait or a subscription); use another conversation-id or cancel it")),
+                    wrap(
+                        refusal(
+                            id, .invalidRequest,
+                            "conversation \"\(id)\" is still open (a lock wait or a subscription); use another conversation-id or cancel it")),
                     promise: nil)
             }
             if message.performative == .request {
@@ -191,7 +197,9 @@ final class IPCConnectionHandler: ChannelInboundHandler {
             cancel(context, id)
         case .inform, .agree, .refuse, .failure, .notUnderstood:
             context.write(
-                wrap(notUnderstood(id, .invalidEnvelope("a client sends request, subscribe or cancel; \(message.performative.rawValue) is the daemon's"))),
+                wrap(
+                    notUnderstood(
+                        id, .invalidEnvelope("a client sends request, subscribe or cancel; \(message.performative.rawValue) is the daemon's"))),
                 promise: nil)
         }
     }
@@ -271,7 +279,9 @@ final class IPCConnectionHandler: ChannelInboundHandler {
                     }
                 }
                 context.write(wrap(IPCMessage(.agree, conversationID: id, content: .object(["cursor": .int(body.after ?? cursor)]))), promise: nil)
-                for message in replay { context.write(wrap(IPCMessage(.inform, conversationID: id, content: try dispatcher.encode(message))), promise: nil) }
+                for message in replay {
+                    context.write(wrap(IPCMessage(.inform, conversationID: id, content: try dispatcher.encode(message))), promise: nil)
+                }
             } catch {
                 subscription.cancel()
                 throw error
@@ -324,9 +334,13 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         let frame: IPCMessage
         switch end {
         case .tooSlow:
-            frame = failure(id, .resourceExhausted, "this subscriber fell too far behind and was dropped; resubscribe after its cursor", reason: "too-slow", cursor: cursor)
+            frame = failure(
+                id, .resourceExhausted, "this subscriber fell too far behind and was dropped; resubscribe after its cursor", reason: "too-slow",
+                cursor: cursor)
         case .shuttingDown, nil:
-            frame = failure(id, .shuttingDown, "the daemon is shutting down; resubscribe after its cursor once it is back", reason: "shutting-down", cursor: cursor)
+            frame = failure(
+                id, .shuttingDown, "the daemon is shutting down; resubscribe after its cursor once it is back", reason: "shutting-down",
+                cursor: cursor)
         }
         context.writeAndFlush(wrap(frame), promise: nil)
     }

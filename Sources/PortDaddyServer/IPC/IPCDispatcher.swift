@@ -51,7 +51,8 @@ struct IPCDispatcher: Sendable {
             return .inform(try encode(LockInfo(lock, waiters: 0)))
         case .publish:
             let body = try decode(IPCPublishArguments.self, args)
-            let stored = try channels.publish(to: try ChannelService.name(body.channel), message: body.message, sender: body.sender, signal: body.signal)
+            let stored = try channels.publish(
+                to: try ChannelService.name(body.channel), message: body.message, sender: body.sender, signal: body.signal)
             return .inform(try encode(stored))
         case .heartbeat: return .inform(try encode(try coordination.heartbeat(try decode(IPCAgentArguments.self, args).agent)))
         case .note:

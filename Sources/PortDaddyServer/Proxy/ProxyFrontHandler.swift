@@ -43,7 +43,9 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard !connecting else { return }
         buffered += unwrapInboundIn(data).readableBytesView
         guard let headEnd = ProxyRequestHead.end(in: buffered) else {
-            if buffered.count > 64 * 1024 { reply(context, status: "431 Request Header Fields Too Large", body: ProxyPages.simple("Request head too large")) }
+            if buffered.count > 64 * 1024 {
+                reply(context, status: "431 Request Header Fields Too Large", body: ProxyPages.simple("Request head too large"))
+            }
             return
         }
         connecting = true
@@ -94,7 +96,9 @@ final class ProxyFrontHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func reply(_ context: ChannelHandlerContext, status: String, body: String) {
         let bytes = Array(body.utf8)
-        let head = "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n"
+        let head =
+            "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(bytes.count)\r\nConnection: "
+            + "close\r\nCache-Control: no-store\r\n\r\n"
         var buffer = context.channel.allocator.buffer(capacity: head.utf8.count + bytes.count)
         buffer.writeString(head)
         buffer.writeBytes(bytes)

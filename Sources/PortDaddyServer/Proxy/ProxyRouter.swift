@@ -26,7 +26,8 @@ struct ProxyRouter: Sendable {
     func route(host rawHost: String, scheme: String, proxyPort: Int) -> ProxyRoute {
         let host = ProxyRequestHead.stripPort(rawHost)
         if let dashboard, DashboardTarget.isDashboard(host) {
-            return .backend(address: dashboard.address, port: dashboard.port(), downPage: ProxyPages.simple("Port Daddy's dashboard is not answering"))
+            return .backend(
+                address: dashboard.address, port: dashboard.port(), downPage: ProxyPages.simple("Port Daddy's dashboard is not answering"))
         }
         if let identity = domains.lazy.compactMap({ HostNames.identity(of: host, domain: $0) }).first,
             let status = claims.status(of: identity)

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import PortDaddyCore
 import ServiceLifecycle
+import Synchronization
 
 /// The reverse proxy on loopback: routes by `Host` (`api.myapp.localhost`) to the claimed port. One port speaks
 /// plain HTTP and, when ``certificates`` is set, HTTPS (HTTP/1.1 and HTTP/2) with certificates from the local CA.
@@ -42,26 +43,28 @@ final class ProxyService: Service, Sendable {
         let server: any Channel
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            // Out of descriptors, accept fails at once: wait a second instead of retrying in a hot loop.
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler()) }
-            }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.autoRead, value: true)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let policy {
-                        // Another user's connection (or one too many) is refused before any routing: with a
-                        // plain HTTP answer, or by closing a TLS handshake (0x16) it cannot read.
-                        try channel.pipeline.syncOperations.addHandler(
-                            ConnectionGuard(policy: policy) { first, text in first.getInteger(at: first.readerIndex, as: UInt8.self) == 0x16 ? nil : text })
-                    }
-                    try channel.pipeline.syncOperations.addHandler(
-                        ProxyProtocolSniffer(router: router, proxyPort: bound.withLock { $0 }, certificates: certificates, logger: logger))
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Out of descriptors, accept fails at once: wait a second instead of retrying in a hot loop.
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler()) }
                 }
-            }
-            .bind(host: host, port: port).get()
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.autoRead, value: true)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let policy {
+                            // Another user's connection (or one too many) is refused before any routing: with a
+                            // plain HTTP answer, or by closing a TLS handshake (0x16) it cannot read.
+                            try channel.pipeline.syncOperations.addHandler(
+                                ConnectionGuard(policy: policy) { first, text in
+                                    first.getInteger(at: first.readerIndex, as: UInt8.self) == 0x16 ? nil : text
+                                })
+                        }
+                        try channel.pipeline.syncOperations.addHandler(
+                            ProxyProtocolSniffer(router: router, proxyPort: bound.withLock { $0 }, certificates: certificates, logger: logger))
+                    }
+                }
+                .bind(host: host, port: port).get()
         } catch {
             // The proxy is a convenience: a taken port must not keep the daemon from serving claims.
             logger.warning("proxy disabled: cannot listen on \(host):\(port): \(error); set PORT_DADDY_PROXY_PORT")
@@ -77,5 +80,3 @@ final class ProxyService: Service, Sendable {
         try? await server.close()
     }
 }
-
-import Synchronization

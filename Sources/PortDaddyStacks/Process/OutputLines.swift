@@ -1,10 +1,11 @@
 import Dispatch
 import PortDaddyCore
 import PortDaddyStackConfig
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads a child's pipe without a thread of its own (a dispatch read source), splits it into lines (a partial

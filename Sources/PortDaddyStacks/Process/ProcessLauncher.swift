@@ -1,10 +1,11 @@
 import PortDaddyCore
 import PortDaddyStackConfig
 import PortDaddySystem
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A program to start: an executable (looked up in the child's own `PATH`), arguments, environment and working

@@ -1,10 +1,11 @@
 import PortDaddyCore
 import PortDaddyStackConfig
 import PortDaddySystem
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One row of the OS process table.
@@ -25,19 +26,19 @@ public struct ProcessTable: Sendable {
     /// Reads the table now.
     public static func snapshot() -> ProcessTable {
         #if os(Linux)
-        guard let dir = opendir("/proc") else { return ProcessTable(entries: []) }
-        defer { closedir(dir) }
-        var entries: [ProcessEntry] = []
-        while let item = readdir(dir) {
-            let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            guard let dir = opendir("/proc") else { return ProcessTable(entries: []) }
+            defer { closedir(dir) }
+            var entries: [ProcessEntry] = []
+            while let item = readdir(dir) {
+                let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard let pid = Int32(name), let entry = entry(pid) else { continue }
+                entries.append(entry)
             }
-            guard let pid = Int32(name), let entry = entry(pid) else { continue }
-            entries.append(entry)
-        }
-        return ProcessTable(entries: entries)
+            return ProcessTable(entries: entries)
         #else
-        return ProcessTable(entries: [])
+            return ProcessTable(entries: [])
         #endif
     }
 

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
-import PortDaddyCore
-import PortDaddyStackConfig
+    import Glibc
+    import PortDaddyCore
+    import PortDaddyStackConfig
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Stops a whole process tree: the service's process group plus any descendant that left the group (a
@@ -27,12 +27,12 @@ public enum ProcessTerminator {
     /// Whether anything of the tree is alive.
     public static func isAlive(group: Int32, known: [ProcessEntry]) -> Bool {
         #if os(Linux)
-        let table = ProcessTable.snapshot()
-        if !table.members(ofGroup: group, session: nil, since: nil).isEmpty { return true }
-        let live = Dictionary(table.entries.filter { !$0.zombie }.map { ($0.pid, $0.start) }, uniquingKeysWith: { a, _ in a })
-        return known.contains { live[$0.pid] == $0.start }
+            let table = ProcessTable.snapshot()
+            if !table.members(ofGroup: group, session: nil, since: nil).isEmpty { return true }
+            let live = Dictionary(table.entries.filter { !$0.zombie }.map { ($0.pid, $0.start) }, uniquingKeysWith: { a, _ in a })
+            return known.contains { live[$0.pid] == $0.start }
         #else
-        return kill(-group, 0) == 0
+            return kill(-group, 0) == 0
         #endif
     }
 

@@ -2,10 +2,11 @@ import Dispatch
 import PortDaddyCore
 import PortDaddyStackConfig
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How a service proves it is ready.
@@ -126,27 +127,27 @@ public enum ReadinessProbe {
 
     static func sendNoSignal(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
         #if canImport(Glibc)
-        return send(fd, bytes, count, Int32(MSG_NOSIGNAL))
+            return send(fd, bytes, count, Int32(MSG_NOSIGNAL))
         #else
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-        return send(fd, bytes, count, 0)
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+            return send(fd, bytes, count, 0)
         #endif
     }
 
     static func streamSocket(_ family: Int32) -> Int32 {
         #if canImport(Glibc)
-        return socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            return socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        return socket(family, SOCK_STREAM, 0)
+            return socket(family, SOCK_STREAM, 0)
         #endif
     }
 
     static func sysConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
         #if canImport(Glibc)
-        return Glibc.connect(fd, address, length)
+            return Glibc.connect(fd, address, length)
         #else
-        return Darwin.connect(fd, address, length)
+            return Darwin.connect(fd, address, length)
         #endif
     }
 
@@ -200,8 +201,8 @@ public final class ProbeHandle: Sendable {
 @inline(__always)
 private func sysKill(_ pid: Int32, _ signal: Int32) -> Int32 {
     #if canImport(Glibc)
-    return Glibc.kill(pid, signal)
+        return Glibc.kill(pid, signal)
     #else
-    return Darwin.kill(pid, signal)
+        return Darwin.kill(pid, signal)
     #endif
 }

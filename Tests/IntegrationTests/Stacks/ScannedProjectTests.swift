@@ -96,7 +96,9 @@ struct ScannedProjectTests {
         try project.write([
             "polls/views.py": "from django.http import HttpResponse\n\ndef index(request):\n    return HttpResponse(\"polls\")\n",
             "polls/urls.py": "from django.urls import path\nfrom . import views\n\nurlpatterns = [path(\"\", views.index)]\n",
-            "mysite/urls.py": "from django.contrib import admin\nfrom django.urls import include, path\n\nurlpatterns = [\n    path(\"polls/\", include(\"polls.urls\")),\n    path(\"admin/\", admin.site.urls),\n]\n",
+            "mysite/urls.py":
+                "from django.contrib import admin\nfrom django.urls import include, path\n\nurlpatterns = [\n    path(\"polls/\", "
+                + "include(\"polls.urls\")),\n    path(\"admin/\", admin.site.urls),\n]\n",
         ])
         let (name, service) = try project.scan()
         #expect(name == "django")
@@ -126,7 +128,8 @@ struct ScannedProjectTests {
         // The documented one-line setting makes it accept every name the stack gives it.
         let settings = project.root + "/mysite/settings.py"
         var text = try String(contentsOfFile: settings, encoding: .utf8)
-        text = text.replacingOccurrences(of: "ALLOWED_HOSTS = []", with: "import os\nALLOWED_HOSTS = os.environ.get(\"PD_HOSTS\", \"localhost\").split(\",\")")
+        text = text.replacingOccurrences(
+            of: "ALLOWED_HOSTS = []", with: "import os\nALLOWED_HOSTS = os.environ.get(\"PD_HOSTS\", \"localhost\").split(\",\")")
         try text.write(toFile: settings, atomically: true, encoding: .utf8)
         #expect(try project.pd(["restart", name, "-C", project.root]).status == 0)
         #expect(eventually(timeout: 30) { (try? project.status(port: proxy, path: "/", host: host)) == 200 })
@@ -136,7 +139,9 @@ struct ScannedProjectTests {
     @Test("Flask in app.py: flask --app app run, ready")
     func flaskModule() throws {
         let project = try Project("flaskapp")
-        try project.write(["app.py": "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/hello\")\ndef hello():\n    return \"hello\"\n"])
+        try project.write([
+            "app.py": "from flask import Flask\n\napp = Flask(__name__)\n\n@app.route(\"/hello\")\ndef hello():\n    return \"hello\"\n"
+        ])
         let (name, service) = try project.scan()
         #expect(name == "flask")
         #expect(service["cmd"] as? String == "flask --app app run --host 127.0.0.1 --port ${PORT}")
@@ -151,8 +156,11 @@ struct ScannedProjectTests {
         let project = try Project("flaskblog")
         try project.write([
             "requirements.txt": "Flask>=3.1\n",
-            "blog/__init__.py": "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    from . import views\n    app.register_blueprint(views.bp)\n    return app\n",
-            "blog/views.py": "from flask import Blueprint\n\nbp = Blueprint(\"views\", __name__)\n\n@bp.route(\"/posts\")\ndef posts():\n    return \"[]\"\n",
+            "blog/__init__.py":
+                "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    from . import views\n    "
+                + "app.register_blueprint(views.bp)\n    return app\n",
+            "blog/views.py":
+                "from flask import Blueprint\n\nbp = Blueprint(\"views\", __name__)\n\n@bp.route(\"/posts\")\ndef posts():\n    return \"[]\"\n",
         ])
         let (name, service) = try project.scan()
         #expect(name == "flask")

@@ -17,7 +17,8 @@ struct StackFixture {
     static let service = """
         import http.server, json, os, socket, sys
         name = os.environ["PD_SERVICE"]
-        seen = {"port": os.environ.get("PORT"), "env": {k: v for k, v in os.environ.items() if k.endswith("_PORT") or k.endswith("_URL")}, "depsUp": {}}
+        seen = {"port": os.environ.get("PORT"),
+                "env": {k: v for k, v in os.environ.items() if k.endswith("_PORT") or k.endswith("_URL")}, "depsUp": {}}
         for dep in sys.argv[1:]:
             try:
                 socket.create_connection(("127.0.0.1", int(os.environ[dep.upper() + "_PORT"])), timeout=1).close()

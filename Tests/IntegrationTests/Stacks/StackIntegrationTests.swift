@@ -6,14 +6,16 @@ import Testing
 
 @Suite("stacks: pd up, down, ps, logs, restart, env with real processes")
 struct StackIntegrationTests {
-    static var threeServices: [String: Any] { [
-        "project": "shop",
-        "services": [
-            "db": StackFixture.python(),
-            "api": StackFixture.python(["db"]),
-            "web": StackFixture.python(["api", "db"]),
-        ],
-    ] }
+    static var threeServices: [String: Any] {
+        [
+            "project": "shop",
+            "services": [
+                "db": StackFixture.python(),
+                "api": StackFixture.python(["db"]),
+                "web": StackFixture.python(["api", "db"]),
+            ],
+        ]
+    }
 
     @Test("a three-service stack comes up in dependency order and each service sees its siblings' ports")
     func upInOrder() throws {
@@ -62,7 +64,8 @@ struct StackIntegrationTests {
         let compose = try fixture.pd(["env", "--stack", "--format", "compose"])
         #expect(compose.stdout.contains("services:") && compose.stdout.contains("\"127.0.0.1:\(ports["db"]!):\(ports["db"]!)\""))
         // Inside a container localhost is the container: siblings are reached by their compose service name.
-        #expect(compose.stdout.contains("API_URL: \"http://api:\(ports["api"]!)\"") && !compose.stdout.contains("http://localhost"), "\(compose.stdout)")
+        #expect(
+            compose.stdout.contains("API_URL: \"http://api:\(ports["api"]!)\"") && !compose.stdout.contains("http://localhost"), "\(compose.stdout)")
         // Up again is idempotent: same processes.
         let again = try JSONDecoder().decode(StackInfo.self, from: Data(try fixture.pd(["up", "-d", "--json"]).stdout.utf8))
         #expect(again.services.map(\.pid) == info.services.map(\.pid))
@@ -72,11 +75,12 @@ struct StackIntegrationTests {
         #expect(down.status == 0, "\(down.stderr)")
         #expect(fixture.processes.isEmpty)
         var stops: [String] = []
-        #expect(eventually(timeout: 10) {
-            let records = (try? daemon.client().activity(since: nil, type: "service.stop", limit: 50).activity) ?? []
-            stops = records.map(\.subject)
-            return stops.count == 3
-        })
+        #expect(
+            eventually(timeout: 10) {
+                let records = (try? daemon.client().activity(since: nil, type: "service.stop", limit: 50).activity) ?? []
+                stops = records.map(\.subject)
+                return stops.count == 3
+            })
         #expect(stops == ["web", "api", "db"].map { "\(fixture.project):\($0)" }, "\(stops)")
         #expect(!(try daemon.pd(["list"]).stdout.contains(fixture.project + ":")))
     }
@@ -113,7 +117,9 @@ struct StackIntegrationTests {
     func foregroundGivesUp() throws {
         let daemon = try TestDaemon()
         try daemon.start()
-        let fixture = try StackFixture(daemon: daemon, config: ["project": "slow", "services": ["web": StackFixture.python(extra: ["healthPath": "/never", "readyTimeout": 1])]])
+        let fixture = try StackFixture(
+            daemon: daemon,
+            config: ["project": "slow", "services": ["web": StackFixture.python(extra: ["healthPath": "/never", "readyTimeout": 1])]])
         defer { fixture.cleanUp() }
         let up = try fixture.pd(["up"])
         #expect(up.status == 8, "\(up.stdout) \(up.stderr)")
@@ -127,8 +133,12 @@ struct StackIntegrationTests {
         let daemon = try TestDaemon(environment: ["PORT_DADDY_STOP_GRACE": "3"])
         try daemon.start()
         // Ignores SIGTERM, so stopping it takes the whole grace period (then SIGKILL).
-        let stubborn: [String: Any] = ["cmd": "python3 -c 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(\"up\", flush=True); time.sleep(600)'", "noPort": true]
-        let fixture = try StackFixture(daemon: daemon, config: ["project": "busy", "services": ["web": StackFixture.python(), "stubborn": stubborn]])
+        let stubborn: [String: Any] = [
+            "cmd": "python3 -c 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(\"up\", flush=True); time.sleep(600)'",
+            "noPort": true,
+        ]
+        let fixture = try StackFixture(
+            daemon: daemon, config: ["project": "busy", "services": ["web": StackFixture.python(), "stubborn": stubborn]])
         defer { fixture.cleanUp() }
         #expect(try fixture.pd(["up", "-d"]).status == 0)
         let first = try daemon.spawnPD(["down", "-C", fixture.root], environment: ["PDTEST_MARKER": fixture.marker])
@@ -180,7 +190,8 @@ struct StackIntegrationTests {
         let main = try StackFixture(daemon: daemon, name: "repo", config: ["project": "shop", "services": ["web": StackFixture.python()]])
         defer { main.cleanUp() }
         func git(_ args: [String], in dir: String) throws {
-            let result = try CommandResult.run("/usr/bin/env", ["git", "-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"] + args, environment: daemon.environment)
+            let result = try CommandResult.run(
+                "/usr/bin/env", ["git", "-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"] + args, environment: daemon.environment)
             guard result.status == 0 else { throw TestFailure("git \(args): \(result.stderr)") }
         }
         try git(["init", "-q", "-b", "main"], in: main.root)
@@ -221,7 +232,8 @@ struct StackIntegrationTests {
         let config: [String: Any] = [
             "project": "crashy",
             "services": [
-                "job": ["cmd": "python3 -c 'import sys; print(\"boom\"); sys.exit(3)'", "noPort": true, "restart": "on-failure", "restartLimit": 2] as [String: Any],
+                "job": ["cmd": "python3 -c 'import sys; print(\"boom\"); sys.exit(3)'", "noPort": true, "restart": "on-failure", "restartLimit": 2]
+                    as [String: Any],
                 "ok": ["cmd": "python3 -c 'print(\"done\")'", "noPort": true, "restart": "on-failure"] as [String: Any],
             ],
         ]
@@ -229,10 +241,11 @@ struct StackIntegrationTests {
         defer { fixture.cleanUp() }
         _ = try fixture.pd(["up", "-d"])
         var job: StackServiceInfo?
-        #expect(eventually(timeout: 30) {
-            job = try? fixture.stacks().first?.services.first { $0.name == "job" }
-            return job?.state == "exited"
-        }, "\(String(describing: job))")
+        #expect(
+            eventually(timeout: 30) {
+                job = try? fixture.stacks().first?.services.first { $0.name == "job" }
+                return job?.state == "exited"
+            }, "\(String(describing: job))")
         #expect(job?.restarts == 2)
         #expect(job?.exitCode == 3)
         #expect(job?.detail?.contains("gave up after 2 restarts") == true)
@@ -247,12 +260,17 @@ struct StackIntegrationTests {
         let daemon = try TestDaemon()
         try daemon.start()
         let migrate: [String: Any] = [
-            "cmd": "python3 -c 'import os, time; time.sleep(0.3); open(\"runs\", \"a\").write(os.environ[\"DB_PORT\"] + \"\\n\"); open(\"migrated\", \"w\").close()'",
+            "cmd":
+                "python3 -c 'import os, time; time.sleep(0.3); open(\"runs\", \"a\").write(os.environ[\"DB_PORT\"] + \"\\n\"); "
+                + "open(\"migrated\", \"w\").close()'",
             "oneshot": true, "noPort": true, "needs": ["db"],
         ]
         let config: [String: Any] = [
             "project": "tasks",
-            "services": ["db": StackFixture.python(), "migrate": migrate, "api": StackFixture.python(["db"], extra: ["needs": ["db", "migrate"], "env": ["PDTEST_CHECK_FILES": "migrated"]])],
+            "services": [
+                "db": StackFixture.python(), "migrate": migrate,
+                "api": StackFixture.python(["db"], extra: ["needs": ["db", "migrate"], "env": ["PDTEST_CHECK_FILES": "migrated"]]),
+            ],
         ]
         let fixture = try StackFixture(daemon: daemon, config: config)
         defer { fixture.cleanUp() }
@@ -295,10 +313,11 @@ struct StackIntegrationTests {
         #expect(logs.stdout.contains("web: preferred port \(squatter.port) is taken"), "\(logs.stdout)")
         _ = try fixture.pd(["up", "-d", "tick"])  // 0 or 8, depending on whether it is seen ready before it first exits
         var tick: StackServiceInfo?
-        #expect(eventually(timeout: 20) {
-            tick = try? fixture.stacks().first?.services.first { $0.name == "tick" }
-            return tick?.state == "exited"
-        }, "\(String(describing: tick))")
+        #expect(
+            eventually(timeout: 20) {
+                tick = try? fixture.stacks().first?.services.first { $0.name == "tick" }
+                return tick?.state == "exited"
+            }, "\(String(describing: tick))")
         #expect(tick?.restarts == 1 && tick?.exitCode == 0)
         #expect(tick?.detail?.contains("gave up after 1 restarts") == true, "\(String(describing: tick?.detail))")
     }
@@ -317,11 +336,12 @@ struct StackIntegrationTests {
         let restart = try fixture.pd(["restart", "api"])
         #expect(restart.status == 0, "\(restart.stderr)")
         var after: [StackServiceInfo] = []
-        #expect(eventually(timeout: 20) {
-            after = (try? fixture.stacks().first?.services) ?? []
-            let api = after.first { $0.name == "api" }
-            return api?.state == "ready" && api?.pid != before.services[1].pid
-        }, "\(after)")
+        #expect(
+            eventually(timeout: 20) {
+                after = (try? fixture.stacks().first?.services) ?? []
+                let api = after.first { $0.name == "api" }
+                return api?.state == "ready" && api?.pid != before.services[1].pid
+            }, "\(after)")
         #expect(after.first { $0.name == "api" }?.restarts == 1)
         #expect(after.first { $0.name == "db" }?.pid == before.services[0].pid)
         #expect(after.first { $0.name == "api" }?.port == before.services[1].port)
@@ -356,7 +376,8 @@ struct StackIntegrationTests {
     func foregroundUp() throws {
         let daemon = try TestDaemon()
         try daemon.start()
-        let fixture = try StackFixture(daemon: daemon, config: ["project": "shop", "services": ["db": StackFixture.python(), "api": StackFixture.python(["db"])]])
+        let fixture = try StackFixture(
+            daemon: daemon, config: ["project": "shop", "services": ["db": StackFixture.python(), "api": StackFixture.python(["db"])]])
         defer { fixture.cleanUp() }
         let up = try daemon.spawnPD(["up", "-C", fixture.root], environment: ["PDTEST_MARKER": fixture.marker])
         #expect(eventually(timeout: 30) { up.outputSoFar.contains("all 2 services ready") }, "\(up.outputSoFar)")
@@ -385,15 +406,20 @@ struct StackIntegrationTests {
         #expect(try tcp.send(method: "GET", path: "/stacks").status == 200)
         #expect(String(decoding: refused.body, as: UTF8.self).contains("UNTRUSTED_CALLER"))
         let token = try String(contentsOfFile: daemon.home + "/token", encoding: .utf8)
-        let wrong = try tcp.send(method: "POST", path: "/stacks/up", body: body, headers: [("Content-Type", "application/json"), ("X-PD-Token", (token.first == "0" ? "1" : "0") + token.dropFirst())])
+        let wrong = try tcp.send(
+            method: "POST", path: "/stacks/up", body: body,
+            headers: [("Content-Type", "application/json"), ("X-PD-Token", (token.first == "0" ? "1" : "0") + token.dropFirst())])
         #expect(wrong.status == 401)
-        let allowed = try tcp.send(method: "POST", path: "/stacks/up", body: body, headers: [("Content-Type", "application/json"), ("X-PD-Token", token)])
+        let allowed = try tcp.send(
+            method: "POST", path: "/stacks/up", body: body, headers: [("Content-Type", "application/json"), ("X-PD-Token", token)])
         // Trusted, so the config is read: it is invalid, with the path of the problem.
         #expect(allowed.status == 422, "\(String(decoding: allowed.body, as: UTF8.self))")
         #expect(String(decoding: allowed.body, as: UTF8.self).contains("services.web.needs[0]: unknown service"))
         let cli = try fixture.pd(["up", "-d"])
         #expect(cli.status == 2)
-        #expect(cli.stderr.contains("services.web.needs[0]: unknown service \\\"apii\\\"") || cli.stderr.contains("unknown service \"apii\""), "\(cli.stderr)")
+        #expect(
+            cli.stderr.contains("services.web.needs[0]: unknown service \\\"apii\\\"") || cli.stderr.contains("unknown service \"apii\""),
+            "\(cli.stderr)")
         #expect(try daemon.pd(["status"]).status == 0)
     }
 }

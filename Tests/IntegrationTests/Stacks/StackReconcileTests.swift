@@ -28,7 +28,8 @@ struct StackReconcileTests {
     func removedServiceIsStopped() throws {
         let daemon = try TestDaemon()
         try daemon.start()
-        var fixture = try StackFixture(daemon: daemon, config: ["project": "shop", "services": ["web": StackFixture.python(), "extra": StackFixture.python()]])
+        var fixture = try StackFixture(
+            daemon: daemon, config: ["project": "shop", "services": ["web": StackFixture.python(), "extra": StackFixture.python()]])
         defer { fixture.cleanUp() }
         let up = try fixture.pd(["up", "-d", "--json"])
         #expect(up.status == 0, "\(up.stderr)")
