@@ -61,26 +61,3 @@ struct V1Controller: RouteController {
         return try JSONResponse.make(V1ActiveResponse(ports: rows))
     }
 }
-
-/// How v1 project names map onto identities.
-public enum V1Names {
-    /// v1 accepted any project name (npm package names such as `@org/app` included). Lower-case it and replace
-    /// characters an identity cannot hold with `-`, so `get-port ${npm_package_name}` keeps working.
-    public static func identity(fromProject project: String) -> String {
-        var out = ""
-        for scalar in project.asciiLowercased().unicodeScalars {
-            switch scalar {
-            case "a"..."z", "0"..."9", ".", "_", "-", ":": out.unicodeScalars.append(scalar)
-            default: out.append("-")
-            }
-        }
-        while out.hasPrefix("-") { out.removeFirst() }
-        return out
-    }
-
-    static func iso8601(_ millis: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
-    }
-}
