@@ -53,21 +53,24 @@ def table(bench, hyperfine):
     for r in bench["rows"]:
         if r.get("note"):
             lines.append(f"| {r['label']} | {r['note']} | | | |")
-    lines += ["", "| throughput (claim + release over TCP) | requests/s | errors |", "|---|---|---|"]
+    lines += ["", "| throughput (claim + release) | requests/s | errors |", "|---|---|---|"]
     for r in bench["rows"]:
         t = r.get("throughput")
         if t:
-            lines.append(f"| {t['clients']} client(s) | {t['requestsPerSecond']:,.0f} | {t['errors']} |")
+            lines.append(f"| {r['label']} | {t['requestsPerSecond']:,.0f} | {t['errors']} |")
     if hyperfine:
         lines += ["", "| whole process (`hyperfine -N`, 300 runs) | mean ± σ | median |", "|---|---|---|"]
         for res in hyperfine["results"]:
             lines.append(
                 f"| `{res['command'].split('/')[-1]}` | {res['mean'] * 1000:.2f} ± {res['stddev'] * 1000:.2f} ms "
                 f"| {res['median'] * 1000:.2f} ms |")
-    rss = bench.get("rssIdleKB")
-    if rss:
-        after = bench.get("rssAfterKB")
-        lines += ["", f"Daemon RSS: {rss // 1024} MB idle" + (f", {after // 1024} MB after the run." if after else ".")]
+    def mem(m):
+        mb = lambda kb: f"{kb / 1024:.1f} MB" if kb is not None else "?"
+        return f"{mb(m['totalKB'])} (anonymous {mb(m.get('anonymousKB'))}, file-backed {mb(m.get('fileKB'))})"
+    idle, after = bench.get("rssIdle"), bench.get("rssAfter")
+    if idle:
+        lines += ["", f"Daemon RSS after 5 s of quiet: {mem(idle)} before the run"
+                  + (f"; {mem(after)} after it." if after else ".")]
     return "\n".join(lines)
 
 

@@ -41,10 +41,10 @@ extension PD {
                 freePorts: status.rangeEnd - status.rangeStart + 1 - status.claims,
                 helloWorld: helloWorld, portserver: portserver, redis: try redis.map(Self.hostAndPort))
             var report = BenchReport(version: PortDaddyVersion.current, iterations: context.iterations)
-            report.rssIdleKB = BenchProbe.rssKB(pid: status.pid)
+            report.rssIdle = BenchProbe.residentMemory(pid: status.pid)
             for series in BenchSuite.series { report.rows += try series.measure(context) }
             report.resolve(BenchSuite.series.flatMap(\.ratios))
-            report.rssAfterKB = BenchProbe.rssKB(pid: status.pid)
+            report.rssAfter = BenchProbe.residentMemory(pid: status.pid)
             if global.json { return global.output.json(report) }
             report.print(global.output)
         }

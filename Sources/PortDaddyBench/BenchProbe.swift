@@ -187,12 +187,11 @@ enum BenchProbe {
         return LatencySummary(samples)
     }
 
-    /// Resident set size of a process in KiB (Linux), or `nil`.
-    static func rssKB(pid: Int) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return Int(line.split(separator: " ").dropFirst().first ?? "")
-        }
-        return nil
+    /// A process's resident memory once it has been quiet for `quiet` seconds (the daemon gives pages back when idle):
+    /// total, anonymous and file-backed KiB (Linux), or nil.
+    static func residentMemory(pid: Int, afterQuiet quiet: Double = 5) -> ResidentMemory? {
+        Thread.sleep(forTimeInterval: quiet)
+        guard let status = ProcStatusFile.read(Int32(pid)), let total = status.kibibytes("VmRSS") else { return nil }
+        return ResidentMemory(totalKB: total, anonymousKB: status.kibibytes("RssAnon"), fileKB: status.kibibytes("RssFile"))
     }
 }

@@ -38,8 +38,9 @@ struct BenchReport: Encodable {
     var iterations: Int
     var rows: [BenchRow] = []
     var ratios: [BenchRatio] = []
-    var rssIdleKB: Int?
-    var rssAfterKB: Int?
+    /// The daemon's resident memory after 5 s of quiet, before the run and after it.
+    var rssIdle: ResidentMemory?
+    var rssAfter: ResidentMemory?
 
     /// The p50 of the row under `key`, if it was measured.
     func p50(_ key: String) -> Double? { rows.first { $0.key == key }?.latency?.p50 }
@@ -70,6 +71,18 @@ struct BenchReport: Encodable {
         for ratio in ratios {
             out.line("\(ratio.label): " + String(format: "%.2f×", ratio.value ?? 0))
         }
-        if let rssIdleKB { out.line("daemon RSS idle: \(rssIdleKB / 1024) MB" + (rssAfterKB.map { ", after the run: \($0 / 1024) MB" } ?? "")) }
+        if let rssIdle { out.line("daemon RSS after 5 s quiet: \(rssIdle)" + (rssAfter.map { "; after the run and 5 s quiet: \($0)" } ?? "")) }
+    }
+}
+
+/// Resident memory of a process in KiB: all of it, and its anonymous and file-backed parts.
+struct ResidentMemory: Encodable, CustomStringConvertible {
+    var totalKB: Int
+    var anonymousKB: Int?
+    var fileKB: Int?
+
+    var description: String {
+        let mb = { (kb: Int) in String(format: "%.1f MB", Double(kb) / 1024) }
+        return mb(totalKB) + " (anonymous \(anonymousKB.map(mb) ?? "?"), file-backed \(fileKB.map(mb) ?? "?"))"
     }
 }
