@@ -86,8 +86,15 @@ let package = Package(
         .target(
             name: "PortDaddyCLI",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyClient", "PortDaddyStackConfig", "PortDaddySystem",
-                "PortDaddyTLS", "PortDaddyWire",
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyStackConfig", "PortDaddySystem", "PortDaddyWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PortDaddyDaemonCommands",
+            dependencies: [
+                "PortDaddyAPI", "PortDaddyCLI", "PortDaddySystem", "PortDaddyTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -117,7 +124,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "pd-daemon",
-            dependencies: ["PortDaddyCLI", "PortDaddyServer", "PortDaddyCore", "PortDaddyBench"],
+            dependencies: ["PortDaddyCLI", "PortDaddyServer", "PortDaddyCore", "PortDaddyBench", "PortDaddyDaemonCommands"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -26,7 +26,7 @@ public struct PD: AsyncParsableCommand {
                 Pub.self, Sub.self, Channels.self, Watch.self,
                 Begin.self, Note.self, Notes.self, Phase.self, Done.self, Whoami.self, Sessions.self,
                 ClaimFiles.self, WhoOwns.self, Files.self, Guard.self,
-                MCP.self, URLCommand.self, Open.self, DNS.self, Trust.self, Dashboard.self, Scan.self,
+                MCP.self, URLCommand.self, Open.self, DNS.self, Dashboard.self, Scan.self,
                 Up.self, Down.self, PS.self, Logs.self,
                 AgentGroup.self, Agents.self, SalvageGroup.self, InboxGroup.self, Integration.self, Wait.self, Activity.self,
                 Cleanup.self, Doctor.self, IntegrityCheck.self, Version.self, Install.self, Uninstall.self,

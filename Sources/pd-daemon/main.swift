@@ -1,5 +1,6 @@
 import PortDaddyBench
 import PortDaddyCLI
+import PortDaddyDaemonCommands
 
 #if canImport(Glibc)
     import Glibc
@@ -10,4 +11,4 @@ import PortDaddyCLI
 // pd-daemon is the whole pd command tree plus the server: `pd daemon` runs it in its own place, so the `pd` that
 // users call in `PORT=$(pd claim …)` lines stays small and starts like a hello-world.
 if let code = FastPath.run(CommandLine.arguments) { exit(code) }
-PDMain.start(host: ServerDaemonHost(), linking: [PD.Bench.self])
+PDMain.start(host: ServerDaemonHost(), linking: [PD.Bench.self, PD.Trust.self])

@@ -53,18 +53,33 @@ public struct SiblingDaemonHost: DaemonHost {
     }
 }
 
+/// A command of the `pd` that users call whose real implementation links what `pd` must not (the bench's daemon
+/// modules, the TLS libraries), so it lives in `pd-daemon`, which this runs in its place with the same arguments.
+protocol RunsInDaemon: ParsableCommand {}
+
+extension RunsInDaemon {
+    public func run() throws {
+        try SiblingProgram.daemon.replaceProcess(arguments: Array(CommandLine.arguments.dropFirst()))
+    }
+}
+
 extension PD {
-    /// `pd bench` in the `pd` that users call: the bench links the daemon's modules (its in-process series), so it
-    /// lives in `pd-daemon`, which this runs in its place with the same arguments.
-    public struct BenchInDaemon: ParsableCommand {
+    /// `pd bench`, run by `pd-daemon`.
+    public struct BenchInDaemon: RunsInDaemon {
         public static let configuration = CommandConfiguration(
             commandName: "bench", abstract: "Measure the daemon: latency, throughput, process start, memory (pd-daemon runs it).")
         @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
 
         public init() {}
+    }
 
-        public func run() throws {
-            try SiblingProgram.daemon.replaceProcess(arguments: Array(CommandLine.arguments.dropFirst()))
-        }
+    /// `pd trust`, run by `pd-daemon`.
+    public struct TrustInDaemon: RunsInDaemon {
+        public static let configuration = CommandConfiguration(
+            commandName: "trust",
+            abstract: "Trust Port Daddy's local CA, so https://<name>.localhost:<proxy port> is secure (pd-daemon runs it).")
+        @Argument(parsing: .captureForPassthrough) var arguments: [String] = []
+
+        public init() {}
     }
 }

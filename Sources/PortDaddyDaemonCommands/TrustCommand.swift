@@ -1,13 +1,16 @@
 import ArgumentParser
 import Foundation
 import PortDaddyAPI
+import PortDaddyCLI
+import PortDaddySystem
 import PortDaddyTLS
 
 extension PD {
     /// `pd trust`: install the local CA that signs the proxy's HTTPS certificates into the system and browser
-    /// trust stores, or take it out again.
-    struct Trust: ParsableCommand {
-        static let configuration = CommandConfiguration(
+    /// trust stores, or take it out again. It links the TLS libraries, so it lives in `pd-daemon`; `pd trust` runs it
+    /// there.
+    public struct Trust: ParsableCommand {
+        public static let configuration = CommandConfiguration(
             abstract: "Trust Port Daddy's local CA, so https://<name>.localhost:<proxy port> is secure in browsers and curl.",
             discussion: """
                 Makes the CA in the data dir if there is none yet (<home>/tls/ca.crt; its key ca.key is 0600 and never
@@ -24,11 +27,13 @@ extension PD {
         var caPath = false
         @OptionGroup var global: GlobalOptions
 
-        func validate() throws {
+        public init() {}
+
+        public func validate() throws {
             if caPath && (remove || dryRun) { throw ValidationError("--ca-path takes no other flag") }
         }
 
-        func run() throws {
+        public func run() throws {
             let home = global.environment.home
             let files = CAFiles(home: home)
             let output = global.output

@@ -1,5 +1,6 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddyCLI
 import PortDaddySystem
 
 /// One step of `pd trust` or `pd trust --remove`.
