@@ -118,8 +118,9 @@ let package = Package(
             dependencies: ["PortDaddyCLI"],
             swiftSettings: strict,
             // pd runs thousands of times a day in PORT=$(pd claim …) lines: exporting no symbols spares the loader a
-            // 21,000-entry symbol table (dladdr scans it at start). Non-PIE would save more (docs/BENCHMARKS.md), but a
-            // non-PIE pd against a shared Swift runtime makes ld.so warn on every run, so it is not used.
+            // 21,000-entry symbol table (dladdr scans it at start). A fixed-address (non-PIE) link saves more
+            // (docs/BENCHMARKS.md), but against a shared Swift runtime it makes ld.so warn on every run, so only the
+            // static release build asks for it (the README's build line, scripts/bench.sh).
             linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
         ),
         .executableTarget(
