@@ -130,6 +130,22 @@ final class PubSubProbe: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Expects one delivery per subscriber: call before publishing, then `waitForExpected`, so a delivery faster
+    /// than the publisher's return is still counted.
+    func expectAll() {
+        condition.lock()
+        pending += subscribers
+        condition.unlock()
+    }
+
+    func waitForExpected(timeoutSeconds: Double) {
+        condition.lock()
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while pending > 0 && condition.wait(until: deadline) {}
+        pending = 0
+        condition.unlock()
+    }
+
     func waitForAll(timeoutSeconds: Double) {
         condition.lock()
         pending += subscribers

@@ -43,7 +43,7 @@ extension BenchSeries {
 enum BenchSuite {
     static let series: [any BenchSeries] = [
         HTTPLatencySeries(), InProcessSeries(), NewConnectionSeries(), FindSeries(), ThroughputSeries(),
-        WholeProcessSeries(), LockSeries(), PubSubSeries(), PortserverSeries(), IPCSeries(),
+        WholeProcessSeries(), LockSeries(), PubSubSeries(), PortserverSeries(), IPCSeries(), IPCPubSubSeries(),
     ]
 }
 
