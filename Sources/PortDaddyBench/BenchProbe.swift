@@ -4,6 +4,7 @@ import PortDaddyCLI
 import PortDaddyClient
 import PortDaddyCore
 import PortDaddySystem
+import Synchronization
 
 /// The measurements behind `pd bench`. Every series uses real requests against the running daemon.
 enum BenchProbe {
@@ -59,51 +60,64 @@ enum BenchProbe {
         return LatencySummary(samples)
     }
 
-    /// Claim+release requests per second with `clients` threads, each on its own kept-alive connection.
-    static func throughput(endpoint: DaemonEndpoint, clients: Int, seconds: Double) throws -> Throughput {
-        final class Counter: @unchecked Sendable {
-            let lock = NSLock()
-            var requests = 0
-            var errors = 0
-            func add(_ r: Int, _ e: Int) {
-                lock.lock()
-                requests += r
-                errors += e
-                lock.unlock()
+    /// Claim+release requests per second over HTTP with `clients` threads, each on its own kept-alive connection.
+    static func throughput(endpoint: DaemonEndpoint, clients: Int, seconds: Double) -> Throughput {
+        throughput(clients: clients, seconds: seconds, prefix: "bench.tp") {
+            let connection = HTTPConnection(endpoint: endpoint)
+            return { id in
+                do {
+                    let c = try connection.send(method: "POST", path: Routes.claim.path(), body: claimBody(id))
+                    let r = try connection.send(method: "DELETE", path: Routes.release.path(), body: claimBody(id))
+                    return c.status == 201 && r.status == 200
+                } catch {
+                    connection.close()
+                    throw error
+                }
             }
         }
-        let counter = Counter()
+    }
+
+    /// Requests per second of claim+release rounds from `clients` threads for `seconds`. `makeRound` runs once per
+    /// thread (its own connection) and returns the round: claim and release one identity, true when both succeeded,
+    /// throwing when the connection failed. Each round counts two requests.
+    static func throughput(
+        clients: Int, seconds: Double, prefix: String, makeRound: @escaping @Sendable () -> (String) throws -> Bool
+    ) -> Throughput {
+        let counts = Mutex<(requests: Int, errors: Int)>((0, 0))
         let group = DispatchGroup()
         let start = Date()
         let deadline = start.addingTimeInterval(seconds)
         for worker in 0..<clients {
             group.enter()
-            let thread = Thread {
+            Thread {
                 defer { group.leave() }
-                let connection = HTTPConnection(endpoint: endpoint)
+                let round = makeRound()
                 var done = 0, failed = 0, i = 0
                 while Date() < deadline {
-                    let id = "bench.tp\(worker)-\(i % 8)"
+                    let id = "\(prefix)\(worker)-\(i % 8)"
                     i += 1
                     do {
-                        let c = try connection.send(method: "POST", path: Routes.claim.path(), body: claimBody(id))
-                        let r = try connection.send(method: "DELETE", path: Routes.release.path(), body: claimBody(id))
-                        done += 2
-                        if c.status != 201 || r.status != 200 { failed += 1 }
+                        if try round(id) {
+                            done += 2
+                        } else {
+                            done += 2
+                            failed += 1
+                        }
                     } catch {
                         failed += 1
-                        connection.close()
                     }
                 }
-                counter.add(done, failed)
-            }
-            thread.start()
+                counts.withLock {
+                    $0.requests += done
+                    $0.errors += failed
+                }
+            }.start()
         }
         group.wait()
         let elapsed = Date().timeIntervalSince(start)
+        let (requests, errors) = counts.withLock { $0 }
         return .init(
-            clients: clients, seconds: elapsed, requests: counter.requests,
-            requestsPerSecond: Double(counter.requests) / elapsed, errors: counter.errors)
+            clients: clients, seconds: elapsed, requests: requests, requestsPerSecond: Double(requests) / elapsed, errors: errors)
     }
 
     /// Wall time of `executable arguments…` as a whole process (spawn to exit), e.g. `pd claim bench.proc -q`.

@@ -45,10 +45,10 @@ struct NewConnectionSeries: BenchSeries {
 /// Claim+release requests per second over TCP with each count of clients.
 struct ThroughputSeries: BenchSeries {
     func measure(_ context: BenchContext) throws -> [BenchRow] {
-        try context.clients.map { n in
+        context.clients.map { n in
             BenchRow(
                 "throughput.\(n)", "throughput, \(n) client(s) over TCP, claim+release",
-                throughput: try BenchProbe.throughput(endpoint: context.tcp, clients: n, seconds: context.duration))
+                throughput: BenchProbe.throughput(endpoint: context.tcp, clients: n, seconds: context.duration))
         }
     }
 }

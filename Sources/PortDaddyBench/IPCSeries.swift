@@ -2,7 +2,6 @@ import Foundation
 import PortDaddyAPI
 import PortDaddyClient
 import PortDaddyWire
-import Synchronization
 
 /// The binary IPC socket (`pd.ipc`, docs/IPC.md) beside HTTP: health, claim, release and a lock taken and given
 /// back on one kept-alive connection, and claim+release throughput with each count of clients.
@@ -51,35 +50,14 @@ struct IPCSeries: BenchSeries {
 
     /// Claim+release over IPC from `clients` threads, each on its own connection, for `seconds`.
     func throughput(_ path: String, clients: Int, seconds: Double) -> Throughput {
-        let counts = Mutex<(requests: Int, errors: Int)>((0, 0))
-        let deadline = Date().addingTimeInterval(seconds)
-        let group = DispatchGroup()
-        for worker in 0..<clients {
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                let connection = IPCConnection(path: path)
-                var done = 0, failed = 0, i = 0
-                while Date() < deadline {
-                    let id = "bench.ipctp\(worker)-\(i % 8)"
-                    i += 1
-                    do {
-                        _ = try connection.call(.claim, ClaimRequest(id: try Identity(parsing: id)), as: ClaimResponse.self)
-                        _ = try connection.call(.release, ReleaseRequest(id: id), as: ReleaseResponse.self)
-                        done += 2
-                    } catch {
-                        failed += 1
-                    }
-                }
-                counts.withLock {
-                    $0.requests += done
-                    $0.errors += failed
-                }
-            }.start()
+        BenchProbe.throughput(clients: clients, seconds: seconds, prefix: "bench.ipctp") {
+            let connection = IPCConnection(path: path)
+            return { id in
+                _ = try connection.call(.claim, ClaimRequest(id: try Identity(parsing: id)), as: ClaimResponse.self)
+                _ = try connection.call(.release, ReleaseRequest(id: id), as: ReleaseResponse.self)
+                return true
+            }
         }
-        group.wait()
-        let (requests, errors) = counts.withLock { $0 }
-        return Throughput(clients: clients, seconds: seconds, requests: requests, requestsPerSecond: Double(requests) / seconds, errors: errors)
     }
 
     var ratios: [BenchRatio] {

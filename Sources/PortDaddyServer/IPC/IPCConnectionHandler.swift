@@ -129,6 +129,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
     // MARK: reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        DaemonActivity.note()  // the idle trimmer must see IPC traffic too (this listener has no ConnectionGuard)
         guard !closing else { return }
         let bytes = unwrapInboundIn(data)
         splitter.append(bytes.readableBytesView)
