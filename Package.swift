@@ -48,6 +48,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "PortDaddyRuns",
+            dependencies: ["PortDaddyAPI", "PortDaddyCore", "PortDaddyStacks", "PortDaddySystem"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "PortDaddyTLS",
             dependencies: [
                 "PortDaddyAPI",
@@ -60,7 +65,7 @@ let package = Package(
         .target(
             name: "PortDaddyServer",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyTLS",
+                "PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyTLS", "PortDaddyRuns",
                 "PortDaddySystem", "PortDaddyWire",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -137,6 +142,11 @@ let package = Package(
         .testTarget(
             name: "PortDaddyStacksTests",
             dependencies: ["PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyCore", "PortDaddyAPI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PortDaddyRunsTests",
+            dependencies: ["PortDaddyRuns", "PortDaddyCore", "PortDaddyAPI"],
             swiftSettings: strict
         ),
         .testTarget(

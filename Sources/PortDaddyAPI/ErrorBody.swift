@@ -60,6 +60,18 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case `internal` = "INTERNAL_ERROR"
     /// CONNECT and other methods the daemon never serves.
     case methodNotAllowed = "METHOD_NOT_ALLOWED"
+    /// `pd spawn` does not know that backend.
+    case unknownBackend = "UNKNOWN_BACKEND"
+    /// The backend or model cannot count tokens and cost exactly, and the launch did not allow that.
+    case telemetryUnavailable = "TELEMETRY_UNAVAILABLE"
+    /// A launch without a budget.
+    case budgetRequired = "BUDGET_REQUIRED"
+    /// A launch the budget cannot pay for.
+    case budgetExceeded = "BUDGET_EXCEEDED"
+    /// Too many runs at once (`PORT_DADDY_MAX_RUNS`).
+    case concurrencyLimit = "CONCURRENCY_LIMIT"
+    /// A usage report whose `X-PD-Run-Token` is not that run's token.
+    case invalidRunToken = "INVALID_RUN_TOKEN"
 
     public var description: String { rawValue }
 
@@ -67,14 +79,15 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     public var httpStatus: Int {
         switch self {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .invalidLockName, .invalidChannel,
-            .invalidSignal, .invalidAgent:
+            .invalidSignal, .invalidAgent, .unknownBackend:
             return 400
-        case .untrustedCaller, .tokenRequired: return 401
+        case .untrustedCaller, .tokenRequired, .invalidRunToken: return 401
         case .notLockOwner, .forbiddenHost, .forbiddenOrigin, .foreignUser: return 403
         case .notFound: return 404
         case .methodNotAllowed: return 405
         case .requestTimeout: return 408
-        case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy:
+        case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy,
+            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit:
             return 409
         case .bodyTooLarge: return 413
         case .invalidStackConfig: return 422

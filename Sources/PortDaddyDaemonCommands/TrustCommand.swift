@@ -18,7 +18,7 @@ extension PD {
                 + update-ca-certificates; Fedora: /etc/pki/ca-trust/source/anchors + update-ca-trust; macOS: the login
                 keychain with security add-trusted-cert) and, when certutil exists, into Chromium's ~/.pki/nssdb and every
                 Firefox profile. The system store needs root: without it that step fails, the rest still runs, and pd
-                exits 9. The CA can only sign for localhost names and Port Daddy's DNS domains.
+                exits 10. The CA can only sign for localhost names and Port Daddy's DNS domains.
                 """)
 
         @Flag(name: .long, help: "Take the CA out of the stores it was put in.") var remove = false

@@ -43,12 +43,12 @@ extension ErrorCode {
     func mcpError(_ message: String) -> MCPError {
         switch self {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .invalidLockName, .invalidChannel,
-            .invalidSignal, .invalidAgent, .invalidStackConfig, .bodyTooLarge, .methodNotAllowed, .notFound:
+            .invalidSignal, .invalidAgent, .invalidStackConfig, .bodyTooLarge, .methodNotAllowed, .notFound, .unknownBackend:
             return .invalidParams(message)
         case .portUnavailable, .rangeExhausted, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout,
             .notLockOwner, .stackConflict, .stackFailed, .stackBusy, .untrustedCaller, .foreignUser, .tokenRequired,
             .forbiddenHost, .forbiddenOrigin, .tooManyConnections, .requestTimeout, .resourceExhausted, .shuttingDown,
-            .storage, .internal:
+            .storage, .internal, .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .invalidRunToken:
             return .internalError(message)
         }
     }

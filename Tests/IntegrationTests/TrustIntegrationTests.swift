@@ -34,8 +34,8 @@ struct TrustIntegrationTests {
     }
 
     /// pd trust --dry-run changes nothing; pd trust installs the CA in the system store and Chromium's NSS db; --remove
-    /// takes it out; a store it cannot write exits 9
-    @Test("pd trust: --dry-run changes nothing; installs the CA (system store, NSS db); --remove; unwritable store exits 9")
+    /// takes it out; a store it cannot write exits 10
+    @Test("pd trust: --dry-run changes nothing; installs the CA (system store, NSS db); --remove; unwritable store exits 10")
     func trustAndRemove() throws {
         try TestDependencies.requireCommand("certutil")
         let daemon = try TestDaemon()
@@ -73,10 +73,10 @@ struct TrustIntegrationTests {
         // The CA itself stays (the daemon keeps using it); trusting again is one command.
         #expect(FileManager.default.fileExists(atPath: ca))
 
-        // A system store pd cannot write: that step fails with advice, the browser step still runs, exit 9.
+        // A system store pd cannot write: that step fails with advice, the browser step still runs, exit 10.
         try FileManager.default.createDirectory(atPath: stores.systemFile, withIntermediateDirectories: true)
         let blocked = try daemon.pd(["trust"], environment: env)
-        #expect(blocked.status == 9, "\(blocked.stdout) \(blocked.stderr)")
+        #expect(blocked.status == 10, "\(blocked.stdout) \(blocked.stderr)")
         #expect(blocked.stderr.contains("failed: cannot write \(stores.systemFile)") && blocked.stderr.contains("sudo cp \(ca)"))
         #expect(try certutilList(stores).contains("Port Daddy local CA"))
     }

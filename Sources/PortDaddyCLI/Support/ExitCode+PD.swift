@@ -11,8 +11,11 @@ public enum PDExit {
     public static let usage: Int32 = 2
     /// The daemon is not running or not reachable.
     public static let unreachable: Int32 = 3
-    /// The requested port is taken, or no port is left in the range.
+    /// The requested port is taken, or no port is left in the range; or a launch refused by policy (no budget,
+    /// budget exceeded, a concurrency limit, telemetry unavailable).
     public static let portUnavailable: Int32 = 4
+    /// A launch refused by policy (the same code as a taken port: "refused").
+    public static let refused: Int32 = 4
     /// The thing asked for does not exist.
     public static let notFound: Int32 = 5
     /// A daemon already runs for this data dir.
@@ -21,8 +24,10 @@ public enum PDExit {
     public static let notOwner: Int32 = 7
     /// A stack did not come up (a service failed, timed out, or its dependency did).
     public static let stackFailed: Int32 = 8
+    /// An agent run failed or was killed (`pd spawn`, `pd agent`, `pd sortie` when attached).
+    public static let runFailed: Int32 = 9
     /// `pd trust` could not finish every step (e.g. the system store needs root); the lines before say which.
-    public static let trustIncomplete: Int32 = 9
+    public static let trustIncomplete: Int32 = 10
     /// `pd run` could not start the command.
     public static let commandNotRunnable: Int32 = 127
 
@@ -34,10 +39,11 @@ public enum PDExit {
     /// The exit code of every daemon error code: exhaustive, so a new code does not compile until it has one.
     static func code(for code: ErrorCode) -> Int32 {
         switch code {
-        case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .bodyTooLarge, .invalidLockName,
+        case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .bodyTooLarge, .invalidLockName, .unknownBackend,
             .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed:
             return usage
-        case .portUnavailable, .rangeExhausted, .lockHeld, .lockTimeout, .fileClaimed, .sessionActive, .stackConflict, .stackBusy:
+        case .portUnavailable, .rangeExhausted, .lockHeld, .lockTimeout, .fileClaimed, .sessionActive, .stackConflict, .stackBusy,
+            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit:
             return portUnavailable
         case .noActiveSession, .notFound: return notFound
         case .notLockOwner: return notOwner
@@ -45,7 +51,7 @@ public enum PDExit {
         // The daemon would not serve this connection (shutting down, another user's, full, too slow, out of
         // resources): for this caller it is as good as unreachable.
         case .shuttingDown, .foreignUser, .tooManyConnections, .requestTimeout, .resourceExhausted: return unreachable
-        case .tokenRequired, .untrustedCaller, .forbiddenHost, .forbiddenOrigin, .storage, .internal: return failure
+        case .tokenRequired, .untrustedCaller, .invalidRunToken, .forbiddenHost, .forbiddenOrigin, .storage, .internal: return failure
         }
     }
 }
