@@ -42,6 +42,18 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case dashboardLocked
     /// The request runs commands or reads files: it needs the Unix socket or the user's token.
     case untrustedCaller(String)
+    /// `pd spawn` does not know the backend.
+    case unknownBackend(String)
+    /// The launch would run without exact token and cost accounting; the message says why and what to allow.
+    case telemetryUnavailable(String)
+    /// A launch without a budget.
+    case budgetRequired(String)
+    /// A launch or a running agent the budget cannot pay for.
+    case budgetExceeded(String)
+    /// Too many runs at once.
+    case concurrencyLimit(limit: Int)
+    /// A usage report with another run's token, or none.
+    case invalidRunToken
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -71,6 +83,12 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .stackFailed: return .stackFailed
         case .stackBusy: return .stackBusy
         case .untrustedCaller, .dashboardLocked: return .untrustedCaller
+        case .unknownBackend: return .unknownBackend
+        case .telemetryUnavailable: return .telemetryUnavailable
+        case .budgetRequired: return .budgetRequired
+        case .budgetExceeded: return .budgetExceeded
+        case .concurrencyLimit: return .concurrencyLimit
+        case .invalidRunToken: return .invalidRunToken
         }
     }
 
@@ -118,6 +136,14 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
             return "this tab may not control stacks: open the dashboard with pd dashboard, which unlocks the tab with a one-time code"
         case .untrustedCaller(let what):
             return "\(what) needs the Unix socket or the user's token (X-PD-Token, from the data dir's token file)"
+        case .unknownBackend(let name):
+            return "unknown backend \"\(name)\"; pd backends lists them (claude-cli, codex, aider, gemini, claude, ollama, openai, custom)"
+        case .telemetryUnavailable(let why): return why
+        case .budgetRequired(let why): return why
+        case .budgetExceeded(let why): return why
+        case .concurrencyLimit(let limit):
+            return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
+        case .invalidRunToken: return "X-PD-Run-Token is not this run's token"
         }
     }
 }
