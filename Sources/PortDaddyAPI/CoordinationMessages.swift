@@ -25,10 +25,12 @@ public struct AgentInfo: Codable, Sendable, Equatable {
     public var registeredAt: Int64
     public var lastHeartbeat: Int64
     public var activeSession: String?
+    /// The agent's display name, when it has one.
+    public var name: String?
 
     public init(
         id: String, identity: String?, purpose: String?, pid: Int?, state: String, ttlSeconds: Double, registeredAt: Int64, lastHeartbeat: Int64,
-        activeSession: String?
+        activeSession: String?, name: String? = nil
     ) {
         self.id = id
         self.identity = identity
@@ -39,6 +41,7 @@ public struct AgentInfo: Codable, Sendable, Equatable {
         self.registeredAt = registeredAt
         self.lastHeartbeat = lastHeartbeat
         self.activeSession = activeSession
+        self.name = name
     }
 }
 
@@ -49,12 +52,15 @@ public struct AgentRegisterRequest: Codable, Sendable, Equatable {
     public var purpose: String?
     public var pid: PID?
     public var ttl: DurationValue?
-    public init(id: String, identity: String? = nil, purpose: String? = nil, pid: PID? = nil, ttl: DurationValue? = nil) {
+    /// A display name (a public label).
+    public var name: String?
+    public init(id: String, identity: String? = nil, purpose: String? = nil, pid: PID? = nil, ttl: DurationValue? = nil, name: String? = nil) {
         self.id = id
         self.identity = identity
         self.purpose = purpose
         self.pid = pid
         self.ttl = ttl
+        self.name = name
     }
 }
 
@@ -136,12 +142,15 @@ public struct BeginRequest: Codable, Sendable, Equatable {
     public var identity: String?
     public var files: [String]?
     public var pid: PID?
-    public init(purpose: String, agent: String, identity: String? = nil, files: [String]? = nil, pid: PID? = nil) {
+    /// A display name for the agent (a public label).
+    public var name: String?
+    public init(purpose: String, agent: String, identity: String? = nil, files: [String]? = nil, pid: PID? = nil, name: String? = nil) {
         self.purpose = purpose
         self.agent = agent
         self.identity = identity
         self.files = files
         self.pid = pid
+        self.name = name
     }
 }
 

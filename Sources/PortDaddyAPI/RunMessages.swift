@@ -280,3 +280,112 @@ public struct BackendsResponse: Codable, Sendable, Equatable {
     public var backends: [BackendInfo]
     public init(backends: [BackendInfo]) { self.backends = backends }
 }
+
+/// The data of a run feed's `usage` event: cumulative tokens and cost.
+public struct RunUsageUpdate: Codable, Sendable, Equatable {
+    public var tokens: TokenCounts
+    public var cost: MoneyAmount
+
+    public init(tokens: TokenCounts, cost: MoneyAmount) {
+        self.tokens = tokens
+        self.cost = cost
+    }
+}
+
+/// The data of a run feed's final `end` event.
+public struct RunEnd: Codable, Sendable, Equatable {
+    public var state: RunState
+    public var reason: String?
+    public var exitCode: Int?
+    public var result: String?
+    public var cost: MoneyAmount
+    public var tokens: TokenCounts
+
+    public init(state: RunState, reason: String?, exitCode: Int?, result: String?, cost: MoneyAmount, tokens: TokenCounts) {
+        self.state = state
+        self.reason = reason
+        self.exitCode = exitCode
+        self.result = result
+        self.cost = cost
+        self.tokens = tokens
+    }
+}
+
+/// One entry of a sortie's mission log.
+public struct SortieEvent: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var at: Int64
+    /// `created`, `preflight`, `launched`, `note`, `usage`, `ended`.
+    public var kind: String
+    public var text: String
+
+    public init(id: Int64, at: Int64, kind: String, text: String) {
+        self.id = id
+        self.at = at
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// What a sortie came to: its run's final state, result, cost, the agent's notes and the files it claimed.
+public struct SortieOutcome: Codable, Sendable, Equatable {
+    public var state: RunState
+    public var reason: String?
+    public var result: String?
+    public var cost: MoneyAmount
+    public var tokens: TokenCounts
+    public var notes: [String]
+    public var files: [String]
+
+    public init(
+        state: RunState, reason: String?, result: String?, cost: MoneyAmount, tokens: TokenCounts, notes: [String], files: [String]
+    ) {
+        self.state = state
+        self.reason = reason
+        self.result = result
+        self.cost = cost
+        self.tokens = tokens
+        self.notes = notes
+        self.files = files
+    }
+}
+
+/// A sortie: a durable mission around one run. Task, outcome text and the log only for trusted reads.
+public struct SortieInfo: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// `running`, `aborted`, or the run's final state.
+    public var state: String
+    public var runID: String
+    public var harbor: String?
+    /// How many entries the mission log has.
+    public var events: Int
+    public var createdAt: Int64
+    public var endedAt: Int64?
+    public var task: String?
+    public var outcome: SortieOutcome?
+    public var log: [SortieEvent]?
+
+    public init(
+        id: String, name: String, state: String, runID: String, harbor: String?, events: Int, createdAt: Int64, endedAt: Int64?,
+        task: String? = nil, outcome: SortieOutcome? = nil, log: [SortieEvent]? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.state = state
+        self.runID = runID
+        self.harbor = harbor
+        self.events = events
+        self.createdAt = createdAt
+        self.endedAt = endedAt
+        self.task = task
+        self.outcome = outcome
+        self.log = log
+    }
+}
+
+/// `GET /sorties`.
+public struct SortiesResponse: Codable, Sendable, Equatable {
+    public var sorties: [SortieInfo]
+    public init(sorties: [SortieInfo]) { self.sorties = sorties }
+}

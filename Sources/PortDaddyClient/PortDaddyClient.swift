@@ -109,6 +109,7 @@ public final class PortDaddyClient {
             }
             throw .protocolError("HTTP \(response.status) without an error body")
         }
+        if data.isEmpty, let none = NoBody() as? Answer { return none }
         do { return try JSONDecoder().decode(Answer.self, from: data) } catch {
             throw .protocolError("cannot decode \(Answer.self): \(error)")
         }

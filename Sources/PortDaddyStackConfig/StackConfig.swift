@@ -33,6 +33,18 @@ public struct StackConfig: Sendable, Equatable {
 
     public var project: String
     public var services: [String: Service]
+    /// `agents.defaults`: what `pd agent "task"` launches with when its flags leave something out.
+    public var agentDefaults = AgentLaunchDefaults()
+
+    /// The launch defaults of `pd agent` (`agents.defaults` in `.portdaddyrc`).
+    public struct AgentLaunchDefaults: Sendable, Equatable {
+        public var backend: String?
+        public var model: String?
+        /// USD, as written (a string or a number).
+        public var budget: String?
+        /// A duration, as written ("30m").
+        public var timeout: String?
+    }
 
     /// Service names in dependency order: each inner array can start together once the earlier ones are ready.
     public var startOrder: [[String]] {
@@ -69,9 +81,10 @@ extension StackConfig {
             throw StackConfigErrors(problems: ["(root): not valid JSON"])
         }
         guard let root = json as? [String: Any] else { throw StackConfigErrors(problems: ["(root): must be an object"]) }
-        for key in root.keys.sorted() where !["project", "services", "$schema"].contains(key) {
-            problems.append("\(key): unknown key (expected project, services)")
+        for key in root.keys.sorted() where !["project", "services", "agents", "$schema"].contains(key) {
+            problems.append("\(key): unknown key (expected project, services, agents)")
         }
+        let agentDefaults = parseAgents(root["agents"], &problems)
         var project = ""
         if let raw = root["project"] as? String, let id = try? Identity(parsing: raw), id.segments.count == 1 {
             project = id.description
@@ -221,7 +234,9 @@ extension StackConfig {
         problems += variableClashes(Array(rawServices.keys))
         problems += cycles(in: services)
         guard problems.isEmpty else { throw StackConfigErrors(problems: problems) }
-        return StackConfig(project: project, services: services)
+        var config = StackConfig(project: project, services: services)
+        config.agentDefaults = agentDefaults
+        return config
     }
 
     /// JSON `true`/`false` only (Foundation also bridges the numbers 0 and 1 to `Bool`).

@@ -29,7 +29,7 @@ extension StackSupervisor {
             let exit = await exitWatcher.value
             // The leader is gone; its group may still hold grandchildren (and the port).
             await ProcessTerminator.terminate(group: pid, stragglers: [], grace: .seconds(2))
-            try? store.forgetProcess(identity: run.identity.description, pid: pid)
+            try? store.forgetProcess(kind: .stack, key: run.identity.description, pid: pid)
             run.pid = nil
             run.exit = exit
             if run.stopping {
@@ -121,7 +121,7 @@ extension StackSupervisor {
         let start = processes.startTime(of: child.pid) ?? 0
         try? store.recordProcess(
             RecordedProcess(
-                identity: run.identity.description, stack: stack.key, pid: child.pid, pidStart: start, session: getsid(child.pid),
+                kind: .stack, key: run.identity.description, owner: stack.key, pid: child.pid, pidStart: start, session: getsid(child.pid),
                 startedAt: run.startedAt!))
         activity.record(.serviceStart, subject: run.identity.description, detail: "pid \(child.pid)")
         let how = spec.executable == "/bin/sh" ? "via /bin/sh -c" : "directly"

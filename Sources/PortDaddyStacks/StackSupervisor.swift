@@ -23,7 +23,7 @@ public struct StackSettings: Sendable {
 /// order. Every process is recorded in the store so a daemon that was killed reaps its orphans at the next start.
 public actor StackSupervisor {
     let claims: ClaimService
-    let store: any StackProcessStore
+    let store: any SupervisedProcessStore
     let activity: ActivityLog
     let processes: any ProcessProber
     let clock: any WallClock
@@ -38,7 +38,7 @@ public actor StackSupervisor {
     var shuttingDown = false
 
     public init(
-        claims: ClaimService, store: any StackProcessStore, activity: ActivityLog, settings: StackSettings = StackSettings(),
+        claims: ClaimService, store: any SupervisedProcessStore, activity: ActivityLog, settings: StackSettings = StackSettings(),
         processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock(),
         namedURL: @escaping @Sendable (Identity) -> String? = { _ in nil }, domains: [String] = [HostNames.localhostDomain]
     ) {

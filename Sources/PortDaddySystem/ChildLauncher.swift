@@ -24,8 +24,11 @@ public enum ChildLauncher {
         add(spec.stdin, as: 0, to: &actions)
         add(spec.stdout, as: 1, to: &actions)
         add(spec.stderr, as: 2, to: &actions)
-        // Our own descriptors are close-on-exec; closing everything above stderr also covers libraries' ones.
-        _ = pd_spawn_addclosefrom(&actions, 3)
+        for (offset, source) in spec.extraDescriptors.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, source, 3 + Int32(offset))
+        }
+        // Our own descriptors are close-on-exec; closing everything above the handed ones also covers libraries' ones.
+        _ = pd_spawn_addclosefrom(&actions, 3 + Int32(spec.extraDescriptors.count))
         if let directory = spec.directory, pd_spawn_addchdir(&actions, directory) != 0 {
             throw .spawn(spec.executable, errno: ENOSYS)
         }

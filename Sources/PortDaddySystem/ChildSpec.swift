@@ -35,10 +35,13 @@ public struct ChildSpec: Sendable {
     public var stdout: Stream
     public var stderr: Stream
     public var group: Group
+    /// Parent descriptors handed to the child as fd 3, 4, … in order (a usage channel for agents); every other
+    /// descriptor above stderr is still closed.
+    public var extraDescriptors: [Int32]
 
     public init(
         executable: String, arguments: [String], environment: [String: String], directory: String? = nil,
-        stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .null, group: Group
+        stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .null, group: Group, extraDescriptors: [Int32] = []
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -48,5 +51,6 @@ public struct ChildSpec: Sendable {
         self.stdout = stdout
         self.stderr = stderr
         self.group = group
+        self.extraDescriptors = extraDescriptors
     }
 }

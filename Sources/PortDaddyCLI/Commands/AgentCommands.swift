@@ -7,8 +7,8 @@ extension PD {
     /// `pd agent register|heartbeat|unregister`.
     struct AgentGroup: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "agent", abstract: "Register an agent, heartbeat, or unregister.",
-            subcommands: [Register.self, Heartbeat.self, Unregister.self])
+            commandName: "agent", abstract: "Launch an agent (pd agent \"task\"), or register one, heartbeat, unregister.",
+            subcommands: [Run.self, Register.self, Heartbeat.self, Unregister.self], defaultSubcommand: Run.self)
 
         struct Register: ParsableCommand {
             static let configuration = CommandConfiguration(
@@ -18,6 +18,7 @@ extension PD {
             @Option(name: .long, help: "What it is doing.") var purpose: String?
             @Option(name: .long, help: "A process whose life keeps the agent alive.") var pid: Int?
             @Option(name: .long, help: "Heartbeat TTL (default 10m).") var ttl: String?
+            @Option(name: .long, help: "A display name (a public label).") var name: String?
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
@@ -26,7 +27,7 @@ extension PD {
                 let response = try attempt {
                     try client.register(
                         AgentRegisterRequest(
-                            id: id, identity: identity, purpose: purpose, pid: try pidOption(pid), ttl: try durationOption(ttl, "--ttl")))
+                            id: id, identity: identity, purpose: purpose, pid: try pidOption(pid), ttl: try durationOption(ttl, "--ttl"), name: name))
                 }
                 if let notice = response.notice { Output.warn(notice) }
                 if global.json { return global.output.json(response) }
@@ -74,10 +75,11 @@ extension PD {
             if global.json { return global.output.json(response) }
             guard !response.agents.isEmpty else { return global.output.line("no agents") }
             global.output.table(
-                ["AGENT", "STATE", "IDENTITY", "SESSION", "HEARTBEAT", "PURPOSE"],
+                ["AGENT", "NAME", "STATE", "IDENTITY", "SESSION", "HEARTBEAT", "PURPOSE"],
                 response.agents.map {
                     [
-                        $0.id, $0.state, $0.identity ?? "-", $0.activeSession ?? "-", Output.age(sinceMillis: $0.lastHeartbeat),
+                        $0.id, String(($0.name ?? "-").prefix(32)), $0.state, $0.identity ?? "-", $0.activeSession ?? "-",
+                        Output.age(sinceMillis: $0.lastHeartbeat),
                         String(($0.purpose ?? "").prefix(40)),
                     ]
                 })

@@ -25,6 +25,7 @@ extension PD {
         @Option(name: .long, help: "Claim a port for this identity for the session.") var identity: String?
         @Option(name: .long, parsing: .upToNextOption, help: "Files to claim for the session.") var files: [String] = []
         @Option(name: .long, help: "Agent id (default $PD_AGENT_ID, else this terminal session).") var agent: String?
+        @Option(name: .long, help: "A display name for the agent (a public label).") var name: String?
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -32,7 +33,8 @@ extension PD {
             let id = agent ?? AgentContext.current()
             client.agentID = id
             let response = try attempt {
-                try client.begin(BeginRequest(purpose: purpose, agent: id, identity: identity, files: realPaths(files), pid: PID(system: getppid())))
+                try client.begin(
+                    BeginRequest(purpose: purpose, agent: id, identity: identity, files: realPaths(files), pid: PID(system: getppid()), name: name))
             }
             if !response.deadInProject.isEmpty {
                 Output.warn("\(response.deadInProject.count) dead agent(s) in this project left work behind: pd salvage")

@@ -13,6 +13,8 @@ public struct AgentRecord: Sendable, Equatable {
     /// `active`, `dead` or `gone` (unregistered).
     public var state: String
     public var diedAt: Int64?
+    /// A public display label ("Fix Flaky Test").
+    public var name: String? = nil
 }
 
 /// A work session of one agent.

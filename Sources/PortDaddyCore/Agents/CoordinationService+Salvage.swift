@@ -6,10 +6,25 @@ extension CoordinationService {
     @discardableResult
     public func reapAgents() throws(PortDaddyError) -> [String] {
         let now = clock.nowMillis()
+        return try bury(now: now, why: { agent in "no heartbeat for \(Double(agent.ttlMillis) / 1000) s; work moved to salvage" }) { agent in
+            !isAlive(agent, now: now)
+        }
+    }
+
+    /// Declares one active agent dead now (its run crashed, timed out or was killed): its session goes to salvage
+    /// with its notes and file claims, its locks are released. Returns whether it was active.
+    @discardableResult
+    public func declareDead(_ raw: String, why: String) throws(PortDaddyError) -> Bool {
+        let id = try Self.agentID(raw)
+        return try !bury(now: clock.nowMillis(), why: { _ in why }) { $0.id == id }.isEmpty
+    }
+
+    /// Marks the active agents `chosen` picks as dead and moves their work to salvage.
+    func bury(now: Int64, why: (AgentRecord) -> String, chosen: (AgentRecord) -> Bool) throws(PortDaddyError) -> [String] {
         var orphanedClaims: [String] = []
         let dead = try store.write { tx -> [AgentRecord] in
             var dead: [AgentRecord] = []
-            for var agent in try tx.agents() where agent.state == "active" && !isAlive(agent, now: now) {
+            for var agent in try tx.agents() where agent.state == "active" && chosen(agent) {
                 agent.state = "dead"
                 agent.diedAt = now
                 try tx.saveAgent(agent)
@@ -36,7 +51,7 @@ extension CoordinationService {
             for lock in locks.releaseAll(ownedBy: agent.id, acquiredBy: now) {
                 activity?.record(.lockReap, subject: lock.name.value, detail: "token \(lock.token); owner agent \(agent.id) died")
             }
-            activity?.record(.agentDead, subject: agent.id, detail: "no heartbeat for \(Double(agent.ttlMillis) / 1000) s; work moved to salvage")
+            activity?.record(.agentDead, subject: agent.id, detail: why(agent))
         }
         return dead.map(\.id)
     }

@@ -9,7 +9,9 @@ import PortDaddyAPI
 extension CoordinationService {
     /// Starts a session for an agent (registering it if needed), claims a port when an identity is given, and
     /// claims the files. Returns the session, the port, and dead agents of the project.
-    public func begin(purpose: String, agent raw: String, identity: String?, files: [String], pid: Int32?) throws(PortDaddyError) -> (
+    public func begin(
+        purpose: String, agent raw: String, identity: String?, files: [String], pid: Int32?, name: String? = nil
+    ) throws(PortDaddyError) -> (
         SessionInfo, Int?, [String]
     ) {
         let purposeText = purpose.trimmingWhitespace()
@@ -32,7 +34,7 @@ extension CoordinationService {
             // The session holds its port (sticky) until done; no shell's PID decides it.
             claimCommand = try ClaimCommand.validated(id: identity, port: nil, fallback: nil, pid: nil, ttlSeconds: nil, sticky: true)
         }
-        let (_, dead) = try register(id: raw, identity: identity, purpose: purposeText, pid: nil, ttlSeconds: nil)
+        let (_, dead) = try register(id: raw, identity: identity, purpose: purposeText, pid: nil, ttlSeconds: nil, name: name)
         var port: Int?
         var ownsClaim = false
         if let command = claimCommand {

@@ -61,11 +61,13 @@ public final class CoordinationService: Sendable {
         return AgentInfo(
             id: agent.id, identity: agent.identity, purpose: agent.purpose, pid: agent.pid.map(Int.init), state: state,
             ttlSeconds: Double(agent.ttlMillis) / 1000, registeredAt: agent.registeredAt, lastHeartbeat: agent.lastHeartbeat,
-            activeSession: activeSession)
+            activeSession: activeSession, name: agent.name)
     }
 
     /// Registers (or re-registers) an agent; reports dead agents of the same project whose work waits in salvage.
-    public func register(id raw: String, identity: String?, purpose: String?, pid: Int32?, ttlSeconds: Double?) throws(PortDaddyError) -> (
+    public func register(
+        id raw: String, identity: String?, purpose: String?, pid: Int32?, ttlSeconds: Double?, name: String? = nil
+    ) throws(PortDaddyError) -> (
         AgentInfo, [String]
     ) {
         let id = try Self.agentID(raw)
@@ -74,6 +76,7 @@ public final class CoordinationService: Sendable {
             do { normalizedIdentity = try Identity(parsing: identity).description } catch { throw .invalidIdentity(error.description) }
         }
         if let purpose, purpose.utf8.count > 2000 { throw .invalidRequest("purpose must be at most 2000 bytes") }
+        if let name, name.utf8.count > 200 { throw .invalidRequest("name must be at most 200 bytes") }
         let pidStart = pid.flatMap { processes.startTime(of: $0) }
         let now = clock.nowMillis()
         let (agent, session, dead) = try store.write { tx in
@@ -88,6 +91,7 @@ public final class CoordinationService: Sendable {
             if agent.state != "active" { agent.registeredAt = now }
             agent.identity = normalizedIdentity ?? agent.identity
             agent.purpose = purpose ?? agent.purpose
+            if let name = name?.trimmingWhitespace(), !name.isEmpty { agent.name = name }
             if let pid {
                 agent.pid = pid
                 agent.pidStart = pidStart

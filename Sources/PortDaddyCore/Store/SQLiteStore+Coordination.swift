@@ -26,15 +26,16 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
     func saveAgent(_ a: AgentRecord) throws {
         try db.execute(
             sql: """
-                INSERT INTO agents (id, identity, purpose, pid, pid_start, ttl_ms, registered_at, last_heartbeat, state, died_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO agents (id, identity, purpose, pid, pid_start, ttl_ms, registered_at, last_heartbeat, state, died_at, name)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET identity = excluded.identity, purpose = excluded.purpose, pid = excluded.pid,
                     pid_start = excluded.pid_start, ttl_ms = excluded.ttl_ms, registered_at = excluded.registered_at,
-                    last_heartbeat = excluded.last_heartbeat, state = excluded.state, died_at = excluded.died_at
+                    last_heartbeat = excluded.last_heartbeat, state = excluded.state, died_at = excluded.died_at,
+                    name = excluded.name
                 """,
             arguments: [
                 a.id, a.identity, a.purpose, a.pid.map { Int64($0) }, a.pidStart.map { Int64(bitPattern: $0) }, a.ttlMillis,
-                a.registeredAt, a.lastHeartbeat, a.state, a.diedAt,
+                a.registeredAt, a.lastHeartbeat, a.state, a.diedAt, a.name,
             ])
     }
 
@@ -172,7 +173,7 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
         return AgentRecord(
             id: row["id"], identity: row["identity"], purpose: row["purpose"], pid: pid.map { Int32(truncatingIfNeeded: $0) },
             pidStart: start.map { UInt64(bitPattern: $0) }, ttlMillis: row["ttl_ms"], registeredAt: row["registered_at"],
-            lastHeartbeat: row["last_heartbeat"], state: row["state"], diedAt: row["died_at"])
+            lastHeartbeat: row["last_heartbeat"], state: row["state"], diedAt: row["died_at"], name: row["name"])
     }
 
     static func session(_ row: Row) -> SessionRecord {

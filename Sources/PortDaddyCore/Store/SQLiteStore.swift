@@ -189,6 +189,7 @@ public final class SQLiteStore: ClaimStore {
                         started_at INTEGER NOT NULL)
                     """)
         }
+        migrator.registerMigration("v7-runs", migrate: RunStoreSchema.create)
         return migrator
     }
 

@@ -24,7 +24,7 @@ struct AgentController: RouteController {
         let body = try await request.decodeJSON(AgentRegisterRequest.self, context: context)
         let (agent, dead) = try coordination.register(
             id: body.id, identity: body.identity, purpose: body.purpose, pid: body.pid?.value,
-            ttlSeconds: body.ttl?.seconds)
+            ttlSeconds: body.ttl?.seconds, name: body.name)
         let project = agent.identity?.split(separator: ":").first.map(String.init) ?? "this project"
         let notice = dead.isEmpty ? nil : "\(dead.count) dead agent(s) in \(project); see pd salvage"
         return try JSONResponse.make(AgentRegisterResponse(agent: agent, deadInProject: dead, notice: notice), status: .created)

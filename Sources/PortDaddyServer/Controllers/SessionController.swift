@@ -22,7 +22,7 @@ struct SessionController: RouteController {
         let body = try await request.decodeJSON(BeginRequest.self, context: context)
         let (session, port, dead) = try coordination.begin(
             purpose: body.purpose, agent: body.agent, identity: body.identity, files: body.files ?? [],
-            pid: body.pid?.value)
+            pid: body.pid?.value, name: body.name)
         return try JSONResponse.make(BeginResponse(agentID: session.agentID, session: session, port: port, deadInProject: dead), status: .created)
     }
 

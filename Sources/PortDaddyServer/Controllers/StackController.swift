@@ -100,48 +100,6 @@ struct StackController: RouteController {
     /// ring), then live; ends with `event: end` when the stack is stopped.
     @Sendable func events(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let feed = try await stacks.feed(context.parameter("key"))
-        var cursor = feed.cursor
-        if let value = try SSE.cursor(request, naming: "an event id") {
-            // A cursor beyond the newest event (a stack stopped and started again numbers from 1) would hide
-            // everything: clamp it.
-            cursor = min(value, cursor)
-        }
-        let start = cursor
-        var headers = HTTPFields()
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-store"
-        return Response(
-            status: .ok, headers: headers,
-            body: ResponseBody { writer in
-                let follower = feed.follow(after: start)
-                let heartbeat = Task {
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: .seconds(15))
-                        follower.ping()
-                    }
-                }
-                defer {
-                    heartbeat.cancel()
-                    follower.stop()
-                }
-                var last = start
-                try await writer.write(ByteBuffer(string: "retry: 1000\n: stack feed\n\n" + follower.replay.map(Self.sse).joined()))
-                last = follower.replay.last?.id ?? last
-                for await event in follower.live {
-                    if event.kind == "ping" {
-                        try await writer.write(ByteBuffer(string: ": ping\n\n"))
-                    } else if event.id > last {
-                        try await writer.write(ByteBuffer(string: Self.sse(event)))
-                        last = event.id
-                    }
-                }
-                try await writer.write(ByteBuffer(string: "event: end\ndata: {\"cursor\":\(last)}\n\n"))
-                try await writer.finish(nil)
-            })
-    }
-
-    static func sse(_ event: StackEvent) -> String {
-        let data = (try? JSONEncoder().encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return "id: \(event.id)\nevent: \(event.kind)\ndata: \(data)\n\n"
+        return FeedStream.response(feed, after: try SSE.cursor(request, naming: "an event id"))
     }
 }

@@ -126,7 +126,7 @@ public enum Daemon {
                     .init(service: tcp), .init(service: unix),
                 ] + ipcService + [
                     .init(service: reaper), .init(service: IdleMemoryTrimmer()),
-                    .init(service: ShutdownHook(hub: channels.hub, activity: activity, locks: locks, stacks: stacks)),
+                    .init(service: ShutdownHook(hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))

@@ -43,8 +43,19 @@ public struct DaemonConfiguration: Sendable {
     public var stopGraceSeconds: Double = 5
     /// How often a ready stack service's liveness is checked (`PORT_DADDY_LIVENESS_INTERVAL`, seconds).
     public var livenessIntervalSeconds: Double = 5
+    /// Agent runs at once (`PORT_DADDY_MAX_RUNS`, 1–256, default 8).
+    public var maxRuns = 8
+    /// The `pd-llm` program HTTP backends run as (next to this executable), or nil when it is not there.
+    public var llmProgram: String? = DaemonConfiguration.sibling("pd-llm")
     /// The proxy's port when 80 is privileged.
     public static let fallbackProxyPort = 1380
+
+    /// The executable `name` in this executable's directory, when it is there.
+    public static func sibling(_ name: String) -> String? {
+        guard let me = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let path = (me as NSString).deletingLastPathComponent + "/" + name
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
 
     /// 80 when this process may bind it (root, or `ip_unprivileged_port_start` ≤ 80), else 1380.
     public static func defaultProxyPort() -> Int {
@@ -159,6 +170,10 @@ public struct DaemonConfiguration: Sendable {
             config.dnsDomain = domain.lowercased()
         }
         config.channelMaxAgeSeconds = min(try number("PORT_DADDY_CHANNEL_MAX_AGE") ?? 7 * 86400, DurationParser.maxSeconds)
+        if let runs = try integer("PORT_DADDY_MAX_RUNS") {
+            guard (1...256).contains(runs) else { throw .badSetting("PORT_DADDY_MAX_RUNS", String(runs)) }
+            config.maxRuns = runs
+        }
         return config
     }
 }

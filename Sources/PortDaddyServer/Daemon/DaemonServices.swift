@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddyRuns
 import PortDaddyStackConfig
 import PortDaddyStacks
 
@@ -17,6 +18,7 @@ struct DaemonServices {
     let inbox: Inbox
     let runtime: ServerRuntime
     let stacks: StackSupervisor
+    let runs: RunService
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -41,9 +43,16 @@ struct DaemonServices {
             domains: [HostNames.localhostDomain] + (configuration.dnsPort != nil ? [configuration.dnsDomain] : []))
         let orphans = await stacks.reapOrphans()
         if !orphans.isEmpty { logger.warning("stopped processes a previous daemon left running", metadata: ["identities": "\(orphans)"]) }
+        var runSettings = RunSettings(home: env.home, socketPath: env.socketPath, llmProgram: configuration.llmProgram)
+        runSettings.maxRuns = configuration.maxRuns
+        runSettings.stopGrace = stackSettings.stopGrace
+        let runs = RunService(store: store, coordination: coordination, activity: activity, settings: runSettings)
+        let lost = await runs.recoverOrphans()
+        if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
         return DaemonServices(
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels, activity: activity,
-            coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks)
+            coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
+            runs: runs)
     }
 }
 
@@ -69,6 +78,7 @@ extension Daemon {
             IntegrationController(coordination: core.coordination),
             ActivityController(activity: core.activity),
             StackController(stacks: core.stacks, userToken: core.runtime.userToken),
+            RunController(runs: core.runs, userToken: core.runtime.userToken),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, userToken: core.runtime.userToken))

@@ -1,4 +1,5 @@
 import PortDaddyCore
+import PortDaddyRuns
 import PortDaddyStackConfig
 import PortDaddyStacks
 import ServiceLifecycle
@@ -12,12 +13,14 @@ struct ShutdownHook: Service {
     let activity: ActivityLog
     let locks: LockService
     let stacks: StackSupervisor
+    let runs: RunService
 
     func run() async throws {
         try? await gracefulShutdown()
         hub.shutdown()
         activity.events.shutdown()
         locks.cancelAllWaiters()
+        await runs.stopAll()
         await stacks.stopAll()
     }
 }

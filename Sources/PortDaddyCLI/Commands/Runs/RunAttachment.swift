@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import PortDaddyAPI
+import PortDaddyClient
+
+/// Launches a run and, unless detached, follows it to its end: output lines on stdout (the agent's stderr on
+/// stderr), usage and state changes on stderr, then the result. Ctrl-C kills the run (exit 130); a second Ctrl-C
+/// leaves at once. A closed terminal (SIGHUP) ends only this follower: the run goes on.
+enum RunAttachment {
+    static func launch(_ request: SpawnRequest, _ options: SpawnOptions, _ global: GlobalOptions) throws {
+        let client = try global.client()
+        let answer = try attempt { try client.spawn(request) }
+        let output = global.output
+        if let preflight = answer.preflight {
+            if global.json { return output.json(answer) }
+            for check in preflight { output.line("\(check.ok ? "✔" : "✘") \(check.check): \(check.detail)") }
+            output.line("argv: " + (answer.argv ?? []).map(quoted).joined(separator: " "))
+            output.line("env:  " + (answer.envNames ?? []).map { "\($0)=***" }.joined(separator: " "))
+            return
+        }
+        guard let run = answer.run else { throw CLIError("the daemon answered without a run") }
+        if options.detach {
+            if global.json { return output.json(run) }
+            return output.line(run.id)
+        }
+        if !options.quiet { Output.warn("started \(run.id) \"\(run.name)\" as agent \(run.agentID) (pid \(run.pid.map(String.init) ?? "-"))") }
+        let interrupt = RunInterrupt(runID: run.id, client: client)
+        let end = try follow(run.id, quiet: options.quiet, global)
+        if options.quiet {
+            if end?.state == .succeeded, let result = end?.result { output.line(result) }
+        } else if let end {
+            if let result = end.result, !result.isEmpty { output.line(result) }
+            Output.warn(
+                "\(run.id) \(end.state.rawValue)" + (end.reason.map { " (\($0))" } ?? "") + " · \(end.tokens.input) in / \(end.tokens.output) out"
+                    + " tokens · $\(end.cost.usd)")
+        }
+        if interrupt.triggered { throw ExitCode(130) }
+        guard end?.state == .succeeded else {
+            if options.quiet { throw CLIError("\(run.id) \(end?.state.rawValue ?? "ended")", exitCode: PDExit.runFailed) }
+            throw ExitCode(PDExit.runFailed)
+        }
+    }
+
+    /// Prints a run's feed until its end event, which it returns.
+    static func follow(_ id: String, quiet: Bool, _ global: GlobalOptions) throws -> RunEnd? {
+        var end: RunEnd?
+        let decoder = JSONDecoder()
+        let output = global.output
+        try followEvents(global, path: PortDaddyClient.runStreamPath(id), after: nil) { event in
+            guard let item = try? decoder.decode(StackEvent.self, from: Data(event.data.utf8)) else { return .skip }
+            switch item.kind {
+            case "output":
+                if !quiet {
+                    if item.stream == "err" { Output.warn(item.text) } else { output.line(item.text) }
+                }
+            case "usage":
+                if !quiet, let usage = try? decoder.decode(RunUsageUpdate.self, from: Data(item.text.utf8)) {
+                    Output.warn(output.dim("usage: \(usage.tokens.input) in / \(usage.tokens.output) out tokens · $\(usage.cost.usd)"))
+                }
+            case "state":
+                if !quiet { Output.warn(output.dim(item.text)) }
+            case "end":
+                end = try? decoder.decode(RunEnd.self, from: Data(item.text.utf8))
+                return .stop(item.id)
+            default: return .skip
+            }
+            return .seen(item.id)
+        }
+        return end
+    }
+
+    static func quoted(_ word: String) -> String {
+        word.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" }) ? "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" : word
+    }
+}
+
+/// Ctrl-C while following a run: the first kills the run (the feed then ends), a second exits at once.
+final class RunInterrupt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private var source: (any DispatchSourceSignal)?
+
+    init(runID: String, client: PortDaddyClient) {
+        let endpoint = client.endpoint
+        let token = client.token
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "pd.spawn.interrupt"))
+        source.setEventHandler { [self] in
+            let n = lock.withLock { () -> Int in
+                count += 1
+                return count
+            }
+            guard n == 1 else { exit(130) }
+            Output.warn("killing \(runID)…")
+            DispatchQueue.global().async {
+                let client = PortDaddyClient(endpoint: endpoint)
+                client.token = token
+                do { _ = try client.killRun(runID) } catch { Output.warn("could not kill \(runID): \(error)") }
+            }
+        }
+        source.resume()
+        self.source = source
+    }
+
+    var triggered: Bool { lock.withLock { count > 0 } }
+}
