@@ -35,6 +35,9 @@ final class LiveRun {
     var watchers: [Task<Void, Never>] = []
     /// Whether the terminator has already been started.
     var terminating = false
+    /// Descendants seen while the agent ran: a `setsid` helper leaves the group and, once its parent exits, the
+    /// parent chain too; this list still names it (PID and start time) for the kill.
+    var descendants: [ProcessEntry] = []
 
     init(info: RunInfo, token: String, feed: StackFeed, parser: any TelemetryParser, log: RunLogFile) {
         self.info = info

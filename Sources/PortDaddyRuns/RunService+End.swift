@@ -33,7 +33,9 @@ extension RunService {
         activity?.record(.runKill, actor: run.info.agentID, subject: id, detail: reason)
         run.feed.append(kind: "state", service: "run", stream: "stopping", text: "stopping (\(reason))")
         let grace = settings.stopGrace
-        Task.detached { await ProcessTerminator.terminate(group: pid, stragglers: [], grace: grace) }
+        noteDescendants(of: id)
+        let known = run.descendants
+        Task.detached { await ProcessTerminator.terminate(group: pid, stragglers: known, grace: grace) }
     }
 
     /// Waits until `run` has ended.
@@ -50,7 +52,7 @@ extension RunService {
         guard let run = live[id] else { return }
         await drain(run)
         // Whatever the agent left behind (a daemonized helper) does not outlive its run.
-        if let pid = run.pid { await ProcessTerminator.terminate(group: pid, stragglers: [], grace: .milliseconds(500)) }
+        if let pid = run.pid { await ProcessTerminator.terminate(group: pid, stragglers: run.descendants, grace: .milliseconds(500)) }
         apply(run.parser.finish(), to: run, stream: "out")
         apply(run.usageParser.finish(), to: run, stream: "usage")
         finish(run, status: status)

@@ -187,12 +187,31 @@ extension RunService {
                 await self?.exited(id, status: status)
                 continuation.finish()
             })
+        run.watchers.append(
+            Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    await self?.noteDescendants(of: id)
+                }
+            })
         if let timeout {
             run.watchers.append(
                 Task { [weak self] in
                     try? await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
                     if !Task.isCancelled { await self?.stop(id, reason: "timeout") }
                 })
+        }
+    }
+}
+
+extension RunService {
+    /// Remembers the run's current descendants (see ``LiveRun/descendants``).
+    func noteDescendants(of id: String) {
+        guard let run = live[id], let pid = run.pid else { return }
+        let table = ProcessTable.snapshot()
+        for entry in table.members(ofGroup: pid, session: nil, since: nil).flatMap({ table.descendants(of: $0.pid) }) + table.descendants(of: pid)
+        where !run.descendants.contains(where: { $0.pid == entry.pid && $0.start == entry.start }) {
+            run.descendants.append(entry)
         }
     }
 }

@@ -63,7 +63,7 @@ public actor RunService {
     /// The last `count` lines of a run's output.
     public func logs(_ key: String, count: Int) throws(PortDaddyError) -> [String] {
         let id = try resolve(key)
-        if let run = live[id] ?? nil {
+        if let run = live[id] {
             return run.feed.lines(service: nil, limit: count).filter { $0.kind == "output" }.map(\.text)
         }
         guard try store.run(id) != nil else { throw .notFound("no run \(key)") }

@@ -1,5 +1,6 @@
 import Logging
 import PortDaddyCore
+import PortDaddyRuns
 import PortDaddySystem
 import ServiceLifecycle
 
@@ -10,6 +11,7 @@ struct ReaperService: Service {
     let channels: ChannelService
     let coordination: CoordinationService
     let activity: ActivityLog
+    let runs: RunService
     let intervalSeconds: Double
     let logger: Logger
 
@@ -37,6 +39,7 @@ struct ReaperService: Service {
                 }
                 try channels.prune()
                 try activity.prune()
+                await runs.prune()
                 // Pages freed since the last pass (a burst of requests, dropped subscribers) go back to the OS.
                 ProcessMemory.releaseFreePages()
             } catch {

@@ -120,7 +120,7 @@ extension PD {
                     return
                 }
                 let decoder = JSONDecoder()
-                try followEvents(global, path: PortDaddyClient.sortieStreamPath(id), after: nil) { event in
+                try followEvents(global, path: PortDaddyClient.sortieStreamPath(id), after: 0) { event in
                     if event.event == "end" { return .stop(0) }
                     guard let entry = try? decoder.decode(SortieEvent.self, from: Data(event.data.utf8)) else { return .skip }
                     output.line("\(entry.kind): \(entry.text)")

@@ -46,7 +46,7 @@ enum RunAttachment {
         var end: RunEnd?
         let decoder = JSONDecoder()
         let output = global.output
-        try followEvents(global, path: PortDaddyClient.runStreamPath(id), after: nil) { event in
+        try followEvents(global, path: PortDaddyClient.runStreamPath(id), after: 0) { event in
             guard let item = try? decoder.decode(StackEvent.self, from: Data(event.data.utf8)) else { return .skip }
             switch item.kind {
             case "output":
