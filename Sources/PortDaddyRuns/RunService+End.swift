@@ -90,6 +90,10 @@ extension RunService {
         } else if status.code == 0 && info.telemetry == .reported && !run.usageSeen {
             info.state = .failed
             info.reason = "telemetry-missing"
+        } else if status.code == 0 && run.resultText == nil && info.backend == Backend.claudeCLI.rawValue {
+            // claude's stream ends with a result record; without one the run did not finish its work.
+            info.state = .failed
+            info.reason = "no-result"
         } else if status.code == 0 && !run.resultIsError {
             info.state = .succeeded
             info.reason = "exit"

@@ -33,6 +33,10 @@ extension RunService {
         let backend = try Backend(named: request.backend)
         let task = request.task.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !task.isEmpty, task.utf8.count <= 100_000 else { throw .invalidRequest("task must be 1 to 100,000 bytes of text") }
+        // The task is one argument of the agent's command line: one that starts with '-' would be read as an option.
+        if backend.kind == .cli && task.hasPrefix("-") {
+            throw .invalidRequest("a task must not start with '-' (the agent would read it as an option); reword it")
+        }
         guard !request.budgetUsd.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw .budgetRequired("every run needs a budget: pass --budget USD (the run is killed when its cost passes it)")
         }

@@ -85,7 +85,13 @@ extension RunService {
         guard report.input >= 0, report.output >= 0, (report.cacheRead ?? 0) >= 0, (report.cacheWrite ?? 0) >= 0 else {
             throw .invalidRequest("token counts must not be negative")
         }
-        let cost = try report.costUsd.map { usd throws(PortDaddyError) in try Money.micros(parsing: usd, field: "costUsd") }
+        var cost: Int64?
+        if let usd = report.costUsd {
+            guard let micros = Money.micros(roundingReported: usd) else {
+                throw .invalidRequest("costUsd \"\(usd)\" is not an amount in USD between 0 and 1,000,000")
+            }
+            cost = micros
+        }
         usage(
             TokenCounts(input: report.input, output: report.output, cacheRead: report.cacheRead ?? 0, cacheWrite: report.cacheWrite ?? 0),
             reportedCost: cost, model: report.model, of: run)
