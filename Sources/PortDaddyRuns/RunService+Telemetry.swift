@@ -59,7 +59,9 @@ extension RunService {
             source = "rates"
         }
         run.info.tokens = tokens
-        run.info.cost = MoneyAmount(micros: max(cost, previousCost))
+        // A cost the backend reports is the truth, even below an estimate from the rate table made earlier in the run
+        // (the difference is recorded as a correcting cost event); an estimate never goes down.
+        run.info.cost = MoneyAmount(micros: reportedCost != nil ? cost : max(cost, previousCost))
         if run.info.model == nil, let model { run.info.model = model }
         let delta = TokenCounts(
             input: tokens.input - previous.input, output: tokens.output - previous.output, cacheRead: tokens.cacheRead - previous.cacheRead,

@@ -4,7 +4,7 @@ import PortDaddyAPI
 
 /// Durable sorties: the mission row (task, state, outcome) and its append-only event log.
 public protocol SortieStore: Sendable {
-    /// Inserts or replaces the sortie (task and outcome from the value; `events` and `log` are derived).
+    /// Inserts or updates the sortie (task and outcome from the value; `events` and `log` are derived, and kept).
     func saveSortie(_ sortie: SortieInfo) throws(PortDaddyError)
     /// Appends to a sortie's log and returns the entry.
     func appendSortieEvent(_ sortie: String, kind: String, text: String, at: Int64) throws(PortDaddyError) -> SortieEvent
@@ -22,8 +22,10 @@ extension SQLiteStore: SortieStore {
         try guardedWrite { db in
             try db.execute(
                 sql: """
-                    INSERT OR REPLACE INTO sorties (id, name, state, run_id, harbor, task, outcome, created_at, ended_at)
+                    INSERT INTO sorties (id, name, state, run_id, harbor, task, outcome, created_at, ended_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, state = excluded.state, run_id = excluded.run_id,
+                        harbor = excluded.harbor, task = excluded.task, outcome = excluded.outcome, ended_at = excluded.ended_at
                     """,
                 arguments: [
                     sortie.id, sortie.name, sortie.state, sortie.runID, sortie.harbor, sortie.task ?? "", outcome, sortie.createdAt,

@@ -52,6 +52,8 @@ enum RunAttachment {
             case "output":
                 if !quiet {
                     if item.stream == "err" { Output.warn(item.text) } else { output.line(item.text) }
+                    // Lines go out as they come, also into a pipe or a file.
+                    fflush(nil)
                 }
             case "usage":
                 if !quiet, let usage = try? decoder.decode(RunUsageUpdate.self, from: Data(item.text.utf8)) {
