@@ -59,8 +59,10 @@ extension PD {
                 }
                 if !spawn.quiet { Output.warn("sortie \(sortie.id) \"\(sortie.name)\": run \(sortie.runID)") }
                 let interrupt = RunInterrupt(runID: sortie.runID, client: client)
-                let end = try RunAttachment.follow(sortie.runID, quiet: spawn.quiet, global)
-                if let result = end?.result, !result.isEmpty, end?.state == .succeeded || !spawn.quiet { global.output.line(result) }
+                let (end, lastLine) = try RunAttachment.follow(sortie.runID, quiet: spawn.quiet, global)
+                if let result = end?.result, !result.isEmpty, result != lastLine || spawn.quiet, end?.state == .succeeded || !spawn.quiet {
+                    global.output.line(result)
+                }
                 if interrupt.triggered { throw ExitCode(130) }
                 guard end?.state == .succeeded else { throw ExitCode(PDExit.runFailed) }
             }

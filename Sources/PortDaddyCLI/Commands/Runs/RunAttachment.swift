@@ -15,7 +15,11 @@ enum RunAttachment {
             if global.json { return output.json(answer) }
             for check in preflight { output.line("\(check.ok ? "✔" : "✘") \(check.check): \(check.detail)") }
             output.line("argv: " + (answer.argv ?? []).map(quoted).joined(separator: " "))
-            output.line("env:  " + (answer.envNames ?? []).map { "\($0)=***" }.joined(separator: " "))
+            // The shell's own variables pass through unchanged: list the ones the run adds or --env sets.
+            let shell = ProcessInfo.processInfo.environment
+            let added = (answer.envNames ?? []).filter { shell[$0] == nil || request.env?[$0] != shell[$0] }
+            let inherited = (answer.envNames ?? []).count - added.count
+            output.line("env:  " + added.map { "\($0)=***" }.joined(separator: " ") + " (+ \(inherited) from your shell)")
             return
         }
         guard let run = answer.run else { throw CLIError("the daemon answered without a run") }
@@ -25,11 +29,12 @@ enum RunAttachment {
         }
         if !options.quiet { Output.warn("started \(run.id) \"\(run.name)\" as agent \(run.agentID) (pid \(run.pid.map(String.init) ?? "-"))") }
         let interrupt = RunInterrupt(runID: run.id, client: client)
-        let end = try follow(run.id, quiet: options.quiet, global)
+        let (end, lastLine) = try follow(run.id, quiet: options.quiet, global)
         if options.quiet {
             if end?.state == .succeeded, let result = end?.result { output.line(result) }
         } else if let end {
-            if let result = end.result, !result.isEmpty { output.line(result) }
+            // The result, unless it was the agent's last line anyway.
+            if let result = end.result, !result.isEmpty, result != lastLine { output.line(result) }
             Output.warn(
                 "\(run.id) \(end.state.rawValue)" + (end.reason.map { " (\($0))" } ?? "") + " · \(end.tokens.input) in / \(end.tokens.output) out"
                     + " tokens · $\(end.cost.usd)")
@@ -41,9 +46,11 @@ enum RunAttachment {
         }
     }
 
-    /// Prints a run's feed until its end event, which it returns.
-    static func follow(_ id: String, quiet: Bool, _ global: GlobalOptions) throws -> RunEnd? {
+    /// Prints a run's feed until its end event; returns that and the last output line printed.
+    static func follow(_ id: String, quiet: Bool, _ global: GlobalOptions) throws -> (RunEnd?, String?) {
         var end: RunEnd?
+        var lastLine: String?
+        var lastUsage: RunUsageUpdate?
         let decoder = JSONDecoder()
         let output = global.output
         try followEvents(global, path: PortDaddyClient.runStreamPath(id), after: 0) { event in
@@ -51,16 +58,23 @@ enum RunAttachment {
             switch item.kind {
             case "output":
                 if !quiet {
-                    if item.stream == "err" { Output.warn(item.text) } else { output.line(item.text) }
+                    if item.stream == "err" {
+                        Output.warn(item.text)
+                    } else {
+                        output.line(item.text)
+                        lastLine = item.text
+                    }
                     // Lines go out as they come, also into a pipe or a file.
                     fflush(nil)
                 }
             case "usage":
-                if !quiet, let usage = try? decoder.decode(RunUsageUpdate.self, from: Data(item.text.utf8)) {
+                if !quiet, let usage = try? decoder.decode(RunUsageUpdate.self, from: Data(item.text.utf8)), usage != lastUsage {
                     Output.warn(output.dim("usage: \(usage.tokens.input) in / \(usage.tokens.output) out tokens · $\(usage.cost.usd)"))
+                    lastUsage = usage
                 }
             case "state":
-                if !quiet { Output.warn(output.dim(item.text)) }
+                // The start was already announced; later changes (stopping) are news.
+                if !quiet && item.stream != "running" { Output.warn(output.dim(item.text)) }
             case "end":
                 end = try? decoder.decode(RunEnd.self, from: Data(item.text.utf8))
                 return .stop(item.id)
@@ -68,7 +82,7 @@ enum RunAttachment {
             }
             return .seen(item.id)
         }
-        return end
+        return (end, lastLine)
     }
 
     static func quoted(_ word: String) -> String {
