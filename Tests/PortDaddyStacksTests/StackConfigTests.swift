@@ -43,7 +43,7 @@ struct StackConfigTests {
             Issue.record("expected errors")
         } catch {
             let p = error.problems
-            #expect(p.contains("extra: unknown key (expected project, services)"))
+            #expect(p.contains("extra: unknown key (expected project, services, agents)"))
             #expect(p.contains { $0.hasPrefix("project:") })
             #expect(p.contains("services.web.cmd: required, a non-empty string"))
             #expect(p.contains(#"services.web.needs[0]: unknown service "apii""#))
@@ -101,5 +101,24 @@ struct StackConfigTests {
     @Test("malformed documents are refused clearly", arguments: ["", "[]", #"{"project": "p"}"#, #"{"project": "p", "services": {}}"#])
     func malformed(json: String) {
         #expect(throws: StackConfigErrors.self) { try parse(json) }
+    }
+}
+
+@Suite(".portdaddyrc agents.defaults")
+struct AgentDefaultsConfigTests {
+    @Test("agents.defaults is read (budget as a string or a number) and checked key by key")
+    func agentDefaults() throws {
+        let good = #"{"project":"shop","services":{"web":{"cmd":"x"}},"agents":{"defaults":{"backend":"claude-cli","budget":0.5,"timeout":"30m"}}}"#
+        let config = try StackConfig.parse(Data(good.utf8))
+        #expect(config.agentDefaults.backend == "claude-cli" && config.agentDefaults.budget == "0.5" && config.agentDefaults.timeout == "30m")
+        let bad = #"{"project":"shop","services":{"web":{"cmd":"x"}},"agents":{"defaults":{"backend":7,"colour":"red"},"more":1}}"#
+        do {
+            _ = try StackConfig.parse(Data(bad.utf8))
+            Issue.record("a bad agents section was accepted")
+        } catch {
+            #expect(error.problems.contains("agents.more: unknown key (expected defaults)"))
+            #expect(error.problems.contains { $0.hasPrefix("agents.defaults.colour: unknown key") })
+            #expect(error.problems.contains("agents.defaults.backend: must be a non-empty string"))
+        }
     }
 }

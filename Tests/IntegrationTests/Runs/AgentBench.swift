@@ -57,7 +57,8 @@ final class AgentBench {
 
     /// Starts `pd` without waiting.
     func spawnPD(_ arguments: [String], ownGroup: Bool = false) throws -> RunningCommand {
-        try RunningCommand(daemon.binary, arguments, environment: daemon.environment.merging(environment) { $1 }, ownGroup: ownGroup, directory: workdir)
+        try RunningCommand(
+            daemon.binary, arguments, environment: daemon.environment.merging(environment) { $1 }, ownGroup: ownGroup, directory: workdir)
     }
 
     /// The stand-in's log: one object per start.

@@ -161,4 +161,33 @@ struct SpawnIntegrationTests {
         #expect(agents.stdout.contains("Night Watch") && agents.stdout.contains("Summarize Latest Auth Diff"), "\(agents.stdout)")
         for id in [named.output, derived.output] { _ = try bench.daemon.client().killRun(id) }
     }
+
+    @Test("pd agent \"task\" launches with the project's agents.defaults and the identity <project>:agent, checklist first")
+    func agentDefaults() throws {
+        let bench = try AgentBench()
+        let config =
+            #"{"project":"shop","services":{"web":{"cmd":"true"}},"agents":{"defaults":{"backend":"codex","model":"gpt-5","budget":"0.25"}}}"#
+        try config.write(toFile: bench.workdir + "/.portdaddyrc", atomically: true, encoding: .utf8)
+        try bench.plan(["turns": AgentBench.turns([("shipped", 10, 10)])])
+        let result = try bench.pd(["agent", "ship the release notes"])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stderr.contains("✔ telemetry: exact, model gpt-5"), "\(result.stderr)")
+        let run = try #require(try bench.daemon.client().runs(all: true, project: "shop").runs.first)
+        #expect(run.backend == "codex" && run.model == "gpt-5" && run.identity == "shop:agent" && run.budget.micros == 250_000)
+        // Flags still win over the defaults.
+        let limited = try bench.pd(["agent", "run", "--budget", "0.01", "register the domain"])
+        #expect(limited.status == 0, "\(limited.stderr)")
+        #expect(try bench.daemon.client().runs(all: true, project: "shop").runs.contains { $0.budget.micros == 10_000 })
+    }
+
+    @Test("PORT_DADDY_MAX_RUNS caps the runs going at once (CONCURRENCY_LIMIT, exit 4)")
+    func concurrencyLimit() throws {
+        let bench = try AgentBench(daemonEnvironment: ["PORT_DADDY_MAX_RUNS": "1"])
+        try bench.plan(["turns": AgentBench.turns([("up", 1, 1)]), "hang_after_turn": 1])
+        let first = try bench.pd(["spawn", "--backend", "claude-cli", "--budget", "1", "--detach", "--", "one"])
+        #expect(first.status == 0)
+        let second = try bench.pd(["spawn", "--backend", "claude-cli", "--budget", "1", "--detach", "--", "two"])
+        #expect(second.status == 4 && second.stderr.contains("PORT_DADDY_MAX_RUNS"), "\(second.stderr)")
+        _ = try bench.daemon.client().killRun(first.output)
+    }
 }
