@@ -105,10 +105,22 @@ extension PD {
         static let configuration = CommandConfiguration(abstract: "End your active session; releases its file claims and port.")
         @Argument(help: "A closing note (a handoff).") var note: String?
         @Flag(name: .long, help: "End it as abandoned.") var abandon = false
+        @Option(name: .long, help: "Also add this changelog entry for the session's identity (or the agent's).") var changelog: String?
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             let client = try global.client()
+            var identity: String?
+            if changelog != nil {
+                let who = try attempt { try client.whoami() }
+                identity = who.session?.identity ?? who.agent?.identity
+                guard identity != nil else {
+                    throw CLIError(
+                        "--changelog needs an identity: begin the session with --identity (or register the agent with one)", exitCode: PDExit.usage)
+                }
+            }
+            // While the session is still active, so the entry names it.
+            if let changelog, let identity { _ = try attempt { try client.addChange(ChangeRequest(identity: identity, summary: changelog)) } }
             let session = try attempt { try client.done(DoneRequest(note: note, abandon: abandon ? true : nil)) }
             if global.json { return global.output.json(session) }
             global.output.line("\(session.id) \(session.state) (\(session.notes.count) note(s), \(session.files.count) file claim(s) released)")

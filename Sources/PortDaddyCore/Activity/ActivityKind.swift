@@ -42,6 +42,7 @@ public struct ActivityKind: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let serviceCompleted = ActivityKind("service.completed")
     public static let serviceRestart = ActivityKind("service.restart")
     public static let serviceStop = ActivityKind("service.stop")
+    public static let changelogAdd = ActivityKind("changelog.add")
     public static let runStart = ActivityKind("run.start")
     public static let runEnd = ActivityKind("run.end")
     public static let runKill = ActivityKind("run.kill")

@@ -79,3 +79,12 @@ public struct LockCommand: Sendable {
         return "pid:\(pid)"
     }
 }
+
+extension LockInfo {
+    /// A held lock as the API shows it, with its queue length.
+    public init(_ lock: Lock, waiters: Int) {
+        self.init(
+            name: lock.name.value, owner: lock.owner, pid: lock.pid.map(Int.init), token: lock.token,
+            acquiredAt: lock.acquiredAt, expiresAt: lock.expiresAt, waiters: waiters)
+    }
+}

@@ -76,11 +76,3 @@ struct LockController: RouteController {
         return try JSONResponse.make(LockInfo(lock, waiters: 0))
     }
 }
-
-extension LockInfo {
-    init(_ lock: Lock, waiters: Int) {
-        self.init(
-            name: lock.name.value, owner: lock.owner, pid: lock.pid.map(Int.init), token: lock.token,
-            acquiredAt: lock.acquiredAt, expiresAt: lock.expiresAt, waiters: waiters)
-    }
-}

@@ -43,6 +43,8 @@ public struct DaemonConfiguration: Sendable {
     public var stopGraceSeconds: Double = 5
     /// How often a ready stack service's liveness is checked (`PORT_DADDY_LIVENESS_INTERVAL`, seconds).
     public var livenessIntervalSeconds: Double = 5
+    /// How long changelog entries are kept (`PORT_DADDY_CHANGELOG_MAX_AGE`, seconds, default 180 days).
+    public var changelogMaxAgeSeconds: Double = 180 * 86400
     /// Agent runs at once (`PORT_DADDY_MAX_RUNS`, 1–256, default 8).
     public var maxRuns = 8
     /// The `pd-llm` program HTTP backends run as (next to this executable), or nil when it is not there.
@@ -170,6 +172,7 @@ public struct DaemonConfiguration: Sendable {
             config.dnsDomain = domain.lowercased()
         }
         config.channelMaxAgeSeconds = min(try number("PORT_DADDY_CHANNEL_MAX_AGE") ?? 7 * 86400, DurationParser.maxSeconds)
+        config.changelogMaxAgeSeconds = min(max(1, try number("PORT_DADDY_CHANGELOG_MAX_AGE") ?? 180 * 86400), DurationParser.maxSeconds)
         if let runs = try integer("PORT_DADDY_MAX_RUNS") {
             guard (1...256).contains(runs) else { throw .badSetting("PORT_DADDY_MAX_RUNS", String(runs)) }
             config.maxRuns = runs

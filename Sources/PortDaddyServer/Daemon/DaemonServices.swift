@@ -19,6 +19,8 @@ struct DaemonServices {
     let runtime: ServerRuntime
     let stacks: StackSupervisor
     let runs: RunService
+    let changelog: Changelog
+    let situation: Situation
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -49,10 +51,15 @@ struct DaemonServices {
         let runs = RunService(store: store, coordination: coordination, activity: activity, settings: runSettings)
         let lost = await runs.recoverOrphans()
         if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
+        let changelog = Changelog(store: store, activity: activity, retentionSeconds: configuration.changelogMaxAgeSeconds)
+        let situation = Situation(
+            coordination: coordination, locks: locks, activity: activity, changelog: changelog,
+            runs: { (try? await runs.runs(all: false, project: nil)) ?? [] },
+            stacks: { await stacks.list().map(\.key) })
         return DaemonServices(
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels, activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
-            runs: runs)
+            runs: runs, changelog: changelog, situation: situation)
     }
 }
 
@@ -79,6 +86,7 @@ extension Daemon {
             ActivityController(activity: core.activity),
             StackController(stacks: core.stacks, userToken: core.runtime.userToken),
             RunController(runs: core.runs, userToken: core.runtime.userToken),
+            AwarenessController(changelog: core.changelog, situation: core.situation, coordination: core.coordination),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, userToken: core.runtime.userToken))

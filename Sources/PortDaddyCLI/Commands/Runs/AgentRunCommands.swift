@@ -19,7 +19,7 @@ extension PD.AgentGroup {
 
         func run() throws {
             let words = self.words.first == "--" ? Array(self.words.dropFirst()) : self.words
-            let project = ProjectDefaults.nearest()
+            let project = ProjectRoot.nearest()
             var spawn = self.spawn
             if spawn.identity == nil, let name = project?.project { spawn.identity = "\(name):agent" }
             let request = try spawn.request(words: words, defaults: project?.defaults ?? AgentDefaults())
@@ -50,7 +50,7 @@ extension PD {
 
             func run() throws {
                 let words = self.words.first == "--" ? Array(self.words.dropFirst()) : self.words
-                let project = ProjectDefaults.nearest()
+                let project = ProjectRoot.nearest()
                 let request = try spawn.request(words: words, defaults: project?.defaults ?? AgentDefaults())
                 let client = try global.client()
                 let sortie = try attempt { try client.launchSortie(request) }
@@ -143,20 +143,5 @@ extension PD {
                 global.output.line("\(sortie.id) \(sortie.state)")
             }
         }
-    }
-}
-
-/// The nearest `.portdaddyrc` (from here upward): its project and agent launch defaults.
-enum ProjectDefaults {
-    static func nearest() -> (project: String, defaults: AgentDefaults)? {
-        var current = FileManager.default.currentDirectoryPath
-        while !FileManager.default.fileExists(atPath: current + "/" + StackConfig.fileName) {
-            let parent = (current as NSString).deletingLastPathComponent
-            guard parent != current else { return nil }
-            current = parent
-        }
-        guard let config = try? StackConfig.load(root: current) else { return nil }
-        let d = config.agentDefaults
-        return (config.project, AgentDefaults(backend: d.backend, model: d.model, budget: d.budget, timeout: d.timeout))
     }
 }

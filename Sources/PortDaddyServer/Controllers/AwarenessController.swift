@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import PortDaddyAPI
+import PortDaddyCore
+
+/// Situational awareness: the changelog, `GET /look` and `GET /briefing`. Coordination data between local agents:
+/// open to every caller that passes the Host/Origin checks, like notes and channels.
+struct AwarenessController: RouteController {
+    let changelog: Changelog
+    let situation: Situation
+    let coordination: CoordinationService
+
+    var routes: RouteCollection<PDRequestContext> {
+        let routes = RouteCollection(context: PDRequestContext.self)
+        routes.on(Routes.addChange, use: add)
+        routes.on(Routes.changelog, use: list)
+        routes.on(Routes.changelogTree, use: tree)
+        routes.on(Routes.look, use: look)
+        routes.on(Routes.briefing, use: briefing)
+        return routes
+    }
+
+    @Sendable func add(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(ChangeRequest.self, context: context)
+        let agent = body.agent ?? context.agent
+        // The entry names the session it came from, when the agent has one.
+        let session = try agent.flatMap { try coordination.whoami($0).1?.id }
+        let entry = try changelog.add(
+            identity: body.identity, summary: body.summary, type: body.type ?? .note, description: body.description, agent: agent,
+            session: session)
+        return try JSONResponse.make(entry, status: .created)
+    }
+
+    @Sendable func list(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let query = request.uri.queryParameters
+        let since = try Self.since(query.get("since"), bareUnit: 1).map { SystemWallClock().nowMillis() - Int64($0 * 1000) }
+        let limit = min(max(query.get("limit").flatMap { Int($0) } ?? 100, 1), 10_000)
+        let identity = query.get("identity").map { String($0) }
+        return try JSONResponse.make(ChangelogResponse(entries: try changelog.entries(matching: identity, since: since, limit: limit)))
+    }
+
+    @Sendable func tree(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let identity = request.uri.queryParameters.get("identity").map { String($0) }
+        return try JSONResponse.make(ChangeTreeResponse(roots: try changelog.tree(matching: identity)))
+    }
+
+    @Sendable func look(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        // A bare number is minutes, as the seed's `pd look --since 30`.
+        let since = try Self.since(query.get("since"), bareUnit: 60) ?? 1800
+        let project = query.get("project").map { String($0) }
+        return try JSONResponse.make(try await situation.look(sinceSeconds: since, project: project))
+    }
+
+    @Sendable func briefing(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let project = request.uri.queryParameters.get("project").map { String($0) }
+        return try JSONResponse.make(try await situation.briefing(project: project))
+    }
+
+    /// A `since` value in seconds: a duration (`30m`, `2h`), or a bare number in `bareUnit` seconds.
+    static func since(_ raw: String?, bareUnit: Double) throws -> Double? {
+        guard let raw, !raw.isEmpty else { return nil }
+        if let number = Double(raw), number >= 0 { return number * bareUnit }
+        guard let seconds = DurationParser.seconds(raw) else {
+            throw PortDaddyError.invalidDuration("since \"\(raw)\" is not a duration (e.g. 30m, 2h, 7d)")
+        }
+        return seconds
+    }
+}
