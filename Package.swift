@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "pd", targets: ["pd"]),
         .executable(name: "pd-daemon", targets: ["pd-daemon"]),
         .executable(name: "pd-mcp", targets: ["pd-mcp"]),
+        .executable(name: "pd-llm", targets: ["pd-llm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -118,6 +119,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "pd-mcp", dependencies: ["PortDaddyAPI", "PortDaddyMCP"], swiftSettings: strict),
+        // One LLM HTTP call per run (the daemon's claude/ollama/openai backends): Foundation and FoundationNetworking
+        // only, so URLSession's libcurl stays out of pd and pd-daemon.
+        .executableTarget(name: "pd-llm", swiftSettings: strict),
         .executableTarget(
             name: "pd",
             dependencies: ["PortDaddyCLI"],
@@ -177,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "pd", "pd-daemon", "pd-mcp", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore",
+                "pd", "pd-daemon", "pd-mcp", "pd-llm", "PortDaddyTesting", "PortDaddyClient", "PortDaddyAPI", "PortDaddyCore",
                 "PortDaddyStackConfig", "PortDaddyWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

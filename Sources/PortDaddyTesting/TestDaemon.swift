@@ -132,7 +132,13 @@ public final class TestDaemon: @unchecked Sendable {
 
     /// The `pd` binary next to the test bundle (or `$PD_BINARY`).
     public static func locateBinary() throws -> String {
-        if let explicit = ProcessInfo.processInfo.environment["PD_BINARY"] { return explicit }
+        try locateExecutable("pd", override: "PD_BINARY")
+    }
+
+    /// A product of this package (`pd`, `pd-llm`, …) next to the test bundle, or the path in the environment variable
+    /// `override` when it is set.
+    public static func locateExecutable(_ name: String, override: String? = nil) throws -> String {
+        if let override, let explicit = ProcessInfo.processInfo.environment[override] { return explicit }
         var candidates: [URL] = []
         for bundle in Bundle.allBundles { candidates.append(bundle.bundleURL.deletingLastPathComponent()) }
         candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
@@ -143,10 +149,10 @@ public final class TestDaemon: @unchecked Sendable {
             candidates.append(URL(fileURLWithPath: path).deletingLastPathComponent())
         }
         for dir in candidates {
-            let path = dir.appendingPathComponent("pd").path
+            let path = dir.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        throw TestFailure("cannot find the pd binary next to the tests; build it (swift build) or set PD_BINARY")
+        throw TestFailure("cannot find the \(name) binary next to the tests; build it (swift build)\(override.map { " or set \($0)" } ?? "")")
     }
 }
 
