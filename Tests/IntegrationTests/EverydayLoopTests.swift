@@ -88,4 +88,33 @@ struct EverydayLoopTests {
         let sibling = (daemon.binary as NSString).deletingLastPathComponent + "/pd-mcp"
         #expect(FileManager.default.isExecutableFile(atPath: sibling), "pd-mcp is built next to pd")
     }
+
+    @Test("pd-mcp with no daemon running autostarts exactly one daemon (pd-daemon), and refuses arguments instead of serving")
+    func mcpAutostartsOneDaemon() throws {
+        let daemon = try TestDaemon()
+        let mcp = (daemon.binary as NSString).deletingLastPathComponent + "/pd-mcp"
+        // A stray argument (the old autostart ran `pd-mcp daemon`, which served MCP and autostarted again, without end).
+        let stray = try CommandResult.run(mcp, ["daemon"], environment: daemon.environment)
+        #expect(stray.status == 2 && stray.stderr.contains("unexpected arguments"), "\(stray.stderr)")
+        #expect(!daemon.lockHeld)
+        // An MCP session with no daemon: initialize, then one tool call, which starts the daemon.
+        let requests = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"claim","arguments":{"identity":"mcp:auto"}}}"#,
+        ].joined(separator: "\n") + "\n"
+        let session = try RunningCommand(mcp, [], environment: daemon.environment, stdin: requests)
+        #expect(eventually { daemon.lockHeld })
+        #expect(eventually { session.outputSoFar.contains("mcp:auto") })
+        kill(session.pid, SIGTERM)
+        _ = session.wait()
+        let info = try #require(daemon.runtimeInfo)
+        #expect(ProcStatus.commandLine(pid_t(info.pid)).contains("pd-daemon"))
+        // Exactly one daemon process for this home.
+        let daemons = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { pid_t($0) }.filter {
+            let line = ProcStatus.commandLine($0)
+            return line.contains(" daemon") && (try? String(contentsOfFile: "/proc/\($0)/environ", encoding: .utf8))?.contains(daemon.home) == true
+        }
+        #expect(daemons.count == 1, "\(daemons)")
+    }
 }

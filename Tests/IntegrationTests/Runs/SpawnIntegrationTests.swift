@@ -190,4 +190,31 @@ struct SpawnIntegrationTests {
         #expect(second.status == 4 && second.stderr.contains("PORT_DADDY_MAX_RUNS"), "\(second.stderr)")
         _ = try bench.daemon.client().killRun(first.output)
     }
+
+    @Test("HTTP backends (claude API, ollama) through pd-llm: exact tokens; the key reaches the server, never pd's output or the record")
+    func httpBackends() throws {
+        let bench = try AgentBench()
+        let server = try FakeLLM(plan: ["text": "Patched it.", "input_tokens": 321, "output_tokens": 54, "cache_read": 0, "cache_write": 0])
+        let marker = "sk-ant-MARKER-\(UUID().uuidString)"
+        let claude = try bench.pd(
+            ["spawn", "--backend", "claude", "--model", "claude-haiku-4-5", "--budget", "1", "--", "patch it"],
+            environment: ["ANTHROPIC_BASE_URL": server.baseURL, "ANTHROPIC_API_KEY": marker])
+        #expect(claude.status == 0, "\(claude.stdout) \(claude.stderr)")
+        #expect(claude.stdout.contains("Patched it.") && !(claude.stdout + claude.stderr).contains(marker))
+        let run = try #require(try bench.daemon.client().runs(all: true, project: nil).runs.first)
+        #expect(run.tokens.input == 321 && run.tokens.output == 54 && run.telemetry == .exact)
+        // claude-haiku-4-5: 1 USD per million input tokens, 5 per million output: 321 + 270 = 591 µUSD.
+        #expect(run.cost.micros == 591)
+        let request = try #require(try server.requests().first)
+        #expect(request["path"] as? String == "/v1/messages" && request["key_present"] as? Bool == true)
+        let record = try bench.pd(["spawned", "--json"]).stdout + (try bench.pd(["spawn", "logs", run.id]).stdout)
+        #expect(!record.contains(marker))
+
+        let ollama = try bench.pd(
+            ["spawn", "--backend", "ollama", "--model", "llama3", "--budget", "0", "-q", "--", "summarize"],
+            environment: ["OLLAMA_HOST": server.baseURL])
+        #expect(ollama.status == 0 && ollama.output == "Patched it.", "\(ollama.stderr)")
+        let local = try #require(try bench.daemon.client().runs(all: true, project: nil).runs.first { $0.backend == "ollama" })
+        #expect(local.tokens.input == 321 && local.tokens.output == 54 && local.cost.micros == 0)
+    }
 }
