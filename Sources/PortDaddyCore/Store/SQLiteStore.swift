@@ -190,6 +190,7 @@ public final class SQLiteStore: ClaimStore {
                     """)
         }
         migrator.registerMigration("v7-runs", migrate: RunStoreSchema.create)
+        migrator.registerMigration("v8-memory", migrate: MemoryStoreSchema.create)
         return migrator
     }
 

@@ -115,7 +115,7 @@ public enum Daemon {
             services.append(.init(service: proxy))
         }
         let reaper = ReaperService(
-            claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity, runs: core.runs,
+            claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity, runs: core.runs, memory: core.memory,
             intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
         // A service group stops its services in reverse order: the flusher, first here, makes the last write after
         // everything else (the shutdown hook stopping stacks, the servers finishing their requests) has recorded.
@@ -126,7 +126,8 @@ public enum Daemon {
                     .init(service: tcp), .init(service: unix),
                 ] + ipcService + [
                     .init(service: reaper), .init(service: IdleMemoryTrimmer()),
-                    .init(service: ShutdownHook(hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs)),
+                    .init(service: ShutdownHook(
+                        hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs, tuples: core.memory.tuples)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))

@@ -19,6 +19,7 @@ struct DaemonServices {
     let runtime: ServerRuntime
     let stacks: StackSupervisor
     let runs: RunService
+    let memory: MemoryServices
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -32,7 +33,10 @@ struct DaemonServices {
         let locks = try LockService(store: store, activity: activity)
         let channels = ChannelService(
             store: store, maxMessages: configuration.channelMaxMessages, maxAgeSeconds: configuration.channelMaxAgeSeconds)
-        let coordination = CoordinationService(store: store, claims: claims, locks: locks, activity: activity)
+        let memory = try MemoryServices(store: store, activity: activity, halfLife: configuration.pheromoneHalfLifeSeconds)
+        let coordination = CoordinationService(
+            store: store, claims: claims, locks: locks, activity: activity,
+            observer: MemoryObserver(pheromones: memory.pheromones, harbors: memory.harbors))
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: userToken)
         var stackSettings = StackSettings()
         stackSettings.stopGrace = .milliseconds(Int(configuration.stopGraceSeconds * 1000))
@@ -52,7 +56,7 @@ struct DaemonServices {
         return DaemonServices(
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels, activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
-            runs: runs)
+            runs: runs, memory: memory)
     }
 }
 
@@ -79,6 +83,9 @@ extension Daemon {
             ActivityController(activity: core.activity),
             StackController(stacks: core.stacks, userToken: core.runtime.userToken),
             RunController(runs: core.runs, userToken: core.runtime.userToken),
+            HarborController(harbors: core.memory.harbors),
+            TupleController(tuples: core.memory.tuples),
+            PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, userToken: core.runtime.userToken))

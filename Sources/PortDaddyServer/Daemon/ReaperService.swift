@@ -12,6 +12,7 @@ struct ReaperService: Service {
     let coordination: CoordinationService
     let activity: ActivityLog
     let runs: RunService
+    let memory: MemoryServices
     let intervalSeconds: Double
     let logger: Logger
 
@@ -40,6 +41,7 @@ struct ReaperService: Service {
                 try channels.prune()
                 try activity.prune()
                 await runs.prune()
+                memory.prune()
                 // Pages freed since the last pass (a burst of requests, dropped subscribers) go back to the OS.
                 ProcessMemory.releaseFreePages()
             } catch {
