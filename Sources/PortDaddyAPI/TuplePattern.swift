@@ -69,12 +69,15 @@ public struct TuplePattern: Sendable, Equatable, CustomStringConvertible {
                     if let bound = Double(rest), bound.isFinite { return .compare(comparison, bound) }
                 }
                 throw invalid(
-                    "pattern element \(index) (\"\(text)\") is not a comparison (>N, <N, >=N, <=N); for the literal string use {\"$eq\": \"\(text)\"}")
+                    "pattern element \(index) (\"\(text)\") is not a comparison (>N, <N, >=N, <=N); for the literal string use {\"$eq\": \"\(text)\"}"
+                )
             }
             guard text.contains("*") else { return .equals(value) }
             guard let pattern = try? IdentityPattern(parsing: text, maxSegments: 8) else {
                 throw invalid(
-                    "pattern element \(index) (\"\(text)\") has a * but is not an identity pattern like myapp:*; for the literal string use {\"$eq\": \"\(text)\"}")
+                    "pattern element \(index) (\"\(text)\") has a * but is not an identity pattern like myapp:*; "
+                        + "for the literal string use {\"$eq\": \"\(text)\"}"
+                )
             }
             return .name(pattern)
         case .object(let fields):

@@ -15,7 +15,8 @@ public struct PD: AsyncParsableCommand {
             abstract: "Port Daddy: stable, conflict-free ports for every dev server and agent on this machine.",
             discussion:
                 "Exit codes: 0 ok, 1 failure, 2 bad input, 3 daemon unreachable, 4 conflict (port, lock, file, session, timeout), 5 "
-                + "not found, 6 daemon already running, 7 not the lock owner (or not a closed harbor's member), 8 a stack did not come up, 9 pd trust could not finish "
+                + "not found, 6 daemon already running, 7 not the lock owner (or not a closed harbor's member), 8 a stack did not come up, "
+                + "9 pd trust could not finish "
                 + "every step, 127 the command could not be started, 130 a foreground pd up stopped with Ctrl-C.",
             version: "pd " + PortDaddyVersion.current,
             subcommands: [

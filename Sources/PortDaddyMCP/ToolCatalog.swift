@@ -111,7 +111,8 @@ enum ToolCatalog {
         Tool(
             name: "tuple",
             description:
-                "Tuple space: out (write a JSON array), rd (read by pattern), in (take atomically), scan, rm. Pattern elements: a value, \"*\", \">N\"/\"<N\", \"myapp:*\", {\"$eq\": v}.",
+                "Tuple space: out (write a JSON array), rd (read by pattern), in (take atomically), scan, rm. "
+                + "Pattern elements: a value, \"*\", \">N\"/\"<N\", \"myapp:*\", {\"$eq\": v}.",
             inputSchema: Schema.object(
                 [
                     "action": Schema.string("what to do", oneOf: ["out", "rd", "in", "scan", "rm"]),
@@ -122,7 +123,8 @@ enum ToolCatalog {
                 ], required: ["action"])),
         Tool(
             name: "pheromone",
-            description: "Decaying trails: spray (add/set/max, 0..1), sniff one thing, list, or files (hottest files: contention from refused claims).",
+            description:
+                "Decaying trails: spray (add/set/max, 0..1), sniff one thing, list, or files (hottest files: contention from refused claims).",
             inputSchema: Schema.object(
                 [
                     "action": Schema.string("what to do", oneOf: ["spray", "sniff", "list", "files"]),

@@ -57,8 +57,10 @@ extension ToolHandler {
             let (value, r) = try run { c throws(ClientError) in try c.hotFiles(limit: limit, harbor: harbor) }
             return (
                 value,
-                r.files.map { "\(String(format: "%.3f", $0.heat)) \($0.path)" + ($0.holders.isEmpty ? "" : " held by \($0.holders.joined(separator: ", "))") }
-                    .joined(separator: "\n")
+                r.files.map {
+                    "\(String(format: "%.3f", $0.heat)) \($0.path)" + ($0.holders.isEmpty ? "" : " held by \($0.holders.joined(separator: ", "))")
+                }
+                .joined(separator: "\n")
             )
         }
     }

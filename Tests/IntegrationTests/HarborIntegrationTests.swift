@@ -15,7 +15,8 @@ struct HarborIntegrationTests {
         let refused = try daemon.pd(["tuple", "out", #"["plan"]"#, "--harbor", "crew"], environment: bob)
         #expect(refused.status == 7 && refused.stderr.contains("not a member"), "\(refused.stderr)")
         let spray = try daemon.pd(
-            ["pheromone", "spray", "--kind", "custom", "--id", "x", "--key", "k", "--strength", "0.5"], environment: bob.merging(["PD_HARBOR": "crew"]) { $1 })
+            ["pheromone", "spray", "--kind", "custom", "--id", "x", "--key", "k", "--strength", "0.5"],
+            environment: bob.merging(["PD_HARBOR": "crew"]) { $1 })
         #expect(spray.status == 7)
         #expect(try daemon.pd(["tuple", "out", #"["plan"]"#], environment: alice.merging(["PD_HARBOR": "crew"]) { $1 }).status == 0)
         #expect(try daemon.pd(["harbor", "enter", "crew"], environment: bob).status == 0)

@@ -25,8 +25,10 @@ struct PheromoneIntegrationTests {
         let sprayed = try JSONDecoder().decode(
             PheromoneInfo.self,
             from: Data(
-                try daemon.pd(["pheromone", "spray", "--kind", "service", "--id", "fast", "--key", "k", "--strength", "0.8", "--half-life", "1s", "--json"])
-                    .stdout.utf8))
+                try daemon.pd([
+                    "pheromone", "spray", "--kind", "service", "--id", "fast", "--key", "k", "--strength", "0.8", "--half-life", "1s", "--json",
+                ])
+                .stdout.utf8))
         let read = try sniff(daemon, "fast")
         let key = try #require(read.keys.first)
         let now = Int64(Date().timeIntervalSince1970 * 1000)

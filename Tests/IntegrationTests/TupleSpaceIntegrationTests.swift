@@ -59,7 +59,9 @@ struct TupleSpaceIntegrationTests {
         // The daemon refuses it too, with 400 INVALID_PATTERN (for callers other than pd).
         var refusal: ClientError?
         do { _ = try daemon.client().tupleRead(TupleQueryRequest(pattern: [.string("x"), .string("<html>")])) } catch { refusal = error }
-        guard case .daemon(let status, let body)? = refusal else { throw TestFailure("the daemon accepted a bad pattern: \(String(describing: refusal))") }
+        guard case .daemon(let status, let body)? = refusal else {
+            throw TestFailure("the daemon accepted a bad pattern: \(String(describing: refusal))")
+        }
         #expect(status == 400 && body.code == "INVALID_PATTERN" && body.error.contains("element 1"), "\(body)")
         #expect(try daemon.pd(["tuple", "out", #"["short"]"#, "--ttl", "1s"]).status == 0)
         #expect(try eventually { try daemon.pd(["tuple", "rd", #"["short"]"#]).status == 5 })

@@ -8,9 +8,11 @@ import Testing
 /// file claims.
 @Suite("Pheromones")
 struct PheromoneTests {
-    func spray(_ p: PheromoneService, strength: Double, mode: PheromoneMode = .add, halfLife: Double = 60, key: String = "k") throws -> PheromoneInfo {
+    func spray(_ p: PheromoneService, strength: Double, mode: PheromoneMode = .add, halfLife: Double = 60, key: String = "k") throws -> PheromoneInfo
+    {
         try p.spray(
-            PheromoneSprayRequest(kind: "service", id: "myapp:api", key: key, strength: strength, mode: mode, halfLife: DurationValue(seconds: halfLife)),
+            PheromoneSprayRequest(
+                kind: "service", id: "myapp:api", key: key, strength: strength, mode: mode, halfLife: DurationValue(seconds: halfLife)),
             by: nil)
     }
 

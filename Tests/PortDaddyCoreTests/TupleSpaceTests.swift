@@ -27,7 +27,9 @@ struct TupleSpaceTests {
         let h = Harness()
         defer { h.cleanup() }
         let space = try memory(h).tuples
-        for tuple in [#"["connection","db","a",0.9]"#, #"["connection","db","b",0.5]"#, #"["svc","myapp:api"]"#, #"["svc","other:api"]"#, #"["lit","*"]"#] {
+        for tuple in [
+            #"["connection","db","a",0.9]"#, #"["connection","db","b",0.5]"#, #"["svc","myapp:api"]"#, #"["svc","other:api"]"#, #"["lit","*"]"#,
+        ] {
             _ = try space.out(TupleOutRequest(tuple: values(tuple)), writer: nil)
         }
         #expect(try await space.find(query(#"["connection","*","*",">0.7"]"#, all: true)).map(\.tuple) == [values(#"["connection","db","a",0.9]"#)])

@@ -126,8 +126,9 @@ public enum Daemon {
                     .init(service: tcp), .init(service: unix),
                 ] + ipcService + [
                     .init(service: reaper), .init(service: IdleMemoryTrimmer()),
-                    .init(service: ShutdownHook(
-                        hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs, tuples: core.memory.tuples)),
+                    .init(
+                        service: ShutdownHook(
+                            hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs, tuples: core.memory.tuples)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))

@@ -17,12 +17,21 @@ struct PheromoneTarget: ParsableArguments {
     }
 }
 
+/// `--harbor` on pheromone reads: one harbor, or every harbor when absent.
+struct HarborFilter: ParsableArguments {
+    @Option(name: .long, help: "Only this harbor (default: all).") var harbor: String?
+
+    func resolved() throws -> String? { try harbor.map(validatedHarbor) }
+}
+
 extension PD {
     /// `pd pheromone spray|sniff|list|files`.
     struct PheromoneGroup: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "pheromone", abstract: "Pheromones: trails that fade with a half-life; contested files heat up on their own.",
-            discussion: "Values are decayed when read: strength · 2^−(age / half-life). Refused file claims spray contention +0.2, granted ones interest +0.05.",
+            discussion:
+                "Values are decayed when read: strength · 2^−(age / half-life). "
+                + "Refused file claims spray contention +0.2, granted ones interest +0.05.",
             subcommands: [Spray.self, Sniff.self, List.self, Files.self])
 
         struct Spray: ParsableCommand {
@@ -55,18 +64,19 @@ extension PD {
         struct Sniff: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Every trail on one thing, decayed to now.")
             @OptionGroup var target: PheromoneTarget
-            @Option(name: .long, help: "Only this harbor (default: all).") var harbor: String?
+            @OptionGroup var scope: HarborFilter
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
                 let (kind, id) = try target.resolved()
-                let harbor = try harbor.map(validatedHarbor)
+                let harbor = try scope.resolved()
                 let client = try global.client()
                 let response = try attempt { try client.sniff(kind: kind, id: id, harbor: harbor) }
                 if global.json { return global.output.json(response) }
                 global.output.line("\(response.kind) \(response.id): \(PheromoneGroup.format(response.total))")
                 for trail in response.keys {
-                    global.output.line("  \(trail.key) \(PheromoneGroup.format(trail.value)) (\(trail.harbor), half-life \(Output.span(seconds: Int(trail.halfLife))))")
+                    let halfLife = Output.span(seconds: Int(trail.halfLife))
+                    global.output.line("  \(trail.key) \(PheromoneGroup.format(trail.value)) (\(trail.harbor), half-life \(halfLife))")
                 }
             }
         }
@@ -74,11 +84,11 @@ extension PD {
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Trails at least --min strong now, strongest first.")
             @Option(name: .long, help: "Weakest value listed (default 0.01).") var min: Double?
-            @Option(name: .long, help: "Only this harbor (default: all).") var harbor: String?
+            @OptionGroup var scope: HarborFilter
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let harbor = try harbor.map(validatedHarbor)
+                let harbor = try scope.resolved()
                 let client = try global.client()
                 let response = try attempt { try client.pheromones(min: min, harbor: harbor) }
                 if global.json { return global.output.json(response) }
@@ -92,11 +102,11 @@ extension PD {
         struct Files: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "The hottest files (contention, interest…) with who holds them now.")
             @Option(name: .long, help: "At most this many (default 20).") var limit: Int?
-            @Option(name: .long, help: "Only this harbor (default: all).") var harbor: String?
+            @OptionGroup var scope: HarborFilter
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let harbor = try harbor.map(validatedHarbor)
+                let harbor = try scope.resolved()
                 let client = try global.client()
                 let response = try attempt { try client.hotFiles(limit: limit, harbor: harbor) }
                 if global.json { return global.output.json(response) }

@@ -17,6 +17,21 @@ func patternArgument(_ raw: String) throws -> [JSONValue] {
     return values
 }
 
+/// What `pd tuple rd` and `pd tuple in` take: the pattern, `--all`, `--limit`, `--wait`, `--harbor`.
+struct TupleQueryOptions: ParsableArguments {
+    @Argument(help: "The pattern, a JSON array, e.g. '[\"task\",\"*\"]'.") var pattern: String
+    @Flag(name: .long, help: "Every match, oldest first (up to --limit).") var all = false
+    @Option(name: .long, help: "With --all: at most this many (default 100).") var limit: Int?
+    @Option(name: .long, help: "Wait this long for a match when there is none, e.g. 30s.") var wait: String?
+    @OptionGroup var harbor: HarborOption
+
+    func request() throws -> TupleQueryRequest {
+        TupleQueryRequest(
+            harbor: try harbor.resolved(), pattern: try patternArgument(pattern), wait: try durationOption(wait, "--wait"),
+            all: all ? true : nil, limit: limit)
+    }
+}
+
 extension PD {
     /// `pd tuple out|rd|in|scan|rm`.
     struct TupleGroup: ParsableCommand {
@@ -49,17 +64,11 @@ extension PD {
         struct Read: ParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "rd", abstract: "Read the oldest matching tuple (or --all) without taking it; prints each as JSON.")
-            @Argument(help: "The pattern, a JSON array, e.g. '[\"task\",\"*\"]'.") var pattern: String
-            @Flag(name: .long, help: "Every match, oldest first (up to --limit).") var all = false
-            @Option(name: .long, help: "With --all: at most this many (default 100).") var limit: Int?
-            @Option(name: .long, help: "Wait this long for a match when there is none, e.g. 30s.") var wait: String?
-            @OptionGroup var harbor: HarborOption
+            @OptionGroup var query: TupleQueryOptions
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let request = TupleQueryRequest(
-                    harbor: try harbor.resolved(), pattern: try patternArgument(pattern), wait: try durationOption(wait, "--wait"),
-                    all: all ? true : nil, limit: limit)
+                let request = try query.request()
                 let client = try global.client()
                 TupleGroup.print(try attempt { try client.tupleRead(request) }, global)
             }
@@ -67,18 +76,12 @@ extension PD {
 
         struct Take: ParsableCommand {
             static let configuration = CommandConfiguration(
-                commandName: "in", abstract: "Take the oldest matching tuple, atomically: of many takers exactly one gets it.")
-            @Argument(help: "The pattern, a JSON array.") var pattern: String
-            @Flag(name: .long, help: "Take every match (up to --limit).") var all = false
-            @Option(name: .long, help: "With --all: at most this many (default 100).") var limit: Int?
-            @Option(name: .long, help: "Wait this long for a match when there is none, e.g. 30s.") var wait: String?
-            @OptionGroup var harbor: HarborOption
+                commandName: "in", abstract: "Take the oldest matching tuple (or --all), atomically: of many takers exactly one gets it.")
+            @OptionGroup var query: TupleQueryOptions
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let request = TupleQueryRequest(
-                    harbor: try harbor.resolved(), pattern: try patternArgument(pattern), wait: try durationOption(wait, "--wait"),
-                    all: all ? true : nil, limit: limit)
+                let request = try query.request()
                 let client = try global.client()
                 TupleGroup.print(try attempt { try client.tupleTake(request) }, global)
             }
