@@ -72,6 +72,16 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case concurrencyLimit = "CONCURRENCY_LIMIT"
     /// A usage report whose `X-PD-Run-Token` is not that run's token.
     case invalidRunToken = "INVALID_RUN_TOKEN"
+    /// A tuple pattern element that is none of the pattern language's forms (the message names its index).
+    case invalidPattern = "INVALID_PATTERN"
+    /// No live tuple matches (read, take, remove).
+    case tupleNotFound = "TUPLE_NOT_FOUND"
+    /// A waiting read or take saw no matching tuple in time.
+    case tupleWaitTimeout = "TUPLE_WAIT_TIMEOUT"
+    /// The harbor holds the most live tuples allowed (100,000).
+    case tupleSpaceFull = "TUPLE_SPACE_FULL"
+    /// A closed harbor refuses writes from agents that are not its members.
+    case notHarborMember = "NOT_HARBOR_MEMBER"
 
     public var description: String { rawValue }
 
@@ -79,15 +89,15 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     public var httpStatus: Int {
         switch self {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .invalidLockName, .invalidChannel,
-            .invalidSignal, .invalidAgent, .unknownBackend:
+            .invalidSignal, .invalidAgent, .unknownBackend, .invalidPattern:
             return 400
         case .untrustedCaller, .tokenRequired, .invalidRunToken: return 401
-        case .notLockOwner, .forbiddenHost, .forbiddenOrigin, .foreignUser: return 403
-        case .notFound: return 404
+        case .notLockOwner, .forbiddenHost, .forbiddenOrigin, .foreignUser, .notHarborMember: return 403
+        case .notFound, .tupleNotFound: return 404
         case .methodNotAllowed: return 405
         case .requestTimeout: return 408
         case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy,
-            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit:
+            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull:
             return 409
         case .bodyTooLarge: return 413
         case .invalidStackConfig: return 422

@@ -14,9 +14,10 @@ public struct PD: AsyncParsableCommand {
             commandName: "pd",
             abstract: "Port Daddy: stable, conflict-free ports for every dev server and agent on this machine.",
             discussion:
-                "Exit codes: 0 ok, 1 failure, 2 bad input, 3 daemon unreachable, 4 conflict (port, lock, file, session, timeout), 5 "
-                + "not found, 6 daemon already running, 7 not the lock owner, 8 a stack did not come up, 9 pd trust could not finish "
-                + "every step, 127 the command could not be started, 130 a foreground pd up stopped with Ctrl-C.",
+                "Exit codes: 0 ok, 1 failure, 2 bad input, 3 daemon unreachable, 4 conflict (port, lock, file, session, timeout) or a "
+                + "launch refused by policy, 5 "
+                + "not found, 6 daemon already running, 7 not the lock owner (or not a closed harbor's member), 8 a stack did not come up, "
+                + "9 an agent run failed or was killed, 10 pd trust could not finish every step, 127 the command could not be started, 130 a foreground pd up stopped with Ctrl-C.",
             version: "pd " + PortDaddyVersion.current,
             subcommands: [
                 Claim.self, Release.self, Find.self, Env.self, Run.self,
@@ -26,6 +27,7 @@ public struct PD: AsyncParsableCommand {
                 Pub.self, Sub.self, Channels.self, Watch.self,
                 Begin.self, Note.self, Notes.self, Phase.self, Done.self, Whoami.self, Sessions.self,
                 ClaimFiles.self, WhoOwns.self, Files.self, Guard.self,
+                HarborGroup.self, Harbors.self, TupleGroup.self, PheromoneGroup.self,
                 MCP.self, URLCommand.self, Open.self, DNS.self, Dashboard.self, Scan.self,
                 Up.self, Down.self, PS.self, Logs.self,
                 SpawnGroup.self, Spawned.self, Backends.self, Usage.self, SortieGroup.self,

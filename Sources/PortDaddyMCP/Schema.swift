@@ -19,6 +19,9 @@ enum Schema {
     static func number(_ description: String) -> Value { .object(["type": "number", "description": .string(description)]) }
     static func boolean(_ description: String) -> Value { .object(["type": "boolean", "description": .string(description)]) }
 
+    /// An array of any JSON values (tuples and patterns).
+    static func array(_ description: String) -> Value { .object(["type": "array", "description": .string(description)]) }
+
     static func strings(_ description: String) -> Value {
         .object(["type": "array", "items": .object(["type": "string"]), "description": .string(description)])
     }

@@ -109,6 +109,32 @@ enum ToolCatalog {
                     "no_health": Schema.boolean("up: ready once started"),
                 ], required: ["action", "dir"])),
         Tool(
+            name: "tuple",
+            description:
+                "Tuple space: out (write a JSON array), rd (read by pattern), in (take atomically), scan, rm. "
+                + "Pattern elements: a value, \"*\", \">N\"/\"<N\", \"myapp:*\", {\"$eq\": v}.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["out", "rd", "in", "scan", "rm"]),
+                    "tuple": Schema.array("out: the tuple"), "pattern": Schema.array("rd/in: the pattern, same length as the tuples"),
+                    "harbor": Schema.string("harbor (default global)"), "ttl": Schema.number("out: seconds to live"),
+                    "wait": Schema.number("rd/in: seconds to wait for a match"), "all": Schema.boolean("rd/in: every match"),
+                    "limit": Schema.integer("rd/in with all, scan: max tuples"), "id": Schema.integer("rm: tuple id"),
+                ], required: ["action"])),
+        Tool(
+            name: "pheromone",
+            description:
+                "Decaying trails: spray (add/set/max, 0..1), sniff one thing, list, or files (hottest files: contention from refused claims).",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["spray", "sniff", "list", "files"]),
+                    "kind": Schema.string("spray/sniff", oneOf: ["service", "file", "agent", "session", "channel", "custom"]),
+                    "id": Schema.string("spray/sniff: what is marked (files: absolute path)"), "key": Schema.string("spray: trail name"),
+                    "strength": Schema.number("spray: 0 to 1"), "mode": Schema.string("spray", oneOf: ["add", "set", "max"]),
+                    "half_life": Schema.number("spray: seconds to halve"), "harbor": Schema.string("harbor (default global)"),
+                    "min": Schema.number("list: weakest value (default 0.01)"), "limit": Schema.integer("files: max files"),
+                ], required: ["action"])),
+        Tool(
             name: "activity", description: "The audit trail of claims, locks, sessions and salvage, newest last.",
             inputSchema: Schema.object(
                 [

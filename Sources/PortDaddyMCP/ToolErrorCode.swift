@@ -43,12 +43,13 @@ extension ErrorCode {
     func mcpError(_ message: String) -> MCPError {
         switch self {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .invalidLockName, .invalidChannel,
-            .invalidSignal, .invalidAgent, .invalidStackConfig, .bodyTooLarge, .methodNotAllowed, .notFound, .unknownBackend:
+            .invalidSignal, .invalidAgent, .invalidStackConfig, .bodyTooLarge, .methodNotAllowed, .notFound, .unknownBackend, .invalidPattern:
             return .invalidParams(message)
         case .portUnavailable, .rangeExhausted, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout,
             .notLockOwner, .stackConflict, .stackFailed, .stackBusy, .untrustedCaller, .foreignUser, .tokenRequired,
             .forbiddenHost, .forbiddenOrigin, .tooManyConnections, .requestTimeout, .resourceExhausted, .shuttingDown,
-            .storage, .internal, .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .invalidRunToken:
+            .storage, .internal, .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .invalidRunToken,
+            .tupleNotFound, .tupleWaitTimeout, .tupleSpaceFull, .notHarborMember:
             return .internalError(message)
         }
     }

@@ -90,6 +90,23 @@ async def main():
             results["salvage_list"] = (await call("salvage", action="list"))[0]
             results["activity"] = (await call("activity", limit=10))[0]
             results["lock_release"] = (await call("lock", action="release", name="mcp:db"))[0]
+            # The tuple space and pheromones.
+            err, written, _ = await call("tuple", action="out", tuple=["task", "mcp", 3])
+            results["tuple_out"] = err
+            err, read, _ = await call("tuple", action="rd", pattern=["task", "*", ">2"])
+            results["tuple_rd"] = err or read["tuples"][0]["id"] != written.get("id")
+            results["tuple_scan"] = (await call("tuple", action="scan"))[0]
+            err, taken, _ = await call("tuple", action="in", pattern=["task", "mcp", "*"])
+            results["tuple_in"] = err or len(taken["tuples"]) != 1
+            err, body, _ = await call("tuple", action="rd", pattern=[{"x": 1}])
+            results["tuple_bad_pattern"] = not err or body["code"] != "INVALID_PATTERN"
+            results["tuple_rm_gone"] = not (await call("tuple", action="rm", id=written.get("id", 0)))[0]
+            err, trail, _ = await call("pheromone", action="spray", kind="service", id="mcp:web", key="busy", strength=0.5)
+            results["pheromone_spray"] = err or trail["value"] != 0.5
+            err, sniffed, _ = await call("pheromone", action="sniff", kind="service", id="mcp:web")
+            results["pheromone_sniff"] = err or sniffed["total"] <= 0
+            results["pheromone_list"] = (await call("pheromone", action="list"))[0]
+            results["pheromone_files"] = (await call("pheromone", action="files"))[0]
             # A stack: up waits until ready, ps, logs, restart, down (the project is made here).
             stack_dir = os.path.join(ENV["PORT_DADDY_HOME"], "mcp-stack")
             os.makedirs(stack_dir, exist_ok=True)

@@ -20,7 +20,7 @@ public enum PDExit {
     public static let notFound: Int32 = 5
     /// A daemon already runs for this data dir.
     public static let alreadyRunning: Int32 = 6
-    /// Only the holder may release or extend that lock.
+    /// Only the holder may release or extend that lock; only a closed harbor's members may write to it.
     public static let notOwner: Int32 = 7
     /// A stack did not come up (a service failed, timed out, or its dependency did).
     public static let stackFailed: Int32 = 8
@@ -40,13 +40,13 @@ public enum PDExit {
     static func code(for code: ErrorCode) -> Int32 {
         switch code {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .bodyTooLarge, .invalidLockName, .unknownBackend,
-            .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed:
+            .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed, .invalidPattern:
             return usage
         case .portUnavailable, .rangeExhausted, .lockHeld, .lockTimeout, .fileClaimed, .sessionActive, .stackConflict, .stackBusy,
-            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit:
+            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull:
             return portUnavailable
-        case .noActiveSession, .notFound: return notFound
-        case .notLockOwner: return notOwner
+        case .noActiveSession, .notFound, .tupleNotFound: return notFound
+        case .notLockOwner, .notHarborMember: return notOwner
         case .stackFailed: return stackFailed
         // The daemon would not serve this connection (shutting down, another user's, full, too slow, out of
         // resources): for this caller it is as good as unreachable.

@@ -47,6 +47,10 @@ public struct ActivityKind: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let runEnd = ActivityKind("run.end")
     public static let runKill = ActivityKind("run.kill")
     public static let runLost = ActivityKind("run.lost")
+    public static let harborCreate = ActivityKind("harbor.create")
+    public static let harborEnter = ActivityKind("harbor.enter")
+    public static let harborLeave = ActivityKind("harbor.leave")
+    public static let harborDestroy = ActivityKind("harbor.destroy")
 
     /// The prefix that follows every integration signal.
     public static let integrationPrefix = "integration"

@@ -53,6 +53,7 @@ extension CoordinationService {
             }
             activity?.record(.agentDead, subject: agent.id, detail: why(agent))
         }
+        if !dead.isEmpty { observer?.agentsLeft(dead.map(\.id)) }
         return dead.map(\.id)
     }
 

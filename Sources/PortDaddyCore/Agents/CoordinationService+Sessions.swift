@@ -25,6 +25,7 @@ extension CoordinationService {
             if let active = try tx.activeSession(of: id) { throw PortDaddyError.sessionActive(agent: id, session: active.id) }
             for path in paths {
                 if let holder = try tx.activeFileClaim(path) {
+                    observer?.fileClaimRefused(path)
                     throw PortDaddyError.fileClaimed(path: path, agent: holder.agentID, session: holder.sessionID)
                 }
             }
@@ -60,6 +61,7 @@ extension CoordinationService {
             throw error
         }
         activity?.record(.sessionBegin, actor: id, subject: written.id, detail: purposeText)
+        if !paths.isEmpty { observer?.filesClaimed(paths) }
         return (written, port, dead)
     }
 
@@ -202,11 +204,18 @@ extension CoordinationService {
         let normalized = try paths.map(Self.validatedPath)
         guard !normalized.isEmpty else { throw .invalidRequest("give at least one path") }
         let now = clock.nowMillis()
-        let claimed = try store.write { tx throws -> [FileClaimInfo] in
-            guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
-            try Self.claimFiles(normalized, session: session, force: force, now: now, tx)
-            return try normalized.compactMap { try tx.activeFileClaim($0) }
+        let claimed: [FileClaimInfo]
+        do {
+            claimed = try store.write { tx throws -> [FileClaimInfo] in
+                guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
+                try Self.claimFiles(normalized, session: session, force: force, now: now, tx)
+                return try normalized.compactMap { try tx.activeFileClaim($0) }
+            }
+        } catch .fileClaimed(let path, let agent, let session) {
+            observer?.fileClaimRefused(path)
+            throw .fileClaimed(path: path, agent: agent, session: session)
         }
+        observer?.filesClaimed(normalized)
         activity?.record(force ? .filesClaimForce : .filesClaim, actor: id, subject: normalized.joined(separator: " "))
         return claimed
     }

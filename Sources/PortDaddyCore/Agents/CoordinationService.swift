@@ -16,6 +16,8 @@ public final class CoordinationService: Sendable {
     let processes: any ProcessProber
     let clock: any WallClock
     let activity: ActivityLog?
+    /// Told about file claims and departed agents (pheromone heat, harbor membership).
+    let observer: (any CoordinationObserver)?
     /// When each agent's implicit heartbeat was last written, to write at most every few seconds.
     let touched = Mutex<[String: Int64]>([:])
 
@@ -24,8 +26,9 @@ public final class CoordinationService: Sendable {
 
     public init(
         store: any CoordinationStore, claims: ClaimService, locks: LockService, processes: any ProcessProber = SystemProcessProber(),
-        clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil
+        clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil, observer: (any CoordinationObserver)? = nil
     ) {
+        self.observer = observer
         self.store = store
         self.claims = claims
         self.locks = locks
@@ -166,6 +169,7 @@ public final class CoordinationService: Sendable {
             activity?.record(.lockRelease, actor: id, subject: lock.name.value, detail: "token \(lock.token); agent unregistered")
         }
         activity?.record(.agentUnregister, actor: id, subject: id)
+        observer?.agentsLeft([id])
     }
 
     public func agents() throws(PortDaddyError) -> [AgentInfo] {

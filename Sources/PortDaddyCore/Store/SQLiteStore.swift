@@ -190,6 +190,7 @@ public final class SQLiteStore: ClaimStore {
                     """)
         }
         migrator.registerMigration("v7-runs", migrate: RunStoreSchema.create)
+        migrator.registerMigration("v8-memory", migrate: MemoryStoreSchema.create)
         migrator.registerMigration("v9-changelog", migrate: ChangelogSchema.create)
         return migrator
     }

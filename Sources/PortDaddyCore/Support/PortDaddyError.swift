@@ -54,6 +54,16 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case concurrencyLimit(limit: Int)
     /// A usage report with another run's token, or none.
     case invalidRunToken
+    /// A tuple pattern that is not of the pattern language (the message names the element).
+    case invalidPattern(String)
+    /// No live tuple matches, or no tuple has that id.
+    case tupleNotFound(String)
+    /// A waiting read or take ran out of time.
+    case tupleWaitTimeout(harbor: String, pattern: String)
+    /// The harbor holds ``TupleLimits/maxPerHarbor`` live tuples.
+    case tupleSpaceFull(harbor: String)
+    /// A write to a closed harbor by an agent that is not a member (or by no agent).
+    case notHarborMember(harbor: String, agent: String?)
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -89,6 +99,11 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .budgetExceeded: return .budgetExceeded
         case .concurrencyLimit: return .concurrencyLimit
         case .invalidRunToken: return .invalidRunToken
+        case .invalidPattern: return .invalidPattern
+        case .tupleNotFound: return .tupleNotFound
+        case .tupleWaitTimeout: return .tupleWaitTimeout
+        case .tupleSpaceFull: return .tupleSpaceFull
+        case .notHarborMember: return .notHarborMember
         }
     }
 
@@ -144,6 +159,25 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
         case .invalidRunToken: return "X-PD-Run-Token is not this run's token"
+        case .invalidPattern(let why): return why
+        case .tupleNotFound(let what): return what
+        case .tupleWaitTimeout(let harbor, let pattern):
+            return "no tuple matching \(pattern) arrived in harbor \(harbor) in time"
+        case .tupleSpaceFull(let harbor):
+            return "harbor \(harbor) holds \(TupleLimits.maxPerHarbor) tuples, the most allowed; take or remove some (pd tuple in, pd tuple rm)"
+        case .notHarborMember(let harbor, let agent?):
+            return "harbor \(harbor) is closed and agent \(agent) is not a member; enter it first (pd harbor enter \(harbor))"
+        case .notHarborMember(let harbor, nil):
+            return "harbor \(harbor) is closed: only members write; set PD_AGENT_ID and enter it (pd harbor enter \(harbor))"
+        }
+    }
+
+    /// A wire value's rule broken inside a Core call: the same code and message.
+    public init(_ invalid: InvalidValue) {
+        switch invalid.code {
+        case .invalidPattern: self = .invalidPattern(invalid.message)
+        case .invalidIdentity: self = .invalidIdentity(invalid.message)
+        default: self = .invalidRequest(invalid.message)
         }
     }
 }

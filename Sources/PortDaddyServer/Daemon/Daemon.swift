@@ -116,7 +116,7 @@ public enum Daemon {
         }
         let reaper = ReaperService(
             claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity, runs: core.runs,
-            changelog: core.changelog,
+            changelog: core.changelog, memory: core.memory,
             intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
         // A service group stops its services in reverse order: the flusher, first here, makes the last write after
         // everything else (the shutdown hook stopping stacks, the servers finishing their requests) has recorded.
@@ -127,7 +127,9 @@ public enum Daemon {
                     .init(service: tcp), .init(service: unix),
                 ] + ipcService + [
                     .init(service: reaper), .init(service: IdleMemoryTrimmer()),
-                    .init(service: ShutdownHook(hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs)),
+                    .init(
+                        service: ShutdownHook(
+                            hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs, tuples: core.memory.tuples)),
                 ] + services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))

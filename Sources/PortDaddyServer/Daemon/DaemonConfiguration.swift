@@ -47,6 +47,9 @@ public struct DaemonConfiguration: Sendable {
     public var changelogMaxAgeSeconds: Double = 180 * 86400
     /// Agent runs at once (`PORT_DADDY_MAX_RUNS`, 1–256, default 8).
     public var maxRuns = 8
+    /// Seconds a pheromone sprayed without `--half-life` takes to halve (`PORT_DADDY_PHEROMONE_HALF_LIFE`, 1 s–30 d,
+    /// default 10 minutes).
+    public var pheromoneHalfLifeSeconds = PheromoneService.defaultHalfLifeSeconds
     /// The `pd-llm` program HTTP backends run as (next to this executable), or nil when it is not there.
     public var llmProgram: String? = DaemonConfiguration.sibling("pd-llm")
     /// The proxy's port when 80 is privileged.
@@ -176,6 +179,10 @@ public struct DaemonConfiguration: Sendable {
         if let runs = try integer("PORT_DADDY_MAX_RUNS") {
             guard (1...256).contains(runs) else { throw .badSetting("PORT_DADDY_MAX_RUNS", String(runs)) }
             config.maxRuns = runs
+        }
+        if let halfLife = try number("PORT_DADDY_PHEROMONE_HALF_LIFE") {
+            guard (1...30 * 86400).contains(halfLife) else { throw .badSetting("PORT_DADDY_PHEROMONE_HALF_LIFE", String(halfLife)) }
+            config.pheromoneHalfLifeSeconds = halfLife
         }
         return config
     }

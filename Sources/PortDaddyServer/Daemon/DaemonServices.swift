@@ -21,6 +21,7 @@ struct DaemonServices {
     let runs: RunService
     let changelog: Changelog
     let situation: Situation
+    let memory: MemoryServices
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -34,7 +35,10 @@ struct DaemonServices {
         let locks = try LockService(store: store, activity: activity)
         let channels = ChannelService(
             store: store, maxMessages: configuration.channelMaxMessages, maxAgeSeconds: configuration.channelMaxAgeSeconds)
-        let coordination = CoordinationService(store: store, claims: claims, locks: locks, activity: activity)
+        let memory = try MemoryServices(store: store, activity: activity, halfLife: configuration.pheromoneHalfLifeSeconds)
+        let coordination = CoordinationService(
+            store: store, claims: claims, locks: locks, activity: activity,
+            observer: MemoryObserver(pheromones: memory.pheromones, harbors: memory.harbors))
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: userToken)
         var stackSettings = StackSettings()
         stackSettings.stopGrace = .milliseconds(Int(configuration.stopGraceSeconds * 1000))
@@ -59,7 +63,7 @@ struct DaemonServices {
         return DaemonServices(
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels, activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
-            runs: runs, changelog: changelog, situation: situation)
+            runs: runs, changelog: changelog, situation: situation, memory: memory)
     }
 }
 
@@ -87,6 +91,9 @@ extension Daemon {
             StackController(stacks: core.stacks, userToken: core.runtime.userToken),
             RunController(runs: core.runs, userToken: core.runtime.userToken),
             AwarenessController(changelog: core.changelog, situation: core.situation, coordination: core.coordination),
+            HarborController(harbors: core.memory.harbors),
+            TupleController(tuples: core.memory.tuples),
+            PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, userToken: core.runtime.userToken))

@@ -13,6 +13,7 @@ struct ReaperService: Service {
     let activity: ActivityLog
     let runs: RunService
     let changelog: Changelog
+    let memory: MemoryServices
     let intervalSeconds: Double
     let logger: Logger
 
@@ -42,6 +43,7 @@ struct ReaperService: Service {
                 try activity.prune()
                 await runs.prune()
                 try changelog.prune()
+                memory.prune()
                 // Pages freed since the last pass (a burst of requests, dropped subscribers) go back to the OS.
                 ProcessMemory.releaseFreePages()
             } catch {
