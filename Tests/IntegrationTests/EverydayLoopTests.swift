@@ -98,11 +98,12 @@ struct EverydayLoopTests {
         #expect(stray.status == 2 && stray.stderr.contains("unexpected arguments"), "\(stray.stderr)")
         #expect(!daemon.lockHeld)
         // An MCP session with no daemon: initialize, then one tool call, which starts the daemon.
-        let requests = [
-            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
-            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
-            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"claim","arguments":{"identity":"mcp:auto"}}}"#,
-        ].joined(separator: "\n") + "\n"
+        let requests =
+            [
+                #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+                #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+                #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"claim","arguments":{"identity":"mcp:auto"}}}"#,
+            ].joined(separator: "\n") + "\n"
         let session = try RunningCommand(mcp, [], environment: daemon.environment, stdin: requests)
         #expect(eventually { daemon.lockHeld })
         #expect(eventually { session.outputSoFar.contains("mcp:auto") })
