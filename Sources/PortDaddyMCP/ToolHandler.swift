@@ -120,6 +120,7 @@ struct ToolHandler: Sendable {
         case "inbox": return try inbox(args)
         case "integration": return try integration(args)
         case "stack": return try stack(args)
+        case "runs": return try runs(args)
         case "activity":
             let since = try args.number("since_minutes").map { Int64((Date().timeIntervalSince1970 - $0 * 60) * 1000) }
             let type = try args.string("type")

@@ -19,6 +19,7 @@ struct DaemonServices {
     let runtime: ServerRuntime
     let stacks: StackSupervisor
     let runs: RunService
+    let metrics: RunMetrics
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -52,7 +53,7 @@ struct DaemonServices {
         return DaemonServices(
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels, activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
-            runs: runs)
+            runs: runs, metrics: RunMetrics(store: store))
     }
 }
 
@@ -65,7 +66,8 @@ extension Daemon {
         router.add(middleware: SecurityMiddleware(runtime: core.runtime))
         router.add(middleware: AgentTouchMiddleware(coordination: core.coordination))
         router.add(
-            SystemController(claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks),
+            SystemController(
+                claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks, runs: core.runs, metrics: core.metrics),
             ClaimController(claims: core.claims),
             V1Controller(claims: core.claims),
             LockController(locks: core.locks, logger: logger),
@@ -79,9 +81,10 @@ extension Daemon {
             ActivityController(activity: core.activity),
             StackController(stacks: core.stacks, userToken: core.runtime.userToken),
             RunController(runs: core.runs, userToken: core.runtime.userToken),
+            MetricsController(metrics: core.metrics),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
-                activity: core.activity, stacks: core.stacks, userToken: core.runtime.userToken))
+                activity: core.activity, stacks: core.stacks, runs: core.runs, userToken: core.runtime.userToken))
         return router
     }
 }
