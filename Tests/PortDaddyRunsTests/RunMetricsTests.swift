@@ -141,3 +141,17 @@ struct RunMetricsTests {
         #expect(try metrics.recent(limit: 1).events.map(\.micros) == [100_000])
     }
 }
+
+extension RunMetricsTests {
+    @Test("saving a run again (each usage update, the end) updates its row in place and keeps its cost events")
+    func resaveKeepsCostEvents() throws {
+        try run("a", state: .running, ago: 5, minutes: nil, costs: [(250_000, 10, 2)])
+        var stored = try #require(try store.run("a"))
+        stored.state = .succeeded
+        stored.endedAt = Self.now
+        try store.saveRun(stored)
+        #expect(try store.run("a")?.state == .succeeded)
+        #expect(try metrics.cost(seconds: 3600).totals.micros == 250_000)
+        #expect(try metrics.recent(limit: 5).events.count == 1)
+    }
+}

@@ -23,7 +23,8 @@ public struct CostEvent: Sendable, Equatable {
 
 /// Durable record of agent runs (task and result included) and their cost events.
 public protocol RunStore: Sendable {
-    /// Inserts or replaces the run (`task` and `result` are stored from the value's fields).
+    /// Inserts the run or updates its row in place, so its cost events stay (`task` and `result` are stored from the
+    /// value's fields).
     func saveRun(_ run: RunInfo) throws(PortDaddyError)
     /// The run with its task and result, or nil.
     func run(_ id: String) throws(PortDaddyError) -> RunInfo?
@@ -120,10 +121,19 @@ extension SQLiteStore: RunStore {
         try guardedWrite { db in
             try db.execute(
                 sql: """
-                    INSERT OR REPLACE INTO runs (id, name, backend, model, identity, harbor, agent_id, session_id, sortie_id, pid, state,
+                    INSERT INTO runs (id, name, backend, model, identity, harbor, agent_id, session_id, sortie_id, pid, state,
                         reason, exit_code, signal, budget_micros, cost_micros, input_tokens, output_tokens, cache_read_tokens,
                         cache_write_tokens, telemetry, task, result, created_at, started_at, ended_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, backend = excluded.backend, model = excluded.model,
+                        identity = excluded.identity, harbor = excluded.harbor, agent_id = excluded.agent_id,
+                        session_id = excluded.session_id, sortie_id = excluded.sortie_id, pid = excluded.pid, state = excluded.state,
+                        reason = excluded.reason, exit_code = excluded.exit_code, signal = excluded.signal,
+                        budget_micros = excluded.budget_micros, cost_micros = excluded.cost_micros, input_tokens = excluded.input_tokens,
+                        output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
+                        cache_write_tokens = excluded.cache_write_tokens, telemetry = excluded.telemetry, task = excluded.task,
+                        result = excluded.result, created_at = excluded.created_at, started_at = excluded.started_at,
+                        ended_at = excluded.ended_at
                     """,
                 arguments: [
                     run.id, run.name, run.backend, run.model, run.identity, run.harbor, run.agentID, run.sessionID, run.sortieID, run.pid,
