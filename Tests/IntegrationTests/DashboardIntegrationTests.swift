@@ -197,6 +197,7 @@ struct DashboardIntegrationTests {
             var unlocked: Bool
             var killed: [String?]?
             var view_killed: Bool
+            var debug: [JSONValue]?
         }
         let report = try JSONDecoder().decode(RunsReport.self, from: Data((run.output.split(separator: "\n").last ?? "").utf8))
         #expect(report.launched && report.output_logged)
@@ -205,7 +206,7 @@ struct DashboardIntegrationTests {
         #expect(report.kill_without_key.map(\.description) == ["401.0", "UNTRUSTED_CALLER"])
         #expect(report.alive_after_refusal == ["running", nil])
         #expect(report.agent_named)
-        #expect(report.unlocked)
+        #expect(report.unlocked, "\(report.debug ?? [])")
         #expect(report.killed == ["killed", "user"])
         #expect(report.view_killed)
     }

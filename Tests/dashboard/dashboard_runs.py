@@ -48,7 +48,7 @@ def main():
         # Any page: the run with its name, state, tokens and cost; no output, no Kill button.
         b.ws.call("Page.navigate", url=URL + "#runs")
         report["shown"] = bool(wait_until(lambda: "Dash Runner" in view_text() and "42 in / 7 out" in view_text()
-                                          and "$0.125000" in view_text() and "running" in view_text()))
+                                          and "$0.125000" in view_text() and "running" in view_text(), 120))
         report["locked"] = ("pd dashboard" in view_text() and "secret agent output" not in view_text()
                             and "data-killrun" not in view_html())
         # The kill action without the user's key is refused, and the run goes on.
@@ -63,12 +63,15 @@ def main():
         # Unlocked the way pd dashboard does it (a one-time code traded for this tab's key): output and Kill.
         opened = pd_dashboard_opened(pd, HOME)
         b.ws.call("Page.navigate", url=opened)
-        wait_until(lambda: b.eval("location.protocol") == "http:" and b.eval("!!sessionStorage.getItem('pd-user-token')"))
+        wait_until(lambda: b.eval("location.hash") == "#ports" and b.eval("location.protocol") == "http:"
+                   and b.eval("!!sessionStorage.getItem('pd-user-token')"), 120)
         show("runs")
-        report["unlocked"] = bool(wait_until(lambda: "secret agent output" in view_text() and "data-killrun" in view_html()))
-        b.eval(f"document.querySelector('[data-killrun=\"{run_id}\"]').click()")
-        report["killed"] = wait_until(lambda: run_state(run_id) if run_state(run_id)[0] == "killed" else None)
-        report["view_killed"] = bool(wait_until(lambda: "killed" in view_text() and "data-killrun" not in view_html()))
+        report["unlocked"] = bool(wait_until(lambda: "secret agent output" in view_text() and "data-killrun" in view_html(), 120))
+        if not report["unlocked"]:
+            report["debug"] = [b.eval("location.href"), str(b.eval("!!sessionStorage.getItem('pd-user-token')")), view_text()[:400]]
+        b.eval(f"(() => {{ const x = document.querySelector('[data-killrun=\"{run_id}\"]'); if (x) x.click(); return !!x }})()")
+        report["killed"] = wait_until(lambda: run_state(run_id) if run_state(run_id)[0] == "killed" else None, 120)
+        report["view_killed"] = bool(wait_until(lambda: "killed" in view_text() and "data-killrun" not in view_html(), 120))
     print(json.dumps(report))
 
 
