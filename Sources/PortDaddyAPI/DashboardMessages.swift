@@ -39,3 +39,9 @@ public struct DashboardServiceTarget: Codable, Sendable, Equatable {
         self.service = service
     }
 }
+
+/// `POST /dashboard/runs/kill` body: the run to kill.
+public struct DashboardRunTarget: Codable, Sendable, Equatable {
+    public var run: String
+    public init(run: String) { self.run = run }
+}

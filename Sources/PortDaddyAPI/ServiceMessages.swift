@@ -68,12 +68,15 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var dnsDomain: String?
     /// The keys of the running stacks.
     public var stacks: [String]?
+    /// The agent runs going and today's spend.
+    public var runs: RunsStatus?
 
     public init(
         status: String, version: String, pid: Int, uptimeSeconds: Int, home: String, socket: String, tcpHost: String, tcpPort: Int, rangeStart: Int,
         rangeEnd: Int, reserved: [Int], claims: Int, reapIntervalSeconds: Double, reapGraceSeconds: Double, reaped: Int, proxyPort: Int? = nil,
-        dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil
+        dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil, runs: RunsStatus? = nil
     ) {
+        self.runs = runs
         self.proxyPort = proxyPort
         self.dnsPort = dnsPort
         self.dnsDomain = dnsDomain

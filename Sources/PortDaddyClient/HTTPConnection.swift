@@ -233,8 +233,11 @@ public final class HTTPConnection {
 
     private func readResponse() throws(ClientError) -> Response {
         let (status, length, chunked, closeAfter) = try readHead()
-        let body = try readBody(length: length, chunked: chunked)
-        if closeAfter || (length == nil && !chunked) { close() }
+        // 1xx, 204 and 304 answers have no body, whatever their headers say (RFC 9112 §6.3): reading one "until the
+        // connection closes" would wait for the server's idle timeout.
+        let bodiless = status < 200 || status == 204 || status == 304
+        let body = bodiless ? [] : try readBody(length: length, chunked: chunked)
+        if closeAfter || (length == nil && !chunked && !bodiless) { close() }
         return Response(status: status, body: body)
     }
 

@@ -135,6 +135,22 @@ enum ToolCatalog {
                     "min": Schema.number("list: weakest value (default 0.01)"), "limit": Schema.integer("files: max files"),
                 ], required: ["action"])),
         Tool(
+            name: "runs",
+            description:
+                "AI agent runs: spawn (or sortie: a durable mission) an agent with a USD budget, list, status, kill its whole tree. Spends budget.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["spawn", "list", "status", "kill", "sortie"]),
+                    "backend": Schema.string("spawn: claude-cli, codex, aider, gemini, claude, ollama, openai or custom"),
+                    "task": Schema.string("spawn: what the agent should do"), "budget_usd": Schema.string("spawn: hard cap in USD, e.g. 0.50"),
+                    "workdir": Schema.string("spawn: absolute working directory"), "model": Schema.string("spawn: the model"),
+                    "identity": Schema.string("spawn: e.g. myapp:fixer"), "name": Schema.string("spawn: display name"),
+                    "timeout": Schema.string("spawn: e.g. 30m"), "program": Schema.string("custom: the program"),
+                    "args": Schema.strings("custom: its arguments"), "telemetry": Schema.string("custom: report", oneOf: ["report"]),
+                    "dry_run": Schema.boolean("spawn: only the preflight and argv"), "run": Schema.string("status / kill: run or agent id"),
+                    "all": Schema.boolean("list: every run kept"), "project": Schema.string("list: one project's runs"),
+                ], required: ["action"])),
+        Tool(
             name: "activity", description: "The audit trail of claims, locks, sessions and salvage, newest last.",
             inputSchema: Schema.object(
                 [

@@ -122,6 +122,7 @@ struct ToolHandler: Sendable {
         case "stack": return try stack(args)
         case "tuple": return try tuple(args)
         case "pheromone": return try pheromone(args)
+        case "runs": return try runs(args)
         case "activity":
             let since = try args.number("since_minutes").map { Int64((Date().timeIntervalSince1970 - $0 * 60) * 1000) }
             let type = try args.string("type")

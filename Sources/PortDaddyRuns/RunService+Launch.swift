@@ -155,7 +155,7 @@ extension RunService {
         // The agent lives exactly as long as its process.
         _ = try? coordination.register(id: agentID, identity: nil, purpose: nil, pid: child.pid, ttlSeconds: nil)
         let run = LiveRun(
-            info: info, token: token, feed: StackFeed(clock: clock), parser: plan.backend.makeParser(),
+            info: info, token: token, feed: StackFeed(clock: clock, pulse: pulse), parser: plan.backend.makeParser(),
             log: RunLogFile(directory: settings.logDirectory, runID: runID, limit: settings.maxLogBytes))
         run.pid = child.pid
         live[runID] = run

@@ -21,6 +21,8 @@ public actor RunService {
     var shuttingDown = false
     /// Followers of sorties' logs waiting for the next entry.
     var sortieWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// Beats on every line a run's feed gets (output, usage, state), so the dashboard knows when to look again.
+    public nonisolated let pulse = StackPulse()
 
     /// How many ended runs keep their feed in memory.
     static let endedFeedsKept = 32

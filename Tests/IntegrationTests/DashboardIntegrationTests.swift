@@ -127,7 +127,7 @@ struct DashboardIntegrationTests {
         #expect(report.graph_stable)
 
         // Keyboard: every view link, then graph nodes, each with a visible focus indicator.
-        #expect(report.tab_nav == ["#ports", "#stacks", "#agents", "#sessions", "#locks", "#radio", "#salvage", "#graph"])
+        #expect(report.tab_nav == ["#ports", "#stacks", "#runs", "#agents", "#sessions", "#locks", "#radio", "#salvage", "#graph"])
         #expect(report.tab_nav_focus_visible)
         #expect(report.tab_node?.hasPrefix("agent:") == true)
         #expect(report.tab_node_ring == "3px")
@@ -147,7 +147,7 @@ struct DashboardIntegrationTests {
 
         // One EventSource, on the multiplexed stream; a screenshot per view (+ the graph in dark).
         #expect(report.streams == ["/dashboard/events"])
-        #expect(report.screenshots.count == 9)
+        #expect(report.screenshots.count == 10)
         for path in report.screenshots { #expect(FileManager.default.fileExists(atPath: path)) }
         // Every view is built and shows data.
         #expect(report.views_not_built == [])
@@ -174,6 +174,41 @@ struct DashboardIntegrationTests {
         #expect(report.proxy_claim_appeared)
         #expect(report.proxy_action)
         #expect(report.proxy_streams == ["/dashboard/events"])
+    }
+
+    @Test("the Runs view shows a run's name, state, tokens and cost to any page; its output and Kill need the user's key")
+    func runsView() throws {
+        try ensureBrowser()
+        let daemon = try TestDaemon()
+        let info = try daemon.start()
+        defer { daemon.stop() }
+        let run = try CommandResult.run(
+            "/usr/bin/env", ["python3", Self.root + "/Tests/dashboard/dashboard_runs.py", daemon.binary, "http://127.0.0.1:\(info.tcpPort)/"],
+            environment: daemon.environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        struct RunsReport: Decodable {
+            var launched: Bool
+            var output_logged: Bool
+            var shown: Bool
+            var locked: Bool
+            var kill_without_key: [JSONValue]
+            var alive_after_refusal: [String?]?
+            var agent_named: Bool
+            var unlocked: Bool
+            var killed: [String?]?
+            var view_killed: Bool
+            var debug: [JSONValue]?
+        }
+        let report = try JSONDecoder().decode(RunsReport.self, from: Data((run.output.split(separator: "\n").last ?? "").utf8))
+        #expect(report.launched && report.output_logged)
+        #expect(report.shown)
+        #expect(report.locked)
+        #expect(report.kill_without_key.map(\.description) == ["401.0", "UNTRUSTED_CALLER"])
+        #expect(report.alive_after_refusal == ["running", nil])
+        #expect(report.agent_named)
+        #expect(report.unlocked, "\(report.debug ?? [])")
+        #expect(report.killed == ["killed", "user"])
+        #expect(report.view_killed)
     }
 
     @Test("dashboard.localhost on the proxy is the daemon's dashboard, even when the identity dashboard is claimed")

@@ -49,8 +49,8 @@ struct EverydayLoopTests {
         let typo = try daemon.pd(["claimm", "x"])
         #expect(typo.status == 2)
         #expect(typo.stderr.contains("unknown command 'claimm'; did you mean 'claim'?"), "\(typo.stderr)")
-        let other = try daemon.pd(["sitrep"])
-        #expect(other.status == 2 && other.stderr.contains("unknown command 'sitrep'"), "\(other.stderr)")
+        let other = try daemon.pd(["teleport"])
+        #expect(other.status == 2 && other.stderr.contains("unknown command 'teleport'"), "\(other.stderr)")
         #expect(try daemon.pd(["list-ports"]).status != 2)
         // `pd bench N` takes the iteration count as the seed shows it; nonsense is a usage error, not a run.
         let bench = try daemon.pd(["bench", "0"])

@@ -34,6 +34,18 @@ struct MCPIntegrationTests {
         var resource_services_has_claim: Bool
         var cancelled_wait_left_queue: Bool
         var mcp_waiter_queued: Bool
+        var run: RunReport
+        var killed: [String?]
+        var sortie_id: String?
+        var no_budget_code: String?
+
+        struct RunReport: Decodable {
+            var id: String?
+            var state: String?
+            var cost: Int64?
+            var name: String?
+            var result: String?
+        }
 
         struct BadCall: Decodable {
             var isError: Bool
@@ -45,7 +57,7 @@ struct MCPIntegrationTests {
             case server, tools, every_tool_has_schema, tools_list_bytes, claim_port, find_after_claim, lock_token, cli_lock_while_held
             case bad_call, bad_action_code, unknown_argument_code, after_errors_ok, session_id, agents, tool_errors, resources,
                 resource_services_has_claim
-            case cancelled_wait_left_queue, mcp_waiter_queued
+            case cancelled_wait_left_queue, mcp_waiter_queued, run, killed, sortie_id, no_budget_code
         }
     }
 
@@ -75,7 +87,7 @@ struct MCPIntegrationTests {
         let report = try JSONDecoder().decode(Report.self, from: Data(run.output.split(separator: "\n").last.map { Data($0.utf8) } ?? Data()))
         #expect(report.protocol_ >= "2025-06-18")
         #expect(report.server == "port-daddy")
-        #expect(report.tools.count == 17)
+        #expect(report.tools.count == 18)
         // A lock wait the client cancelled left the daemon's queue (the call's connection was interrupted).
         #expect(report.mcp_waiter_queued)
         #expect(report.cancelled_wait_left_queue)
@@ -90,6 +102,15 @@ struct MCPIntegrationTests {
         #expect(report.tool_errors.isEmpty, "\(report.tool_errors)")
         #expect(report.resources == ["portdaddy://agents", "portdaddy://locks", "portdaddy://services", "portdaddy://sessions"])
         #expect(report.resource_services_has_claim)
+        // The runs tool: a custom agent launched over MCP ran, reported its cost and succeeded; a waiting one was
+        // killed; a sortie was launched; a launch without a budget is refused.
+        #expect(report.run.state == "succeeded" && report.run.cost == 250_000 && report.run.name == "MCP Run", "\(report.run)")
+        #expect(report.killed == ["killed", "user"])
+        #expect(report.no_budget_code == "INVALID_ARGUMENT")
+        let sortieID = try #require(report.sortie_id)
+        #expect(try eventually { try daemon.pd(["sortie", "status", sortieID]).stdout.contains("succeeded") })
+        let runs = try JSONDecoder().decode(RunsResponse.self, from: Data(try daemon.pd(["spawned", "--json"]).stdout.utf8)).runs
+        #expect(runs.contains { $0.id == report.run.id && $0.cost.micros == 250_000 })
         let agent = try #require(report.agents.first { $0.hasPrefix("mcp-") })
         // The client went away without `done`: its session is in salvage, with its notes and files.
         #expect(

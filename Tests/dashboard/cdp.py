@@ -125,3 +125,17 @@ def wait_until(condition, timeout=30):
         if value or time.time() >= deadline:
             return value
         time.sleep(0.1)
+
+
+def pd_dashboard_opened(pd, home):
+    """Runs `pd dashboard` (through `pd`, a function of the arguments and an `env=`) with a stand-in opener that
+    records its arguments, and returns what it was asked to open: the private redirect file (`file://…`) that sends
+    the browser on to the page with a one-time code in the fragment."""
+    fake_bin = os.path.join(home, "fake-bin")
+    os.makedirs(fake_bin, exist_ok=True)
+    opened_log = os.path.join(home, "opened.txt")
+    with open(os.path.join(fake_bin, "xdg-open"), "w") as f:
+        f.write("#!/bin/sh\necho \"$@\" > " + opened_log + "\n")
+    os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
+    pd("dashboard", env=dict(os.environ, PATH=fake_bin + ":" + os.environ.get("PATH", "")))
+    return open(opened_log).read().strip() if os.path.exists(opened_log) else ""

@@ -12,13 +12,13 @@ condition with a generous deadline; nothing is timed. Prints one JSON report lin
 import json, os, signal, socket, subprocess, sys, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cdp import Browser, wait_until  # noqa: E402
+from cdp import Browser, pd_dashboard_opened, wait_until  # noqa: E402
 
 PD, URL, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
 PROXY = int(sys.argv[4]) if len(sys.argv) > 4 else None
 HOME = os.environ["PORT_DADDY_HOME"]
 HERE = os.path.dirname(os.path.abspath(__file__))
-VIEWS = ["ports", "stacks", "agents", "sessions", "locks", "radio", "salvage", "graph"]
+VIEWS = ["ports", "stacks", "runs", "agents", "sessions", "locks", "radio", "salvage", "graph"]
 # Keeps every EventSource the page creates (installed before any of the page's scripts run).
 COUNT_STREAMS = """(() => { const Original = window.EventSource; window.__pdStreams = [];
   window.EventSource = class extends Original { constructor(url, init) { super(url, init); window.__pdStreams.push(this); } }; })()"""
@@ -170,14 +170,7 @@ def main():
         # and controls; the code leaves the URL and cannot be used twice.
         # pd dashboard itself, with a stand-in opener that records its arguments: the code must not be on the
         # opener's command line; the private file it opens sends the browser on to the page with the code.
-        fake_bin = os.path.join(HOME, "fake-bin")
-        os.makedirs(fake_bin, exist_ok=True)
-        opened_log = os.path.join(HOME, "opened.txt")
-        with open(os.path.join(fake_bin, "xdg-open"), "w") as f:
-            f.write("#!/bin/sh\necho \"$@\" > " + opened_log + "\n")
-        os.chmod(os.path.join(fake_bin, "xdg-open"), 0o755)
-        pd("dashboard", env=dict(os.environ, PATH=fake_bin + ":" + os.environ.get("PATH", "")))
-        opened = open(opened_log).read().strip() if os.path.exists(opened_log) else ""
+        opened = pd_dashboard_opened(pd, HOME)
         report["code_not_in_argv"] = opened.startswith("file://") and "code=" not in opened
         redirect = open(opened[len("file://"):]).read() if opened.startswith("file://") else ""
         code = redirect.split("#code=")[-1].split('"')[0] if "#code=" in redirect else ""

@@ -123,6 +123,37 @@ async def main():
             results["stack_logs"] = err or "web | up" not in text
             results["stack_restart"] = (await call("stack", action="restart", dir=stack_dir, services=["web"]))[0]
             results["stack_down"] = (await call("stack", action="down", dir=stack_dir))[0]
+            # Agent runs: a custom agent launched through MCP reports its usage and ends; a waiting one is killed;
+            # a sortie; a launch without a budget is refused.
+            agent = os.path.join(ENV["PORT_DADDY_HOME"], "mcp-agent.sh")
+            with open(agent, "w") as f:
+                f.write('#!/bin/sh\n"$1" usage report --input 7 --output 3 --cost 0.25 || exit 70\n'
+                        '[ "$2" = wait ] && exec sleep 600\necho "mcp agent done"\n')
+            os.chmod(agent, 0o755)
+            launch = dict(backend="custom", budget_usd="1", workdir=ENV["PORT_DADDY_HOME"], program=agent, telemetry="report")
+            err, spawned, _ = await call("runs", action="spawn", task="mcp run", name="MCP Run", args=[PD], **launch)
+            results["runs_spawn"] = err
+            run_id = (spawned.get("run") or {}).get("id")
+            info = {}
+            for _ in range(600):
+                err, info, _ = await call("runs", action="status", run=run_id)
+                if err or info.get("state") not in ("starting", "running"):
+                    break
+                await anyio.sleep(0.1)
+            report["run"] = {"id": run_id, "state": info.get("state"), "cost": (info.get("cost") or {}).get("micros"),
+                             "name": info.get("name"), "result": info.get("result")}
+            err, _, text = await call("runs", action="list")
+            results["runs_list"] = err or run_id not in text
+            err, waiting, _ = await call("runs", action="spawn", task="mcp wait", name="MCP Waiter", args=[PD, "wait"], **launch)
+            results["runs_spawn_waiter"] = err
+            err, killed, _ = await call("runs", action="kill", run=(waiting.get("run") or {}).get("id"))
+            results["runs_kill"] = err
+            report["killed"] = [killed.get("state"), killed.get("reason")]
+            err, sortie, _ = await call("runs", action="sortie", task="mcp sortie", args=[PD], **launch)
+            results["runs_sortie"] = err
+            report["sortie_id"] = sortie.get("id")
+            err, body, _ = await call("runs", action="spawn", backend="custom", task="x", workdir="/tmp", program=agent)
+            report["no_budget_code"] = body.get("code")
             # Cancellation: a lock wait the client abandons leaves the daemon's queue. If the waiter were still
             # queued, it would get the lock when the holder lets go, and hold it for its 300 s TTL.
             subprocess.run([PD, "lock", "mcp:cancel", "--owner", "holder-agent", "--ttl", "60s"], env=ENV, capture_output=True)

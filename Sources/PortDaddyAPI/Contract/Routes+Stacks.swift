@@ -21,6 +21,7 @@ extension Routes {
     public static let dashboardStop = APIRoute<DashboardServiceTarget, StackInfo>(.post, "/dashboard/stacks/stop", "stop a service from the page")
     public static let dashboardRestart = APIRoute<DashboardServiceTarget, StackInfo>(
         .post, "/dashboard/stacks/restart", "restart a service from the page")
+    public static let dashboardKillRun = APIRoute<DashboardRunTarget, RunInfo>(.post, "/dashboard/runs/kill", "kill an agent run from the page")
 
     static var stackRoutes: [AnyAPIRoute] {
         [
@@ -32,7 +33,7 @@ extension Routes {
     static var dashboardRoutes: [AnyAPIRoute] {
         [
             dashboardPage.erased, dashboardState.erased, dashboardEvents.erased, dashboardRelease.erased, dashboardInbox.erased,
-            dashboardGrant.erased, dashboardRedeem.erased, dashboardStop.erased, dashboardRestart.erased,
+            dashboardGrant.erased, dashboardRedeem.erased, dashboardStop.erased, dashboardRestart.erased, dashboardKillRun.erased,
         ]
     }
 }

@@ -127,6 +127,11 @@ extension PD {
             out.line("  dns       " + (status.dnsPort.map { "port \($0), domain \(status.dnsDomain ?? "?")" } ?? "off"))
             let stacks = status.stacks ?? []
             out.line("  stacks    " + (stacks.isEmpty ? "none running" : "\(stacks.count) running: \(stacks.joined(separator: ", "))"))
+            if let runs = status.runs {
+                let names = runs.names.prefix(5).joined(separator: ", ") + (runs.names.count > 5 ? ", …" : "")
+                out.line("  agents    " + (runs.running == 0 ? "none running" : "\(runs.running) running: \(names)"))
+                out.line("  spend     $\(runs.spentToday.usd) today")
+            }
             out.line("  claims    \(status.claims) (range \(status.rangeStart)-\(status.rangeEnd), \(status.reaped) reaped)")
             out.line("  reaper    every \(Int(status.reapIntervalSeconds))s, grace \(Int(status.reapGraceSeconds))s")
         }

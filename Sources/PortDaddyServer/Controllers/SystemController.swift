@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddyRuns
 import PortDaddyStackConfig
 import PortDaddyStacks
 
@@ -12,6 +13,8 @@ struct SystemController: RouteController {
     let store: any ClaimStore
     let runtime: ServerRuntime
     let stacks: StackSupervisor
+    let runs: RunService
+    let metrics: RunMetrics
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
@@ -33,6 +36,8 @@ struct SystemController: RouteController {
     @Sendable func status(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let config = runtime.configuration
         let running = await stacks.list().map(\.key)
+        let going = try await runs.runs(all: false, project: nil).filter { !$0.state.isFinal }
+        let agentRuns = RunsStatus(running: going.count, names: going.map(\.name), spentToday: try metrics.spentToday())
         return try JSONResponse.make(
             StatusResponse(
                 status: "ok", version: PortDaddyVersion.current, pid: Int(getpid()), uptimeSeconds: uptime,
@@ -41,7 +46,7 @@ struct SystemController: RouteController {
                 rangeEnd: config.claims.range.upperBound, reserved: claims.reserved.sorted(), claims: claims.count,
                 reapIntervalSeconds: config.reapIntervalSeconds, reapGraceSeconds: config.claims.graceSeconds,
                 reaped: claims.reapedTotal, proxyPort: runtime.proxyPort, dnsPort: runtime.dnsPort,
-                dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain, stacks: running))
+                dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain, stacks: running, runs: agentRuns))
     }
 
     @Sendable func diagnostics(_ request: Request, _ context: PDRequestContext) throws -> Response {

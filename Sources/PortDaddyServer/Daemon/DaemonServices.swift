@@ -22,6 +22,7 @@ struct DaemonServices {
     let changelog: Changelog
     let situation: Situation
     let memory: MemoryServices
+    let metrics: RunMetrics
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -63,7 +64,7 @@ struct DaemonServices {
         return DaemonServices(
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels, activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
-            runs: runs, changelog: changelog, situation: situation, memory: memory)
+            runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store))
     }
 }
 
@@ -76,7 +77,8 @@ extension Daemon {
         router.add(middleware: SecurityMiddleware(runtime: core.runtime))
         router.add(middleware: AgentTouchMiddleware(coordination: core.coordination))
         router.add(
-            SystemController(claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks),
+            SystemController(
+                claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks, runs: core.runs, metrics: core.metrics),
             ClaimController(claims: core.claims),
             V1Controller(claims: core.claims),
             LockController(locks: core.locks, logger: logger),
@@ -94,9 +96,10 @@ extension Daemon {
             HarborController(harbors: core.memory.harbors),
             TupleController(tuples: core.memory.tuples),
             PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
+            MetricsController(metrics: core.metrics),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
-                activity: core.activity, stacks: core.stacks, userToken: core.runtime.userToken))
+                activity: core.activity, stacks: core.stacks, runs: core.runs, userToken: core.runtime.userToken))
         return router
     }
 }

@@ -63,8 +63,8 @@ extension DashboardController {
 
     /// `GET /dashboard/events`: replays what came after `Last-Event-ID` / `?after=<activity>-<message>`, then
     /// streams new activity (`event: activity`, pushed by the activity log) and channel messages
-    /// (`event: message`, woken by the channel hub) as they happen, and `event: stack` (no content: output stays
-    /// behind the user's token) when some stack wrote something.
+    /// (`event: message`, woken by the channel hub) as they happen, and `event: stack` / `event: run` (no content:
+    /// output stays behind the user's token) when some stack or agent run wrote something.
     func events(_ request: Request) throws -> Response {
         let newest = EventCursor(activity: try activity.newestID(), message: try channels.latestID())
         var resume = newest
@@ -79,7 +79,7 @@ extension DashboardController {
         let start = resume
         try channels.checkRoomForSubscriber()
         let hello = Hello(token: mintToken(), cursor: start.id)
-        let (activity, channels, pulse) = (self.activity, self.channels, self.stacks.pulse)
+        let (activity, channels, pulse, runPulse) = (self.activity, self.channels, self.stacks.pulse, self.runs.pulse)
         return Response(
             status: .ok, headers: SSE.headers,
             body: ResponseBody { writer in
@@ -129,6 +129,7 @@ extension DashboardController {
                 }
                 var idle = 0
                 var beats = pulse.value
+                var runBeats = runPulse.value
                 for await _ in wakes {
                     if Task.isShuttingDownGracefully { break }
                     let now = news.take()
@@ -141,6 +142,10 @@ extension DashboardController {
                     if pulse.value != beats {
                         beats = pulse.value
                         chunk += "event: stack\ndata: {}\n\n"
+                    }
+                    if runPulse.value != runBeats {
+                        runBeats = runPulse.value
+                        chunk += "event: run\ndata: {}\n\n"
                     }
                     if !chunk.isEmpty {
                         try await writer.write(ByteBuffer(string: chunk))

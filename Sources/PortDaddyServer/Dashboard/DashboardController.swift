@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddyRuns
 import PortDaddyStackConfig
 import PortDaddyStacks
 import Synchronization
@@ -17,6 +18,7 @@ struct DashboardController: RouteController {
     let inbox: Inbox
     let activity: ActivityLog
     let stacks: StackSupervisor
+    let runs: RunService
     /// The user's token: a page that has it (opened by `pd dashboard`) may read stack output and control stacks.
     let userToken: String
     /// One-time codes and tab session keys that stand in for the user's token (see `DashboardGrants`).
@@ -71,6 +73,7 @@ struct DashboardController: RouteController {
         routes.on(Routes.dashboardInbox, use: send)
         addGrantRoutes(to: routes)
         addStackActions(to: routes)
+        routes.on(Routes.dashboardKillRun, use: killRun)
         return routes
     }
 
@@ -149,7 +152,8 @@ struct DashboardController: RouteController {
         var messages: [ChannelMessageInfo]
         var activity: [ActivityInfo]
         var stacks: [StackView]
-        /// Whether the page proved it has the user's token (stack output and controls).
+        var runs: [RunView]
+        /// Whether the page proved it has the user's token (stack and run output, their controls).
         var stackControl: Bool
     }
 
@@ -162,6 +166,7 @@ struct DashboardController: RouteController {
             salvage: try coordination.salvage(project: nil, all: false),
             messages: try channels.newest(limit: 50),
             activity: try activity.list(since: nil, type: nil, limit: 50),
-            stacks: await stackViews(withTails: userTokenValid), stackControl: userTokenValid)
+            stacks: await stackViews(withTails: userTokenValid), runs: await runViews(withTails: userTokenValid),
+            stackControl: userTokenValid)
     }
 }

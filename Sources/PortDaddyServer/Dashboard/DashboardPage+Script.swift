@@ -96,10 +96,12 @@ extension DashboardPage {
           stacks: s => '<h2>Stacks</h2>' +
             (s.stacks.length && !s.stackControl ? needTokenHelp : '') +
             (s.stacks.length ? s.stacks.map(stackView).join('') : noStackHelp),
+          runs: s => runsView(s),
           agents: s => '<h2>Agents</h2>' + table(
             ['Agent', 'State', 'Identity', 'Purpose', 'Heartbeat'],
             s.agents.map(a => [
-              esc(a.id), badge(agentTone(a.state), a.state), esc(a.identity ?? '-'), esc(a.purpose ?? ''),
+              a.name ? `${esc(a.name)}<br><span class=muted>${esc(a.id)}</span>` : esc(a.id),
+              badge(agentTone(a.state), a.state), esc(a.identity ?? '-'), esc(a.purpose ?? ''),
               ago(a.lastHeartbeat),
             ])) + inboxForm,
           sessions: s => '<h2>Sessions</h2>' + table(
@@ -234,6 +236,9 @@ extension DashboardPage {
           stream.addEventListener('message', soon);
           stream.addEventListener('stack', () => {
             if (current() == 'stacks') soon()
+          });
+          stream.addEventListener('run', () => {
+            if (current() == 'runs') soon()
           });
           stream.addEventListener('end', () => live('reconnecting…'));
           stream.onerror = () => {

@@ -71,7 +71,7 @@ struct SpawnOptions: ParsableArguments {
     }
 
     /// The program each CLI backend runs.
-    static let executableNames = ["claude-cli": "claude", "codex": "codex", "aider": "aider", "gemini": "gemini"]
+    static let executableNames = BackendPrograms.names
 
     static func directory(_ raw: String?) throws -> String {
         let path = raw ?? FileManager.default.currentDirectoryPath
