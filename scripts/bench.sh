@@ -24,7 +24,7 @@ pd="$PWD/.build/release/pd"
 # The anchor for the whole-process figures: the smallest Swift program that loads Foundation, built the same way.
 printf 'import Foundation\nprint("hello")\n' >"$out/hello.swift"
 swiftc -O -static-stdlib "$out/hello.swift" -o "$out/hello"
-hello="$PWD/$out/hello"
+hello="$(cd "$out" && pwd)/hello"  # BENCH_OUT may be absolute
 
 export PORT_DADDY_HOME
 PORT_DADDY_HOME=$(mktemp -d /tmp/pdbench-XXXXXX)

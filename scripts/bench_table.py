@@ -18,6 +18,9 @@ ANCHORS = {
     "pubsub.1": ("redis.pubsub.1", "× Redis PUBLISH→message"),
     "pubsub.32": ("redis.pubsub.32", "× Redis PUBLISH→message"),
     "process.claim": ("process.hello", "× static hello-world"),
+    "ipc.lock": ("redis.lock", "× Redis SET NX PX + DEL"),
+    "ipc.pubsub.1": ("redis.pubsub.1", "× Redis PUBLISH→message"),
+    "ipc.pubsub.32": ("redis.pubsub.32", "× Redis PUBLISH→message"),
 }
 
 
@@ -47,6 +50,8 @@ def table(bench, hyperfine):
             base = rows[anchor[0]]["latency"]["p50"]
             if base > 0:
                 ratio = f"{lat['p50'] / base:.2f} {anchor[1]}"
+        if r["key"] == "ipc.claimrelease" and rows.get("portserver", {}).get("latency") and lat["p50"] > 0:
+            ratio = f"portserver's request is {rows['portserver']['latency']['p50'] / lat['p50']:.2f}× this"
         if r["key"] == "portserver" and "socket.claim" in rows:
             ratio = f"our kept-alive claim is {lat['p50'] / rows['socket.claim']['latency']['p50']:.2f}× faster"
         lines.append(f"| {r['label']} | {us(lat['p50'])} | {us(lat['p90'])} | {us(lat['p99'])} | {ratio} |")

@@ -51,6 +51,21 @@ public struct IPCMessage: Sendable, Equatable {
     /// The whole frame: length prefix and MessagePack payload.
     public var frame: [UInt8] { IPCFrame.framed(MessagePackWriter.encode(value)) }
 
+    /// The payload of an envelope without a sender, up to its content: followed by the encoding of a content map,
+    /// it is the same payload as ``value``'s. For writing one encoded content to many conversations (pushed
+    /// channel messages): the head is made once per conversation, the content once per message.
+    public static func head(_ performative: Performative, conversationID: String) -> [UInt8] {
+        var out: [UInt8] = [0x84]
+        MessagePackWriter.append(.string("v"), to: &out)
+        MessagePackWriter.append(.int(Int64(IPCFrame.version)), to: &out)
+        MessagePackWriter.append(.string("performative"), to: &out)
+        MessagePackWriter.append(.string(performative.rawValue), to: &out)
+        MessagePackWriter.append(.string("conversation-id"), to: &out)
+        MessagePackWriter.append(.string(conversationID), to: &out)
+        MessagePackWriter.append(.string("content"), to: &out)
+        return out
+    }
+
     /// The conversation id of an envelope that may be invalid otherwise (to address a `not-understood`), or "".
     public static func conversationID(of value: MessagePackValue) -> String {
         guard let id = value["conversation-id"]?.stringValue, id.utf8.count <= maxConversationID else { return "" }

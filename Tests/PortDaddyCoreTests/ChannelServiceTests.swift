@@ -118,4 +118,44 @@ struct ChannelServiceTests {
         _ = hub.subscribe(try ChannelService.pattern("*"))
         #expect(throws: PortDaddyError.resourceExhausted("3 live subscribers already")) { try channels.checkRoomForSubscriber() }
     }
+
+    /// A pusher that records what the hub hands it and writes only when told to.
+    final class RecordingPusher: ChannelPusher {
+        let pushes = Mutex<[(message: String, subscriptions: [UInt64])]>([])
+        let ended = Mutex<[UInt64]>([])
+        func push(_ message: ChannelMessageInfo, to subscriptions: [ChannelHub.Subscription]) {
+            pushes.withLock { $0.append((message.message, subscriptions.map(\.id).sorted())) }
+        }
+        func ended(_ subscription: ChannelHub.Subscription) { ended.withLock { $0.append(subscription.id) } }
+    }
+
+    @Test("push subscribers: one hand-over per message for all of a pusher's matches; unwritten messages count; too slow is reported once")
+    func pushSubscribers() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let hub = ChannelHub(bufferLimit: 3)
+        let channels = try service(h, hub: hub)
+        let pusher = RecordingPusher()
+        let writer = hub.subscribe(try ChannelService.pattern("news:*"), pushingTo: pusher)
+        let stuck = hub.subscribe(try ChannelService.pattern("*"), pushingTo: pusher)
+        let other = hub.subscribe(try ChannelService.pattern("weather"), pushingTo: pusher)
+        for i in 0..<5 {
+            let message = try channels.publish(to: try name("news:\(i)"), message: "m\(i)", sender: nil, signal: nil)
+            writer.written(message)  // this one keeps up; `stuck` never writes
+        }
+        let pushes = pusher.pushes.withLock { $0 }
+        // Three messages fit `stuck`'s limit of three unwritten; the fourth drops it, and only `writer` gets the rest.
+        #expect(pushes.map(\.message) == ["m0", "m1", "m2", "m3", "m4"])
+        #expect(pushes.prefix(3).allSatisfy { $0.subscriptions == [writer.id, stuck.id].sorted() })
+        #expect(pushes.suffix(2).allSatisfy { $0.subscriptions == [writer.id] })
+        #expect(stuck.end == .tooSlow && writer.end == nil && other.end == nil)
+        #expect(pusher.ended.withLock { $0 } == [stuck.id])
+        // A subscription its owner cancels is not reported; at shutdown the rest are, and later ones start ended.
+        other.cancel()
+        hub.shutdown()
+        #expect(pusher.ended.withLock { $0 } == [stuck.id, writer.id])
+        #expect(writer.end == .shuttingDown)
+        #expect(hub.subscribe(try ChannelService.pattern("*"), pushingTo: pusher).end == .shuttingDown)
+        #expect(pusher.ended.withLock { $0 }.count == 2)
+    }
 }

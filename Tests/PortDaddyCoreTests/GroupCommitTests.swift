@@ -21,9 +21,9 @@ final class FailingClaimStore: ClaimStore {
     func loadLastPorts() throws(PortDaddyError) -> [String: Int] { try real.loadLastPorts() }
     func save(_ claim: Claim, rememberPort: Bool) -> PendingCommit { write(real.save(claim, rememberPort: rememberPort)) }
     func flushed() -> PendingCommit { real.flushed() }
-    func delete(_ freed: [FreedClaim], at millis: Int64) -> PendingCommit { write(real.delete(freed, at: millis)) }
-    func applyReap(freed: [FreedClaim], refreshed: [Claim], at millis: Int64) throws(PortDaddyError) {
-        try real.applyReap(freed: freed, refreshed: refreshed, at: millis)
+    func delete(_ freed: [FreedClaim]) -> PendingCommit { write(real.delete(freed)) }
+    func applyReap(freed: [FreedClaim], refreshed: [Claim]) throws(PortDaddyError) {
+        try real.applyReap(freed: freed, refreshed: refreshed)
     }
     func integrityCheck() throws(PortDaddyError) -> String { try real.integrityCheck() }
     func walSize() -> Int64 { real.walSize() }
@@ -49,6 +49,23 @@ struct GroupCommitUnitTests {
         try second.wait()
         let stored = try SQLiteStore(path: h.dir + "/registry.sqlite").loadClaims()
         #expect(Set(stored.map(\.identity.description)) == ["gc:a", "gc:b"])
+    }
+
+    @Test("claims and releases decided together commit when the first is finished, not before (the IPC loop's turn)")
+    func afterCommitSharesOneCommit() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let service = try h.service()
+        _ = try service.claim(ClaimCommand(identity: id("gc:old")))
+        let onDisk = { try Set(SQLiteStore(path: h.dir + "/registry.sqlite").loadClaims().map(\.identity.description)) }
+        let first = try service.claimReportingAfterCommit(ClaimCommand(identity: id("gc:one")))
+        let second = try service.claimReportingAfterCommit(ClaimCommand(identity: id("gc:two")))
+        let release = try service.releaseAfterCommit("gc:old")
+        #expect(try onDisk() == ["gc:old"])  // decided and queued, not committed: nobody has been answered
+        let one = try first.finish()
+        #expect(try onDisk() == ["gc:one", "gc:two"])  // the first finish committed everything queued with it
+        #expect(try second.finish().outcome.claim.port != one.outcome.claim.port)
+        #expect(try release.finish().map(\.identity.description) == ["gc:old"])
     }
 
     @Test("concurrent claims from many threads are all on disk once answered, on distinct ports")

@@ -141,6 +141,18 @@ struct MessagePackTests {
         let decoded = try IPCMessage.decode(try #require(try splitter.next()))
         #expect(try MessagePackDecoder().decode(ClaimResponse.self, from: decoded.content).port == 3100)
     }
+
+    /// Pushed messages are written as a per-conversation head followed by a per-message content encoding.
+    @Test("an envelope head followed by encoded content is the whole envelope's payload")
+    func headPlusContent() throws {
+        let content = try MessagePackEncoder().encode(
+            ChannelMessageInfo(id: 7, channel: "news", message: "hello", sender: "a", signal: nil, createdAt: 1_700_000_000_000))
+        for id in ["s", "a-conversation-id-longer-than-thirty-one-bytes"] {
+            let whole = IPCMessage(.inform, conversationID: id, content: content)
+            let head = IPCMessage.head(.inform, conversationID: id)
+            #expect(IPCFrame.framed(head + MessagePackWriter.encode(content)) == whole.frame)
+        }
+    }
 }
 
 extension String {

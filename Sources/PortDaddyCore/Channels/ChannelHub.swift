@@ -8,6 +8,12 @@ import Synchronization
 /// Each subscriber has a buffer bounded in messages and in bytes; one that falls further behind than that is
 /// dropped with a reason (its connection is closed, which frees what it held) and can come back from its cursor
 /// (the store holds what it missed). At most `maxSubscribers` subscribe at once.
+///
+/// A subscriber either reads an `AsyncStream` (SSE, the dashboard) or is pushed to: a ``ChannelPusher`` is
+/// handed each message once for all of its matching subscriptions, on the publisher's thread, and writes them
+/// where they go (the IPC socket writes each on its connection's event loop, with no task per message). A push
+/// subscription counts what was handed over and not yet written (``Subscription/written(_:)``) against the same
+/// limits.
 public final class ChannelHub: Sendable {
     /// Why a subscription ended.
     public enum End: Sendable, Equatable {
@@ -29,8 +35,10 @@ public final class ChannelHub: Sendable {
         let stream: AsyncStream<Delivery>
         let ending = Mutex<End?>(nil)
         let hub: ChannelHub
-        /// Bytes delivered but not read yet.
+        /// Bytes delivered but not read (or, pushed, not written) yet.
         let queuedBytes = Atomic<Int>(0)
+        /// Messages pushed but not written yet (push subscriptions only; a stream counts its own).
+        let queuedMessages = Atomic<Int>(0)
         let dropHandler = Mutex<(@Sendable () -> Void)?>(nil)
 
         init(id: UInt64, messages: AsyncStream<Delivery>, hub: ChannelHub) {
@@ -51,12 +59,34 @@ public final class ChannelHub: Sendable {
 
         /// Queues a keep-alive tick (so a writer notices a client that went away).
         public func ping() { hub.ping(id) }
+
+        /// A push subscription's `message` has left the daemon's hands (written to its socket): it no longer
+        /// counts against the subscriber's limits.
+        public func written(_ message: ChannelMessageInfo) {
+            queuedBytes.subtract(ChannelHub.cost(of: message), ordering: .relaxed)
+            queuedMessages.subtract(1, ordering: .relaxed)
+        }
+    }
+
+    /// Where a subscriber's messages go.
+    enum Sink {
+        case stream(AsyncStream<Delivery>.Continuation)
+        case push(any ChannelPusher)
     }
 
     struct Subscriber {
         let pattern: IdentityPattern
-        let continuation: AsyncStream<Delivery>.Continuation
+        let sink: Sink
         let subscription: Subscription
+
+        /// Ends the subscriber's deliveries after what it was already given: finishes its stream, or tells its
+        /// pusher (when the hub, not the subscriber, ended it).
+        func finish(tellingPusher: Bool) {
+            switch sink {
+            case .stream(let continuation): continuation.finish()
+            case .push(let pusher): if tellingPusher { pusher.ended(subscription) }
+            }
+        }
     }
 
     /// The deliveries of a subscription as an async sequence that keeps its byte count.
@@ -119,28 +149,58 @@ public final class ChannelHub: Sendable {
             continuation.finish()
             return subscription
         }
-        subscribers.withLock { $0[id] = Subscriber(pattern: pattern, continuation: continuation, subscription: subscription) }
+        subscribers.withLock { $0[id] = Subscriber(pattern: pattern, sink: .stream(continuation), subscription: subscription) }
         return subscription
     }
 
-    /// Delivers a message to every matching subscriber; drops subscribers whose buffer is full.
+    /// Registers a subscriber for channels matching `pattern` whose messages are handed to `pusher` (see
+    /// ``ChannelPusher``); it has no stream. After a shutdown it comes back already ended (`end` is
+    /// `.shuttingDown`) and the pusher is not called.
+    public func subscribe(_ pattern: IdentityPattern, pushingTo pusher: any ChannelPusher) -> Subscription {
+        let id = nextID.add(1, ordering: .relaxed).newValue
+        let subscription = Subscription(id: id, messages: AsyncStream { $0.finish() }, hub: self)
+        if closed.load(ordering: .relaxed) {
+            subscription.ending.withLock { $0 = .shuttingDown }
+            return subscription
+        }
+        subscribers.withLock { $0[id] = Subscriber(pattern: pattern, sink: .push(pusher), subscription: subscription) }
+        return subscription
+    }
+
+    /// Delivers a message to every matching subscriber; drops subscribers whose buffer is full. Push subscribers
+    /// are handed over once per pusher, after the streams.
     public func deliver(_ message: ChannelMessageInfo) {
         let targets = subscribers.withLock { $0.values.filter { $0.pattern.matches(name: message.channel) } }
         let cost = Self.cost(of: message)
+        var pushes: [(pusher: any ChannelPusher, subscriptions: [Subscription])] = []
         for target in targets {
             let queued = target.subscription.queuedBytes.add(cost, ordering: .relaxed).newValue
             if queued > byteLimit {
                 drop(target)
                 continue
             }
-            if case .dropped = target.continuation.yield(.message(message)) { drop(target) }
+            switch target.sink {
+            case .stream(let continuation):
+                if case .dropped = continuation.yield(.message(message)) { drop(target) }
+            case .push(let pusher):
+                guard target.subscription.queuedMessages.add(1, ordering: .relaxed).newValue <= bufferLimit else {
+                    drop(target)
+                    continue
+                }
+                if let index = pushes.firstIndex(where: { $0.pusher === pusher }) {
+                    pushes[index].subscriptions.append(target.subscription)
+                } else {
+                    pushes.append((pusher, [target.subscription]))
+                }
+            }
         }
+        for push in pushes { push.pusher.push(message, to: push.subscriptions) }
     }
 
     /// Ends a subscriber that fell too far behind and tells its owner (who closes the connection).
     func drop(_ target: Subscriber) {
         target.subscription.ending.withLock { $0 = .tooSlow }
-        target.continuation.finish()
+        target.finish(tellingPusher: true)
         subscribers.withLock { _ = $0.removeValue(forKey: target.subscription.id) }
         let handler = target.subscription.dropHandler.withLock { current -> (@Sendable () -> Void)? in
             defer { current = nil }
@@ -170,16 +230,30 @@ public final class ChannelHub: Sendable {
         }
         for subscriber in all {
             subscriber.subscription.ending.withLock { $0 = .shuttingDown }
-            subscriber.continuation.finish()
+            subscriber.finish(tellingPusher: true)
         }
     }
 
     func ping(_ id: UInt64) {
-        _ = subscribers.withLock { $0[id] }?.continuation.yield(.ping)
+        guard case .stream(let continuation)? = subscribers.withLock({ $0[id] })?.sink else { return }
+        continuation.yield(.ping)
     }
 
     func remove(_ id: UInt64) {
         let removed = subscribers.withLock { $0.removeValue(forKey: id) }
-        removed?.continuation.finish()
+        removed?.finish(tellingPusher: false)
     }
+}
+
+/// Writes the messages of push subscriptions (``ChannelHub/subscribe(_:pushingTo:)``) where they go.
+///
+/// Both calls come on the publisher's (or the hub's) thread, in message-id order, and must not block: queue
+/// the work for the subscribers' own threads. Call ``ChannelHub/Subscription/written(_:)`` for each message once it
+/// is written, or the subscriber is soon dropped as too slow.
+public protocol ChannelPusher: AnyObject, Sendable {
+    /// One published message for every subscription of this pusher whose pattern it matches.
+    func push(_ message: ChannelMessageInfo, to subscriptions: [ChannelHub.Subscription])
+    /// The hub ended `subscription` (dropped as too slow, or shutting down: `subscription.end` says which), after
+    /// every message it pushed to it; a subscription cancelled by its owner is not reported.
+    func ended(_ subscription: ChannelHub.Subscription)
 }

@@ -47,7 +47,7 @@ extension ClaimService {
                 case .keep: break
                 }
             }
-            try store.applyReap(freed: freed, refreshed: refreshed, at: now)
+            try store.applyReap(freed: freed, refreshed: refreshed)
             for item in freed {
                 st.byIdentity[item.claim.identity] = nil
                 st.persistedSeenAt[item.claim.identity] = nil

@@ -78,21 +78,37 @@ public final class ClaimService: Sendable {
     /// A new claim's port was just verified free, so only an existing claim can be listening; a bind test tells
     /// that without reading the whole socket table on the hot path.
     public func claimReporting(_ command: ClaimCommand, by actor: String? = nil) throws(PortDaddyError) -> ClaimReport {
-        let outcome = try claim(command, by: actor)
-        let c = outcome.claim
-        let listening = outcome.existing && !ports.isFree(c.port)
-        let status = ClaimStatus(claim: c, ownerAlive: processes.isAlive(pid: c.pid, start: c.pidStart), listening: listening)
-        return ClaimReport(outcome: outcome, status: status)
+        try claimReportingAfterCommit(command, by: actor).finish()
+    }
+
+    /// ``claimReporting(_:by:)`` in two halves: decides and queues the write now; the rest (waiting for the commit,
+    /// recording the activity, reading the claim's state) runs when the caller finishes it, after queuing whatever
+    /// else it serves in the same commit.
+    public func claimReportingAfterCommit(_ command: ClaimCommand, by actor: String? = nil) throws(PortDaddyError) -> AfterCommit<ClaimReport> {
+        let decided = try decide(command)
+        return AfterCommit { () throws(PortDaddyError) -> ClaimReport in
+            let outcome = try self.settled(decided)
+            self.record(outcome, by: actor, note: nil)
+            let c = outcome.claim
+            let listening = outcome.existing && !self.ports.isFree(c.port)
+            let status = ClaimStatus(claim: c, ownerAlive: self.processes.isAlive(pid: c.pid, start: c.pidStart), listening: listening)
+            return ClaimReport(outcome: outcome, status: status)
+        }
     }
 
     /// Claims a port for an identity, or returns the one it already holds. A new claim is recorded as `claim`
     /// by `actor`, its detail the port followed by `note` in parentheses.
     public func claim(_ command: ClaimCommand, by actor: String? = nil, note: String? = nil) throws(PortDaddyError) -> ClaimOutcome {
         let outcome = try claimUnrecorded(command)
+        record(outcome, by: actor, note: note)
+        return outcome
+    }
+
+    /// Records a new claim in the activity log (a repeated one is not news).
+    func record(_ outcome: ClaimOutcome, by actor: String?, note: String?) {
         if !outcome.existing {
             activity?.record(.claim, actor: actor, subject: outcome.claim.identity.description, detail: Self.detail(outcome.claim, note))
         }
-        return outcome
     }
 
     /// The detail of a claim's activity record: `port N` and the caller's note.
@@ -102,6 +118,24 @@ public final class ClaimService: Sendable {
 
     /// Claims without an activity record: for the stack supervisor, whose `service.*` records say it instead.
     public func claimUnrecorded(_ command: ClaimCommand) throws(PortDaddyError) -> ClaimOutcome {
+        try settled(try decide(command))
+    }
+
+    /// A claim decided in the index and queued for the store, not committed yet.
+    struct DecidedClaim {
+        let outcome: ClaimOutcome
+        let commit: PendingCommit
+        let undo: Undo?
+    }
+
+    /// Waits for a decided claim's commit (undoing it in the index if that failed).
+    func settled(_ decided: DecidedClaim) throws(PortDaddyError) -> ClaimOutcome {
+        try settle(decided.commit, undo: decided.undo)
+        return decided.outcome
+    }
+
+    /// Decides a claim in the index and queues its write.
+    func decide(_ command: ClaimCommand) throws(PortDaddyError) -> DecidedClaim {
         // Look up the owner's start time outside the lock: it is a file read.
         let pidStart = command.pid.flatMap { processes.startTime(of: $0) }
         let now = clock.nowMillis()
@@ -158,8 +192,7 @@ public final class ClaimService: Sendable {
             st.lastPorts[claim.identity.description] = port
             return (ClaimOutcome(claim: claim, existing: false, message: message), commit, undo)
         }
-        try settle(commit, undo: undo)
-        return outcome
+        return DecidedClaim(outcome: outcome, commit: commit, undo: undo)
     }
 
     /// Picks the port for a new claim: the requested one, else the identity's last port, else its hash slot
@@ -208,15 +241,31 @@ public final class ClaimService: Sendable {
     /// released claim is recorded as `claim.release` by `actor`, its detail the port followed by `note`.
     @discardableResult
     public func release(_ target: String, by actor: String? = nil, note: String? = nil) throws(PortDaddyError) -> [Claim] {
-        let released = try releaseUnrecorded(target)
-        for claim in released {
-            activity?.record(.claimRelease, actor: actor, subject: claim.identity.description, detail: Self.detail(claim, note))
+        try releaseAfterCommit(target, by: actor, note: note).finish()
+    }
+
+    /// ``release(_:by:note:)`` in two halves: decides and queues the write now; waiting for the commit and
+    /// recording the activity run when the caller finishes it.
+    public func releaseAfterCommit(_ target: String, by actor: String? = nil, note: String? = nil) throws(PortDaddyError) -> AfterCommit<[Claim]> {
+        let (victims, commit) = try decideRelease(target)
+        return AfterCommit { () throws(PortDaddyError) -> [Claim] in
+            try self.settle(commit, reinstating: victims)
+            for claim in victims {
+                self.activity?.record(.claimRelease, actor: actor, subject: claim.identity.description, detail: Self.detail(claim, note))
+            }
+            return victims
         }
-        return released
     }
 
     /// Releases without an activity record (the stack supervisor's own service ports).
     public func releaseUnrecorded(_ target: String) throws(PortDaddyError) -> [Claim] {
+        let (victims, commit) = try decideRelease(target)
+        try settle(commit, reinstating: victims)
+        return victims
+    }
+
+    /// Takes the claims `target` names out of the index and queues their deletion.
+    func decideRelease(_ target: String) throws(PortDaddyError) -> ([Claim], PendingCommit) {
         let trimmed = target.trimmingWhitespace()
         let matcher: (Claim) -> Bool
         if let port = Int(trimmed) {
@@ -231,11 +280,10 @@ public final class ClaimService: Sendable {
             do { identity = try Identity(parsing: trimmed) } catch { throw .invalidIdentity(error.description) }
             matcher = { $0.identity == identity }
         }
-        let now = clock.nowMillis()
         let (victims, commit) = state.withLock { st -> ([Claim], PendingCommit) in
             let victims = st.byIdentity.values.filter(matcher).sorted { $0.port < $1.port }
             guard !victims.isEmpty else { return ([], .nothing) }
-            let commit = store.delete(victims.map { FreedClaim(claim: $0, reason: .released) }, at: now)
+            let commit = store.delete(victims.map { FreedClaim(claim: $0, reason: .released) })
             for claim in victims {
                 st.byIdentity[claim.identity] = nil
                 st.persistedSeenAt[claim.identity] = nil
@@ -243,8 +291,7 @@ public final class ClaimService: Sendable {
             }
             return (victims, commit)
         }
-        try settle(commit, reinstating: victims)
-        return victims
+        return (victims, commit)
     }
 
     /// Makes a sticky claim an ordinary one again (its holder ended), counting liveness from now: a listening

@@ -15,10 +15,10 @@ public protocol ClaimStore: Sendable {
     /// Completes once every write queued so far has (an answer that writes nothing must not run ahead of one
     /// that did).
     func flushed() -> PendingCommit
-    /// Queues the deletion of claims with the record of why, in one transaction.
-    func delete(_ freed: [FreedClaim], at millis: Int64) -> PendingCommit
+    /// Queues the deletion of claims, in one transaction (why each was freed is the activity log's record).
+    func delete(_ freed: [FreedClaim]) -> PendingCommit
     /// Applies a reaper pass: frees some claims and refreshes others, in one transaction.
-    func applyReap(freed: [FreedClaim], refreshed: [Claim], at millis: Int64) throws(PortDaddyError)
+    func applyReap(freed: [FreedClaim], refreshed: [Claim]) throws(PortDaddyError)
     /// SQLite's `quick_check` result: `ok` or what is wrong.
     func integrityCheck() throws(PortDaddyError) -> String
     /// Size of the write-ahead log in bytes.

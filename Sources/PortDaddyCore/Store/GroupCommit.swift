@@ -20,6 +20,19 @@ public struct PendingCommit: Sendable {
     }
 }
 
+/// The second half of a change that was decided and queued for the group commit but not committed yet:
+/// ``finish()`` waits for the commit (sharing it with everything queued meanwhile) and returns the answer. A
+/// caller that serves many requests at once (an IPC event loop) decides all it has read, then finishes them
+/// together: one transaction for all, and still nobody answered before the commit.
+public struct AfterCommit<Value> {
+    let body: () throws(PortDaddyError) -> Value
+
+    init(_ body: @escaping () throws(PortDaddyError) -> Value) { self.body = body }
+
+    /// Waits for the commit, then completes the change (undone if the commit failed) and returns its answer.
+    public func finish() throws(PortDaddyError) -> Value { try body() }
+}
+
 /// Group commit (leader/follower): writes are queued in the order they are submitted, and whoever waits first
 /// while no transaction is running becomes the leader and commits everything queued so far in one transaction;
 /// the others wait for it, and what arrives meanwhile goes into the next one. One caller alone commits at once

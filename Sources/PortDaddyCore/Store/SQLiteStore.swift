@@ -230,18 +230,16 @@ public final class SQLiteStore: ClaimStore {
 
     public func flushed() -> PendingCommit { committer.barrier() }
 
-    public func delete(_ freed: [FreedClaim], at millis: Int64) -> PendingCommit {
+    public func delete(_ freed: [FreedClaim]) -> PendingCommit {
         guard !freed.isEmpty else { return .nothing }
-        return committer.submit { db in try SQLiteStore.remove(freed, at: millis, in: db) }
+        return committer.submit { db in try SQLiteStore.remove(freed, in: db) }
     }
 
-    public func applyReap(freed: [FreedClaim], refreshed: [Claim], at millis: Int64) throws(PortDaddyError) {
+    public func applyReap(freed: [FreedClaim], refreshed: [Claim]) throws(PortDaddyError) {
         guard !freed.isEmpty || !refreshed.isEmpty else { return }
         try committer.write { db in
-            try SQLiteStore.remove(freed, at: millis, in: db)
+            try SQLiteStore.remove(freed, in: db)
             for claim in refreshed { try SQLiteStore.upsert(claim, rememberPort: false, in: db) }
-            // Keep the event log bounded: the newest 10,000 events.
-            try db.execute(sql: "DELETE FROM claim_events WHERE id <= (SELECT MAX(id) FROM claim_events) - 10000")
         }
     }
 
@@ -282,13 +280,12 @@ public final class SQLiteStore: ClaimStore {
         try remember.execute(arguments: [claim.identity.description, claim.port, claim.lastSeenAt])
     }
 
-    private static func remove(_ freed: [FreedClaim], at millis: Int64, in db: Database) throws {
+    /// Deletes freed claims. Why each was freed is not written here: the activity log records every release and
+    /// reap (`claim.release`, `claim.reap` with the reason), so the `claim_events` table of `v1-claims` is no longer
+    /// written (a second insert per release, with no reader).
+    private static func remove(_ freed: [FreedClaim], in db: Database) throws {
         let delete = try db.cachedStatement(sql: "DELETE FROM claims WHERE identity = ?")
-        let record = try db.cachedStatement(sql: "INSERT INTO claim_events (at, identity, port, event) VALUES (?, ?, ?, ?)")
-        for item in freed {
-            try delete.execute(arguments: [item.claim.identity.description])
-            try record.execute(arguments: [millis, item.claim.identity.description, item.claim.port, item.reason.rawValue])
-        }
+        for item in freed { try delete.execute(arguments: [item.claim.identity.description]) }
     }
 
     func guardedRead<T>(_ body: (Database) throws -> T) throws(PortDaddyError) -> T {

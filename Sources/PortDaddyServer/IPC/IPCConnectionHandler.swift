@@ -19,7 +19,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
     struct Conversation {
         enum Kind {
             case lockWait(Task<Void, Never>)
-            case subscription(ChannelHub.Subscription)
+            case subscription(ChannelHub.Subscription, IPCFanout)
         }
         let serial: UInt64
         let kind: Kind
@@ -27,13 +27,28 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         func cancel() {
             switch kind {
             case .lockWait(let task): task.cancel()
-            case .subscription(let subscription): subscription.cancel()
+            case .subscription(let subscription, let fanout): fanout.cancel(subscription)
             }
         }
     }
 
+    /// An open subscription's pushed messages: the head of its `inform` frames, and the messages waiting for a
+    /// full socket to drain (the hub counts them against the subscriber's limits until they are written).
+    struct Pushed {
+        let head: [UInt8]
+        var backlog: [IPCFanout.Outgoing] = []
+    }
+
+    /// An answer held back until the writes read in this event-loop turn have committed, so answers keep the
+    /// order of their requests.
+    enum Queued {
+        case ready(IPCMessage)
+        case afterCommit(String, () throws -> MessagePackValue)
+    }
+
     let policy: ConnectionPolicy
     let dispatcher: IPCDispatcher
+    let fanout: IPCFanout
     /// How long a frame may take to arrive once its first byte has (against slowloris).
     let frameTimeout: TimeAmount
 
@@ -41,15 +56,21 @@ final class IPCConnectionHandler: ChannelInboundHandler {
     private var conversations: [String: Conversation] = [:]
     /// Each open subscription's cursor: the id of the last message written to it.
     private var cursors: [String: Int64] = [:]
+    private var pushed: [String: Pushed] = [:]
+    /// Answers waiting for the group commit: finished once per event-loop turn, after every connection the loop
+    /// read has queued its writes, so they share one transaction.
+    private var queued: [Queued] = []
+    private var finishScheduled = false
     private var nextSerial: UInt64 = 0
     private var context: ChannelHandlerContext?
     private var entered = false
     private var closing = false
     private var frameTimer: Scheduled<Void>?
 
-    init(policy: ConnectionPolicy, dispatcher: IPCDispatcher, frameTimeout: TimeAmount) {
+    init(policy: ConnectionPolicy, dispatcher: IPCDispatcher, fanout: IPCFanout, frameTimeout: TimeAmount) {
         self.policy = policy
         self.dispatcher = dispatcher
+        self.fanout = fanout
         self.frameTimeout = frameTimeout
     }
 
@@ -92,12 +113,14 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         let open = conversations.values
         conversations.removeAll()
         cursors.removeAll()
+        pushed.removeAll()
         for conversation in open { conversation.cancel() }
         context.fireChannelInactive()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         guard event is IPCShutdownEvent else { return context.fireUserInboundEventTriggered(event) }
+        finishQueued()
         for (id, conversation) in conversations {
             conversation.cancel()
             context.write(
@@ -108,6 +131,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         }
         conversations.removeAll()
         cursors.removeAll()
+        pushed.removeAll()
         closing = true
         let channel = context.channel
         context.writeAndFlush(wrap(nil)).whenComplete { _ in channel.close(promise: nil) }
@@ -123,6 +147,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
     /// daemon buffer answers without bound.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         context.channel.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenFailure { _ in }
+        if context.channel.isWritable { drainBacklogs(context) }
         context.fireChannelWritabilityChanged()
     }
 
@@ -143,10 +168,15 @@ final class IPCConnectionHandler: ChannelInboundHandler {
                     // The stream cannot be resynchronised after a length we will not read: answer and close.
                     return refuseAndClose(context, error.code, error.description, performative: .notUnderstood)
                 }
-                context.write(wrap(notUnderstood("", error)), promise: nil)
+                send(context, notUnderstood("", error))
                 continue
             }
             handle(context, payload)
+        }
+        if !queued.isEmpty, !finishScheduled {
+            finishScheduled = true
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.execute { bound.value.finishQueued() }
         }
         if splitter.pending > 0 {
             armFrameTimer(context)
@@ -172,36 +202,35 @@ final class IPCConnectionHandler: ChannelInboundHandler {
     private func handle(_ context: ChannelHandlerContext, _ payload: [UInt8]) {
         let value: MessagePackValue
         do throws(WireError) { value = try MessagePackReader.decode(payload) } catch {
-            return context.write(wrap(notUnderstood("", error)), promise: nil)
+            return send(context, notUnderstood("", error))
         }
         let message: IPCMessage
         do throws(WireError) { message = try IPCMessage.parse(value) } catch {
-            return context.write(wrap(notUnderstood(IPCMessage.conversationID(of: value), error)), promise: nil)
+            return send(context, notUnderstood(IPCMessage.conversationID(of: value), error))
         }
         let id = message.conversationID
         switch message.performative {
         case .request, .subscribe:
             guard conversations[id] == nil else {
-                return context.write(
-                    wrap(
-                        refusal(
-                            id, .invalidRequest,
-                            "conversation \"\(id)\" is still open (a lock wait or a subscription); use another conversation-id or cancel it")),
-                    promise: nil)
+                return send(
+                    context,
+                    refusal(
+                        id, .invalidRequest,
+                        "conversation \"\(id)\" is still open (a lock wait or a subscription); use another conversation-id or cancel it"))
             }
             if message.performative == .request {
                 request(context, id, message.content, sender: message.sender)
             } else {
+                finishQueued()  // what opens or ends a conversation is answered after everything before it
                 subscribe(context, id, message.content)
             }
         case .cancel:
+            finishQueued()
             cancel(context, id)
         case .inform, .agree, .refuse, .failure, .notUnderstood:
-            context.write(
-                wrap(
-                    notUnderstood(
-                        id, .invalidEnvelope("a client sends request, subscribe or cancel; \(message.performative.rawValue) is the daemon's"))),
-                promise: nil)
+            send(
+                context,
+                notUnderstood(id, .invalidEnvelope("a client sends request, subscribe or cancel; \(message.performative.rawValue) is the daemon's")))
         }
     }
 
@@ -209,18 +238,50 @@ final class IPCConnectionHandler: ChannelInboundHandler {
 
     private func request(_ context: ChannelHandlerContext, _ id: String, _ content: MessagePackValue, sender: String?) {
         guard let op = content["op"]?.stringValue else {
-            return context.write(wrap(refusal(id, .invalidRequest, "content.op must be a string naming the operation")), promise: nil)
+            return send(context, refusal(id, .invalidRequest, "content.op must be a string naming the operation"))
         }
         do {
             switch try dispatcher.perform(op, content["args"] ?? .map([]), sender: sender) {
             case .inform(let result):
-                context.write(wrap(IPCMessage(.inform, conversationID: id, content: result)), promise: nil)
+                send(context, IPCMessage(.inform, conversationID: id, content: result))
+            case .afterCommit(let finish):
+                queued.append(.afterCommit(id, finish))
             case .lockWait(let command):
+                finishQueued()
                 wait(context, id, command)
             }
         } catch {
-            context.write(wrap(errorReply(id, error)), promise: nil)
+            send(context, errorReply(id, error))
         }
+    }
+
+    /// Writes an answer now, or after the answers waiting for the commit when there are some.
+    private func send(_ context: ChannelHandlerContext, _ message: IPCMessage) {
+        if queued.isEmpty {
+            context.write(wrap(message), promise: nil)
+        } else {
+            queued.append(.ready(message))
+        }
+    }
+
+    /// Waits for the commit of the writes queued so far (the first caller on the loop commits them all), then
+    /// writes the held answers in order. Runs even when the client has gone: its writes must still be settled.
+    func finishQueued() {
+        finishScheduled = false
+        guard !queued.isEmpty else { return }
+        let answers = queued
+        queued.removeAll(keepingCapacity: true)
+        for answer in answers {
+            let message: IPCMessage
+            switch answer {
+            case .ready(let ready):
+                message = ready
+            case .afterCommit(let id, let finish):
+                do { message = IPCMessage(.inform, conversationID: id, content: try finish()) } catch { message = errorReply(id, error) }
+            }
+            context?.write(wrap(message), promise: nil)
+        }
+        context?.flush()
     }
 
     /// Queues for a lock off the loop (the only operation that waits): `agree` now, `inform` when granted.
@@ -260,16 +321,20 @@ final class IPCConnectionHandler: ChannelInboundHandler {
 
     private func subscribe(_ context: ChannelHandlerContext, _ id: String, _ content: MessagePackValue) {
         let channels = dispatcher.channels
+        nextSerial += 1
+        let serial = nextSerial
         let subscription: ChannelHub.Subscription
         var cursor: Int64
         do {
             let body = try dispatcher.decode(IPCSubscribeArguments.self, content["args"] ?? .map([]))
             let pattern = try ChannelService.pattern(body.pattern)
             try channels.checkRoomForSubscriber()
-            // Register first, then replay from the store: nothing published in between is lost (ids dedupe).
+            // Register first, then replay from the store: nothing published in between is lost (ids dedupe). Pushes
+            // for this connection run on this loop, so none is written before the replay.
             cursor = try body.after ?? channels.latestID()
-            subscription = channels.hub.subscribe(pattern)
+            subscription = fanout.subscribe(pattern, on: channels.hub, handler: self, loop: context.eventLoop, conversationID: id, serial: serial)
             do {
+                guard subscription.end == nil else { throw CancellationError() }
                 var replay: [ChannelMessageInfo] = []
                 if body.after != nil {
                     while true {
@@ -284,56 +349,83 @@ final class IPCConnectionHandler: ChannelInboundHandler {
                     context.write(wrap(IPCMessage(.inform, conversationID: id, content: try dispatcher.encode(message))), promise: nil)
                 }
             } catch {
-                subscription.cancel()
+                fanout.cancel(subscription)
                 throw error
             }
         } catch {
             return context.write(wrap(errorReply(id, error)), promise: nil)
         }
-        nextSerial += 1
-        let serial = nextSerial
-        conversations[id] = Conversation(serial: serial, kind: .subscription(subscription))
+        conversations[id] = Conversation(serial: serial, kind: .subscription(subscription, fanout))
         cursors[id] = cursor
-        let loop = context.eventLoop
+        pushed[id] = Pushed(head: IPCMessage.head(.inform, conversationID: id))
         let channel = context.channel
-        let bound = NIOLoopBound(self, eventLoop: loop)
         // Dropped as too slow: a client that still reads gets the failure below; one that does not is cut off after
         // a moment, which frees what its unread answers hold.
         subscription.onDrop {
-            loop.scheduleTask(in: .seconds(2)) { if !channel.isWritable { channel.close(promise: nil) } }
+            channel.eventLoop.scheduleTask(in: .seconds(2)) { if !channel.isWritable { channel.close(promise: nil) } }
         }
-        let start = cursor
-        Task {
-            var cursor = start
-            for await delivery in subscription.messages {
-                guard case .message(let message) = delivery, message.id > cursor else { continue }
-                cursor = message.id
-                let written = loop.flatSubmit { bound.value.push(id, serial, message, on: loop) }
-                // Wait for the socket only when it is full: the hub's bounded queue then fills, and a subscriber
-                // that never reads is dropped instead of growing the daemon's memory.
-                if !channel.isWritable { try? await written.get() }
+    }
+
+    /// Writes one pushed message (on the loop, from ``IPCFanout``) unless its subscription ended meanwhile or the
+    /// replay already wrote it; behind a full socket it joins the backlog. Returns whether it wrote (flush pending).
+    func push(_ outgoing: IPCFanout.Outgoing, route: IPCFanout.Route) -> Bool {
+        let id = route.conversationID
+        guard let context, conversations[id]?.serial == route.serial, let state = pushed[id] else { return false }
+        guard outgoing.message.id > (state.backlog.last?.message.id ?? cursors[id] ?? 0) else {
+            route.subscription.written(outgoing.message)  // a duplicate of the replay: not queued after all
+            return false
+        }
+        guard state.backlog.isEmpty, context.channel.isWritable else {
+            pushed[id]?.backlog.append(outgoing)
+            return false
+        }
+        writePushed(context, id, state.head, outgoing, route.subscription)
+        return true
+    }
+
+    /// Flushes what ``push(_:route:)`` wrote (once per run of pushes).
+    func flushPushes() { context?.flush() }
+
+    private func writePushed(
+        _ context: ChannelHandlerContext, _ id: String, _ head: [UInt8], _ outgoing: IPCFanout.Outgoing, _ subscription: ChannelHub.Subscription
+    ) {
+        let length = head.count + outgoing.content.count
+        var buffer = context.channel.allocator.buffer(capacity: 4 + length)
+        buffer.writeInteger(UInt32(length))
+        buffer.writeBytes(head)
+        buffer.writeBytes(outgoing.content)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        cursors[id] = outgoing.message.id
+        subscription.written(outgoing.message)
+    }
+
+    /// The socket drained: writes the backlogs while it stays writable.
+    private func drainBacklogs(_ context: ChannelHandlerContext) {
+        var wrote = false
+        for (id, state) in pushed where !state.backlog.isEmpty {
+            guard case .subscription(let subscription, _)? = conversations[id]?.kind else { continue }
+            var sent = 0
+            for outgoing in state.backlog {
+                guard context.channel.isWritable else { break }
+                writePushed(context, id, state.head, outgoing, subscription)
+                sent += 1
             }
-            let end = subscription.end
-            let last = cursor
-            loop.execute { bound.value.subscriptionEnded(id, serial, end, cursor: last) }
+            pushed[id]?.backlog.removeFirst(sent)
+            wrote = wrote || sent > 0
         }
+        if wrote { context.flush() }
     }
 
-    /// Writes one pushed message (on the loop), unless its subscription ended meanwhile.
-    private func push(_ id: String, _ serial: UInt64, _ message: ChannelMessageInfo, on loop: any EventLoop) -> EventLoopFuture<Void> {
-        guard let context, conversations[id]?.serial == serial, let content = try? dispatcher.encode(message) else {
-            return loop.makeSucceededVoidFuture()
-        }
-        cursors[id] = message.id
-        return context.writeAndFlush(wrap(IPCMessage(.inform, conversationID: id, content: content)))
-    }
-
-    private func subscriptionEnded(_ id: String, _ serial: UInt64, _ end: ChannelHub.End?, cursor: Int64) {
-        guard conversations[id]?.serial == serial, let context else { return }
+    /// The hub ended a subscription (too slow, or shutting down): `failure` with the cursor to resume after. What
+    /// waited in its backlog is not written; it comes after the cursor.
+    func subscriptionEnded(_ route: IPCFanout.Route) {
+        let id = route.conversationID
+        guard conversations[id]?.serial == route.serial, let context else { return }
         conversations[id] = nil
-        cursors[id] = nil
+        pushed[id] = nil
+        let cursor = cursors.removeValue(forKey: id) ?? 0
         let frame: IPCMessage
-        switch end {
+        switch route.subscription.end {
         case .tooSlow:
             frame = failure(
                 id, .resourceExhausted, "this subscriber fell too far behind and was dropped; resubscribe after its cursor", reason: "too-slow",
@@ -348,6 +440,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
 
     private func cancel(_ context: ChannelHandlerContext, _ id: String) {
         cursors[id] = nil
+        pushed[id] = nil
         guard let conversation = conversations.removeValue(forKey: id) else {
             return context.write(wrap(refusal(id, .notFound, "no open conversation \"\(id)\" to cancel")), promise: nil)
         }
@@ -414,6 +507,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
 
     /// Writes a refusal and closes once it is written; nothing more is read.
     private func refuseAndClose(_ context: ChannelHandlerContext, _ code: ErrorCode, _ text: String, performative: Performative = .refuse) {
+        finishQueued()
         closing = true
         frameTimer?.cancel()
         let message = IPCMessage(performative, conversationID: "", content: IPCMessage.errorContent(code: code.rawValue, message: text))

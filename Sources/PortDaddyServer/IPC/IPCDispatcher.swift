@@ -5,8 +5,9 @@ import PortDaddyWire
 
 /// Performs the operations of the IPC socket with the same Core services the HTTP routes use, synchronously (it
 /// runs on the connection's event loop): decodes `content.args` into the API's request structs, calls the service,
-/// and encodes the API's response struct. Only a lock wait cannot finish here: it comes back as ``Reply/lockWait(_:)``
-/// for the connection to await.
+/// and encodes the API's response struct. A claim or release is decided and queued for the group commit and comes
+/// back as ``Reply/afterCommit(_:)``, for the connection to finish once its event loop has read what else is there
+/// (one commit for all of it); a lock wait comes back as ``Reply/lockWait(_:)`` for the connection to await.
 struct IPCDispatcher: Sendable {
     let claims: ClaimService
     let locks: LockService
@@ -20,6 +21,8 @@ struct IPCDispatcher: Sendable {
         case inform(MessagePackValue)
         /// A lock that has to be queued for: answered with `agree` now, `inform` once granted.
         case lockWait(LockCommand)
+        /// A write queued for the group commit: finishing waits for the commit and gives the `inform`'s content.
+        case afterCommit(() throws -> MessagePackValue)
     }
 
     /// Performs `op` with `args`. Throws `PortDaddyError` (refused or failed with its code), `DecodingError`
@@ -29,8 +32,13 @@ struct IPCDispatcher: Sendable {
         // As the HTTP agent middleware: a request from an agent counts as its heartbeat.
         if let sender { coordination.touch(sender) }
         switch operation {
-        case .claim: return .inform(try encode(claim(try decode(ClaimRequest.self, args), actor: sender)))
-        case .release: return .inform(try encode(release(try decode(ReleaseRequest.self, args), actor: sender)))
+        case .claim:
+            let pending = try claims.claimReportingAfterCommit(Self.command(for: try decode(ClaimRequest.self, args)), by: sender)
+            return .afterCommit { try encode(ClaimResponse(try pending.finish())) }
+        case .release:
+            let body = try decode(ReleaseRequest.self, args)
+            let pending = try claims.releaseAfterCommit(body.id, by: sender)
+            return .afterCommit { try encode(ReleaseResponse(try pending.finish(), target: body.id)) }
         case .find: return .inform(try encode(find(try decode(IPCFindArguments.self, args))))
         case .health: return .inform(try encode(health()))
         case .getPort: return .inform(try encode(getPort(try decode(IPCGetPortArguments.self, args))))
@@ -77,15 +85,11 @@ struct IPCDispatcher: Sendable {
 
     // MARK: operations
 
-    func claim(_ body: ClaimRequest, actor: String?) throws -> ClaimResponse {
-        let command = ClaimCommand(
+    /// The claim a `claim` request asks for.
+    static func command(for body: ClaimRequest) -> ClaimCommand {
+        ClaimCommand(
             identity: body.id, port: body.port?.value, fallback: body.fallback ?? false, pid: body.pid?.value,
             ttlSeconds: body.expires?.seconds, sticky: body.sticky ?? false)
-        return ClaimResponse(try claims.claimReporting(command, by: actor))
-    }
-
-    func release(_ body: ReleaseRequest, actor: String?) throws -> ReleaseResponse {
-        ReleaseResponse(try claims.release(body.id, by: actor), target: body.id)
     }
 
     func find(_ body: IPCFindArguments) throws -> ServicesResponse {

@@ -19,6 +19,7 @@ struct IPCService: Service {
 
     func run() async throws {
         let connections = IPCConnections()
+        let fanout = IPCFanout()
         let (policy, dispatcher, frameTimeout) = (self.policy, self.dispatcher, self.frameTimeout)
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
@@ -26,7 +27,7 @@ struct IPCService: Service {
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        IPCConnectionHandler(policy: policy, dispatcher: dispatcher, frameTimeout: frameTimeout))
+                        IPCConnectionHandler(policy: policy, dispatcher: dispatcher, fanout: fanout, frameTimeout: frameTimeout))
                 }
             }
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
