@@ -27,7 +27,7 @@ public struct DaemonLauncher: Sendable {
     /// Spawns `pd daemon` detached in its own session, output appended to `daemon.log`, and waits for it.
     public func start(timeoutSeconds: Double = 15) throws(ClientError) {
         mkdir(environment.home, 0o700)
-        let exe = Self.executablePath()
+        let exe = try Self.daemonProgram()
         var env = ProcessInfo.processInfo.environment
         env["PORT_DADDY_HOME"] = environment.home
         if case .tcp(_, let port) = endpoint { env["PORT_DADDY_PORT"] = String(port) }
@@ -59,6 +59,19 @@ public struct DaemonLauncher: Sendable {
         let lines = String(decoding: data.suffix(4096), as: UTF8.self).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         guard let last = lines.last(where: { !$0.isEmpty }) else { return nil }
         return last.hasPrefix("pd: ") ? String(last.dropFirst(4)) : last
+    }
+
+    /// The program that runs `daemon`: `pd-daemon` next to this executable, else `pd` there, else this
+    /// executable when it is `pd` itself. Never another program (pd-mcp running itself with `daemon` would start an
+    /// MCP server that autostarts again, without end).
+    static func daemonProgram() throws(ClientError) -> String {
+        let me = executablePath()
+        let dir = (me as NSString).deletingLastPathComponent
+        for name in ["pd-daemon", "pd"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
+            return dir + "/" + name
+        }
+        if (me as NSString).lastPathComponent == "pd" { return me }
+        throw .autostartFailed("no pd-daemon or pd next to \(me) to start the daemon with; start it with pd start")
     }
 
     /// The path of the running executable.

@@ -10,6 +10,12 @@ import PortDaddyMCP
     import Darwin
 #endif
 
+// pd-mcp takes no arguments: anything else is a mistake to report, never a reason to start serving.
+if CommandLine.arguments.count > 1 {
+    let line = Array("pd-mcp: unexpected arguments \(CommandLine.arguments.dropFirst().joined(separator: " ")); it takes none (run pd mcp)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(2)
+}
 do {
     try await MCPServer.run(environment: PortDaddyEnvironment.current())
 } catch {
