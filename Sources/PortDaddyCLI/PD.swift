@@ -17,7 +17,8 @@ public struct PD: AsyncParsableCommand {
                 "Exit codes: 0 ok, 1 failure, 2 bad input, 3 daemon unreachable, 4 conflict (port, lock, file, session, timeout) or a "
                 + "launch refused by policy, 5 "
                 + "not found, 6 daemon already running, 7 not the lock owner (or not a closed harbor's member), 8 a stack did not come up, "
-                + "9 an agent run failed or was killed, 10 pd trust could not finish every step, 127 the command could not be started, 130 a foreground pd up stopped with Ctrl-C.",
+                + "9 an agent run failed or was killed, 10 pd trust could not finish every step, 127 the command could not be started, "
+                + "130 a foreground pd up stopped with Ctrl-C.",
             version: "pd " + PortDaddyVersion.current,
             subcommands: [
                 Claim.self, Release.self, Find.self, Env.self, Run.self,

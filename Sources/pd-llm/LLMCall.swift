@@ -68,7 +68,7 @@ enum LLMCall {
         do {
             (data, response) = try await session.data(for: request)
         } catch {
-            throw .transport(api: api, detail: (error as? URLError).map { "\($0.code.rawValue) \($0.localizedDescription)" } ?? "\(error)")
+            throw .transport(api: api, detail: (error as? URLError)?.localizedDescription ?? "\(error)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else { throw .status(api: api, code: status, message: api.errorMessage(data)) }

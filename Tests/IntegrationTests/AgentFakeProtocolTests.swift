@@ -39,11 +39,11 @@ struct AgentFakeProtocolTests {
         }
         try AgentStandIns.writeJSON(plan, to: work + "/plan.json")
         var env = ProcessInfo.processInfo.environment
+        env["ANTHROPIC_API_KEY"] = nil
+        env.merge(extra) { $1 }
         env["PATH"] = bin + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         env["FAKE_AGENT_PLAN"] = work + "/plan.json"
         env["FAKE_AGENT_LOG"] = work + "/log.jsonl"
-        env["ANTHROPIC_API_KEY"] = nil
-        env.merge(extra) { $1 }
         let result =
             if let usageFile {
                 try AgentStandIns.runWithDescriptor3(
@@ -216,6 +216,24 @@ struct AgentFakeProtocolTests {
         #expect(silent.result.status == 0)
         #expect(((try? String(contentsOfFile: dir + "/silent", encoding: .utf8)) ?? "").isEmpty)
         #expect(silent.log["fd3_open"] as? Bool == true)
+    }
+
+    @Test("pd_calls run through the pd on PATH with the agent's environment; a failing call is reported, not fatal")
+    func pdCalls() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        var plan = Self.plan
+        plan["pd_calls"] = [["note", "found X"], ["no-such-command"]]
+        let pdDirectory = (daemon.binary as NSString).deletingLastPathComponent
+        var env = daemon.environment
+        env["PATH"] = pdDirectory + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        env["PD_AGENT_ID"] = "agent-fakecall"
+        let (run, log) = try Self.runAgent("codex", ["exec", "--json", "note it"], plan: plan, environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("fake-agent: pd no-such-command exited 2"), "\(run.stderr)")
+        #expect((log["env"] as? [String: String])?["PORT_DADDY_HOME"] == daemon.home)
+        let notes = try daemon.pd(["notes"], environment: ["PD_AGENT_ID": "agent-fakecall"])
+        #expect(notes.stdout.contains("found X"), "\(notes.stdout)")
     }
 
     @Test("SIGTERM exits 143; a setsid grandchild runs in a session of its own; ignore_sigterm really ignores it")

@@ -100,7 +100,8 @@ struct EverydayLoopTests {
         // An MCP session with no daemon: initialize, then one tool call, which starts the daemon.
         let requests =
             [
-                #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#,
+                #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"#
+                    + #""clientInfo":{"name":"t","version":"1"}}}"#,
                 #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
                 #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"claim","arguments":{"identity":"mcp:auto"}}}"#,
             ].joined(separator: "\n") + "\n"
