@@ -142,3 +142,92 @@ public struct BriefingResponse: Codable, Sendable, Equatable {
         self.changelog = changelog
     }
 }
+
+/// The kinds of episodes: notes worth remembering and how missions ended.
+public enum EpisodeType: String, Codable, Sendable, CaseIterable {
+    case handoff, finding, blocker, outcome
+}
+
+/// One episode of episodic memory.
+public struct Episode: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var project: String?
+    public var identity: String?
+    public var type: EpisodeType
+    public var text: String
+    /// Where it came from: `note:<id>`, `run:<id>`, `sortie:<id>`.
+    public var source: String
+    public var agent: String?
+    /// The session it came from, if any.
+    public var session: String?
+    public var at: Int64
+
+    public init(
+        id: Int64, project: String?, identity: String?, type: EpisodeType, text: String, source: String, agent: String?, session: String?,
+        at: Int64
+    ) {
+        self.id = id
+        self.project = project
+        self.identity = identity
+        self.type = type
+        self.text = text
+        self.source = source
+        self.agent = agent
+        self.session = session
+        self.at = at
+    }
+}
+
+/// `GET /memory/episodes`.
+public struct EpisodesResponse: Codable, Sendable, Equatable {
+    public var episodes: [Episode]
+    public init(episodes: [Episode]) { self.episodes = episodes }
+}
+
+/// `GET /memory/stats`: episodes by type, their span, and how many ended sessions left at least one.
+public struct EpisodeStats: Codable, Sendable, Equatable {
+    public var byType: [String: Int]
+    public var oldest: Int64?
+    public var newest: Int64?
+    public var endedSessions: Int
+    public var sessionsWithEpisodes: Int
+    /// `sessionsWithEpisodes / endedSessions` (0 when no session ended).
+    public var coverage: Double
+
+    public init(byType: [String: Int], oldest: Int64?, newest: Int64?, endedSessions: Int, sessionsWithEpisodes: Int, coverage: Double) {
+        self.byType = byType
+        self.oldest = oldest
+        self.newest = newest
+        self.endedSessions = endedSessions
+        self.sessionsWithEpisodes = sessionsWithEpisodes
+        self.coverage = coverage
+    }
+}
+
+/// One construct of the memory model, its tier, how long it is kept, and how many there are now.
+public struct MemoryConstruct: Codable, Sendable, Equatable {
+    /// Kebab-case name (`active-file-claims`, `archived-notes`).
+    public var name: String
+    /// `core`, `recall` or `archival`.
+    public var tier: String
+    public var retention: String
+    public var count: Int
+
+    public init(name: String, tier: String, retention: String, count: Int) {
+        self.name = name
+        self.tier = tier
+        self.retention = retention
+        self.count = count
+    }
+}
+
+/// `GET /memory/tiers`.
+public struct MemoryTiersResponse: Codable, Sendable, Equatable {
+    public var constructs: [MemoryConstruct]
+    /// Counts per tier.
+    public var totals: [String: Int]
+    public init(constructs: [MemoryConstruct], totals: [String: Int]) {
+        self.constructs = constructs
+        self.totals = totals
+    }
+}

@@ -18,3 +18,15 @@ extension PortDaddyClient {
 
     public func briefing(project: String?) throws(ClientError) -> BriefingResponse { try call(Routes.briefing, query: [("project", project)]) }
 }
+
+/// Memory tiers and episodes.
+extension PortDaddyClient {
+    public func memoryTiers() throws(ClientError) -> MemoryTiersResponse { try call(Routes.memoryTiers) }
+    public func memoryTier(_ name: String) throws(ClientError) -> MemoryConstruct { try call(Routes.memoryTier, name) }
+
+    public func episodes(project: String?, type: String?, since: String?, limit: Int?) throws(ClientError) -> EpisodesResponse {
+        try call(Routes.episodes, query: [("project", project), ("type", type), ("since", since), ("limit", limit.map(String.init))])
+    }
+
+    public func episodeStats(project: String?) throws(ClientError) -> EpisodeStats { try call(Routes.episodeStats, query: [("project", project)]) }
+}

@@ -118,6 +118,7 @@ extension RunService {
             let why = "run \(info.id) \(info.state.rawValue) (\(info.reason ?? "exit")); its session waits in salvage"
             _ = try? coordination.declareDead(agent, why: why)
         }
+        rememberOutcome(info)
         activity?.record(.runEnd, actor: agent, subject: info.id, detail: "\(info.state.rawValue) \(info.reason ?? "") cost \(info.cost.usd)")
         let end = RunEnd(
             state: info.state, reason: info.reason, exitCode: info.exitCode, result: info.result, cost: info.cost, tokens: info.tokens)
@@ -150,6 +151,7 @@ extension RunService {
             full.endedAt = clock.nowMillis()
             try? store.saveRun(full)
             if full.sortieID != nil { sortieEnded(full, notes: [], files: []) }
+            rememberOutcome(full)
             _ = try? coordination.declareDead(full.agentID, why: "run \(full.id) lost: the daemon that ran it died")
             activity?.record(.runLost, actor: full.agentID, subject: full.id, detail: "the daemon that ran it died")
             lost.append(run.id)
@@ -169,5 +171,15 @@ extension RunService {
     public func prune() {
         let cutoff = clock.nowMillis() - Int64(settings.retentionSeconds * 1000)
         for id in (try? store.pruneRuns(endedBefore: cutoff)) ?? [] { RunLogFile.remove(directory: settings.logDirectory, runID: id) }
+    }
+}
+
+extension RunService {
+    /// A run's (or its sortie's) outcome as an episode: what it was asked, how it ended, what it cost, its result.
+    func rememberOutcome(_ info: RunInfo) {
+        let source = info.sortieID.map { "sortie:\($0)" } ?? "run:\(info.id)"
+        var text = "\(info.name): \(info.state.rawValue)" + (info.reason.map { " (\($0))" } ?? "") + ", $\(info.cost.usd)"
+        if let result = info.result, !result.isEmpty { text += " — " + String(result.prefix(1000)) }
+        episodes?.record(.outcome, text: text, source: source, agent: info.agentID, identity: info.identity, session: info.sessionID)
     }
 }

@@ -14,6 +14,8 @@ public actor RunService {
     let settings: RunSettings
     let clock: any WallClock
     let prober: any ProcessProber
+    /// Where run and sortie outcomes are remembered.
+    let episodes: Episodes?
     var rates: RateTable
     var live: [String: LiveRun] = [:]
     /// Feeds of recently ended runs, so a follower that arrives late still sees the whole run.
@@ -29,8 +31,9 @@ public actor RunService {
 
     public init(
         store: any RunStore & SupervisedProcessStore & SortieStore, coordination: CoordinationService, activity: ActivityLog?, settings: RunSettings,
-        clock: any WallClock = SystemWallClock(), prober: any ProcessProber = SystemProcessProber()
+        clock: any WallClock = SystemWallClock(), prober: any ProcessProber = SystemProcessProber(), episodes: Episodes? = nil
     ) {
+        self.episodes = episodes
         self.store = store
         self.coordination = coordination
         self.activity = activity

@@ -9,7 +9,17 @@ extension Routes {
         .get, "/look", query: ["since", "project"], "recent activity, notes, salvage, agents and runs, with a one-line summary")
     public static let briefing = APIRoute<NoBody, BriefingResponse>(.get, "/briefing", query: ["project"], "what to know before starting")
 
+    // MARK: memory tiers and episodes
+    public static let memoryTiers = APIRoute<NoBody, MemoryTiersResponse>(.get, "/memory/tiers", "every memory construct: tier, retention, count")
+    public static let memoryTier = APIRoute<NoBody, MemoryConstruct>(.get, "/memory/tiers/:name", "one memory construct")
+    public static let episodes = APIRoute<NoBody, EpisodesResponse>(
+        .get, "/memory/episodes", query: ["project", "type", "since", "limit"], "episodic memory, newest first")
+    public static let episodeStats = APIRoute<NoBody, EpisodeStats>(.get, "/memory/stats", query: ["project"], "episodes by type and coverage")
+
     static var awarenessRoutes: [AnyAPIRoute] {
-        [addChange.erased, changelog.erased, changelogTree.erased, look.erased, briefing.erased]
+        [
+            addChange.erased, changelog.erased, changelogTree.erased, look.erased, briefing.erased, memoryTiers.erased, memoryTier.erased,
+            episodes.erased, episodeStats.erased,
+        ]
     }
 }

@@ -78,11 +78,13 @@ extension CoordinationService {
         while true {
             let now = clock.nowMillis()
             do {
-                var note = try store.write { tx throws -> NoteInfo in
+                var (note, identity) = try store.write { tx throws -> (NoteInfo, String?) in
                     guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
-                    return try tx.addNote(session: session.id, type: type, text: body, at: now)
+                    let identity = try session.identity ?? tx.agent(id)?.identity
+                    return (try tx.addNote(session: session.id, type: type, text: body, at: now), identity)
                 }
                 if started { note.startedSession = true }
+                observer?.noteWritten(note, agent: id, identity: identity)
                 activity?.record(.sessionNote, actor: id, subject: note.sessionID, detail: type.rawValue)
                 return note
             } catch .noActiveSession where !started {
@@ -123,10 +125,12 @@ extension CoordinationService {
     public func done(agent raw: String, note: String?, abandon: Bool) throws(PortDaddyError) -> SessionInfo {
         let id = try Self.agentID(raw)
         let now = clock.nowMillis()
+        var handoff: (NoteInfo, String?)?
         let session = try store.write { tx throws -> SessionInfo in
             guard var session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
             if let note, !note.trimmingWhitespace().isEmpty {
-                _ = try tx.addNote(session: session.id, type: .handoff, text: note.trimmingWhitespace(), at: now)
+                let written = try tx.addNote(session: session.id, type: .handoff, text: note.trimmingWhitespace(), at: now)
+                handoff = (written, try session.identity ?? tx.agent(id)?.identity)
             }
             let info = try Self.sessionInfo(session, tx)
             for path in info.files { try tx.removeFileClaim(path: path, session: session.id) }
@@ -138,6 +142,7 @@ extension CoordinationService {
             ended.files = info.files
             return ended
         }
+        if let (note, identity) = handoff { observer?.noteWritten(note, agent: id, identity: identity) }
         if let identity = session.identity { releaseSessionClaim(identity, by: id, note: "session \(session.id) ended") }
         activity?.record(abandon ? .sessionAbandon : .sessionDone, actor: id, subject: session.id)
         return session

@@ -192,6 +192,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v7-runs", migrate: RunStoreSchema.create)
         migrator.registerMigration("v8-memory", migrate: MemoryStoreSchema.create)
         migrator.registerMigration("v9-changelog", migrate: ChangelogSchema.create)
+        migrator.registerMigration("v11-episodes", migrate: EpisodeSchema.create)
         return migrator
     }
 

@@ -9,6 +9,8 @@ struct AwarenessController: RouteController {
     let changelog: Changelog
     let situation: Situation
     let coordination: CoordinationService
+    let episodes: Episodes
+    let tiers: MemoryTiers
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
@@ -17,6 +19,10 @@ struct AwarenessController: RouteController {
         routes.on(Routes.changelogTree, use: tree)
         routes.on(Routes.look, use: look)
         routes.on(Routes.briefing, use: briefing)
+        routes.on(Routes.memoryTiers, use: memoryTiers)
+        routes.on(Routes.memoryTier, use: memoryTier)
+        routes.on(Routes.episodes, use: listEpisodes)
+        routes.on(Routes.episodeStats, use: stats)
         return routes
     }
 
@@ -55,6 +61,33 @@ struct AwarenessController: RouteController {
     @Sendable func briefing(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let project = request.uri.queryParameters.get("project").map { String($0) }
         return try JSONResponse.make(try await situation.briefing(project: project))
+    }
+
+    @Sendable func memoryTiers(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        try JSONResponse.make(try tiers.tiers())
+    }
+
+    @Sendable func memoryTier(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        try JSONResponse.make(try tiers.construct(context.parameter("name")))
+    }
+
+    @Sendable func listEpisodes(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let query = request.uri.queryParameters
+        var type: EpisodeType?
+        if let raw = query.get("type") {
+            guard let parsed = EpisodeType(rawValue: String(raw)) else {
+                throw PortDaddyError.invalidRequest("type \"\(raw)\" is not one of handoff, finding, blocker, outcome")
+            }
+            type = parsed
+        }
+        let since = try Self.since(query.get("since").map { String($0) }, bareUnit: 1).map { SystemWallClock().nowMillis() - Int64($0 * 1000) }
+        let limit = min(max(query.get("limit").flatMap { Int($0) } ?? 50, 1), 10_000)
+        let project = query.get("project").map { String($0) }
+        return try JSONResponse.make(EpisodesResponse(episodes: try episodes.list(project: project, type: type, sinceMillis: since, limit: limit)))
+    }
+
+    @Sendable func stats(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        try JSONResponse.make(try episodes.stats(project: request.uri.queryParameters.get("project").map { String($0) }))
     }
 
     /// A `since` value in seconds: a duration (`30m`, `2h`), or a bare number in `bareUnit` seconds.

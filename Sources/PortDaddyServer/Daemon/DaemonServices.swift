@@ -39,7 +39,7 @@ struct DaemonServices {
         let memory = try MemoryServices(store: store, activity: activity, halfLife: configuration.pheromoneHalfLifeSeconds)
         let coordination = CoordinationService(
             store: store, claims: claims, locks: locks, activity: activity,
-            observer: MemoryObserver(pheromones: memory.pheromones, harbors: memory.harbors))
+            observer: MemoryObserver(pheromones: memory.pheromones, harbors: memory.harbors, episodes: memory.episodes))
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: userToken)
         var stackSettings = StackSettings()
         stackSettings.stopGrace = .milliseconds(Int(configuration.stopGraceSeconds * 1000))
@@ -53,7 +53,7 @@ struct DaemonServices {
         var runSettings = RunSettings(home: env.home, socketPath: env.socketPath, llmProgram: configuration.llmProgram)
         runSettings.maxRuns = configuration.maxRuns
         runSettings.stopGrace = stackSettings.stopGrace
-        let runs = RunService(store: store, coordination: coordination, activity: activity, settings: runSettings)
+        let runs = RunService(store: store, coordination: coordination, activity: activity, settings: runSettings, episodes: memory.episodes)
         let lost = await runs.recoverOrphans()
         if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
         let changelog = Changelog(store: store, activity: activity, retentionSeconds: configuration.changelogMaxAgeSeconds)
@@ -92,7 +92,9 @@ extension Daemon {
             ActivityController(activity: core.activity),
             StackController(stacks: core.stacks, userToken: core.runtime.userToken),
             RunController(runs: core.runs, userToken: core.runtime.userToken),
-            AwarenessController(changelog: core.changelog, situation: core.situation, coordination: core.coordination),
+            AwarenessController(
+                changelog: core.changelog, situation: core.situation, coordination: core.coordination, episodes: core.memory.episodes,
+                tiers: core.memory.tiers),
             HarborController(harbors: core.memory.harbors),
             TupleController(tuples: core.memory.tuples),
             PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
