@@ -84,7 +84,7 @@ struct RunLifecycleTests {
         ).output
         let wrong = try bench.pd(["usage", "report", "--input", "1", "--output", "1"], environment: ["PD_RUN_ID": silentID, "PD_RUN_TOKEN": "nope"])
         #expect(wrong.status != 0 && wrong.stderr.contains("token"), "\(wrong.stderr)")
-        _ = try bench.daemon.client().killRun(silentID)
+        _ = try bench.kill(silentID)
         try bench.plan(["turns": AgentBench.turns([("quiet", 1, 1)]), "report_usage": false])
         let silent = try bench.pd(["spawn", "--backend", "custom", "--budget", "1", "--telemetry", "report", "--task", "t", "--", "fake-custom"])
         #expect(silent.status == 9)
@@ -114,7 +114,7 @@ struct RunLifecycleTests {
         let list = try CommandResult.run("/usr/bin/env", ["curl", "-s", base + "/runs"], environment: [:])
         #expect(list.stdout.contains(id) && !list.stdout.contains("top secret task text"))
         #expect(try bench.run(id).state == .running)
-        _ = try bench.daemon.client().killRun(id)
+        _ = try bench.kill(id)
     }
 
     @Test("an API key in the caller's environment reaches the agent but never pd's output, the database or the logs")

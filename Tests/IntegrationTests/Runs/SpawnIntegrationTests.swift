@@ -99,7 +99,7 @@ struct SpawnIntegrationTests {
         let salvage = try bench.pd(["salvage", "--json"])
         #expect(salvage.stdout.contains(run.agentID) && salvage.stdout.contains("found the bug in parser.swift"), "\(salvage.stdout)")
         // Killing it again is a no-op that says so.
-        let again = try bench.daemon.client().killRun(id)
+        let again = try bench.kill(id)
         #expect(again.alreadyEnded == true && again.state == .killed)
     }
 
@@ -159,7 +159,7 @@ struct SpawnIntegrationTests {
         let derived = try bench.pd(["spawn", "--backend", "claude-cli", "--budget", "1", "--detach", "--", "summarize the latest auth diff"])
         let agents = try bench.pd(["agents"])
         #expect(agents.stdout.contains("Night Watch") && agents.stdout.contains("Summarize Latest Auth Diff"), "\(agents.stdout)")
-        for id in [named.output, derived.output] { _ = try bench.daemon.client().killRun(id) }
+        for id in [named.output, derived.output] { _ = try bench.kill(id) }
     }
 
     @Test("pd agent \"task\" launches with the project's agents.defaults and the identity <project>:agent, checklist first")
@@ -188,7 +188,7 @@ struct SpawnIntegrationTests {
         #expect(first.status == 0)
         let second = try bench.pd(["spawn", "--backend", "claude-cli", "--budget", "1", "--detach", "--", "two"])
         #expect(second.status == 4 && second.stderr.contains("PORT_DADDY_MAX_RUNS"), "\(second.stderr)")
-        _ = try bench.daemon.client().killRun(first.output)
+        _ = try bench.kill(first.output)
     }
 
     @Test("HTTP backends (claude API, ollama) through pd-llm: exact tokens; the key reaches the server, never pd's output or the record")
