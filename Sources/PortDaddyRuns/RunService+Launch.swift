@@ -177,7 +177,7 @@ extension RunService {
         var open = 0
         for (fd, wrap) in [(child.stdout, RunInput.stdout), (child.stderr, RunInput.stderr), (child.usage, RunInput.usage)] where fd >= 0 {
             open += 1
-            _ = OutputLines(fd: fd, onLine: { continuation.yield(wrap($0)) }, onEnd: { continuation.yield(.streamEnded) })
+            _ = OutputLines(fd: fd, dedicatedThread: true, onLine: { continuation.yield(wrap($0)) }, onEnd: { continuation.yield(.streamEnded) })
         }
         run.openStreams = open
         run.watchers.append(

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import PortDaddyCore
 import PortDaddyStackConfig
 
@@ -21,11 +22,23 @@ public final class OutputLines: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var source: (any DispatchSourceRead)?
 
-    /// Starts reading `fd` (which it closes at the end).
-    public init(fd: Int32, onLine: @escaping @Sendable (String) -> Void, onEnd: @escaping @Sendable () -> Void = {}) {
+    /// Starts reading `fd` (which it closes at the end). With `dedicatedThread`, a thread of its own does blocking
+    /// reads instead of a dispatch read source: agent runs read three pipes each and their descendants may hold them
+    /// open past the run, and libdispatch's Linux event loop crashed (bad pointer in `_dispatch_event_loop_drain`)
+    /// under load with many such sources coming and going.
+    public init(
+        fd: Int32, dedicatedThread: Bool = false, onLine: @escaping @Sendable (String) -> Void, onEnd: @escaping @Sendable () -> Void = {}
+    ) {
         self.fd = fd
         self.onLine = onLine
         self.onEnd = onEnd
+        if dedicatedThread {
+            let thread = Thread { [self] in readBlocking() }
+            thread.name = "pd-output-\(fd)"
+            thread.stackSize = 256 * 1024
+            thread.start()
+            return
+        }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: Self.queue)
         self.source = source
@@ -52,6 +65,25 @@ public final class OutputLines: @unchecked Sendable {
             onEnd()
             return
         }
+    }
+
+    /// The dedicated thread's loop: blocking reads until end of file, then the last partial line, close, `onEnd`.
+    private func readBlocking() {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                split(chunk[0..<n])
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        if !pending.isEmpty { emit(pending) }
+        pending = []
+        close(fd)
+        onEnd()
     }
 
     private func split(_ bytes: ArraySlice<UInt8>) {
