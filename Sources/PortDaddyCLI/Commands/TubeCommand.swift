@@ -53,9 +53,7 @@ extension PD {
 
         func emit(_ m: ChannelMessageInfo, _ name: String) {
             if global.json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: (try? encoder.encode(m)) ?? Data(), as: UTF8.self))
+                global.output.jsonLine(m)
             } else if raw {
                 let body = m.message.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
                 print([String(m.id), m.sender ?? "", m.inReplyTo.map(String.init) ?? "", body].joined(separator: "\t"))

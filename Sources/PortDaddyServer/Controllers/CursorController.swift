@@ -23,6 +23,7 @@ struct CursorController: RouteController {
 
     @Sendable func advance(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(CursorAdvanceRequest.self, context: context)
-        return try JSONResponse.make(try cursors.advance(consumer: context.parameter("consumer"), channel: body.channel, from: body.from, to: body.to))
+        let moved = try cursors.advance(consumer: context.parameter("consumer"), channel: body.channel, from: body.from, to: body.to)
+        return try JSONResponse.make(moved)
     }
 }
