@@ -20,12 +20,12 @@ extension PD {
         @Option(name: .long, help: "Start after this message id (and still advance the cursor).") var since: Int64?
         @Flag(name: .customLong("no-history"), help: "Neither read nor advance the cursor.") var noHistory = false
         @Flag(name: .long, help: "Tab-separated lines: id, sender, inReplyTo, body.") var raw = false
-        @Option(name: .long, help: "With --once: print at most this many.") var limit = 20
+        @Option(name: .long, help: "With --once: print at most this many (default: all pending; 20 with --no-history).") var limit: Int?
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
             if once && tail { throw ValidationError("--once and --tail exclude each other") }
-            if limit < 1 { throw ValidationError("--limit must be 1 or more") }
+            if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more") }
             if noHistory && since != nil { throw ValidationError("--no-history and --since exclude each other") }
         }
 
@@ -36,9 +36,9 @@ extension PD {
             let reader = TubeReader(client: client, channel: name, consumer: "tube:" + (client.agentID ?? AgentContext.current()))
             let show: (ChannelMessageInfo) -> Void = { emit($0, name) }
             if noHistory {
-                try reader.withoutCursor(once: once, tail: tail, limit: limit, show)
+                try reader.withoutCursor(once: once, tail: tail, limit: limit ?? 20, show)
             } else {
-                try reader.onCursor(since: since, once: once, tail: tail, limit: limit, show)
+                try reader.onCursor(since: since, once: once, tail: tail, limit: limit ?? .max, show)
             }
         }
 
