@@ -27,10 +27,13 @@ public struct PublishRequest: Codable, Sendable, Equatable {
     public var message: String
     public var sender: String?
     public var signal: String?
-    public init(message: String, sender: String? = nil, signal: String? = nil) {
+    /// The id of the message this one answers: an existing message of the same channel, older than this one.
+    public var inReplyTo: Int64?
+    public init(message: String, sender: String? = nil, signal: String? = nil, inReplyTo: Int64? = nil) {
         self.message = message
         self.sender = sender
         self.signal = signal
+        self.inReplyTo = inReplyTo
     }
 }
 
@@ -43,14 +46,17 @@ public struct ChannelMessageInfo: Codable, Sendable, Equatable {
     public var signal: String?
     /// Milliseconds since 1970.
     public var createdAt: Int64
+    /// The message this one answers, if any (same channel, smaller id).
+    public var inReplyTo: Int64?
 
-    public init(id: Int64, channel: String, message: String, sender: String?, signal: String?, createdAt: Int64) {
+    public init(id: Int64, channel: String, message: String, sender: String?, signal: String?, createdAt: Int64, inReplyTo: Int64? = nil) {
         self.id = id
         self.channel = channel
         self.message = message
         self.sender = sender
         self.signal = signal
         self.createdAt = createdAt
+        self.inReplyTo = inReplyTo
     }
 }
 

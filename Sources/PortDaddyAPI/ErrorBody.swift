@@ -82,6 +82,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case tupleSpaceFull = "TUPLE_SPACE_FULL"
     /// A closed harbor refuses writes from agents that are not its members.
     case notHarborMember = "NOT_HARBOR_MEMBER"
+    /// A consumer cursor's compare-and-set whose `from` is no longer the stored position (another reader moved it).
+    case cursorMoved = "CURSOR_MOVED"
 
     public var description: String { rawValue }
 
@@ -97,7 +99,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
         case .methodNotAllowed: return 405
         case .requestTimeout: return 408
         case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy,
-            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull:
+            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved:
             return 409
         case .bodyTooLarge: return 413
         case .invalidStackConfig: return 422

@@ -25,7 +25,7 @@ public struct PD: AsyncParsableCommand {
                 GetPort.self, ReleasePort.self, ListPorts.self,
                 Daemon.self, Start.self, Stop.self, Restart.self, Status.self,
                 LockGroup.self, Unlock.self, Locks.self, WithLock.self,
-                Pub.self, Sub.self, Channels.self, Watch.self,
+                Pub.self, Sub.self, Tube.self, Channels.self, Watch.self,
                 Begin.self, Note.self, Notes.self, Phase.self, Done.self, Whoami.self, Sessions.self,
                 ClaimFiles.self, WhoOwns.self, Files.self, Guard.self,
                 HarborGroup.self, Harbors.self, TupleGroup.self, PheromoneGroup.self,

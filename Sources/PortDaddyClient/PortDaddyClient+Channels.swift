@@ -39,6 +39,16 @@ extension PortDaddyClient {
         try events(Self.channelStreamPath(pattern), after: cursor, onEvent: onEvent)
     }
 
+    /// A consumer's durable cursor on a channel or pattern (at 0 when never set).
+    public func cursor(_ consumer: String, channel: String) throws(ClientError) -> CursorInfo {
+        try call(Routes.cursor, consumer, query: [("channel", channel)])
+    }
+
+    /// Moves a consumer's cursor by compare-and-set; a stale `from` fails with `CURSOR_MOVED`.
+    public func advanceCursor(_ consumer: String, _ request: CursorAdvanceRequest) throws(ClientError) -> CursorInfo {
+        try call(Routes.advanceCursor, consumer, body: request)
+    }
+
     /// The SSE route of a channel or pattern.
     public static func channelStreamPath(_ pattern: String) -> String { streamPath(Routes.channelSubscribe, pattern) }
 }

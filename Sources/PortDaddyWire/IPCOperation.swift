@@ -84,11 +84,13 @@ public struct IPCPublishArguments: Codable, Sendable {
     public var message: String
     public var sender: String?
     public var signal: String?
-    public init(channel: String, message: String, sender: String? = nil, signal: String? = nil) {
+    public var inReplyTo: Int64?
+    public init(channel: String, message: String, sender: String? = nil, signal: String? = nil, inReplyTo: Int64? = nil) {
         self.channel = channel
         self.message = message
         self.sender = sender
         self.signal = signal
+        self.inReplyTo = inReplyTo
     }
 }
 

@@ -60,9 +60,7 @@ extension PD {
                     return .skip
                 }
                 if global.json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    print(String(decoding: (try? encoder.encode(message)) ?? Data(), as: UTF8.self))
+                    out.jsonLine(message)
                 } else {
                     print(Self.render(message, out))
                 }

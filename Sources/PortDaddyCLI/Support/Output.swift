@@ -19,6 +19,13 @@ public struct Output {
         if let data = try? encoder.encode(value) { print(String(decoding: data, as: UTF8.self)) }
     }
 
+    /// One compact JSON object on one line (for streams of records: `pd sub --json`, `pd tube --json`).
+    public func jsonLine<T: Encodable>(_ value: T) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
+    }
+
     /// One line on stderr.
     public static func warn(_ text: String) {
         FileHandle.standardError.write(Data(("pd: " + text + "\n").utf8))

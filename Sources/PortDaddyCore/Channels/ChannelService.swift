@@ -42,8 +42,11 @@ public final class ChannelService: Sendable {
         }
     }
 
-    /// Stores a message, then delivers it to live subscribers.
-    public func publish(to channel: ChannelName, message: String, sender: String?, signal: String?) throws(PortDaddyError) -> ChannelMessageInfo {
+    /// Stores a message, then delivers it to live subscribers. `inReplyTo` threads it under an older message of
+    /// the same channel.
+    public func publish(
+        to channel: ChannelName, message: String, sender: String?, signal: String?, inReplyTo: Int64? = nil
+    ) throws(PortDaddyError) -> ChannelMessageInfo {
         guard message.utf8.count <= Self.maxMessageBytes else {
             throw .invalidRequest("message is \(message.utf8.count) bytes; the limit is \(Self.maxMessageBytes)")
         }
@@ -56,7 +59,8 @@ public final class ChannelService: Sendable {
         if let sender, sender.utf8.count > 200 { throw .invalidRequest("sender must be at most 200 bytes") }
         let now = clock.nowMillis()
         return try publishing.withLock { _ throws(PortDaddyError) -> ChannelMessageInfo in
-            let stored = try store.appendMessage(channel: channel.value, body: message, sender: sender, signal: flag, at: now)
+            let stored = try store.appendMessage(
+                channel: channel.value, body: message, sender: sender, signal: flag, inReplyTo: inReplyTo, at: now)
             hub.deliver(stored)
             return stored
         }

@@ -2,8 +2,11 @@ import PortDaddyAPI
 
 /// Durable storage of channel messages.
 public protocol ChannelStore: Sendable {
-    /// Appends a message and returns it with its new id (strictly greater than every id before).
-    func appendMessage(channel: String, body: String, sender: String?, signal: String?, at millis: Int64) throws(PortDaddyError) -> ChannelMessageInfo
+    /// Appends a message and returns it with its new id (strictly greater than every id before). `inReplyTo`, when
+    /// given, must be a retained message of the same channel (else `INVALID_REQUEST`, and nothing is stored).
+    func appendMessage(
+        channel: String, body: String, sender: String?, signal: String?, inReplyTo: Int64?, at millis: Int64
+    ) throws(PortDaddyError) -> ChannelMessageInfo
     func messages(after: Int64, limit: Int, matching pattern: IdentityPattern) throws(PortDaddyError) -> [ChannelMessageInfo]
     func channelSummaries() throws(PortDaddyError) -> [ChannelSummary]
     func clearChannel(_ channel: String) throws(PortDaddyError) -> Int

@@ -192,6 +192,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v7-runs", migrate: RunStoreSchema.create)
         migrator.registerMigration("v8-memory", migrate: MemoryStoreSchema.create)
         migrator.registerMigration("v9-changelog", migrate: ChangelogSchema.create)
+        migrator.registerMigration("v10-cursors", migrate: CursorSchema.create)
         migrator.registerMigration("v11-episodes", migrate: EpisodeSchema.create)
         return migrator
     }
@@ -366,13 +367,22 @@ extension SQLiteStore: LockStore {
 }
 
 extension SQLiteStore: ChannelStore {
-    public func appendMessage(channel: String, body: String, sender: String?, signal: String?, at millis: Int64) throws(PortDaddyError)
-        -> ChannelMessageInfo
-    {
+    public func appendMessage(
+        channel: String, body: String, sender: String?, signal: String?, inReplyTo: Int64?, at millis: Int64
+    ) throws(PortDaddyError) -> ChannelMessageInfo {
         try guardedWrite { db in
-            try db.cachedStatement(sql: "INSERT INTO messages (channel, body, sender, signal, created_at) VALUES (?, ?, ?, ?, ?)")
-                .execute(arguments: [channel, body, sender, signal, millis])
-            return ChannelMessageInfo(id: db.lastInsertedRowID, channel: channel, message: body, sender: sender, signal: signal, createdAt: millis)
+            // Checked in the insert's transaction: the answered message exists now, so its id is below the new one.
+            if let inReplyTo {
+                let found = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE id = ? AND channel = ?)", arguments: [inReplyTo, channel])
+                guard found == true else {
+                    throw PortDaddyError.invalidRequest("inReplyTo \(inReplyTo) is not a retained message of channel \(channel)")
+                }
+            }
+            try db.cachedStatement(sql: "INSERT INTO messages (channel, body, sender, signal, created_at, in_reply_to) VALUES (?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [channel, body, sender, signal, millis, inReplyTo])
+            return ChannelMessageInfo(
+                id: db.lastInsertedRowID, channel: channel, message: body, sender: sender, signal: signal, createdAt: millis, inReplyTo: inReplyTo)
         }
     }
 
@@ -451,7 +461,7 @@ extension SQLiteStore: ChannelStore {
     static func message(_ row: Row) -> ChannelMessageInfo {
         ChannelMessageInfo(
             id: row["id"], channel: row["channel"], message: row["body"], sender: row["sender"], signal: row["signal"],
-            createdAt: row["created_at"])
+            createdAt: row["created_at"], inReplyTo: row["in_reply_to"])
     }
 }
 

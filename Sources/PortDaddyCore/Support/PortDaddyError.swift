@@ -64,6 +64,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case tupleSpaceFull(harbor: String)
     /// A write to a closed harbor by an agent that is not a member (or by no agent).
     case notHarborMember(harbor: String, agent: String?)
+    /// A cursor compare-and-set whose `from` is stale: `current` is where the cursor is now.
+    case cursorMoved(consumer: String, channel: String, current: Int64)
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -104,6 +106,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .tupleWaitTimeout: return .tupleWaitTimeout
         case .tupleSpaceFull: return .tupleSpaceFull
         case .notHarborMember: return .notHarborMember
+        case .cursorMoved: return .cursorMoved
         }
     }
 
@@ -169,6 +172,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
             return "harbor \(harbor) is closed and agent \(agent) is not a member; enter it first (pd harbor enter \(harbor))"
         case .notHarborMember(let harbor, nil):
             return "harbor \(harbor) is closed: only members write; set PD_AGENT_ID and enter it (pd harbor enter \(harbor))"
+        case .cursorMoved(let consumer, let channel, let current):
+            return "cursor of \(consumer) on \(channel) has moved to \(current); read again from there"
         }
     }
 

@@ -38,7 +38,8 @@ struct ChannelController: RouteController {
     @Sendable func publish(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let name = try ChannelService.name(context.parameter("name"))
         let body = try await request.decodeJSON(PublishRequest.self, context: context)
-        let stored = try channels.publish(to: name, message: body.message, sender: body.sender, signal: body.signal)
+        let stored = try channels.publish(
+            to: name, message: body.message, sender: body.sender, signal: body.signal, inReplyTo: body.inReplyTo)
         return try JSONResponse.make(stored, status: .created)
     }
 

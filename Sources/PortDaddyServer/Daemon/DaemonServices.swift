@@ -13,6 +13,7 @@ struct DaemonServices {
     let claims: ClaimService
     let locks: LockService
     let channels: ChannelService
+    let cursors: ConsumerCursors
     let activity: ActivityLog
     let coordination: CoordinationService
     let inbox: Inbox
@@ -62,7 +63,8 @@ struct DaemonServices {
             runs: { (try? await runs.runs(all: false, project: nil)) ?? [] },
             stacks: { await stacks.list().map(\.key) })
         return DaemonServices(
-            configuration: configuration, store: store, claims: claims, locks: locks, channels: channels, activity: activity,
+            configuration: configuration, store: store, claims: claims, locks: locks, channels: channels,
+            cursors: ConsumerCursors(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
             runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store))
     }
@@ -83,6 +85,7 @@ extension Daemon {
             V1Controller(claims: core.claims),
             LockController(locks: core.locks, logger: logger),
             ChannelController(channels: core.channels),
+            CursorController(cursors: core.cursors),
             AgentController(coordination: core.coordination),
             SessionController(coordination: core.coordination),
             FileController(coordination: core.coordination),

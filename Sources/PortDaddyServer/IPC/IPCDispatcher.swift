@@ -60,7 +60,8 @@ struct IPCDispatcher: Sendable {
         case .publish:
             let body = try decode(IPCPublishArguments.self, args)
             let stored = try channels.publish(
-                to: try ChannelService.name(body.channel), message: body.message, sender: body.sender, signal: body.signal)
+                to: try ChannelService.name(body.channel), message: body.message, sender: body.sender, signal: body.signal,
+                inReplyTo: body.inReplyTo)
             return .inform(try encode(stored))
         case .heartbeat: return .inform(try encode(try coordination.heartbeat(try decode(IPCAgentArguments.self, args).agent)))
         case .note:
