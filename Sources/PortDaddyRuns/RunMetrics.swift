@@ -101,10 +101,7 @@ public struct RunMetrics: Sendable {
 
     /// The newest `limit` cost events.
     public func recent(limit: Int) throws(PortDaddyError) -> RecentCostResponse {
-        RecentCostResponse(
-            events: try store.costEvents(since: 0, limit: limit).map {
-                CostEventInfo(run: $0.run, at: $0.at, model: $0.model, tokens: $0.tokens, micros: $0.micros, source: $0.source)
-            })
+        RecentCostResponse(events: try store.costEvents(since: 0, limit: limit))
     }
 
     /// Local midnight of today, in ms since 1970.

@@ -105,8 +105,8 @@ extension RunService {
 
     /// Registers the agent, begins its session, starts the process tree and starts watching it.
     func launch(_ request: SpawnRequest, _ plan: LaunchPlan, sortie: String?) async throws(PortDaddyError) -> RunInfo {
-        let runID = String.randomHex(prefix: "run-", bytes: 4)
-        let agentID = String.randomHex(prefix: "agent-", bytes: 4)
+        let runID = "run-" + Secret.hex(bytes: 4)
+        let agentID = "agent-" + Secret.hex(bytes: 4)
         let task = request.task.trimmingCharacters(in: .whitespacesAndNewlines)
         let name = DisplayName.make(given: request.name, task: task)
         let firstLine = task.split(separator: "\n").first.map(String.init) ?? "agent run"
@@ -126,7 +126,7 @@ extension RunService {
             budget: MoneyAmount(micros: plan.budgetMicros), cost: MoneyAmount(micros: 0), tokens: TokenCounts(), telemetry: plan.telemetry,
             createdAt: now, startedAt: nil, endedAt: nil)
         info.task = task
-        let token = String.randomHex(prefix: "", bytes: 16)
+        let token = Secret.hex(bytes: 16)
         var environment = request.env ?? [:]
         environment["PD_AGENT_ID"] = agentID
         environment["PD_SESSION_ID"] = session.id
@@ -217,13 +217,5 @@ extension RunService {
         where !run.descendants.contains(where: { $0.pid == entry.pid && $0.start == entry.start }) {
             run.descendants.append(entry)
         }
-    }
-}
-
-extension String {
-    /// `prefix` followed by `bytes` random bytes in hex.
-    static func randomHex(prefix: String, bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return prefix + (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }

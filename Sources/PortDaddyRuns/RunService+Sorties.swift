@@ -13,7 +13,7 @@ extension RunService {
         if live.count >= settings.maxRuns { throw .concurrencyLimit(limit: settings.maxRuns) }
         let task = request.task.trimmingCharacters(in: .whitespacesAndNewlines)
         var sortie = SortieInfo(
-            id: String.randomHex(prefix: "sortie-", bytes: 4), name: DisplayName.make(given: request.name, task: task), state: "running",
+            id: "sortie-" + Secret.hex(bytes: 4), name: DisplayName.make(given: request.name, task: task), state: "running",
             runID: "", harbor: request.harbor, events: 0, createdAt: clock.nowMillis(), endedAt: nil, task: task)
         try store.saveSortie(sortie)
         log(sortie.id, "created", "mission \"\(sortie.name)\" on \(plan.backend.rawValue)" + (plan.model.map { " (\($0))" } ?? ""))

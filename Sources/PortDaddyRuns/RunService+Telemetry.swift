@@ -67,7 +67,7 @@ extension RunService {
             input: tokens.input - previous.input, output: tokens.output - previous.output, cacheRead: tokens.cacheRead - previous.cacheRead,
             cacheWrite: tokens.cacheWrite - previous.cacheWrite)
         try? store.addCostEvent(
-            CostEvent(
+            CostEventInfo(
                 run: run.info.id, at: clock.nowMillis(), model: usedModel, tokens: delta, micros: run.info.cost.micros - previousCost,
                 source: source))
         try? store.saveRun(run.info)
@@ -83,7 +83,7 @@ extension RunService {
             if try store.run(key) != nil { throw .invalidRequest("run \(key) has ended; usage can no longer be reported") }
             throw .notFound("no run \(key)")
         }
-        guard let token, Self.constantTimeEqual(token, run.token) else { throw .invalidRunToken }
+        guard let token, Secret.equal(token, run.token) else { throw .invalidRunToken }
         guard report.input >= 0, report.output >= 0, (report.cacheRead ?? 0) >= 0, (report.cacheWrite ?? 0) >= 0 else {
             throw .invalidRequest("token counts must not be negative")
         }
@@ -97,15 +97,6 @@ extension RunService {
         usage(
             TokenCounts(input: report.input, output: report.output, cacheRead: report.cacheRead ?? 0, cacheWrite: report.cacheWrite ?? 0),
             reportedCost: cost, model: report.model, of: run)
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var difference: UInt8 = 0
-        for i in x.indices { difference |= x[i] ^ y[i] }
-        return difference == 0
     }
 }
 

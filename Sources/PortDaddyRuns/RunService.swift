@@ -2,6 +2,7 @@ import Foundation
 import PortDaddyAPI
 import PortDaddyCore
 import PortDaddyStacks
+import PortDaddySystem
 
 /// The agent launcher: starts agent runs as supervised process trees with coordination built in (an agent
 /// registered, a session begun, the daemon's socket in their environment), follows their output and usage, enforces
@@ -88,7 +89,9 @@ public actor RunService {
         Backend.allCases.map { backend in
             let available: Bool
             switch backend.kind {
-            case .cli: available = backend.executableName.map { Self.find($0, in: pathVariable) != nil } ?? false
+            case .cli:
+                available =
+                    backend.executableName.map { (try? ChildLauncher.resolve($0, directory: "/", pathVariable: pathVariable)) != nil } ?? false
             case .http: available = settings.llmProgram != nil
             case .custom: available = true
             }
@@ -112,14 +115,5 @@ public actor RunService {
         run.task = nil
         run.result = nil
         return run
-    }
-
-    /// The first executable named `name` on `pathVariable`.
-    static func find(_ name: String, in pathVariable: String?) -> String? {
-        for dir in (pathVariable ?? "").split(separator: ":") where dir.hasPrefix("/") {
-            let path = dir + "/" + name
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
     }
 }

@@ -46,7 +46,7 @@ struct RunMetricsTests {
                 createdAt: created, startedAt: created, endedAt: ended))
         for (i, cost) in costs.enumerated() {
             try store.addCostEvent(
-                CostEvent(
+                CostEventInfo(
                     run: id, at: created + Int64(i), model: model, tokens: TokenCounts(input: cost.input, output: cost.output),
                     micros: cost.micros, source: "report"))
         }

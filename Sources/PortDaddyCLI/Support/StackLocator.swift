@@ -16,14 +16,14 @@ struct StackOptions: ParsableArguments {
     /// The project's root, its validated config, its context and its stack key.
     func locate() throws -> StackLocation {
         let start = URL(fileURLWithPath: dir ?? FileManager.default.currentDirectoryPath).standardizedFileURL.resolvingSymlinksInPath().path
-        var current = start
-        while !FileManager.default.fileExists(atPath: current + "/.portdaddyrc") {
-            let parent = (current as NSString).deletingLastPathComponent
-            guard parent != current, dir == nil else {
-                throw CLIError(
-                    "no .portdaddyrc in \(start)" + (dir == nil ? " or above it" : "") + "; run pd scan to write one", exitCode: PDExit.notFound)
-            }
-            current = parent
+        // With --dir, that folder itself; else the nearest one upward.
+        let found =
+            dir == nil
+            ? ProjectRoot.folder(holding: StackConfig.fileName, from: start)
+            : (FileManager.default.fileExists(atPath: start + "/" + StackConfig.fileName) ? start : nil)
+        guard let current = found else {
+            throw CLIError(
+                "no .portdaddyrc in \(start)" + (dir == nil ? " or above it" : "") + "; run pd scan to write one", exitCode: PDExit.notFound)
         }
         let config: StackConfig
         do { config = try StackConfig.load(root: current) } catch {

@@ -198,8 +198,6 @@ public final class CoordinationService: Sendable {
 extension String {
     /// A short random hex id, e.g. for sessions.
     static func randomID(prefix: String) -> String {
-        var bytes = [UInt8](repeating: 0, count: 5)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        return prefix + bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        prefix + Secret.hex(bytes: 5)
     }
 }

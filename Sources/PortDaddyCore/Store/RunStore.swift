@@ -1,26 +1,6 @@
 import GRDB
 import PortDaddyAPI
 
-/// One cost event of a run: tokens and money as one usage update added them.
-public struct CostEvent: Sendable, Equatable {
-    public var run: String
-    public var at: Int64
-    public var model: String?
-    public var tokens: TokenCounts
-    public var micros: Int64
-    /// `backend` (counted by the backend), `rates` (tokens × the rate table), `report` (a custom agent's report).
-    public var source: String
-
-    public init(run: String, at: Int64, model: String?, tokens: TokenCounts, micros: Int64, source: String) {
-        self.run = run
-        self.at = at
-        self.model = model
-        self.tokens = tokens
-        self.micros = micros
-        self.source = source
-    }
-}
-
 /// Durable record of agent runs (task and result included) and their cost events.
 public protocol RunStore: Sendable {
     /// Inserts the run, or updates what changes during its life (its cost events are kept).
@@ -29,8 +9,8 @@ public protocol RunStore: Sendable {
     func run(_ id: String) throws(PortDaddyError) -> RunInfo?
     /// Runs newest first, without task and result; `since` in milliseconds.
     func runs(since: Int64?, limit: Int) throws(PortDaddyError) -> [RunInfo]
-    func addCostEvent(_ event: CostEvent) throws(PortDaddyError)
-    func costEvents(since: Int64, limit: Int) throws(PortDaddyError) -> [CostEvent]
+    func addCostEvent(_ event: CostEventInfo) throws(PortDaddyError)
+    func costEvents(since: Int64, limit: Int) throws(PortDaddyError) -> [CostEventInfo]
     /// Deletes runs (and their cost events) that ended before `cutoff`; returns their ids.
     func pruneRuns(endedBefore cutoff: Int64) throws(PortDaddyError) -> [String]
 }
@@ -153,7 +133,7 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    public func addCostEvent(_ event: CostEvent) throws(PortDaddyError) {
+    public func addCostEvent(_ event: CostEventInfo) throws(PortDaddyError) {
         try guardedWrite { db in
             try db.execute(
                 sql: """
@@ -167,11 +147,11 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    public func costEvents(since: Int64, limit: Int) throws(PortDaddyError) -> [CostEvent] {
+    public func costEvents(since: Int64, limit: Int) throws(PortDaddyError) -> [CostEventInfo] {
         try guardedRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM cost_events WHERE at >= ? ORDER BY id DESC LIMIT ?", arguments: [since, limit]).map {
                 row in
-                CostEvent(
+                CostEventInfo(
                     run: row["run"], at: row["at"], model: row["model"],
                     tokens: TokenCounts(
                         input: row["input_tokens"], output: row["output_tokens"], cacheRead: row["cache_read_tokens"],

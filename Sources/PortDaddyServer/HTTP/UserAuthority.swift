@@ -1,4 +1,5 @@
 import Hummingbird
+import PortDaddyCore
 
 /// Who speaks with the user's own authority: a request over the Unix socket (only the user can open it), or one
 /// carrying the user's token in `X-PD-Token`.
@@ -9,18 +10,9 @@ enum UserAuthority {
         return constantTimeEqual(token, userToken)
     }
 
-    /// String equality whose time does not depend on where the strings differ.
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
+    /// String equality whose time does not depend on where the strings differ (``Secret/equal(_:_:)``).
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool { Secret.equal(a, b) }
 
-    /// `count` random bytes as lower-case hex (tokens, codes, keys).
-    static func randomHex(bytes count: Int) -> String {
-        (0..<count).map { _ in
-            let byte = UInt8.random(in: 0...255)
-            return String(byte >> 4, radix: 16) + String(byte & 0xf, radix: 16)
-        }.joined()
-    }
+    /// `count` random bytes as lower-case hex (``Secret/hex(bytes:)``).
+    static func randomHex(bytes count: Int) -> String { Secret.hex(bytes: count) }
 }
