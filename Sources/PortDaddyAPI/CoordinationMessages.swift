@@ -207,11 +207,29 @@ public struct FileClaimInfo: Codable, Sendable, Equatable {
     public var sessionID: String
     public var agentID: String
     public var claimedAt: Int64
-    public init(path: String, sessionID: String, agentID: String, claimedAt: Int64) {
+    /// The fencing token of this grant: strictly increasing per path (a re-grant after salvage gets a larger one).
+    public var token: Int64?
+    /// SHA-256 (lowercase hex) of the file's bytes when it was claimed, as the CLI read them; nil when unknown.
+    public var contentHash: String?
+    /// First line of a region claim (1-based, inclusive); nil = from the start of the file.
+    public var startLine: Int?
+    /// Last line of a region claim (inclusive); nil = to the end of the file.
+    public var endLine: Int?
+    /// The symbol of a symbol claim (`--symbol NAME`); nil for file and line-region claims.
+    public var symbol: String?
+    public init(
+        path: String, sessionID: String, agentID: String, claimedAt: Int64, token: Int64? = nil, contentHash: String? = nil,
+        startLine: Int? = nil, endLine: Int? = nil, symbol: String? = nil
+    ) {
         self.path = path
         self.sessionID = sessionID
         self.agentID = agentID
         self.claimedAt = claimedAt
+        self.token = token
+        self.contentHash = contentHash
+        self.startLine = startLine
+        self.endLine = endLine
+        self.symbol = symbol
     }
 }
 
