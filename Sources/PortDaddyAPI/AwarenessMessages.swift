@@ -96,10 +96,12 @@ public struct LookResponse: Codable, Sendable, Equatable {
     public var notes: [AgentNote]
     public var salvage: [SalvageInfo]
     public var runs: [RunInfo]
+    /// The hottest files (`?heat=1`, `pd look --heat`).
+    public var heat: [FileHeat]?
 
     public init(
         summary: String, since: Int64, agents: [AgentInfo], activity: [ActivityInfo], notes: [AgentNote], salvage: [SalvageInfo],
-        runs: [RunInfo]
+        runs: [RunInfo], heat: [FileHeat]? = nil
     ) {
         self.summary = summary
         self.since = since
@@ -108,6 +110,7 @@ public struct LookResponse: Codable, Sendable, Equatable {
         self.notes = notes
         self.salvage = salvage
         self.runs = runs
+        self.heat = heat
     }
 }
 
@@ -124,11 +127,18 @@ public struct BriefingResponse: Codable, Sendable, Equatable {
     public var salvage: [SalvageInfo]
     public var integration: [IntegrationSignal]
     public var changelog: [ChangeEntry]
+    /// Notes pinned with `pd say --pin` (tuples `["note", agent, session, text]`), oldest first.
+    public var pinned: [TupleInfo]
+    /// The hottest files, with their holders.
+    public var hotFiles: [FileHeat]
 
     public init(
         project: String?, generatedAt: Int64, agents: [AgentInfo], sessions: [SessionInfo], files: [FileClaimInfo], locks: [LockInfo],
-        stacks: [String], runs: [RunInfo], salvage: [SalvageInfo], integration: [IntegrationSignal], changelog: [ChangeEntry]
+        stacks: [String], runs: [RunInfo], salvage: [SalvageInfo], integration: [IntegrationSignal], changelog: [ChangeEntry],
+        pinned: [TupleInfo] = [], hotFiles: [FileHeat] = []
     ) {
+        self.pinned = pinned
+        self.hotFiles = hotFiles
         self.project = project
         self.generatedAt = generatedAt
         self.agents = agents

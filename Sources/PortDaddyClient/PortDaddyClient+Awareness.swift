@@ -12,8 +12,8 @@ extension PortDaddyClient {
         try call(Routes.changelogTree, query: [("identity", identity)])
     }
 
-    public func look(since: String?, project: String?) throws(ClientError) -> LookResponse {
-        try call(Routes.look, query: [("since", since), ("project", project)])
+    public func look(since: String?, project: String?, heat: Bool = false) throws(ClientError) -> LookResponse {
+        try call(Routes.look, query: [("since", since), ("project", project), ("heat", heat ? "1" : nil)])
     }
 
     public func briefing(project: String?) throws(ClientError) -> BriefingResponse { try call(Routes.briefing, query: [("project", project)]) }
@@ -29,4 +29,19 @@ extension PortDaddyClient {
     }
 
     public func episodeStats(project: String?) throws(ClientError) -> EpisodeStats { try call(Routes.episodeStats, query: [("project", project)]) }
+}
+
+/// `pd say` and `pd advise`.
+extension PortDaddyClient {
+    public func say(_ request: SayRequest) throws(ClientError) -> SayResponse { try call(Routes.say, body: request) }
+
+    public func advise(
+        path: String, task: String?, project: String?, hash: String?, repo: String?, tuples: Bool
+    ) throws(ClientError) -> AdviseResponse {
+        try call(
+            Routes.advise,
+            query: [
+                ("path", path), ("task", task), ("project", project), ("hash", hash), ("repo", repo), ("tuples", tuples ? "1" : nil),
+            ])
+    }
 }

@@ -49,7 +49,7 @@ extension PD {
         }
 
         static func render(_ vars: [StackVariable], format: Format) -> String {
-            vars.map { v in format == .sh ? "export \(v.name)=\(shellQuoted(v.value))" : "\(v.name)=\(dotenvQuoted(v.value))" }.joined(
+            vars.map { v in format == .sh ? "export \(v.name)=\(ShellWord.quoted(v.value))" : "\(v.name)=\(dotenvQuoted(v.value))" }.joined(
                 separator: "\n")
         }
 
@@ -77,11 +77,6 @@ extension PD {
                 }
             }
             return lines.joined(separator: "\n")
-        }
-
-        static func shellQuoted(_ value: String) -> String {
-            let safe = value.allSatisfy { $0.isLetter || $0.isNumber || "-_./:@%+=,".contains($0) }
-            return safe && !value.isEmpty ? value : "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
 
         static func dotenvQuoted(_ value: String) -> String {

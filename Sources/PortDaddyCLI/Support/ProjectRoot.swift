@@ -17,6 +17,16 @@ struct ProjectRoot {
             root: current, project: config.project, defaults: AgentDefaults(backend: d.backend, model: d.model, budget: d.budget, timeout: d.timeout))
     }
 
+    /// The project a file belongs to: the nearest `.portdaddyrc`'s project above it, else the name of the git
+    /// repository folder it is in (lowercased), else nil.
+    static func project(of path: String) -> String? {
+        let start = (path as NSString).deletingLastPathComponent
+        if let folder = folder(holding: StackConfig.fileName, from: start), let config = try? StackConfig.load(root: folder) {
+            return config.project
+        }
+        return folder(holding: ".git", from: start).map { (($0 as NSString).lastPathComponent).lowercased() }
+    }
+
     /// The nearest folder holding `.git` (a repository or a worktree), or nil.
     static func gitRoot() -> String? { folder(holding: ".git", from: FileManager.default.currentDirectoryPath) }
 

@@ -72,20 +72,13 @@ extension CoordinationService {
     /// Adds a note to the agent's active session; an agent without one gets a "quick notes" session started for it.
     public func note(agent raw: String, text: String, type: NoteType) throws(PortDaddyError) -> NoteInfo {
         let id = try Self.agentID(raw)
-        let body = text.trimmingWhitespace()
-        guard !body.isEmpty, body.utf8.count <= 16 * 1024 else { throw .invalidRequest("a note must be 1 to 16384 bytes") }
+        let body = try Self.noteText(text)
         var started = false
         while true {
-            let now = clock.nowMillis()
             do {
-                var (note, identity) = try store.write { tx throws -> (NoteInfo, String?) in
-                    guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
-                    let identity = try session.identity ?? tx.agent(id)?.identity
-                    return (try tx.addNote(session: session.id, type: type, text: body, at: now), identity)
-                }
+                var (note, identity) = try addNote(agent: id, text: body, type: type)
                 if started { note.startedSession = true }
-                observer?.noteWritten(note, agent: id, identity: identity)
-                activity?.record(.sessionNote, actor: id, subject: note.sessionID, detail: type.rawValue)
+                noteCommitted(note, agent: id, identity: identity)
                 return note
             } catch .noActiveSession where !started {
                 started = true
@@ -93,6 +86,35 @@ extension CoordinationService {
                 do { _ = try begin(purpose: Self.quickNotesPurpose, agent: raw, identity: nil, files: [], pid: nil) } catch .sessionActive {}
             }
         }
+    }
+
+    /// A note's text, trimmed and checked (1 to 16 KiB).
+    static func noteText(_ text: String) throws(PortDaddyError) -> String {
+        let body = text.trimmingWhitespace()
+        guard !body.isEmpty, body.utf8.count <= 16 * 1024 else { throw .invalidRequest("a note must be 1 to 16384 bytes") }
+        return body
+    }
+
+    /// Writes a checked note into the agent's active session (`NO_SESSION` without one); returns it with the
+    /// session's identity. Inside `SQLiteStore.atomically` it joins that transaction; call `noteCommitted` after.
+    func addNote(agent id: String, text body: String, type: NoteType) throws(PortDaddyError) -> (NoteInfo, String?) {
+        let now = clock.nowMillis()
+        return try store.write { tx throws -> (NoteInfo, String?) in
+            guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
+            let identity = try session.identity ?? tx.agent(id)?.identity
+            return (try tx.addNote(session: session.id, type: type, text: body, at: now), identity)
+        }
+    }
+
+    /// The id of the agent's active session, if any.
+    func activeSessionID(of id: String) throws(PortDaddyError) -> String? {
+        try store.read { tx in try tx.activeSession(of: id)?.id }
+    }
+
+    /// What follows a committed note: episodes (through the observer) and the activity log.
+    func noteCommitted(_ note: NoteInfo, agent id: String, identity: String?) {
+        observer?.noteWritten(note, agent: id, identity: identity)
+        activity?.record(.sessionNote, actor: id, subject: note.sessionID, detail: note.type.rawValue)
     }
 
     /// Notes of the agent's active session, or of every session of the agent with `all`.

@@ -8,25 +8,32 @@ public final class Situation: Sendable {
     let locks: LockService
     let activity: ActivityLog
     let changelog: Changelog
+    let tuples: TupleSpace
+    let pheromones: PheromoneService
     let clock: any WallClock
     let runs: @Sendable () async -> [RunInfo]
     let stacks: @Sendable () async -> [String]
 
     public init(
-        coordination: CoordinationService, locks: LockService, activity: ActivityLog, changelog: Changelog, clock: any WallClock = SystemWallClock(),
-        runs: @escaping @Sendable () async -> [RunInfo], stacks: @escaping @Sendable () async -> [String]
+        coordination: CoordinationService, locks: LockService, activity: ActivityLog, changelog: Changelog, memory: MemoryServices,
+        clock: any WallClock = SystemWallClock(), runs: @escaping @Sendable () async -> [RunInfo], stacks: @escaping @Sendable () async -> [String]
     ) {
         self.coordination = coordination
         self.locks = locks
         self.activity = activity
         self.changelog = changelog
+        self.tuples = memory.tuples
+        self.pheromones = memory.pheromones
         self.clock = clock
         self.runs = runs
         self.stacks = stacks
     }
 
-    /// The view since `sinceSeconds` ago (of one project when given).
-    public func look(sinceSeconds: Double, project: String?) async throws(PortDaddyError) -> LookResponse {
+    /// How many hot files `look --heat` and the briefing list.
+    public static let hotFileCount = 10
+
+    /// The view since `sinceSeconds` ago (of one project when given), with the hottest files when `heat`.
+    public func look(sinceSeconds: Double, project: String?, heat: Bool = false) async throws(PortDaddyError) -> LookResponse {
         let since = clock.nowMillis() - Int64(sinceSeconds * 1000)
         let project = project?.lowercased()
         let agents = try coordination.agents().filter { $0.state == "alive" || $0.state == "stale" }.filter { Self.in(project, $0.identity) }
@@ -42,7 +49,8 @@ public final class Situation: Sendable {
             Self.count(events.count, "event") + " in " + Self.span(sinceSeconds),
         ].joined(separator: " · ")
         return LookResponse(
-            summary: summary, since: since, agents: agents, activity: events, notes: notes, salvage: salvage, runs: runs)
+            summary: summary, since: since, agents: agents, activity: events, notes: notes, salvage: salvage, runs: runs,
+            heat: heat ? try hotFiles(project: project) : nil)
     }
 
     /// Everything live about the project (or every project): agents, sessions with their notes, file claims, locks,
@@ -64,9 +72,28 @@ public final class Situation: Sendable {
         let salvage = try coordination.salvage(project: project, all: false)
         let signals = try coordination.integrations().map(IntegrationSignal.init).filter { Self.in(project, $0.identity) }
         let changes = try changelog.entries(matching: project, since: nil, limit: 20)
+        // Pins are `["note", agent, session, text]`: a project's are those of its agents and sessions.
+        let pinned = try tuples.scan(harbor: nil, limit: 1000).filter { tuple in
+            guard tuple.tuple.count == 4, tuple.tuple[0] == .string("note") else { return false }
+            guard project != nil else { return true }
+            if case .string(let agent) = tuple.tuple[1], ids.contains(agent) { return true }
+            if case .string(let session) = tuple.tuple[2], sessionIDs.contains(session) { return true }
+            return false
+        }
         return BriefingResponse(
             project: project, generatedAt: clock.nowMillis(), agents: agents, sessions: sessions, files: files, locks: held, stacks: stacks,
-            runs: runs, salvage: salvage, integration: signals, changelog: changes)
+            runs: runs, salvage: salvage, integration: signals, changelog: changes, pinned: Array(pinned.suffix(50)),
+            hotFiles: try hotFiles(project: project))
+    }
+
+    /// The hottest files; of one project, those its sessions hold or that lie under a folder named like it.
+    func hotFiles(project: String?) throws(PortDaddyError) -> [FileHeat] {
+        let claims = try coordination.files()
+        let all = try pheromones.hottestFiles(limit: project == nil ? Self.hotFileCount : 500, harbor: nil, claims: claims)
+        guard let project else { return all }
+        let held = Set(
+            try coordination.sessions(agent: nil, includeEnded: false).filter { Self.in(project, $0.identity) }.flatMap(\.files))
+        return Array(all.filter { held.contains($0.path) || $0.path.lowercased().contains("/\(project)/") }.prefix(Self.hotFileCount))
     }
 
     /// Notes written since `since`, newest first, with their agent.

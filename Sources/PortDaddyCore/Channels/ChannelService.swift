@@ -47,22 +47,34 @@ public final class ChannelService: Sendable {
     public func publish(
         to channel: ChannelName, message: String, sender: String?, signal: String?, inReplyTo: Int64? = nil
     ) throws(PortDaddyError) -> ChannelMessageInfo {
-        guard message.utf8.count <= Self.maxMessageBytes else {
-            throw .invalidRequest("message is \(message.utf8.count) bytes; the limit is \(Self.maxMessageBytes)")
-        }
-        var flag: String?
-        if let signal {
-            let lowered = signal.lowercased()
-            guard Signal.all.contains(lowered) else { throw .invalidSignal(signal) }
-            flag = lowered
-        }
-        if let sender, sender.utf8.count > 200 { throw .invalidRequest("sender must be at most 200 bytes") }
+        let flag = try Self.checkMessage(message, sender: sender, signal: signal)
         let now = clock.nowMillis()
         return try publishing.withLock { _ throws(PortDaddyError) -> ChannelMessageInfo in
             let stored = try store.appendMessage(
                 channel: channel.value, body: message, sender: sender, signal: flag, inReplyTo: inReplyTo, at: now)
             hub.deliver(stored)
             return stored
+        }
+    }
+
+    /// Checks a message's size, sender and signal; returns the signal as stored (lowercased).
+    static func checkMessage(_ message: String, sender: String?, signal: String?) throws(PortDaddyError) -> String? {
+        guard message.utf8.count <= Self.maxMessageBytes else {
+            throw .invalidRequest("message is \(message.utf8.count) bytes; the limit is \(Self.maxMessageBytes)")
+        }
+        if let sender, sender.utf8.count > 200 { throw .invalidRequest("sender must be at most 200 bytes") }
+        guard let signal else { return nil }
+        let lowered = signal.lowercased()
+        guard Signal.all.contains(lowered) else { throw .invalidSignal(signal) }
+        return lowered
+    }
+
+    /// Stores checked messages while the caller holds `publishing` (inside `SQLiteStore.atomically` they join that
+    /// transaction); the caller delivers them to `hub` after the commit, still holding the lock, so ids stay ordered.
+    func append(_ messages: [(channel: ChannelName, body: String)], sender: String?) throws(PortDaddyError) -> [ChannelMessageInfo] {
+        let now = clock.nowMillis()
+        return try messages.map { (message) throws(PortDaddyError) in
+            try store.appendMessage(channel: message.channel.value, body: message.body, sender: sender, signal: nil, inReplyTo: nil, at: now)
         }
     }
 

@@ -30,8 +30,26 @@ public final class PheromoneService: Sendable {
         self.defaultHalfLife = defaultHalfLife
     }
 
+    /// A checked spray, ready to apply.
+    struct Spray {
+        var harbor: String
+        var kind: String
+        var id: String
+        var key: String
+        var strength: Double
+        var mode: PheromoneMode
+        var halfLife: Double
+    }
+
     /// Validates and applies a spray; returns the trail as it is now.
     public func spray(_ request: PheromoneSprayRequest, by agent: String?) throws(PortDaddyError) -> PheromoneInfo {
+        let spray = try checked(request, by: agent)
+        let row = try lock.withLock { _ throws(PortDaddyError) in try apply(spray) }
+        return Self.info(row, now: row.t0)
+    }
+
+    /// Checks a spray from the wire: harbor (and its membership), kind, id, key, strength, half-life.
+    func checked(_ request: PheromoneSprayRequest, by agent: String?) throws(PortDaddyError) -> Spray {
         let harbor: String
         let kind: PheromoneKind
         do {
@@ -47,9 +65,8 @@ public final class PheromoneService: Sendable {
         guard request.strength.isFinite, (0...1).contains(request.strength) else { throw .invalidRequest("strength must be 0 to 1") }
         let halfLife = request.halfLife?.seconds ?? defaultHalfLife
         try harbors.checkWrite(harbor, agent: agent)
-        let row = try apply(
+        return Spray(
             harbor: harbor, kind: kind.rawValue, id: id, key: key, strength: request.strength, mode: request.mode ?? .add, halfLife: halfLife)
-        return Self.info(row, now: row.t0)
     }
 
     /// Every key on one thing (in one harbor, or all), decayed to now, with their sum capped at 1.
@@ -106,29 +123,29 @@ public final class PheromoneService: Sendable {
 
     /// Sprays a file's automatic trail (refused or granted claims) in the global harbor.
     public func sprayFile(_ path: String, _ trail: (key: String, strength: Double)) {
-        _ = try? apply(
+        let spray = Spray(
             harbor: HarborName.global, kind: PheromoneKind.file.rawValue, id: path, key: trail.key, strength: trail.strength, mode: .add,
             halfLife: defaultHalfLife)
+        _ = try? lock.withLock { _ throws(PortDaddyError) in try apply(spray) }
     }
 
     // MARK: - Internals
 
-    func apply(
-        harbor: String, kind: String, id: String, key: String, strength: Double, mode: PheromoneMode, halfLife: Double
-    ) throws(PortDaddyError) -> PheromoneRow {
-        let halfLifeMillis = Swift.max(1, Int64(halfLife * 1000))
-        return try lock.withLock { _ throws(PortDaddyError) -> PheromoneRow in
-            let now = clock.nowMillis()
-            return try store.updatePheromone(harbor: harbor, kind: kind, id: id, key: key) { old in
-                let decayed = old?.value(at: now) ?? 0
-                let value: Double
-                switch mode {
-                case .add: value = Swift.min(1, decayed + strength)
-                case .set: value = strength
-                case .max: value = Swift.max(decayed, strength)
-                }
-                return PheromoneRow(harbor: harbor, kind: kind, id: id, key: key, v0: value, t0: now, halfLifeMillis: halfLifeMillis)
+    /// Applies a checked spray; the caller holds `lock` (so concurrent sprays add exactly). Inside
+    /// `SQLiteStore.atomically` the write joins that transaction.
+    func apply(_ spray: Spray) throws(PortDaddyError) -> PheromoneRow {
+        let halfLifeMillis = Swift.max(1, Int64(spray.halfLife * 1000))
+        let now = clock.nowMillis()
+        return try store.updatePheromone(harbor: spray.harbor, kind: spray.kind, id: spray.id, key: spray.key) { old in
+            let decayed = old?.value(at: now) ?? 0
+            let value: Double
+            switch spray.mode {
+            case .add: value = Swift.min(1, decayed + spray.strength)
+            case .set: value = spray.strength
+            case .max: value = Swift.max(decayed, spray.strength)
             }
+            return PheromoneRow(
+                harbor: spray.harbor, kind: spray.kind, id: spray.id, key: spray.key, v0: value, t0: now, halfLifeMillis: halfLifeMillis)
         }
     }
 

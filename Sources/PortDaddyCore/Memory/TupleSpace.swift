@@ -63,9 +63,22 @@ public final class TupleSpace: Sendable {
 
     /// Writes a tuple, then offers it to the waiters in arrival order.
     public func out(_ request: TupleOutRequest, writer: String?) throws(PortDaddyError) -> TupleInfo {
+        try write(try draft(request, writer: writer))
+    }
+
+    /// Checks a tuple from the wire (harbor, size, closed-harbor membership) and stamps it.
+    func draft(_ request: TupleOutRequest, writer: String?) throws(PortDaddyError) -> TupleDraft {
         let harbor: String
         do { harbor = try HarborName.resolved(request.harbor) } catch { throw PortDaddyError(error) }
-        let tuple = request.tuple
+        try Self.checkSize(request.tuple)
+        try harbors.checkWrite(harbor, agent: writer)
+        let now = clock.nowMillis()
+        return TupleDraft(
+            harbor: harbor, tuple: request.tuple, writer: writer, createdAt: now, expiresAt: request.ttl.map { now + Int64($0.seconds * 1000) })
+    }
+
+    /// Checks a tuple's element count and JSON size against the limits.
+    static func checkSize(_ tuple: [JSONValue]) throws(PortDaddyError) {
         guard !tuple.isEmpty, tuple.count <= TupleLimits.maxElements else {
             throw .invalidRequest("a tuple has 1 to \(TupleLimits.maxElements) elements")
         }
@@ -73,11 +86,6 @@ public final class TupleSpace: Sendable {
         guard size <= TupleLimits.maxBytes else {
             throw .invalidRequest("the tuple is \(size) bytes as JSON; at most \(TupleLimits.maxBytes) are allowed")
         }
-        try harbors.checkWrite(harbor, agent: writer)
-        let now = clock.nowMillis()
-        let draft = TupleDraft(
-            harbor: harbor, tuple: tuple, writer: writer, createdAt: now, expiresAt: request.ttl.map { now + Int64($0.seconds * 1000) })
-        return try write(draft)
     }
 
     /// Writes tuples a taker was handed but could not deliver (its caller went away), so none is lost.
@@ -91,19 +99,24 @@ public final class TupleSpace: Sendable {
 
     /// Stores a tuple and offers it to the waiters in arrival order: every matching reader, the first matching taker.
     func write(_ draft: TupleDraft) throws(PortDaddyError) -> TupleInfo {
-        let (harbor, tuple, now) = (draft.harbor, draft.tuple, clock.nowMillis())
-        let (written, resumptions) = try state.withLock { (st: inout State) throws(PortDaddyError) -> (TupleInfo, [() -> Void]) in
-            guard try store.liveTupleCount(harbor: harbor, now: now) < TupleLimits.maxPerHarbor else { throw .tupleSpaceFull(harbor: harbor) }
-            let readers = st.waiters.filter { !$0.query.takes && $0.query.harbor == harbor && $0.query.pattern.matches(tuple) }
-            let taker = st.waiters.first { $0.query.takes && $0.query.harbor == harbor && $0.query.pattern.matches(tuple) }
-            let written = try store.insertTuple(draft, consumed: taker != nil)
-            let served = Set(readers.map(\.id) + (taker.map { [$0.id] } ?? []))
-            st.waiters.removeAll { served.contains($0.id) }
-            let resumptions = (readers + (taker.map { [$0] } ?? [])).map { waiter in { waiter.continuation.resume(returning: [written]) } }
-            return (written, resumptions)
-        }
+        let (written, resumptions) = try state.withLock { (st: inout State) throws(PortDaddyError) in try insert(draft, &st) }
         resumptions.forEach { $0() }
         return written
+    }
+
+    /// Stores a tuple (handing it to the first matching taker) and takes the served waiters off the queue; the caller
+    /// holds the state lock and runs the returned resumptions once the write committed. Inside
+    /// `SQLiteStore.atomically` the insert joins that transaction.
+    func insert(_ draft: TupleDraft, _ st: inout State) throws(PortDaddyError) -> (TupleInfo, [() -> Void]) {
+        let (harbor, tuple, now) = (draft.harbor, draft.tuple, clock.nowMillis())
+        guard try store.liveTupleCount(harbor: harbor, now: now) < TupleLimits.maxPerHarbor else { throw .tupleSpaceFull(harbor: harbor) }
+        let readers = st.waiters.filter { !$0.query.takes && $0.query.harbor == harbor && $0.query.pattern.matches(tuple) }
+        let taker = st.waiters.first { $0.query.takes && $0.query.harbor == harbor && $0.query.pattern.matches(tuple) }
+        let written = try store.insertTuple(draft, consumed: taker != nil)
+        let served = Set(readers.map(\.id) + (taker.map { [$0.id] } ?? []))
+        st.waiters.removeAll { served.contains($0.id) }
+        let resumptions = (readers + (taker.map { [$0] } ?? [])).map { waiter in { waiter.continuation.resume(returning: [written]) } }
+        return (written, resumptions)
     }
 
     /// Reads or takes what matches now; when nothing does and the query may wait, queues until a matching tuple is

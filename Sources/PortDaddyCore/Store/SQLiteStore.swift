@@ -294,8 +294,27 @@ public final class SQLiteStore: ClaimStore {
         try guarded { try pool.read(body) }
     }
 
+    /// One write transaction. Called inside `atomically` (on the writer's queue, in its transaction), it joins that
+    /// transaction instead of opening its own, so several services' writes commit or roll back together.
     func guardedWrite<T>(_ body: (Database) throws -> T) throws(PortDaddyError) -> T {
-        try guarded { try pool.write(body) }
+        try guarded {
+            try pool.unsafeReentrantWrite { db in
+                if db.isInsideTransaction { return try body(db) }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        }
+    }
+
+    /// Runs `body` as one transaction: every store write it makes (through any of this store's protocols) commits
+    /// together, or none does when it throws. Reads inside `body` see the last committed state, not its own writes.
+    /// Take any service lock `body` needs before calling this (the writer is the innermost lock).
+    public func atomically<T>(_ body: () throws(PortDaddyError) -> T) throws(PortDaddyError) -> T {
+        try guardedWrite { _ in try body() }
     }
 
     private func guarded<T>(_ body: () throws -> T) throws(PortDaddyError) -> T {

@@ -11,6 +11,8 @@ struct AwarenessController: RouteController {
     let coordination: CoordinationService
     let episodes: Episodes
     let tiers: MemoryTiers
+    let sayer: SayService
+    let advisor: Advisor
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
@@ -23,6 +25,8 @@ struct AwarenessController: RouteController {
         routes.on(Routes.memoryTier, use: memoryTier)
         routes.on(Routes.episodes, use: listEpisodes)
         routes.on(Routes.episodeStats, use: stats)
+        routes.on(Routes.say, use: say)
+        routes.on(Routes.advise, use: advise)
         return routes
     }
 
@@ -55,7 +59,8 @@ struct AwarenessController: RouteController {
         // A bare number is minutes, as the seed's `pd look --since 30`.
         let since = try Self.since(query.get("since"), bareUnit: 60) ?? 1800
         let project = query.get("project").map { String($0) }
-        return try JSONResponse.make(try await situation.look(sinceSeconds: since, project: project))
+        let heat = query.get("heat").map { $0 == "1" || $0 == "true" } ?? false
+        return try JSONResponse.make(try await situation.look(sinceSeconds: since, project: project, heat: heat))
     }
 
     @Sendable func briefing(_ request: Request, _ context: PDRequestContext) async throws -> Response {
@@ -88,6 +93,24 @@ struct AwarenessController: RouteController {
 
     @Sendable func stats(_ request: Request, _ context: PDRequestContext) throws -> Response {
         try JSONResponse.make(try episodes.stats(project: request.uri.queryParameters.get("project").map { String($0) }))
+    }
+
+    @Sendable func say(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(SayRequest.self, context: context)
+        guard let agent = context.agent else { throw PortDaddyError.invalidRequest("pd say needs an agent id (X-PD-Agent)") }
+        return try JSONResponse.make(try sayer.say(body, agent: agent), status: .created)
+    }
+
+    @Sendable func advise(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? { query.get(name).map { String($0) }.flatMap { $0.isEmpty ? nil : $0 } }
+        guard let path = text("path") else { throw PortDaddyError.invalidRequest("advise needs ?path=ABSOLUTE-PATH") }
+        let tuples = text("tuples").map { $0 == "1" || $0 == "true" } ?? false
+        let advice = try advisor.advise(
+            Advisor.Query(
+                path: path, agent: text("agent") ?? context.agent, task: text("task"), project: text("project"), hash: text("hash"),
+                repo: text("repo"), tuples: tuples))
+        return try JSONResponse.make(advice)
     }
 
     /// A `since` value in seconds: a duration (`30m`, `2h`), or a bare number in `bareUnit` seconds.

@@ -59,7 +59,7 @@ struct DaemonServices {
         if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
         let changelog = Changelog(store: store, activity: activity, retentionSeconds: configuration.changelogMaxAgeSeconds)
         let situation = Situation(
-            coordination: coordination, locks: locks, activity: activity, changelog: changelog,
+            coordination: coordination, locks: locks, activity: activity, changelog: changelog, memory: memory,
             runs: { (try? await runs.runs(all: false, project: nil)) ?? [] },
             stacks: { await stacks.list().map(\.key) })
         return DaemonServices(
@@ -97,7 +97,11 @@ extension Daemon {
             RunController(runs: core.runs, userToken: core.runtime.userToken),
             AwarenessController(
                 changelog: core.changelog, situation: core.situation, coordination: core.coordination, episodes: core.memory.episodes,
-                tiers: core.memory.tiers),
+                tiers: core.memory.tiers,
+                sayer: SayService(
+                    store: core.store, coordination: core.coordination, tuples: core.memory.tuples, pheromones: core.memory.pheromones,
+                    channels: core.channels),
+                advisor: Advisor(coordination: core.coordination, tuples: core.memory.tuples, pheromones: core.memory.pheromones)),
             HarborController(harbors: core.memory.harbors),
             TupleController(tuples: core.memory.tuples),
             PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),

@@ -11,11 +11,12 @@ extension PD {
         @Option(name: .long, help: "How far back (30m, 2h; a bare number is minutes). Default 30m.") var since: String?
         @Option(name: .long, help: "Only this project.") var project: String?
         @Flag(name: .long, help: "Print only the one-line summary.") var line = false
+        @Flag(name: .long, help: "Also list the hottest files (pheromone heat).") var heat = false
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             let client = try global.client()
-            let look = try attempt { try client.look(since: since, project: project) }
+            let look = try attempt { try client.look(since: since, project: project, heat: heat) }
             if global.json { return global.output.json(look) }
             SituationPrinter(output: global.output, voice: .plain).print(look, summaryOnly: line)
         }

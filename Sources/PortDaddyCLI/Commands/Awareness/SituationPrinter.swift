@@ -47,7 +47,20 @@ struct SituationPrinter {
                 output.line("  \(Output.age(sinceMillis: event.at)) \(event.type) \(event.subject)" + (event.detail.map { " — \($0)" } ?? ""))
             }
         }
+        if let heat = look.heat {
+            output.line("")
+            output.line(maritime ? "Rough water (hot files):" : "Hot files:")
+            if heat.isEmpty { output.line("  (none)") }
+            for file in heat { output.line("  " + Self.heatLine(file)) }
+        }
         if maritime && look.agents.isEmpty && look.runs.isEmpty && look.salvage.isEmpty { output.line("All quiet on deck.") }
+    }
+}
+
+extension SituationPrinter {
+    /// `0.72 /path — held by a, b`.
+    static func heatLine(_ file: FileHeat) -> String {
+        PD.PheromoneGroup.format(file.heat) + " " + file.path + (file.holders.isEmpty ? "" : " — held by " + file.holders.joined(separator: ", "))
     }
 }
 
@@ -81,6 +94,12 @@ enum BriefingDocument {
         section("Salvage waiting", b.salvage.map { "\($0.agentID)" + ($0.purpose.map { ": \($0)" } ?? "") + " — pd salvage claim \($0.agentID)" })
         section("Integration signals", b.integration.map { "\($0.identity) \($0.kind): \($0.detail)" })
         section("Recent changes", b.changelog.map { "\($0.identity) \($0.type.rawValue): \($0.summary)" })
+        section(
+            "Pinned notes",
+            b.pinned.map { pin in
+                pin.tuple.dropFirst().map { if case .string(let text) = $0 { text } else { $0.canonicalJSON } }.joined(separator: " · ")
+            })
+        section("Hot files", b.hotFiles.map(SituationPrinter.heatLine))
         return lines.joined(separator: "\n")
     }
 }

@@ -14,7 +14,7 @@ enum RunAttachment {
         if let preflight = answer.preflight {
             if global.json { return output.json(answer) }
             for check in preflight { output.line("\(check.ok ? "✔" : "✘") \(check.check): \(check.detail)") }
-            output.line("argv: " + (answer.argv ?? []).map(quoted).joined(separator: " "))
+            output.line("argv: " + ShellWord.line(answer.argv ?? []))
             // The shell's own variables pass through unchanged: list the ones the run adds or --env sets.
             let shell = ProcessInfo.processInfo.environment
             let added = (answer.envNames ?? []).filter { shell[$0] == nil || request.env?[$0] != shell[$0] }
@@ -83,10 +83,6 @@ enum RunAttachment {
             return .seen(item.id)
         }
         return (end, lastLine)
-    }
-
-    static func quoted(_ word: String) -> String {
-        word.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" }) ? "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" : word
     }
 }
 
