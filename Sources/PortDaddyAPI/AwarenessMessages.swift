@@ -98,6 +98,8 @@ public struct LookResponse: Codable, Sendable, Equatable {
     public var runs: [RunInfo]
     /// The hottest files (`?heat=1`, `pd look --heat`).
     public var heat: [FileHeat]?
+    /// Over plain TCP without the user's token, note text is withheld: `notes` is empty and this counts them.
+    public var notesWithheld: Int?
 
     public init(
         summary: String, since: Int64, agents: [AgentInfo], activity: [ActivityInfo], notes: [AgentNote], salvage: [SalvageInfo],

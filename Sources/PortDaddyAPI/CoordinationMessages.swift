@@ -113,6 +113,8 @@ public struct SessionInfo: Codable, Sendable, Equatable {
     public var endedAt: Int64?
     public var files: [String]
     public var notes: [NoteInfo]
+    /// Over plain TCP without the user's token, note text is withheld: `notes` is empty and this counts them.
+    public var notesWithheld: Int?
     public init(
         id: String, agentID: String, purpose: String, identity: String?, phase: SessionPhase, state: String, startedAt: Int64, endedAt: Int64?,
         files: [String], notes: [NoteInfo]

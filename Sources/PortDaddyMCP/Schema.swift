@@ -3,6 +3,11 @@ import PortDaddyAPI
 
 /// Small builders for the JSON Schemas of tool inputs.
 enum Schema {
+    /// An object with free keys and number values (e.g. file path → heat).
+    static func numberMap(_ description: String) -> Value {
+        .object(["type": "object", "description": .string(description), "additionalProperties": .object(["type": "number"])])
+    }
+
     static func object(_ properties: [String: Value], required: [String] = []) -> Value {
         var schema: [String: Value] = ["type": "object", "properties": .object(properties), "additionalProperties": false]
         if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }

@@ -135,6 +135,42 @@ enum ToolCatalog {
                     "min": Schema.number("list: weakest value (default 0.01)"), "limit": Schema.integer("files: max files"),
                 ], required: ["action"])),
         Tool(
+            name: "say",
+            description: "Say one thing everywhere in one transaction: a session note, optionally a pinned tuple, file heat and channel messages.",
+            inputSchema: Schema.object(
+                [
+                    "text": Schema.string("what you have to say"),
+                    "type": Schema.string("the note's type", oneOf: ["note", "handoff", "finding", "blocker", "commit"]),
+                    "pin": Schema.boolean("also pin the tuple [\"note\", agent, session, text]"),
+                    "heat": Schema.numberMap("absolute file path → heat 0..1"),
+                    "broadcast": Schema.strings("channels to publish it on"), "harbor": Schema.string("harbor (default global)"),
+                    "no_note": Schema.boolean("write no note (no session needed)"),
+                ], required: ["text"])),
+        Tool(
+            name: "look",
+            description:
+                "Situational awareness: look (recent activity, notes, salvage, agents, runs), briefing (everything live), "
+                + "advise (checks before touching a file: holders, salvage, heat, locks; verdict clear/caution/blocked).",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["look", "briefing", "advise"]),
+                    "since": Schema.string("look: how far back, e.g. 30m"), "project": Schema.string("look/briefing/advise: the project"),
+                    "heat": Schema.boolean("look: with the hottest files"), "path": Schema.string("advise: absolute file path"),
+                    "task": Schema.string("advise: what you are about to do"), "tuples": Schema.boolean("advise: tuples mentioning the file"),
+                ], required: ["action"])),
+        Tool(
+            name: "memory",
+            description:
+                "Long memory: tiers, one construct (tier), episodes (findings, handoffs, blockers, outcomes), stats, changelog, changelog_add.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to do", oneOf: ["tiers", "tier", "episodes", "stats", "changelog", "changelog_add"]),
+                    "name": Schema.string("tier: construct, e.g. active-file-claims"), "project": Schema.string("episodes/stats: project"),
+                    "type": Schema.string("episodes: handoff/finding/blocker/outcome; changelog_add: feat/fix/refactor/docs/chore/note"),
+                    "since": Schema.string("episodes/changelog: e.g. 7d"), "limit": Schema.integer("episodes/changelog: max entries"),
+                    "identity": Schema.string("changelog: pattern; changelog_add: the identity"), "summary": Schema.string("changelog_add"),
+                ], required: ["action"])),
+        Tool(
             name: "runs",
             description:
                 "AI agent runs: spawn (or sortie: a durable mission) an agent with a USD budget, list, status, kill its whole tree. Spends budget.",

@@ -123,6 +123,9 @@ struct ToolHandler: Sendable {
         case "tuple": return try tuple(args)
         case "pheromone": return try pheromone(args)
         case "runs": return try runs(args)
+        case "say": return try say(args)
+        case "look": return try look(args)
+        case "memory": return try memory(args)
         case "activity":
             let since = try args.number("since_minutes").map { Int64((Date().timeIntervalSince1970 - $0 * 60) * 1000) }
             let type = try args.string("type")

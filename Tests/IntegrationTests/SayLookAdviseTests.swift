@@ -1,5 +1,6 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddyClient
 import PortDaddyTesting
 import Testing
 
@@ -147,6 +148,33 @@ struct SayLookAdviseTests {
         #expect(preflight.status == 4)
         let all = try JSONDecoder().decode([AdviseResponse].self, from: Data(preflight.stdout.utf8))
         #expect(all.first?.checks.first { $0.id == "tuples" }?.status == .info)
+    }
+
+    @Test("over TCP, note text needs the user's token: look and sessions withhold it, briefing, episodes and notes refuse")
+    func noteTextNeedsTheToken() throws {
+        let daemon = try TestDaemon()
+        let info = try daemon.start()
+        let env = ["PD_AGENT_ID": "scribe"]
+        #expect(try daemon.pd(["begin", "keep the log", "--identity", "ledger"], environment: env).status == 0)
+        #expect(try daemon.pd(["note", "SECRET-MARKER-42", "--type", "finding"], environment: env).status == 0)
+        let tcp = HTTPConnection(endpoint: .tcp(host: "127.0.0.1", port: info.tcpPort))
+        let token = try String(contentsOfFile: daemon.portDaddyEnvironment.tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let agent = [(AgentHeader.name, "scribe")]
+        for path in ["/look?since=30m", "/sessions", "/whoami"] {
+            let open = try tcp.send(method: "GET", path: path, headers: agent)
+            #expect(open.status == 200 && !String(decoding: open.body, as: UTF8.self).contains("SECRET-MARKER-42"), "\(path)")
+            #expect(String(decoding: open.body, as: UTF8.self).contains("\"notesWithheld\":1"), "\(path)")
+            let trusted = try tcp.send(method: "GET", path: path, headers: agent + [("X-PD-Token", token)])
+            #expect(trusted.status == 200 && String(decoding: trusted.body, as: UTF8.self).contains("SECRET-MARKER-42"), "\(path)")
+        }
+        for path in ["/briefing", "/memory/episodes", "/sessions/current/notes"] {
+            let refused = try tcp.send(method: "GET", path: path, headers: agent)
+            #expect(refused.status == 401 && String(decoding: refused.body, as: UTF8.self).contains("UNTRUSTED_CALLER"), "\(path)")
+            let trusted = try tcp.send(method: "GET", path: path, headers: agent + [("X-PD-Token", token)])
+            #expect(trusted.status == 200 && String(decoding: trusted.body, as: UTF8.self).contains("SECRET-MARKER-42"), "\(path)")
+        }
+        // The CLI goes through the Unix socket: the user sees everything.
+        #expect(try daemon.pd(["look"]).stdout.contains("SECRET-MARKER-42"))
     }
 
     /// The JSON without its `generatedAt` member.

@@ -107,6 +107,23 @@ async def main():
             results["pheromone_sniff"] = err or sniffed["total"] <= 0
             results["pheromone_list"] = (await call("pheromone", action="list"))[0]
             results["pheromone_files"] = (await call("pheromone", action="files"))[0]
+            # Say, look and memory.
+            err, said, _ = await call("say", text="mcp says hi", pin=True, heat={"/tmp/mcp-e2e-file.txt": 0.6}, broadcast=["mcp:news"])
+            results["say"] = err or not said.get("tuple") or len(said.get("messages", [])) != 1 or said["note"]["text"] != "mcp says hi"
+            err, looked, _ = await call("look", action="look", since="30m", heat=True)
+            results["look"] = err or not any(n["note"]["text"] == "mcp says hi" for n in looked["notes"])
+            results["look_briefing"] = (await call("look", action="briefing"))[0]
+            err, advice, _ = await call("look", action="advise", path="/tmp/mcp-e2e-file.txt", tuples=True)
+            results["look_advise"] = err or advice["verdict"] not in ("clear", "caution") or len(advice["checks"]) != 10
+            err, tiers, _ = await call("memory", action="tiers")
+            results["memory_tiers"] = err or not tiers["constructs"]
+            results["memory_tier"] = (await call("memory", action="tier", name="active-file-claims"))[0]
+            err, episodes, _ = await call("memory", action="episodes", type="finding")
+            results["memory_episodes"] = err or not any(e["text"] == "found it" for e in episodes["episodes"])
+            results["memory_stats"] = (await call("memory", action="stats"))[0]
+            results["memory_changelog_add"] = (await call("memory", action="changelog_add", identity="mcp:web", summary="via mcp", type="feat"))[0]
+            err, changes, _ = await call("memory", action="changelog", identity="mcp")
+            results["memory_changelog"] = err or changes["entries"][0]["summary"] != "via mcp"
             # A stack: up waits until ready, ps, logs, restart, down (the project is made here).
             stack_dir = os.path.join(ENV["PORT_DADDY_HOME"], "mcp-stack")
             os.makedirs(stack_dir, exist_ok=True)

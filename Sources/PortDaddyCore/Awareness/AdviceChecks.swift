@@ -96,8 +96,9 @@ enum AdviceChecks {
         guard shown >= Advisor.hotFile else {
             return AdviceCheck(id: "heat", status: .ok, evidence: "heat \(Self.decimal(shown)) (warns from \(Self.decimal(Advisor.hotFile)))")
         }
+        let trails = f.trails.sorted { $0.key < $1.key }.map { "\($0.key) \(Self.decimal($0.value))" }.joined(separator: ", ")
         return AdviceCheck(
-            id: "heat", status: .warn, evidence: "heat \(Self.decimal(shown)): other agents are contending for it",
+            id: "heat", status: .warn, evidence: "heat \(Self.decimal(shown)) (\(trails)): a hot file, others are at or around it",
             action: ShellWord.line(["pd", "pheromone", "sniff", "--kind", "file", "--id", f.path]))
     }
 

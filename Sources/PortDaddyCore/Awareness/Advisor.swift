@@ -59,7 +59,9 @@ public final class Advisor: Sendable {
     public func advise(_ query: Query) throws(PortDaddyError) -> AdviseResponse {
         let path = try CoordinationService.validatedPath(query.path)
         var facts = try AdviceFacts(query: query, path: path, coordination: coordination)
-        facts.heat = try pheromones.sniff(kind: PheromoneKind.file.rawValue, id: path, harbor: nil).total
+        let trails = try pheromones.sniff(kind: PheromoneKind.file.rawValue, id: path, harbor: nil)
+        facts.heat = trails.total
+        facts.trails = Dictionary(trails.keys.map { ($0.key, $0.value) }, uniquingKeysWith: +)
         if query.tuples { facts.tuples = try tuples.scan(harbor: nil, limit: 1000).filter { Self.mentions($0.tuple, path) } }
         facts.channels = query.repo.map(declaredChannels)?.sorted() ?? []
         let checks = AdviceChecks.all(facts)
@@ -88,6 +90,8 @@ struct AdviceFacts: Sendable {
     var channels: [String] = []
     var tuples: [TupleInfo] = []
     var heat: Double = 0
+    /// The file's trails by key (contention, interest, said…), decayed to now.
+    var trails: [String: Double] = [:]
 
     init(query: Advisor.Query, path: String, coordination: CoordinationService) throws(PortDaddyError) {
         self.query = query

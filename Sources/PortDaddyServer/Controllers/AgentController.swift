@@ -5,14 +5,16 @@ import PortDaddyCore
 /// Agents: `GET|POST /agents`, `POST /agents/{id}/heartbeat`, `DELETE /agents/{id}`, `GET /whoami`.
 struct AgentController: RouteController {
     let coordination: CoordinationService
+    let userToken: String
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
+        let reading = routes.group().add(middleware: UserAuthorityMiddleware(userToken: userToken))
         routes.on(Routes.agents, use: list)
         routes.on(Routes.registerAgent, use: register)
         routes.on(Routes.heartbeat, use: heartbeat)
         routes.on(Routes.unregisterAgent, use: unregister)
-        routes.on(Routes.whoami, use: whoami)
+        reading.on(Routes.whoami, use: whoami)
         return routes
     }
 
@@ -41,7 +43,7 @@ struct AgentController: RouteController {
 
     @Sendable func whoami(_ request: Request, _ context: PDRequestContext) throws -> Response {
         let (agent, session) = try coordination.whoami(try context.requiredAgent())
-        return try JSONResponse.make(WhoamiResponse(agentID: try context.requiredAgentHeader(), agent: agent, session: session))
+        return try JSONResponse.make(WhoamiResponse(agentID: try context.requiredAgentHeader(), agent: agent, session: session.map { NoteText.session($0, for: context) }))
     }
 }
 

@@ -13,17 +13,23 @@ struct AwarenessController: RouteController {
     let tiers: MemoryTiers
     let sayer: SayService
     let advisor: Advisor
+    let userToken: String
+
+    /// Mostly note text: the user's authority only (see ``NoteText``).
+    static let guarded = ["/briefing": "reading the briefing (note text)", "/memory/episodes": "reading episodes (note text)"]
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
+        let reading = routes.group().add(middleware: UserAuthorityMiddleware(userToken: userToken))
+        let guarded = routes.requiringUserAuthority(token: userToken, actions: Self.guarded)
         routes.on(Routes.addChange, use: add)
         routes.on(Routes.changelog, use: list)
         routes.on(Routes.changelogTree, use: tree)
-        routes.on(Routes.look, use: look)
-        routes.on(Routes.briefing, use: briefing)
+        reading.on(Routes.look, use: look)
+        guarded.on(Routes.briefing, use: briefing)
         routes.on(Routes.memoryTiers, use: memoryTiers)
         routes.on(Routes.memoryTier, use: memoryTier)
-        routes.on(Routes.episodes, use: listEpisodes)
+        guarded.on(Routes.episodes, use: listEpisodes)
         routes.on(Routes.episodeStats, use: stats)
         routes.on(Routes.say, use: say)
         routes.on(Routes.advise, use: advise)
@@ -60,7 +66,7 @@ struct AwarenessController: RouteController {
         let since = try Self.since(query.get("since"), bareUnit: 60) ?? 1800
         let project = query.get("project").map { String($0) }
         let heat = query.get("heat").map { $0 == "1" || $0 == "true" } ?? false
-        return try JSONResponse.make(try await situation.look(sinceSeconds: since, project: project, heat: heat))
+        return try JSONResponse.make(NoteText.look(try await situation.look(sinceSeconds: since, project: project, heat: heat), for: context))
     }
 
     @Sendable func briefing(_ request: Request, _ context: PDRequestContext) async throws -> Response {

@@ -5,9 +5,10 @@ import PortDaddyCore
 /// Salvage of dead agents' work: `GET /salvage`, `POST /salvage/{agent}/claim|complete|dismiss`.
 struct SalvageController: RouteController {
     let coordination: CoordinationService
+    let userToken: String
 
     var routes: RouteCollection<PDRequestContext> {
-        let routes = RouteCollection(context: PDRequestContext.self)
+        let routes = RouteCollection(context: PDRequestContext.self).add(middleware: UserAuthorityMiddleware(userToken: userToken))
         routes.on(Routes.salvage, use: list)
         routes.on(Routes.claimSalvage, use: claim)
         routes.on(Routes.completeSalvage, use: complete)
@@ -18,11 +19,11 @@ struct SalvageController: RouteController {
     @Sendable func list(_ request: Request, _ context: PDRequestContext) throws -> Response {
         let project = request.uri.queryParameters.get("project").map { "\($0)" }
         let all = request.uri.queryParameters.get("all") == "true"
-        return try JSONResponse.make(SalvageResponse(salvage: try coordination.salvage(project: project, all: all)))
+        return try JSONResponse.make(SalvageResponse(salvage: NoteText.salvage(try coordination.salvage(project: project, all: all), for: context)))
     }
 
     @Sendable func claim(_ request: Request, _ context: PDRequestContext) throws -> Response {
-        try JSONResponse.make(try coordination.claimSalvage(of: context.parameter("agent"), by: try context.requiredAgent()))
+        try JSONResponse.make(NoteText.session(try coordination.claimSalvage(of: context.parameter("agent"), by: try context.requiredAgent()), for: context))
     }
 
     @Sendable func complete(_ request: Request, _ context: PDRequestContext) throws -> Response { try resolve(context, as: "completed") }
@@ -33,6 +34,6 @@ struct SalvageController: RouteController {
         let dead = context.parameter("agent")
         try coordination.resolveSalvage(of: dead, by: try? context.requiredAgent(), state: state)
         let entries = try coordination.salvage(project: nil, all: true).filter { $0.agentID == dead.lowercased() }
-        return try JSONResponse.make(SalvageResponse(salvage: entries))
+        return try JSONResponse.make(SalvageResponse(salvage: NoteText.salvage(entries, for: context)))
     }
 }

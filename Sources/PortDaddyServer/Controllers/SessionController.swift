@@ -6,15 +6,17 @@ import PortDaddyCore
 /// `POST /sessions/current/done`.
 struct SessionController: RouteController {
     let coordination: CoordinationService
+    let userToken: String
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
+        let reading = routes.group().add(middleware: UserAuthorityMiddleware(userToken: userToken))
         routes.on(Routes.begin, use: begin)
-        routes.on(Routes.sessions, use: list)
+        reading.on(Routes.sessions, use: list)
         routes.on(Routes.addNote, use: note)
-        routes.on(Routes.notes, use: notes)
+        routes.requiringUserAuthority(token: userToken, actions: [Routes.notes.template: "reading notes"]).on(Routes.notes, use: notes)
         routes.on(Routes.phase, use: phase)
-        routes.on(Routes.done, use: done)
+        reading.on(Routes.done, use: done)
         return routes
     }
 
@@ -29,7 +31,8 @@ struct SessionController: RouteController {
     @Sendable func list(_ request: Request, _ context: PDRequestContext) throws -> Response {
         let all = request.uri.queryParameters.get("all") == "true"
         let agent = request.uri.queryParameters.get("agent")
-        return try JSONResponse.make(SessionsResponse(sessions: try coordination.sessions(agent: agent, includeEnded: all)))
+        let sessions = try coordination.sessions(agent: agent, includeEnded: all)
+        return try JSONResponse.make(SessionsResponse(sessions: NoteText.sessions(sessions, for: context)))
     }
 
     @Sendable func note(_ request: Request, _ context: PDRequestContext) async throws -> Response {
@@ -50,8 +53,8 @@ struct SessionController: RouteController {
 
     @Sendable func done(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeOptionalJSON(DoneRequest.self, context: context) ?? DoneRequest()
-        return try JSONResponse.make(
-            try coordination.done(agent: try context.requiredAgent(), note: body.note, abandon: body.abandon ?? false))
+        let ended = try coordination.done(agent: try context.requiredAgent(), note: body.note, abandon: body.abandon ?? false)
+        return try JSONResponse.make(NoteText.session(ended, for: context))
     }
 }
 
