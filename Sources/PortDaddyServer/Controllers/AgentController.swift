@@ -43,7 +43,8 @@ struct AgentController: RouteController {
 
     @Sendable func whoami(_ request: Request, _ context: PDRequestContext) throws -> Response {
         let (agent, session) = try coordination.whoami(try context.requiredAgent())
-        return try JSONResponse.make(WhoamiResponse(agentID: try context.requiredAgentHeader(), agent: agent, session: session.map { NoteText.session($0, for: context) }))
+        return try JSONResponse.make(
+            WhoamiResponse(agentID: try context.requiredAgentHeader(), agent: agent, session: session.map { NoteText.session($0, for: context) }))
     }
 }
 

@@ -23,7 +23,8 @@ struct SalvageController: RouteController {
     }
 
     @Sendable func claim(_ request: Request, _ context: PDRequestContext) throws -> Response {
-        try JSONResponse.make(NoteText.session(try coordination.claimSalvage(of: context.parameter("agent"), by: try context.requiredAgent()), for: context))
+        try JSONResponse.make(
+            NoteText.session(try coordination.claimSalvage(of: context.parameter("agent"), by: try context.requiredAgent()), for: context))
     }
 
     @Sendable func complete(_ request: Request, _ context: PDRequestContext) throws -> Response { try resolve(context, as: "completed") }
