@@ -60,4 +60,18 @@ struct PheromoneIntegrationTests {
         let alias: FileHeatResponse = try daemon.client().call("GET", "/pheromone/files")
         #expect(alias.files.map(\.path) == heat.files.map(\.path))
     }
+
+    @Test("PORT_DADDY_PHEROMONE_HALF_LIFE is range-checked (1 s to 30 days): the daemon refuses to start with one clear line")
+    func halfLifeRange() throws {
+        for bad in ["0.5", "2592001", "soon"] {
+            let daemon = try TestDaemon(environment: ["PORT_DADDY_PHEROMONE_HALF_LIFE": bad])
+            let run = try CommandResult.run(daemon.binary, ["daemon"], environment: daemon.environment)
+            #expect(
+                run.status == 2 && run.stderr == "pd: PORT_DADDY_PHEROMONE_HALF_LIFE=\(bad) is not valid; see README \"Environment variables\"\n",
+                "\(run.stderr)")
+        }
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_PHEROMONE_HALF_LIFE": "2592000"])
+        _ = try daemon.start()
+        #expect(try daemon.pd(["pheromone", "list"]).status == 0)
+    }
 }

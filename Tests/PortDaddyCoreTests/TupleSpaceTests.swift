@@ -114,4 +114,26 @@ struct TupleSpaceTests {
         }
         #expect(try space.out(TupleOutRequest(tuple: Array(repeating: .number(1), count: 64)), writer: nil).tuple.count == 64)
     }
+
+    @Test("a harbor holds at most 100,000 live tuples (TUPLE_SPACE_FULL); other harbors still take tuples")
+    func harborLimit() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let store = try h.store()
+        let space = try MemoryServices(store: store, clock: h.clock).tuples
+        // Filled in one statement (100,000 separate outs would only test patience).
+        try store.guardedWrite { db in
+            try db.execute(
+                sql: """
+                    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+                    INSERT INTO tuples (harbor, arity, head, body, writer, created_at, expires_at)
+                    SELECT 'full', 2, '"x"', '["x",' || i || ']', NULL, 0, NULL FROM n
+                    """, arguments: [TupleLimits.maxPerHarbor - 1])
+        }
+        #expect(try space.out(TupleOutRequest(harbor: "full", tuple: values(#"["x",0]"#)), writer: nil).harbor == "full")
+        #expect(throws: PortDaddyError.tupleSpaceFull(harbor: "full")) {
+            try space.out(TupleOutRequest(harbor: "full", tuple: values(#"["x",-1]"#)), writer: nil)
+        }
+        #expect(try space.out(TupleOutRequest(harbor: "roomy", tuple: values(#"["x",1]"#)), writer: nil).harbor == "roomy")
+    }
 }

@@ -181,7 +181,9 @@ public struct DaemonConfiguration: Sendable {
             config.maxRuns = runs
         }
         if let halfLife = try number("PORT_DADDY_PHEROMONE_HALF_LIFE") {
-            guard (1...30 * 86400).contains(halfLife) else { throw .badSetting("PORT_DADDY_PHEROMONE_HALF_LIFE", String(halfLife)) }
+            guard (1...30 * 86400).contains(halfLife) else {
+                throw .badSetting("PORT_DADDY_PHEROMONE_HALF_LIFE", PortDaddyEnvironment.value("PORT_DADDY_PHEROMONE_HALF_LIFE") ?? String(halfLife))
+            }
             config.pheromoneHalfLifeSeconds = halfLife
         }
         return config
