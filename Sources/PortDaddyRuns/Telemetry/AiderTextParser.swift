@@ -1,5 +1,6 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddyCore
 
 /// `aider --yes --no-stream --no-pretty --message TASK`: plain text, plus after each message a line such as
 /// `Tokens: 1.2k sent, 345 received. Cost: $0.0012 message, $0.0034 session.` (also with `N cache write` and

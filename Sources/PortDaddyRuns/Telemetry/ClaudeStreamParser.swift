@@ -1,4 +1,5 @@
 import PortDaddyAPI
+import PortDaddyCore
 
 /// `claude -p TASK --output-format stream-json --verbose`: one JSON object per line.
 ///  - `system/init` gives the model; `user` lines (tool results) are not output.

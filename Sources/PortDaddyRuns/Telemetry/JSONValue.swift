@@ -1,4 +1,5 @@
 import Foundation
+import PortDaddyCore
 
 /// A JSON value read from one line of an agent's output. Numbers keep their text, so token counts and costs are read
 /// exactly (Foundation's parser turns every number into a `Double`).

@@ -1,4 +1,5 @@
 import PortDaddyAPI
+import PortDaddyCore
 
 /// The usage protocol a custom agent (or `pd-llm`) speaks on fd 3 (`PD_USAGE_FD`): one JSON object per line,
 /// `{"pd_usage":{"input":N,"output":N,"cacheRead":N?,"cacheWrite":N?,"model":"m"?,"costUsd":"0.01"?}}`, each value the

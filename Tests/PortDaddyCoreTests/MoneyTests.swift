@@ -1,7 +1,6 @@
-import PortDaddyCore
 import Testing
 
-@testable import PortDaddyRuns
+@testable import PortDaddyCore
 
 @Suite("Money")
 struct MoneyTests {

@@ -1,14 +1,14 @@
 /// A decimal number read digit by digit, never through `Double`: `digits × 10^exponent`.
-struct DecimalText: Equatable, Sendable {
-    var negative: Bool
+public struct DecimalText: Equatable, Sendable {
+    public var negative: Bool
     /// The significant digits (0–9), without leading zeros; empty for zero.
-    var digits: [UInt8]
-    var exponent: Int
+    public var digits: [UInt8]
+    public var exponent: Int
     /// How many digits the text had after its decimal point (before any exponent).
-    var fractionDigits: Int
+    public var fractionDigits: Int
 
     /// Reads `[-]digits[.digits]` and, when `allowExponent`, a JSON-style `e[+-]digits` suffix. Nil for anything else.
-    init?(_ text: Substring, allowExponent: Bool) {
+    public init?(_ text: Substring, allowExponent: Bool) {
         var bytes = Array(text.utf8)[...]
         negative = bytes.first == UInt8(ascii: "-")
         if negative { bytes = bytes.dropFirst() }
@@ -57,7 +57,7 @@ struct DecimalText: Equatable, Sendable {
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     /// The value × 10^`scale`, rounded half-up to an integer; nil when it exceeds `limit` (or is negative and not zero).
-    func scaledRoundingHalfUp(scale: Int, limit: Int64) -> Int64? {
+    public func scaledRoundingHalfUp(scale: Int, limit: Int64) -> Int64? {
         if digits.isEmpty { return 0 }
         if negative { return nil }
         let shift = exponent + scale  // value × 10^scale = digits × 10^shift

@@ -1,5 +1,4 @@
 import Foundation
-import PortDaddyCore
 
 /// Money as integer micro-dollars (µUSD), parsed exactly from decimal text: no `Double` anywhere.
 public enum Money {
