@@ -14,6 +14,7 @@ struct DaemonServices {
     let locks: LockService
     let channels: ChannelService
     let cursors: ConsumerCursors
+    let declarations: ChannelDeclarations
     let activity: ActivityLog
     let coordination: CoordinationService
     let inbox: Inbox
@@ -64,7 +65,7 @@ struct DaemonServices {
             stacks: { await stacks.list().map(\.key) })
         return DaemonServices(
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels,
-            cursors: ConsumerCursors(store: store), activity: activity,
+            cursors: ConsumerCursors(store: store), declarations: ChannelDeclarations(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
             runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store))
     }
@@ -85,6 +86,7 @@ extension Daemon {
             V1Controller(claims: core.claims),
             LockController(locks: core.locks, logger: logger),
             ChannelController(channels: core.channels),
+            ChannelDeclarationController(declarations: core.declarations),
             CursorController(cursors: core.cursors),
             AgentController(coordination: core.coordination),
             SessionController(coordination: core.coordination),
