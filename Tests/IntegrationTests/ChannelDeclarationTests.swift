@@ -150,6 +150,9 @@ struct ChannelDeclarationTests {
         #expect(tooLong.status == 2 && tooLong.stderr.contains("at most 5"))
         #expect(try daemon.pd(["channels", "ensure", "ok:name", "--scope", "planet"], directory: repo.a).status == 2)
         #expect(try daemon.pd(["channels", "ensure", "ok:name", "--scope", "branch"], directory: repo.root).status == 2)
+        // The channel named declarations would hit the declarations' route: pd refuses it.
+        let reserved = try daemon.pd(["pub", "declarations", "x"], directory: repo.a)
+        #expect(reserved.status == 2 && reserved.stderr.contains("reserved"))
         // An alias may not name another declaration.
         let taken = try daemon.pd(["channels", "ensure", "other", "--scope", "repo", "--aliases", "by:tree"], directory: repo.a)
         #expect(taken.status == 2 && taken.stderr.contains("already names"))

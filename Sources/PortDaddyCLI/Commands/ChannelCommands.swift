@@ -4,12 +4,18 @@ import PortDaddyAPI
 import PortDaddyClient
 
 func validatedChannel(_ raw: String, pattern: Bool) throws -> String {
+    let name: String
     do {
         if pattern { return try IdentityPattern(parsing: raw, maxSegments: ChannelName.maxSegments).description }
-        return try ChannelName(parsing: raw).value
+        name = try ChannelName(parsing: raw).value
     } catch {
         throw CLIError(error.description.replacingOccurrences(of: "identity", with: "channel"), exitCode: PDExit.usage)
     }
+    // POST and DELETE /channels/declarations are the declarations' route, not this channel's.
+    guard name != "declarations" else {
+        throw CLIError("the channel name declarations is reserved (it is the route of declared channels); choose another", exitCode: PDExit.usage)
+    }
+    return name
 }
 
 extension PD {
