@@ -29,6 +29,9 @@ public enum ChannelDeclarationRules {
     public static let maxAliases = 16
     public static let maxDescriptionBytes = 500
     public static let maxRepoBytes = 4096
+    /// The one channel name that `POST /channels/declarations` takes for itself: not publishable over HTTP, so not
+    /// a name `pd` publishes to, clears or declares.
+    public static let reservedName = "declarations"
 }
 
 /// `POST /channels/declarations` body: declare (or update) a logical channel of a repository. `repo` is the
@@ -88,13 +91,14 @@ public struct ChannelDeclarationsResponse: Codable, Sendable, Equatable {
 }
 
 /// One line of `pd channels discover --json`: a declaration with its physical names in every worktree of the
-/// repository (`physical`), and the one of the caller's checkout (`here`).
+/// repository (`physical`), and the one of the caller's checkout (`here`; `nil` when its branch or folder name
+/// leaves no slug).
 public struct DiscoveredChannel: Codable, Sendable, Equatable {
     public var declaration: ChannelDeclarationInfo
     public var physical: [String]
-    public var here: String
+    public var here: String?
 
-    public init(declaration: ChannelDeclarationInfo, physical: [String], here: String) {
+    public init(declaration: ChannelDeclarationInfo, physical: [String], here: String?) {
         self.declaration = declaration
         self.physical = physical
         self.here = here

@@ -29,6 +29,9 @@ struct ChannelDeclarationStoreTests {
             _ = try declarations.ensure(ChannelDeclarationRequest(repo: "/r/.git", logical: "a:b:c:d:e:f", scope: .global), by: nil)
             Issue.record("six segments were accepted")
         } catch { #expect(error.code == .invalidChannel) }
+        #expect(throws: PortDaddyError.self) {
+            try declarations.ensure(ChannelDeclarationRequest(repo: "/r/.git", logical: "declarations", scope: .global), by: nil)
+        }
         // An update keeps what it leaves out, and "" clears the description.
         _ = try declarations.ensure(ChannelDeclarationRequest(repo: "/r/.git", logical: "swarm:general", scope: .worktree, description: "d"), by: nil)
         var listed = try declarations.list(repo: "/r/.git")

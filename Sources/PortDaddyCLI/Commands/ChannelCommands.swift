@@ -11,9 +11,8 @@ func validatedChannel(_ raw: String, pattern: Bool) throws -> String {
     } catch {
         throw CLIError(error.description.replacingOccurrences(of: "identity", with: "channel"), exitCode: PDExit.usage)
     }
-    // POST and DELETE /channels/declarations are the declarations' route, not this channel's.
-    guard name != "declarations" else {
-        throw CLIError("the channel name declarations is reserved (it is the route of declared channels); choose another", exitCode: PDExit.usage)
+    guard name != ChannelDeclarationRules.reservedName else {
+        throw CLIError("the channel name \(name) is reserved (it is the route of declared channels); choose another", exitCode: PDExit.usage)
     }
     return name
 }

@@ -29,9 +29,9 @@ extension PD.Channels {
                 repo: checkout.repo, logical: logical, scope: scope, aliases: aliasList, description: description)
             let declared = try attempt { try client.declareChannel(request) }
             if global.json { return global.output.json(declared) }
-            let here = try ChannelNaming.physical(declared, keys: checkout.keys)
             let aka = declared.aliases.isEmpty ? "" : " (also " + declared.aliases.joined(separator: ", ") + ")"
-            global.output.line("\(declared.logical)\(aka) is \(declared.scope.rawValue)-scoped; here it is \(here)")
+            let here = ChannelNaming.physical(declared, keys: checkout.keys).map { "here it is " + $0 } ?? "this checkout has no name for it"
+            global.output.line("\(declared.logical)\(aka) is \(declared.scope.rawValue)-scoped; \(here)")
         }
     }
 
@@ -48,14 +48,13 @@ extension PD.Channels {
             let declared = try attempt { try client.channelDeclarations(repo: checkout.repo) }.declarations
             let wanted = prefix.map { $0.trimmingWhitespace().asciiLowercased() }
             let worktrees = checkout.worktrees()
-            let found = try declared.filter { d in wanted.map { p in ([d.logical] + d.aliases).contains { $0.hasPrefix(p) } } ?? true }
+            let found = declared.filter { d in wanted.map { p in ([d.logical] + d.aliases).contains { $0.hasPrefix(p) } } ?? true }
                 .map { d in
                     var physical: [String] = []
-                    for keys in worktrees {
-                        let name = try ChannelNaming.physical(d, keys: keys)
-                        if !physical.contains(name) { physical.append(name) }
+                    for name in worktrees.compactMap({ ChannelNaming.physical(d, keys: $0) }) where !physical.contains(name) {
+                        physical.append(name)
                     }
-                    return DiscoveredChannel(declaration: d, physical: physical, here: try ChannelNaming.physical(d, keys: checkout.keys))
+                    return DiscoveredChannel(declaration: d, physical: physical, here: ChannelNaming.physical(d, keys: checkout.keys))
                 }
             if global.json { return global.output.json(ChannelDiscoveryResponse(repo: checkout.repo, channels: found)) }
             guard !found.isEmpty else { return global.output.line("no declared channels in \(checkout.repo)") }
@@ -64,7 +63,7 @@ extension PD.Channels {
                 found.map { c in
                     let d = c.declaration
                     return [
-                        d.logical, d.scope.rawValue, d.aliases.isEmpty ? "-" : d.aliases.joined(separator: ","), c.here,
+                        d.logical, d.scope.rawValue, d.aliases.isEmpty ? "-" : d.aliases.joined(separator: ","), c.here ?? "-",
                         c.physical.joined(separator: ","), d.description ?? "",
                     ]
                 })

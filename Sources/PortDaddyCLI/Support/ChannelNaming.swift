@@ -17,15 +17,18 @@ struct ChannelNaming: ParsableArguments {
         guard !raw, !name.contains("*"), let checkout = GitCheckout.current() else { return name }
         let declared = try attempt { try client.channelDeclarations(repo: checkout.repo) }.declarations
         guard let declaration = declared.first(where: { $0.answers(to: name) }) else { return name }
-        return try Self.physical(declaration, keys: checkout.keys)
+        guard let physical = Self.physical(declaration, keys: checkout.keys) else {
+            throw CLIError(
+                "this checkout has no \(declaration.scope.rawValue) name for \(declaration.logical); use --raw-channel", exitCode: PDExit.usage)
+        }
+        return physical
     }
 
-    /// A declaration's channel in a worktree with `keys`.
-    static func physical(_ declaration: ChannelDeclarationInfo, keys: GitCheckout.ScopeKeys) throws -> String {
+    /// A declaration's channel in a worktree with `keys`; `nil` when the worktree has no key for its scope (a branch
+    /// or folder name with nothing left once made a slug).
+    static func physical(_ declaration: ChannelDeclarationInfo, keys: GitCheckout.ScopeKeys) -> String? {
         let key = keys.key(for: declaration.scope)
-        guard key != nil || declaration.scope == .global else {
-            throw CLIError("cannot name the \(declaration.scope.rawValue) of this checkout for \(declaration.logical); use --raw-channel")
-        }
+        guard key != nil || declaration.scope == .global else { return nil }
         return declaration.scope.physicalName(declaration.logical, key: key)
     }
 }

@@ -49,6 +49,7 @@ public struct ChannelDeclarations: Sendable {
     /// A logical name or alias: a channel name of at most 5 segments, so that the scope key still fits.
     public static func logicalName(_ raw: String) throws(PortDaddyError) -> String {
         let name = try ChannelService.name(raw).value
+        guard name != ChannelDeclarationRules.reservedName else { throw .invalidChannel("the channel name \(name) is reserved") }
         let segments = name.split(separator: ":", omittingEmptySubsequences: false).count
         guard segments <= ChannelDeclarationRules.maxLogicalSegments else {
             throw .invalidChannel(
