@@ -104,6 +104,9 @@ struct ChannelDeclarationTests {
         let read = try daemon.pd(["tube", "team:notes", "--once"], environment: ["PD_AGENT_ID": "bee"], directory: repo.b)
         #expect(read.status == 0 && read.stdout.contains("hello from b") && !read.stdout.contains("kept"))
         #expect(read.stdout.contains("pd tube team:notes:b --reply-to="))
+        // Outside git nothing is declared: the name is the channel.
+        #expect(
+            try decode(ChannelMessageInfo.self, try daemon.pd(["pub", "team:notes", "y", "--json"], directory: repo.root)).channel == "team:notes")
         // Clearing in b clears b's channel only.
         #expect(try daemon.pd(["channels", "clear", "team:notes"], directory: repo.b).output == "cleared 1 message(s) from team:notes:b")
         #expect(try daemon.client().history("team:notes:a", after: 0).messages.map(\.message) == ["kept"])

@@ -54,4 +54,18 @@ struct InboxIntegrationTests {
         #expect(try daemon.pd(["inbox", "read-all"], environment: ["PD_AGENT_ID": "deckhand"]).output == "marked 0 message(s) read")
         #expect(try client.cursor("inbox:deckhand", channel: "inbox:deckhand").lastID == 2)
     }
+
+    @Test("the inbox and pd tube name their consumers one way (ConsumerName), with the agent id lower-cased")
+    func consumersAreNamedOneWay() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        try daemon.pd(["tube", "ship:log", "--send"], stdin: "anchored", environment: Self.mate)
+        #expect(try daemon.pd(["tube", "ship:log", "--once", "--raw"], environment: ["PD_AGENT_ID": "Bosun"]).output == "1\tmate\t\tanchored")
+        let client = daemon.client()
+        #expect(try client.cursor(ConsumerName.tube("BOSUN"), channel: "ship:log").lastID == 1)
+        #expect(ConsumerName.tube("Bosun") == "tube:bosun" && ConsumerName.inbox("Bosun") == "inbox:bosun")
+        try daemon.pd(["inbox", "send", "bosun", "report"])
+        #expect(try daemon.pd(["inbox", "read-all"], environment: ["PD_AGENT_ID": "BOSUN"]).output == "marked 1 message(s) read")
+        #expect(try client.cursor(ConsumerName.inbox("bosun"), channel: "inbox:bosun").lastID == 2)
+    }
 }
