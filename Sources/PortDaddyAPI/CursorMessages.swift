@@ -29,3 +29,13 @@ public struct CursorAdvanceRequest: Codable, Sendable, Equatable {
         self.to = to
     }
 }
+
+/// The consumers Port Daddy names itself, in one place, so the inbox, `pd tube` and `pd inbox watch` read the same
+/// cursors the same way. Agent ids are case-insensitive, so they are lower-cased here as everywhere else.
+public enum ConsumerName {
+    /// `pd tube`'s consumer for an agent: `tube:<agent>`, one cursor per channel.
+    public static func tube(_ agent: String) -> String { "tube:" + agent.asciiLowercased() }
+
+    /// An agent's inbox read cursor: the consumer `inbox:<agent>` on the channel of the same name.
+    public static func inbox(_ agent: String) -> String { "inbox:" + agent.asciiLowercased() }
+}

@@ -52,3 +52,16 @@ extension PortDaddyClient {
     /// The SSE route of a channel or pattern.
     public static func channelStreamPath(_ pattern: String) -> String { streamPath(Routes.channelSubscribe, pattern) }
 }
+
+/// Declared channels.
+extension PortDaddyClient {
+    /// Declares (or updates) a logical channel of a repository; `201` when new, `200` when updated.
+    public func declareChannel(_ request: ChannelDeclarationRequest) throws(ClientError) -> ChannelDeclarationInfo {
+        try call(Routes.declareChannel, body: request)
+    }
+
+    /// The declared channels of `repo`, or of every repository when `nil`.
+    public func channelDeclarations(repo: String?) throws(ClientError) -> ChannelDeclarationsResponse {
+        try call(Routes.channelDeclarations, query: [("repo", repo)])
+    }
+}

@@ -177,6 +177,26 @@ struct SayLookAdviseTests {
         #expect(try daemon.pd(["look"]).stdout.contains("SECRET-MARKER-42"))
     }
 
+    @Test("in a repository with declared channels: pd say --broadcast resolves the logical name; advise lists the declarations")
+    func declaredChannels() throws {
+        let daemon = try TestDaemon()
+        _ = try daemon.start()
+        let repo = try TwoWorktreeRepo()
+        defer { repo.remove() }
+        let env = ["PD_AGENT_ID": "speaker"]
+        #expect(try daemon.pd(["channels", "ensure", "swarm:general", "--scope", "branch"], directory: repo.a).status == 0)
+        #expect(try daemon.pd(["begin", "talk"], environment: env).status == 0)
+        let said = try daemon.pd(["say", "hello swarm", "--broadcast", "swarm:general", "--json"], environment: env, directory: repo.a)
+        #expect(said.status == 0, "\(said.stderr)")
+        let answer = try JSONDecoder().decode(SayResponse.self, from: Data(said.stdout.utf8))
+        #expect(answer.messages.map(\.channel) == ["swarm:general:a"])
+        try "x".write(toFile: repo.a + "/notes.md", atomically: true, encoding: .utf8)
+        let advice = try daemon.pd(["advise", "notes.md", "--json"], environment: env, directory: repo.a)
+        let channels = try #require(
+            try JSONDecoder().decode(AdviseResponse.self, from: Data(advice.stdout.utf8)).checks.first { $0.id == "channels" })
+        #expect(channels.status == .info && channels.evidence.contains("swarm:general") && channels.action == "pd sub swarm:general")
+    }
+
     /// The JSON without its `generatedAt` member.
     static func withoutTime(_ json: String) throws -> String {
         json.split(separator: "\n").filter { !$0.contains("\"generatedAt\"") }.joined(separator: "\n")

@@ -4,12 +4,17 @@ import PortDaddyAPI
 import PortDaddyClient
 
 func validatedChannel(_ raw: String, pattern: Bool) throws -> String {
+    let name: String
     do {
         if pattern { return try IdentityPattern(parsing: raw, maxSegments: ChannelName.maxSegments).description }
-        return try ChannelName(parsing: raw).value
+        name = try ChannelName(parsing: raw).value
     } catch {
         throw CLIError(error.description.replacingOccurrences(of: "identity", with: "channel"), exitCode: PDExit.usage)
     }
+    guard name != ChannelDeclarationRules.reservedName else {
+        throw CLIError("the channel name \(name) is reserved (it is the route of declared channels); choose another", exitCode: PDExit.usage)
+    }
+    return name
 }
 
 extension PD {
@@ -21,10 +26,11 @@ extension PD {
         @Argument(help: "The message, or - for stdin.") var message: String
         @Option(name: .long, help: "Signal flag: \(Signal.all.joined(separator: ", ")).") var signal: String?
         @Option(name: .long, help: "Sender name (default $PD_AGENT_ID).") var sender: String?
+        @OptionGroup var naming: ChannelNaming
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let name = try validatedChannel(channel, pattern: false)
+            let typed = try validatedChannel(channel, pattern: false)
             var text = message
             if message == "-" {
                 text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
@@ -34,6 +40,7 @@ extension PD {
                 throw CLIError("\"\(signal)\" is not a signal; use one of \(Signal.all.joined(separator: ", "))", exitCode: PDExit.usage)
             }
             let client = try global.client()
+            let name = try naming.resolve(typed, client: client)
             let stored = try attempt {
                 try client.publish(name, PublishRequest(message: text, sender: sender ?? PortDaddyEnvironment.value("PD_AGENT_ID"), signal: signal))
             }
@@ -49,11 +56,14 @@ extension PD {
         @Argument(help: "Channel or pattern.") var channel: String
         @Flag(name: .long, help: "Exit after the first message.") var once = false
         @Option(name: .long, help: "Start after this message id (replays what came after it).") var since: Int64?
+        @OptionGroup var naming: ChannelNaming
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let pattern = try validatedChannel(channel, pattern: true)
-            let start = try since ?? attempt { try global.client().channels().cursor }
+            let typed = try validatedChannel(channel, pattern: true)
+            let client = try global.client()
+            let pattern = try naming.resolve(typed, client: client)
+            let start = try since ?? attempt { try client.channels().cursor }
             let out = global.output
             try followEvents(global, path: PortDaddyClient.channelStreamPath(pattern), after: start, failFast: once) { event in
                 guard event.event == "message", let message = try? JSONDecoder().decode(ChannelMessageInfo.self, from: Data(event.data.utf8)) else {
@@ -82,8 +92,8 @@ extension PD {
     /// `pd channels` and `pd channels clear <channel>`.
     struct Channels: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List channels with their retained message count and last message, or clear one.",
-            subcommands: [List.self, Clear.self], defaultSubcommand: List.self)
+            abstract: "List channels with their retained message count and last message, clear one, or declare one for a repository.",
+            subcommands: [List.self, Clear.self, Ensure.self, Discover.self], defaultSubcommand: List.self)
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List channels.")
@@ -107,10 +117,12 @@ extension PD {
         struct Clear: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Delete a channel's retained messages.")
             @Argument(help: "Channel.") var channel: String
+            @OptionGroup var naming: ChannelNaming
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                let name = try validatedChannel(channel, pattern: false)
+                let typed = try validatedChannel(channel, pattern: false)
                 let client = try global.client()
+                let name = try naming.resolve(typed, client: client)
                 let response = try attempt { try client.clearChannel(name) }
                 if global.json { return global.output.json(response) }
                 global.output.line("cleared \(response.removed) message(s) from \(response.channel)")

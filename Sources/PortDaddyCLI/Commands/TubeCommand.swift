@@ -21,6 +21,7 @@ extension PD {
         @Flag(name: .customLong("no-history"), help: "Neither read nor advance the cursor.") var noHistory = false
         @Flag(name: .long, help: "Tab-separated lines: id, sender, inReplyTo, body.") var raw = false
         @Option(name: .long, help: "With --once: print at most this many (default: all pending; 20 with --no-history).") var limit: Int?
+        @OptionGroup var naming: ChannelNaming
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
@@ -30,10 +31,11 @@ extension PD {
         }
 
         func run() throws {
-            let name = try validatedChannel(channel, pattern: false)
+            let typed = try validatedChannel(channel, pattern: false)
             let client = try global.client()
+            let name = try naming.resolve(typed, client: client)
             if send || replyTo != nil { return try publish(client, name) }
-            let reader = TubeReader(client: client, channel: name, consumer: "tube:" + (client.agentID ?? AgentContext.current()))
+            let reader = TubeReader(client: client, channel: name, consumer: ConsumerName.tube(client.agentID ?? AgentContext.current()))
             let show: (ChannelMessageInfo) -> Void = { emit($0, name) }
             if noHistory {
                 try reader.withoutCursor(once: once, tail: tail, limit: limit ?? 20, show)

@@ -18,6 +18,7 @@ extension PD {
         @Option(name: .long, help: "Programs running at once (default 4).") var concurrency = 4
         @Option(name: .long, help: "Start after this message id.") var since: Int64?
         @Option(name: .long, parsing: .remaining, help: "The program and its arguments (everything after --exec).") var exec: [String] = []
+        @OptionGroup var naming: ChannelNaming
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -25,8 +26,10 @@ extension PD {
                 throw CLIError("give the program after --exec, e.g. pd watch ci:done --exec ./notify.sh", exitCode: PDExit.usage)
             }
             guard concurrency >= 1 else { throw CLIError("--concurrency must be at least 1", exitCode: PDExit.usage) }
-            let pattern = try validatedChannel(channel, pattern: true)
-            let start = try since ?? attempt { try global.client().channels().cursor }
+            let typed = try validatedChannel(channel, pattern: true)
+            let client = try global.client()
+            let pattern = try naming.resolve(typed, client: client)
+            let start = try since ?? attempt { try client.channels().cursor }
             // A program that exits without reading its stdin must not take pd down with SIGPIPE.
             signal(SIGPIPE, SIG_IGN)
             let slots = DispatchSemaphore(value: concurrency)

@@ -76,9 +76,6 @@ public protocol CoordinationTransaction {
     func salvageRecords() throws -> [SalvageRecord]
     func saveSalvage(_ record: SalvageRecord) throws
 
-    func inboxReadUpTo(_ agentID: String) throws -> Int64
-    func setInboxReadUpTo(_ agentID: String, _ id: Int64) throws
-
     func saveIntegration(_ record: IntegrationRecord) throws
     func integrations() throws -> [IntegrationRecord]
 }

@@ -40,4 +40,19 @@ public struct ConsumerCursors: Sendable {
         guard from >= 0, to >= 0 else { throw .invalidRequest("from and to are message ids, 0 or more") }
         return try store.advanceCursor(consumer: name, channel: pattern, from: from, to: to, at: clock.nowMillis())
     }
+
+    /// Moves the cursor forward to `to`, never back: compare-and-set from wherever it is, again if another reader
+    /// moved it meanwhile; nothing when it already is at or past `to`. Returns where it ends.
+    @discardableResult
+    public func advance(consumer: String, channel: String, atLeastTo to: Int64) throws(PortDaddyError) -> CursorInfo {
+        while true {
+            let current = try cursor(consumer: consumer, channel: channel)
+            guard current.lastID < to else { return current }
+            do {
+                return try advance(consumer: consumer, channel: channel, from: current.lastID, to: to)
+            } catch .cursorMoved {
+                continue
+            }
+        }
+    }
 }

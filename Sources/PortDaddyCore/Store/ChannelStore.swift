@@ -1,7 +1,7 @@
 import PortDaddyAPI
 
-/// Durable storage of channel messages.
-public protocol ChannelStore: Sendable {
+/// Durable storage of channel messages, and of the consumer cursors kept over them.
+public protocol ChannelStore: CursorStore {
     /// Appends a message and returns it with its new id (strictly greater than every id before). `inReplyTo`, when
     /// given, must be a retained message of the same channel (else `INVALID_REQUEST`, and nothing is stored).
     func appendMessage(

@@ -143,18 +143,6 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
             arguments: [r.agentID, r.diedAt, r.state, r.claimedBy, r.resolvedAt])
     }
 
-    func inboxReadUpTo(_ agentID: String) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT read_upto FROM inbox_reads WHERE agent_id = ?", arguments: [agentID]) ?? 0
-    }
-
-    func setInboxReadUpTo(_ agentID: String, _ id: Int64) throws {
-        try db.execute(
-            sql:
-                "INSERT INTO inbox_reads (agent_id, read_upto) VALUES (?, ?) ON CONFLICT(agent_id) DO UPDATE SET read_upto = "
-                + "MAX(read_upto, excluded.read_upto)",
-            arguments: [agentID, id])
-    }
-
     func saveIntegration(_ r: IntegrationRecord) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO integrations (identity, kind, detail, agent_id, at) VALUES (?, ?, ?, ?, ?)",

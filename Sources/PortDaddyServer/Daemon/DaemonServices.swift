@@ -14,6 +14,7 @@ struct DaemonServices {
     let locks: LockService
     let channels: ChannelService
     let cursors: ConsumerCursors
+    let declarations: ChannelDeclarations
     let activity: ActivityLog
     let coordination: CoordinationService
     let inbox: Inbox
@@ -64,7 +65,7 @@ struct DaemonServices {
             stacks: { await stacks.list().map(\.key) })
         return DaemonServices(
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels,
-            cursors: ConsumerCursors(store: store), activity: activity,
+            cursors: ConsumerCursors(store: store), declarations: ChannelDeclarations(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
             runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store))
     }
@@ -85,6 +86,7 @@ extension Daemon {
             V1Controller(claims: core.claims),
             LockController(locks: core.locks, logger: logger),
             ChannelController(channels: core.channels),
+            ChannelDeclarationController(declarations: core.declarations),
             CursorController(cursors: core.cursors),
             AgentController(coordination: core.coordination, userToken: core.runtime.userToken),
             SessionController(coordination: core.coordination, userToken: core.runtime.userToken),
@@ -101,7 +103,11 @@ extension Daemon {
                 sayer: SayService(
                     store: core.store, coordination: core.coordination, tuples: core.memory.tuples, pheromones: core.memory.pheromones,
                     channels: core.channels),
-                advisor: Advisor(coordination: core.coordination, tuples: core.memory.tuples, pheromones: core.memory.pheromones),
+                advisor: Advisor(
+                    coordination: core.coordination, tuples: core.memory.tuples, pheromones: core.memory.pheromones,
+                    declaredChannels: { [declarations = core.declarations] repo in
+                        ((try? declarations.list(repo: repo)) ?? []).map(\.logical)
+                    }),
                 userToken: core.runtime.userToken),
             HarborController(harbors: core.memory.harbors),
             TupleController(tuples: core.memory.tuples),

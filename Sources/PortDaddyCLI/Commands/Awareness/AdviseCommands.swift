@@ -11,7 +11,8 @@ struct AdviceContext {
     func ask(_ client: PortDaddyClient, path raw: String) throws -> AdviseResponse {
         let path = realPaths([raw])[0]
         let project = ProjectRoot.project(of: path)
-        return try attempt { try client.advise(path: path, task: task, project: project, hash: nil, repo: nil, tuples: tuples) }
+        let repo = GitCheckout.current()?.repo
+        return try attempt { try client.advise(path: path, task: task, project: project, hash: nil, repo: repo, tuples: tuples) }
     }
 
     /// The verdict line, then one line per check with its action indented beneath.

@@ -16,6 +16,7 @@ extension PD {
         @Option(name: .long, help: "Also publish it on this channel (repeatable).") var broadcast: [String] = []
         @Flag(name: .long, help: "Write no note (then no session is needed).") var noNote = false
         @OptionGroup var harbor: HarborOption
+        @OptionGroup var naming: ChannelNaming
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -23,9 +24,11 @@ extension PD {
                 throw CLIError("--type must be one of \(NoteType.allCases.map(\.rawValue).joined(separator: ", "))", exitCode: PDExit.usage)
             }
             let marks = try heat.map(Self.heatMark)
-            let request = SayRequest(
-                text: text, type: kind, pin: pin, harbor: try harbor.resolved(), heat: marks, broadcast: broadcast, noNote: noNote)
             let client = try global.client()
+            // Declared channels resolve as for pd pub; a bad name goes to the daemon as typed, which refuses the whole say.
+            let channels = try broadcast.map { raw in (try? ChannelName(parsing: raw)) == nil ? raw : try naming.resolve(raw, client: client) }
+            let request = SayRequest(
+                text: text, type: kind, pin: pin, harbor: try harbor.resolved(), heat: marks, broadcast: channels, noNote: noNote)
             let said = try attempt { try client.say(request) }
             if global.json { return global.output.json(said) }
             var parts: [String] = []
