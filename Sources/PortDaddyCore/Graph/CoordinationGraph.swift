@@ -22,7 +22,7 @@ public struct CoordinationGraph: Sendable {
         self.init(recorder: recorder) { () throws(PortDaddyError) -> [GraphEdge] in
             LiveEdges.derive(
                 agents: try coordination.agents(), sessions: try coordination.sessions(agent: nil, includeEnded: false),
-                locks: locks.list().map(\.lock), claims: claims.statuses().map(\.claim))
+                locks: locks.list().map(\.lock), claims: claims.snapshot())
         }
     }
 
