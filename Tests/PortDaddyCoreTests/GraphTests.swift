@@ -139,11 +139,16 @@ struct GraphTests {
         #expect(stats.live == ["runs": 1, "claims-file": 2, "claims-port": 1, "held-by": 1, "port-of": 1])
     }
 
-    @Test("bad nodes, kinds and depths are refused")
+    @Test("nodes are normalized as elsewhere; bad nodes, kinds and depths are refused")
     func refusals() throws {
         let h = Harness()
         defer { h.cleanup() }
         let w = try World(h)
+        #expect(try CoordinationGraph.node("identity:Shop:API").id == "identity:shop:api")
+        #expect(try CoordinationGraph.node("lock:DB:Migrate").id == "lock:db:migrate")
+        #expect(try CoordinationGraph.node("file:/src/x/../a.swift").id == Self.a)
+        #expect(try CoordinationGraph.node("agent:Alice").id == "agent:alice")
+        #expect(throws: PortDaddyError.self) { try CoordinationGraph.node("identity:a:b:c:d:e") }
         for raw in ["alice", "robot:x", "agent:", "file:relative/path"] {
             #expect(throws: PortDaddyError.self) { try CoordinationGraph.node(raw) }
         }

@@ -26,11 +26,18 @@ public struct CoordinationGraph: Sendable {
         }
     }
 
-    /// Parses a node (`KIND:ID`); a file node's path is normalized as file claims are.
+    /// Parses a node (`KIND:ID`); a file's path, an agent id, an identity and a lock name are normalized as elsewhere.
     public static func node(_ raw: String) throws(PortDaddyError) -> GraphNode {
         guard let node = GraphNode(parsing: raw) else { throw .invalidRequest(GraphNode.problem(with: raw)) }
-        guard node.kind == .file else { return node }
-        return GraphNode(.file, try CoordinationService.validatedPath(node.key))
+        switch node.kind {
+        case .file: return GraphNode(.file, try CoordinationService.validatedPath(node.key))
+        case .agent: return GraphNode(.agent, try CoordinationService.agentID(node.key))
+        case .identity:
+            do { return GraphNode(.identity, try Identity(parsing: node.key).description) } catch { throw .invalidIdentity(error.description) }
+        case .lock:
+            do { return GraphNode(.lock, try LockName(parsing: node.key).value) } catch { throw .invalidLockName(error.description) }
+        default: return node
+        }
     }
 
     /// Parses an edge kind.
@@ -63,11 +70,9 @@ public struct CoordinationGraph: Sendable {
                 frontier = next
             }
         } else {
-            let durable = kind.map { $0.isDurable ? [$0] : [] } ?? GraphEdgeKind.durableKinds
             for edge in current.prefix(Self.maxEdges) { found[key(edge)] = edge }
-            for kind in durable {
-                let room = Self.maxEdges - found.count
-                guard room > 0 else { break }
+            let room = Self.maxEdges - found.count
+            if room > 0, kind?.isDurable ?? true {
                 for edge in try recorder.store.edges(kind: kind, project: nil, limit: room) { found[key(edge)] = edge }
             }
         }
