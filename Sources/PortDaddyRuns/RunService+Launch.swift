@@ -165,6 +165,7 @@ extension RunService {
                 kind: .run, key: runID, owner: agentID, pid: child.pid, pidStart: prober.startTime(of: child.pid) ?? 0,
                 session: getsid(child.pid), startedAt: info.startedAt ?? now))
         activity?.record(.runStart, actor: agentID, subject: runID, detail: "\(plan.backend.rawValue) \(name)")
+        graph?.spawned(run: runID, agent: agentID, sortie: sortie, identity: request.identity)
         run.feed.append(kind: "state", service: "run", stream: "running", text: "started pid \(child.pid): \(name)")
         watch(run, child, timeout: request.timeoutSeconds)
         return Self.public(info)

@@ -17,6 +17,8 @@ public actor RunService {
     let prober: any ProcessProber
     /// Where run and sortie outcomes are remembered.
     let episodes: Episodes?
+    /// Where launches become `spawned` edges (sortie → run → agent).
+    let graph: GraphRecorder?
     var rates: RateTable
     var live: [String: LiveRun] = [:]
     /// Feeds of recently ended runs, so a follower that arrives late still sees the whole run.
@@ -32,9 +34,11 @@ public actor RunService {
 
     public init(
         store: any RunStore & SupervisedProcessStore & SortieStore, coordination: CoordinationService, activity: ActivityLog?, settings: RunSettings,
-        clock: any WallClock = SystemWallClock(), prober: any ProcessProber = SystemProcessProber(), episodes: Episodes? = nil
+        clock: any WallClock = SystemWallClock(), prober: any ProcessProber = SystemProcessProber(), episodes: Episodes? = nil,
+        graph: GraphRecorder? = nil
     ) {
         self.episodes = episodes
+        self.graph = graph
         self.store = store
         self.coordination = coordination
         self.activity = activity

@@ -104,6 +104,7 @@ extension CoordinationService {
             return try Self.sessionInfo(mine, tx)
         }
         activity?.record(.salvageClaim, actor: id, subject: deadID)
+        observer?.salvageClaimed(dead: deadID, by: id)
         return session
     }
 

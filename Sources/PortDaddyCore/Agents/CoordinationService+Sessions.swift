@@ -61,7 +61,7 @@ extension CoordinationService {
             throw error
         }
         activity?.record(.sessionBegin, actor: id, subject: written.id, detail: purposeText)
-        if !paths.isEmpty { observer?.filesClaimed(paths) }
+        if !paths.isEmpty { observer?.filesClaimed(paths, session: written.id) }
         return (written, port, dead)
     }
 
@@ -242,7 +242,7 @@ extension CoordinationService {
             observer?.fileClaimRefused(path)
             throw .fileClaimed(path: path, agent: agent, session: session)
         }
-        observer?.filesClaimed(normalized)
+        observer?.filesClaimed(normalized, session: claimed.first?.sessionID)
         activity?.record(force ? .filesClaimForce : .filesClaim, actor: id, subject: normalized.joined(separator: " "))
         return claimed
     }

@@ -6,12 +6,16 @@ public final class Changelog: Sendable {
     let store: any ChangelogStore
     let clock: any WallClock
     let activity: ActivityLog?
+    /// Where an entry written from a session becomes a `changed` edge (session → identity).
+    let graph: GraphRecorder?
     /// How long entries are kept (`PORT_DADDY_CHANGELOG_MAX_AGE`, default 180 days).
     public let retentionSeconds: Double
 
     public init(
-        store: any ChangelogStore, clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil, retentionSeconds: Double = 180 * 86400
+        store: any ChangelogStore, clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil, retentionSeconds: Double = 180 * 86400,
+        graph: GraphRecorder? = nil
     ) {
+        self.graph = graph
         self.store = store
         self.clock = clock
         self.activity = activity
@@ -31,6 +35,7 @@ public final class Changelog: Sendable {
             identity: identity.description, type: type, summary: text, description: description, agent: agent, session: session,
             at: clock.nowMillis())
         activity?.record(.changelogAdd, actor: agent, subject: entry.identity, detail: "\(type.rawValue): \(text)")
+        if let session { graph?.changed(session: session, identity: entry.identity) }
         return entry
     }
 

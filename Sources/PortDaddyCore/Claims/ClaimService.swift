@@ -308,6 +308,11 @@ public final class ClaimService: Sendable {
         }
     }
 
+    /// Every claim as the index holds it, ordered by port, without asking the OS anything.
+    public func snapshot() -> [Claim] {
+        state.withLock { st in Array(st.byIdentity.values) }.sorted { $0.port < $1.port }
+    }
+
     /// Claims matching `pattern` (all when `nil`), ordered by port, with their current state.
     public func statuses(matching pattern: IdentityPattern? = nil) -> [ClaimStatus] {
         let claims: [Claim]
@@ -315,9 +320,7 @@ public final class ClaimService: Sendable {
             // An identity without wildcards (what pd find <id> sends): one lookup, whatever the number of claims.
             claims = state.withLock { st in st.byIdentity[exact].map { [$0] } ?? [] }
         } else {
-            claims = state.withLock { st in Array(st.byIdentity.values) }
-                .filter { pattern?.matches($0.identity) ?? true }
-                .sorted { $0.port < $1.port }
+            claims = snapshot().filter { pattern?.matches($0.identity) ?? true }
         }
         guard !claims.isEmpty else { return [] }
         let listening = ports.listening(among: claims.map(\.port))

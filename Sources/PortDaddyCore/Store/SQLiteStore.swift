@@ -195,6 +195,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v10-cursors", migrate: CursorSchema.create)
         migrator.registerMigration("v11-episodes", migrate: EpisodeSchema.create)
         migrator.registerMigration("v13-channel-declarations", migrate: ChannelDeclarationSchema.create)
+        migrator.registerMigration("v14-graph", migrate: GraphSchema.create)
         return migrator
     }
 

@@ -116,7 +116,7 @@ public enum Daemon {
         }
         let reaper = ReaperService(
             claims: claims, locks: locks, channels: channels, coordination: coordination, activity: activity, runs: core.runs,
-            changelog: core.changelog, memory: core.memory,
+            changelog: core.changelog, memory: core.memory, graph: core.graph.recorder,
             intervalSeconds: configuration.reapIntervalSeconds, logger: logger)
         // A service group stops its services in reverse order: the flusher, first here, makes the last write after
         // everything else (the shutdown hook stopping stacks, the servers finishing their requests) has recorded.

@@ -25,6 +25,7 @@ struct DaemonServices {
     let situation: Situation
     let memory: MemoryServices
     let metrics: RunMetrics
+    let graph: CoordinationGraph
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -39,9 +40,10 @@ struct DaemonServices {
         let channels = ChannelService(
             store: store, maxMessages: configuration.channelMaxMessages, maxAgeSeconds: configuration.channelMaxAgeSeconds)
         let memory = try MemoryServices(store: store, activity: activity, halfLife: configuration.pheromoneHalfLifeSeconds)
+        let recorder = GraphRecorder(store: store)
         let coordination = CoordinationService(
             store: store, claims: claims, locks: locks, activity: activity,
-            observer: MemoryObserver(pheromones: memory.pheromones, harbors: memory.harbors, episodes: memory.episodes))
+            observer: MemoryObserver(pheromones: memory.pheromones, harbors: memory.harbors, episodes: memory.episodes, graph: recorder))
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: userToken)
         var stackSettings = StackSettings()
         stackSettings.stopGrace = .milliseconds(Int(configuration.stopGraceSeconds * 1000))
@@ -55,10 +57,12 @@ struct DaemonServices {
         var runSettings = RunSettings(home: env.home, socketPath: env.socketPath, llmProgram: configuration.llmProgram)
         runSettings.maxRuns = configuration.maxRuns
         runSettings.stopGrace = stackSettings.stopGrace
-        let runs = RunService(store: store, coordination: coordination, activity: activity, settings: runSettings, episodes: memory.episodes)
+        let runs = RunService(
+            store: store, coordination: coordination, activity: activity, settings: runSettings, episodes: memory.episodes, graph: recorder)
         let lost = await runs.recoverOrphans()
         if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
-        let changelog = Changelog(store: store, activity: activity, retentionSeconds: configuration.changelogMaxAgeSeconds)
+        let changelog = Changelog(
+            store: store, activity: activity, retentionSeconds: configuration.changelogMaxAgeSeconds, graph: recorder)
         let situation = Situation(
             coordination: coordination, locks: locks, activity: activity, changelog: changelog, memory: memory,
             runs: { (try? await runs.runs(all: false, project: nil)) ?? [] },
@@ -67,7 +71,8 @@ struct DaemonServices {
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels,
             cursors: ConsumerCursors(store: store), declarations: ChannelDeclarations(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
-            runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store))
+            runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store),
+            graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims))
     }
 }
 
@@ -113,6 +118,7 @@ extension Daemon {
             TupleController(tuples: core.memory.tuples),
             PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
             MetricsController(metrics: core.metrics),
+            GraphController(graph: core.graph),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, runs: core.runs, userToken: core.runtime.userToken))

@@ -14,6 +14,7 @@ struct ReaperService: Service {
     let runs: RunService
     let changelog: Changelog
     let memory: MemoryServices
+    let graph: GraphRecorder
     let intervalSeconds: Double
     let logger: Logger
 
@@ -44,6 +45,7 @@ struct ReaperService: Service {
                 await runs.prune()
                 try changelog.prune()
                 memory.prune()
+                try graph.prune()
                 // Pages freed since the last pass (a burst of requests, dropped subscribers) go back to the OS.
                 ProcessMemory.releaseFreePages()
             } catch {
