@@ -104,7 +104,8 @@ extension Daemon {
             MetricsController(metrics: core.metrics),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
-                activity: core.activity, stacks: core.stacks, runs: core.runs, userToken: core.runtime.userToken))
+                activity: core.activity, stacks: core.stacks, runs: core.runs, memory: core.memory,
+                userToken: core.runtime.userToken))
         return router
     }
 }
