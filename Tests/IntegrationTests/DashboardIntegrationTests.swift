@@ -229,6 +229,8 @@ struct DashboardIntegrationTests {
             var contention_listed: Bool
             var harbor_tuples: Bool
             var harbor_closed: Bool
+            var sprayed: Int32
+            var spray_shown: Bool
             var episode_shown: Bool
             var counts: [String: String?]
             var text_hidden: Bool
@@ -241,6 +243,8 @@ struct DashboardIntegrationTests {
         #expect(report.hot_file_shown && report.contention_listed)
         #expect(report.heat > 0 && report.heat <= 1)
         #expect(report.harbor_tuples && report.harbor_closed)
+        // A spray has no event: the open view still shows it (it re-reads while open).
+        #expect(report.sprayed == 0 && report.spray_shown)
         // The finding note's episode, live, with the tier counts of what the test made.
         #expect(report.episode_shown)
         #expect(

@@ -55,6 +55,11 @@ def main():
             lambda: b.eval("(document.querySelector('[data-harbor-tuples=\"dash-crew\"]') || {}).textContent") == "1", 60))
         report["harbor_closed"] = "closed: members write" in view_text()
 
+        # A spray writes no activity record, so no event wakes the page: the open view re-reads every few seconds.
+        sprayed = os.path.join(HOME, "src", "sprayed.swift")
+        report["sprayed"] = pd("pheromone", "spray", "--kind", "file", "--id", sprayed, "--key", "review", "--strength", "0.6").returncode
+        report["spray_shown"] = bool(wait_until(lambda: b.eval(f"!!document.querySelector('[data-file=\"{sprayed}\"]')"), 60))
+
         # The Memory view: a finding note becomes an episode, listed live with the tier counts; its text is note
         # text, hidden from a tab without the user's authority.
         show("memory")
