@@ -90,6 +90,20 @@ struct DashboardIntegrationTests {
         try TestDependencies.requireCommand("chromium", "chromium-browser")
     }
 
+    /// Runs one of the `Tests/dashboard` scripts (`SCRIPT PD_BINARY DASHBOARD_URL`) against a fresh daemon and
+    /// decodes the JSON report it prints as its last line.
+    func browse<Report: Decodable>(_ script: String, as report: Report.Type) throws -> Report {
+        try ensureBrowser()
+        let daemon = try TestDaemon()
+        let info = try daemon.start()
+        defer { daemon.stop() }
+        let run = try CommandResult.run(
+            "/usr/bin/env", ["python3", Self.root + "/Tests/dashboard/" + script, daemon.binary, "http://127.0.0.1:\(info.tcpPort)/"],
+            environment: daemon.environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        return try JSONDecoder().decode(report, from: Data((run.output.split(separator: "\n").last ?? "").utf8))
+    }
+
     /// headless Chromium: views and the graph update live over one SSE stream, keyboard and contrast (light and dark)
     /// hold, the page recovers from a daemon restart, and works at dashboard.localhost
     @Test("headless Chromium: live views and graph over one SSE stream, keyboard, contrast, restart recovery, dashboard.localhost")
@@ -127,7 +141,8 @@ struct DashboardIntegrationTests {
         #expect(report.graph_stable)
 
         // Keyboard: every view link, then graph nodes, each with a visible focus indicator.
-        #expect(report.tab_nav == ["#ports", "#stacks", "#runs", "#agents", "#sessions", "#locks", "#radio", "#salvage", "#graph"])
+        #expect(
+            report.tab_nav == ["#ports", "#stacks", "#runs", "#agents", "#sessions", "#locks", "#radio", "#salvage", "#heat", "#memory", "#graph"])
         #expect(report.tab_nav_focus_visible)
         #expect(report.tab_node?.hasPrefix("agent:") == true)
         #expect(report.tab_node_ring == "3px")
@@ -147,7 +162,7 @@ struct DashboardIntegrationTests {
 
         // One EventSource, on the multiplexed stream; a screenshot per view (+ the graph in dark).
         #expect(report.streams == ["/dashboard/events"])
-        #expect(report.screenshots.count == 10)
+        #expect(report.screenshots.count == 12)
         for path in report.screenshots { #expect(FileManager.default.fileExists(atPath: path)) }
         // Every view is built and shows data.
         #expect(report.views_not_built == [])
@@ -178,14 +193,6 @@ struct DashboardIntegrationTests {
 
     @Test("the Runs view shows a run's name, state, tokens and cost to any page; its output and Kill need the user's key")
     func runsView() throws {
-        try ensureBrowser()
-        let daemon = try TestDaemon()
-        let info = try daemon.start()
-        defer { daemon.stop() }
-        let run = try CommandResult.run(
-            "/usr/bin/env", ["python3", Self.root + "/Tests/dashboard/dashboard_runs.py", daemon.binary, "http://127.0.0.1:\(info.tcpPort)/"],
-            environment: daemon.environment)
-        #expect(run.status == 0, "\(run.stderr)")
         struct RunsReport: Decodable {
             var launched: Bool
             var output_logged: Bool
@@ -199,7 +206,7 @@ struct DashboardIntegrationTests {
             var view_killed: Bool
             var debug: [JSONValue]?
         }
-        let report = try JSONDecoder().decode(RunsReport.self, from: Data((run.output.split(separator: "\n").last ?? "").utf8))
+        let report = try browse("dashboard_runs.py", as: RunsReport.self)
         #expect(report.launched && report.output_logged)
         #expect(report.shown)
         #expect(report.locked)
@@ -209,6 +216,43 @@ struct DashboardIntegrationTests {
         #expect(report.unlocked, "\(report.debug ?? [])")
         #expect(report.killed == ["killed", "user"])
         #expect(report.view_killed)
+    }
+
+    @Test("Heat: a file a refused pd claim-files made hot, its holder, harbor tuple counts; Memory: a finding's episode, its text with the key")
+    func heatAndMemoryViews() throws {
+        struct MemoryReport: Decodable {
+            var empty_heat: Bool
+            var held: Int32
+            var refused: Int32
+            var hot_file_shown: Bool
+            var heat: Double
+            var contention_listed: Bool
+            var harbor_tuples: Bool
+            var harbor_closed: Bool
+            var sprayed: Int32
+            var spray_shown: Bool
+            var episode_shown: Bool
+            var counts: [String: String?]
+            var text_hidden: Bool
+            var text_shown: Bool
+        }
+        let report = try browse("dashboard_memory.py", as: MemoryReport.self)
+        #expect(report.empty_heat)
+        // The refused claim (exit 4) heats the file by itself: it appears live, with its holder, heat and trails.
+        #expect(report.held == 0 && report.refused == 4)
+        #expect(report.hot_file_shown && report.contention_listed)
+        #expect(report.heat > 0 && report.heat <= 1)
+        #expect(report.harbor_tuples && report.harbor_closed)
+        // A spray has no event: the open view still shows it (it re-reads while open).
+        #expect(report.sprayed == 0 && report.spray_shown)
+        // The finding note's episode, live, with the tier counts of what the test made.
+        #expect(report.episode_shown)
+        #expect(
+            report.counts == ["live-agents": "2", "active-sessions": "2", "active-file-claims": "1", "tuples": "1", "episodes": "1"],
+            "\(report.counts)")
+        // Note text only with the user's authority, through pd dashboard's one-time code.
+        #expect(report.text_hidden)
+        #expect(report.text_shown)
     }
 
     @Test("dashboard.localhost on the proxy is the daemon's dashboard, even when the identity dashboard is claimed")

@@ -127,6 +127,14 @@ def wait_until(condition, timeout=30):
         time.sleep(0.1)
 
 
+def pd_runner(binary):
+    """`pd(*args, env=None)` for the scripts: runs the real `pd` binary, in this process's environment (the test
+    daemon's home) unless `env` is given, and returns the finished process with its output as text."""
+    def pd(*args, env=None):
+        return subprocess.run([binary, *args], env=env or os.environ, capture_output=True, text=True)
+    return pd
+
+
 def pd_dashboard_opened(pd, home):
     """Runs `pd dashboard` (through `pd`, a function of the arguments and an `env=`) with a stand-in opener that
     records its arguments, and returns what it was asked to open: the private redirect file (`file://…`) that sends

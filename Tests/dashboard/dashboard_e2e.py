@@ -12,13 +12,14 @@ condition with a generous deadline; nothing is timed. Prints one JSON report lin
 import json, os, signal, socket, subprocess, sys, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cdp import Browser, pd_dashboard_opened, wait_until  # noqa: E402
+from cdp import Browser, pd_dashboard_opened, pd_runner, wait_until  # noqa: E402
 
 PD, URL, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
+pd = pd_runner(PD)
 PROXY = int(sys.argv[4]) if len(sys.argv) > 4 else None
 HOME = os.environ["PORT_DADDY_HOME"]
 HERE = os.path.dirname(os.path.abspath(__file__))
-VIEWS = ["ports", "stacks", "runs", "agents", "sessions", "locks", "radio", "salvage", "graph"]
+VIEWS = ["ports", "stacks", "runs", "agents", "sessions", "locks", "radio", "salvage", "heat", "memory", "graph"]
 # Keeps every EventSource the page creates (installed before any of the page's scripts run).
 COUNT_STREAMS = """(() => { const Original = window.EventSource; window.__pdStreams = [];
   window.EventSource = class extends Original { constructor(url, init) { super(url, init); window.__pdStreams.push(this); } }; })()"""
@@ -39,10 +40,6 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a): pass
 http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
 """
-
-
-def pd(*args, env=None):
-    return subprocess.run([PD, *args], env=env or os.environ, capture_output=True, text=True)
 
 
 def port_open(port):
@@ -199,6 +196,7 @@ def main():
             summary = {"checked": 0, "min": 99, "failures": [], "dark": None, "body": None}
             for view in VIEWS:
                 show(view)
+                wait_until(lambda: "Loading…" not in view_text())  # Heat and Memory read their own snapshot
                 r = b.eval(contrast_js)
                 summary["checked"] += r["checked"]
                 summary["min"] = min(summary["min"], r["min"]) if r["checked"] else summary["min"]

@@ -7,18 +7,15 @@ Runs view shows it with its display name, state, tokens and cost to any page, bu
 to a tab unlocked by `pd dashboard`; that the kill action is refused without that key and kills the run's tree with
 it. Every wait is for a condition with a generous deadline. Prints one JSON report line.
 """
-import json, os, subprocess, sys
+import json, os, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cdp import Browser, pd_dashboard_opened, wait_until  # noqa: E402
+from cdp import Browser, pd_dashboard_opened, pd_runner, wait_until  # noqa: E402
 
 PD, URL = sys.argv[1], sys.argv[2]
+pd = pd_runner(PD)
 HOME = os.environ["PORT_DADDY_HOME"]
 AGENT = '#!/bin/sh\n"$1" usage report --input 42 --output 7 --cost 0.125 || exit 70\necho "secret agent output"\nexec sleep 600\n'
-
-
-def pd(*args, env=None):
-    return subprocess.run([PD, *args], env=env or os.environ, capture_output=True, text=True)
 
 
 def run_state(run_id):

@@ -14,6 +14,8 @@ extension Routes {
     public static let dashboardPage = APIRoute<NoBody, HTMLPage>(.get, "/", "the dashboard page")
     public static let dashboardState = APIRoute<NoBody, PageDocument>(.get, "/dashboard/state", "the dashboard's state snapshot")
     public static let dashboardEvents = APIRoute<NoBody, EventStream>(.get, "/dashboard/events", "the dashboard's live feed")
+    public static let dashboardMemory = APIRoute<NoBody, PageDocument>(
+        .get, "/dashboard/memory", "the Heat and Memory views' snapshot (file heat, harbors, memory tiers, episodes)")
     public static let dashboardRelease = APIRoute<ReleaseRequest, ReleaseResponse>(.post, "/dashboard/release", "release from the page")
     public static let dashboardInbox = APIRoute<DashboardInboxRequest, ChannelMessageInfo>(.post, "/dashboard/inbox", "send from the page")
     public static let dashboardGrant = APIRoute<NoBody, DashboardGrant>(.post, "/dashboard/grant", "a one-time code for pd dashboard")
@@ -32,7 +34,8 @@ extension Routes {
 
     static var dashboardRoutes: [AnyAPIRoute] {
         [
-            dashboardPage.erased, dashboardState.erased, dashboardEvents.erased, dashboardRelease.erased, dashboardInbox.erased,
+            dashboardPage.erased, dashboardState.erased, dashboardEvents.erased, dashboardMemory.erased, dashboardRelease.erased,
+            dashboardInbox.erased,
             dashboardGrant.erased, dashboardRedeem.erased, dashboardStop.erased, dashboardRestart.erased, dashboardKillRun.erased,
         ]
     }

@@ -121,7 +121,8 @@ extension Daemon {
             GraphController(graph: core.graph),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
-                activity: core.activity, stacks: core.stacks, runs: core.runs, userToken: core.runtime.userToken))
+                activity: core.activity, stacks: core.stacks, runs: core.runs, memory: core.memory,
+                userToken: core.runtime.userToken))
         return router
     }
 }

@@ -9,7 +9,7 @@ import PortDaddyStacks
 import Synchronization
 
 /// The live control panel at `/`: one embedded page (no CDN), a state snapshot, one SSE stream
-/// (`DashboardController+Events.swift`) and two guarded actions.
+/// (`DashboardController+Events.swift`), the Heat and Memory views' snapshot (`+Memory`) and guarded actions.
 struct DashboardController: RouteController {
     let claims: ClaimService
     let locks: LockService
@@ -19,6 +19,8 @@ struct DashboardController: RouteController {
     let activity: ActivityLog
     let stacks: StackSupervisor
     let runs: RunService
+    /// Harbors, the tuple space, pheromones, episodes and memory tiers (the Heat and Memory views).
+    let memory: MemoryServices
     /// The user's token: a page that has it (opened by `pd dashboard`) may read stack output and control stacks.
     let userToken: String
     /// One-time codes and tab session keys that stand in for the user's token (see `DashboardGrants`).
@@ -69,6 +71,7 @@ struct DashboardController: RouteController {
         routes.on(Routes.dashboardPage, use: index)
         routes.on(Routes.dashboardState, use: snapshot)
         routes.on(Routes.dashboardEvents, use: follow)
+        routes.on(Routes.dashboardMemory, use: memorySnapshot)
         routes.on(Routes.dashboardRelease, use: release)
         routes.on(Routes.dashboardInbox, use: send)
         addGrantRoutes(to: routes)

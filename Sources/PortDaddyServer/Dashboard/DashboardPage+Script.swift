@@ -1,7 +1,9 @@
 extension DashboardPage {
     /// The views and the live wiring: one `EventSource` on `/dashboard/events`; every event re-reads
-    /// `/dashboard/state` (debounced). No polling: the browser reconnects the stream by itself after a daemon
-    /// restart, resumes from `Last-Event-ID`, and the `hello` event hands the page a fresh action token.
+    /// `/dashboard/state` (debounced), and with it the shared-memory snapshot while the Heat or Memory view is open.
+    /// No polling, except for those two views (`DashboardPage+Memory.swift`): the browser reconnects the stream by
+    /// itself after a daemon restart, resumes from `Last-Event-ID`, and the `hello` event hands the page a fresh
+    /// action token.
     static let script = #"""
         const meta = document.querySelector('meta[name=pd-token]');
         let token = meta.content,
@@ -133,6 +135,8 @@ extension DashboardPage {
               ago(x.diedAt),
               x.sessions.map(y => esc(y.purpose) + ' — ' + y.notes.map(n => esc(n.text)).join('; ')).join('<br>'),
             ])),
+          heat: s => heatView(),
+          memory: s => memoryView(),
           graph: s => graphView(s)
         };
         const tone = st => st == 'ready' || st == 'completed' ? 'ok'
@@ -210,6 +214,7 @@ extension DashboardPage {
               headers: withUser({})
             });
             state = await r.json();
+            if (memoryShown()) await readMemory();
             render()
           } catch (e) {
             live('daemon unreachable')
@@ -292,7 +297,7 @@ extension DashboardPage {
           }
         });
         addEventListener('hashchange', () => {
-          if (takeToken()) soon();
+          if (takeToken() || memoryShown()) soon();
           notice('');
           render();
           document.getElementById('view').focus()

@@ -314,5 +314,20 @@ extension DashboardPage {
           max-height: 9em;
           overflow: auto
         }
+
+        .heat {
+          display: inline-block;
+          width: 6rem;
+          height: .7rem;
+          border: 1px solid var(--line);
+          border-radius: 3px;
+          vertical-align: middle;
+          overflow: hidden
+        }
+
+        .heat-fill {
+          display: block;
+          height: 100%
+        }
         """#
 }
