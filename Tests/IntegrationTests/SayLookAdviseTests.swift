@@ -160,7 +160,7 @@ struct SayLookAdviseTests {
         let tcp = HTTPConnection(endpoint: .tcp(host: "127.0.0.1", port: info.tcpPort))
         let token = try String(contentsOfFile: daemon.portDaddyEnvironment.tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let agent = [(AgentHeader.name, "scribe")]
-        for path in ["/look?since=30m", "/sessions", "/whoami"] {
+        for path in ["/look?since=30m", "/sessions", "/whoami", "/dashboard/state"] {
             let open = try tcp.send(method: "GET", path: path, headers: agent)
             #expect(open.status == 200 && !String(decoding: open.body, as: UTF8.self).contains("SECRET-MARKER-42"), "\(path)")
             #expect(String(decoding: open.body, as: UTF8.self).contains("\"notesWithheld\":1"), "\(path)")

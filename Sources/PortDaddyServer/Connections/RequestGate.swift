@@ -93,8 +93,13 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Reads that show what agents wrote or run: sessions and notes, inboxes, salvage, channels and activity, stack
-    /// output and the dashboard's data.
-    static let privatePrefixes = ["/sessions", "/inbox", "/salvage", "/channels", "/activity", "/stacks", "/agents", "/dashboard", "/whoami"]
+    /// output, the dashboard's data, and shared memory (look, briefing, memory, changelog, tuples, pheromones,
+    /// harbors, advise, cursors, the graph, runs and sorties).
+    static let privatePrefixes = [
+        "/sessions", "/inbox", "/salvage", "/channels", "/activity", "/stacks", "/agents", "/dashboard", "/whoami", "/look", "/briefing",
+        "/memory", "/changelog", "/tuples", "/pheromones", "/pheromone", "/harbors", "/advise", "/cursors", "/graph", "/runs", "/sorties",
+        "/metrics",
+    ]
 
     static let host = HTTPField.Name("Host")!
 

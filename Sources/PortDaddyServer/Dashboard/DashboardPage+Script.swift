@@ -110,7 +110,8 @@ extension DashboardPage {
             ['Session', 'Agent', 'Phase', 'Purpose', 'Notes', 'Files'],
             s.sessions.map(x => [
               esc(x.id), esc(x.agentID), x.phase, esc(x.purpose),
-              x.notes.map(n => `[${n.type}] ${esc(n.text)}`).join('<br>'),
+              x.notesWithheld ? `<span class=muted>${x.notesWithheld} note(s): open with pd dashboard to read</span>`
+                : x.notes.map(n => `[${n.type}] ${esc(n.text)}`).join('<br>'),
               x.files.map(esc).join('<br>'),
             ])),
           locks: s => '<h2>Locks</h2>' + table(
@@ -133,7 +134,8 @@ extension DashboardPage {
             s.salvage.map(x => [
               esc(x.agentID),
               ago(x.diedAt),
-              x.sessions.map(y => esc(y.purpose) + ' — ' + y.notes.map(n => esc(n.text)).join('; ')).join('<br>'),
+              x.sessions.map(y => esc(y.purpose) + ' — ' + (y.notesWithheld ? `${y.notesWithheld} note(s), hidden`
+                : y.notes.map(n => esc(n.text)).join('; '))).join('<br>'),
             ])),
           heat: s => heatView(),
           memory: s => memoryView(),
