@@ -84,6 +84,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case notHarborMember = "NOT_HARBOR_MEMBER"
     /// A consumer cursor's compare-and-set whose `from` is no longer the stored position (another reader moved it).
     case cursorMoved = "CURSOR_MOVED"
+    /// The project's wallet cannot cover a run's bond.
+    case walletInsufficient = "WALLET_INSUFFICIENT"
 
     public var description: String { rawValue }
 
@@ -99,7 +101,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
         case .methodNotAllowed: return 405
         case .requestTimeout: return 408
         case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy,
-            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved:
+            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved, .walletInsufficient:
             return 409
         case .bodyTooLarge: return 413
         case .invalidStackConfig: return 422

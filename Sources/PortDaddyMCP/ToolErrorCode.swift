@@ -49,7 +49,7 @@ extension ErrorCode {
             .notLockOwner, .stackConflict, .stackFailed, .stackBusy, .untrustedCaller, .foreignUser, .tokenRequired,
             .forbiddenHost, .forbiddenOrigin, .tooManyConnections, .requestTimeout, .resourceExhausted, .shuttingDown,
             .storage, .internal, .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .invalidRunToken,
-            .tupleNotFound, .tupleWaitTimeout, .tupleSpaceFull, .notHarborMember, .cursorMoved:
+            .tupleNotFound, .tupleWaitTimeout, .tupleSpaceFull, .notHarborMember, .cursorMoved, .walletInsufficient:
             return .internalError(message)
         }
     }

@@ -105,6 +105,9 @@ extension RunService {
         run.info = info
         try? store.saveRun(info)
         if let pid = run.pid { try? store.forgetProcess(kind: .run, key: info.id, pid: pid) }
+        // The bond is refunded unless the agent broke its telemetry promise or overran its own budget (held for the user).
+        let held = info.reason == "telemetry-missing" || info.reason == "run-budget"
+        wallets?.settle(run: info.id, hold: held, reason: info.reason ?? info.state.rawValue)
         let agent = info.agentID
         if info.sortieID != nil {
             let session = info.sessionID.flatMap { id in try? coordination.sessions(agent: agent, includeEnded: true).first { $0.id == id } }
@@ -150,6 +153,7 @@ extension RunService {
             full.reason = "lost"
             full.endedAt = clock.nowMillis()
             try? store.saveRun(full)
+            wallets?.settle(run: full.id, hold: false, reason: "lost")
             if full.sortieID != nil { sortieEnded(full, notes: [], files: []) }
             rememberOutcome(full)
             _ = try? coordination.declareDead(full.agentID, why: "run \(full.id) lost: the daemon that ran it died")

@@ -103,9 +103,21 @@ extension RunService {
         }
     }
 
-    /// Registers the agent, begins its session, starts the process tree and starts watching it.
+    /// Reserves the run's budget and bond when its project has a wallet (refused when they do not fit), then starts
+    /// it; a start that fails gives the reservation and the bond back.
     func launch(_ request: SpawnRequest, _ plan: LaunchPlan, sortie: String?) async throws(PortDaddyError) -> RunInfo {
         let runID = "run-" + Secret.hex(bytes: 4)
+        _ = try wallets?.reserve(run: runID, identity: request.identity, budget: plan.budgetMicros)
+        do {
+            return try await start(runID, request, plan, sortie: sortie)
+        } catch {
+            wallets?.settle(run: runID, hold: false, reason: "not-started")
+            throw error
+        }
+    }
+
+    /// Registers the agent, begins its session, starts the process tree and starts watching it.
+    func start(_ runID: String, _ request: SpawnRequest, _ plan: LaunchPlan, sortie: String?) async throws(PortDaddyError) -> RunInfo {
         let agentID = "agent-" + Secret.hex(bytes: 4)
         let task = request.task.trimmingCharacters(in: .whitespacesAndNewlines)
         let name = DisplayName.make(given: request.name, task: task)

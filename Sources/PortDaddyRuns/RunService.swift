@@ -17,6 +17,8 @@ public actor RunService {
     let prober: any ProcessProber
     /// Where run and sortie outcomes are remembered.
     let episodes: Episodes?
+    /// Project wallets: budgets reserved and bonds escrowed at launch, settled at the end.
+    let wallets: WalletService?
     /// Where launches become `spawned` edges (sortie → run → agent).
     let graph: GraphRecorder?
     var rates: RateTable
@@ -35,9 +37,10 @@ public actor RunService {
     public init(
         store: any RunStore & SupervisedProcessStore & SortieStore, coordination: CoordinationService, activity: ActivityLog?, settings: RunSettings,
         clock: any WallClock = SystemWallClock(), prober: any ProcessProber = SystemProcessProber(), episodes: Episodes? = nil,
-        graph: GraphRecorder? = nil
+        graph: GraphRecorder? = nil, wallets: WalletService? = nil
     ) {
         self.episodes = episodes
+        self.wallets = wallets
         self.graph = graph
         self.store = store
         self.coordination = coordination

@@ -51,6 +51,9 @@ public struct ActivityKind: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let harborEnter = ActivityKind("harbor.enter")
     public static let harborLeave = ActivityKind("harbor.leave")
     public static let harborDestroy = ActivityKind("harbor.destroy")
+    public static let walletTopUp = ActivityKind("wallet.top-up")
+    public static let walletBudget = ActivityKind("wallet.budget")
+    public static let bondSlash = ActivityKind("bond.slash")
 
     /// The prefix that follows every integration signal.
     public static let integrationPrefix = "integration"

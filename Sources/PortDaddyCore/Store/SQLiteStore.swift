@@ -196,6 +196,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v11-episodes", migrate: EpisodeSchema.create)
         migrator.registerMigration("v13-channel-declarations", migrate: ChannelDeclarationSchema.create)
         migrator.registerMigration("v14-graph", migrate: GraphSchema.create)
+        migrator.registerMigration("v15-wallets", migrate: WalletSchema.create)
         return migrator
     }
 

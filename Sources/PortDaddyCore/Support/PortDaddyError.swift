@@ -66,6 +66,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case notHarborMember(harbor: String, agent: String?)
     /// A cursor compare-and-set whose `from` is stale: `current` is where the cursor is now.
     case cursorMoved(consumer: String, channel: String, current: Int64)
+    /// The project's wallet cannot cover a run's bond (the message says how much it holds and needs).
+    case walletInsufficient(String)
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -99,6 +101,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .telemetryUnavailable: return .telemetryUnavailable
         case .budgetRequired: return .budgetRequired
         case .budgetExceeded: return .budgetExceeded
+        case .walletInsufficient: return .walletInsufficient
         case .concurrencyLimit: return .concurrencyLimit
         case .invalidRunToken: return .invalidRunToken
         case .invalidPattern: return .invalidPattern
@@ -158,7 +161,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
             return "unknown backend \"\(name)\"; pd backends lists them (claude-cli, codex, aider, gemini, claude, ollama, openai, custom)"
         case .telemetryUnavailable(let why): return why
         case .budgetRequired(let why): return why
-        case .budgetExceeded(let why): return why
+        case .budgetExceeded(let why), .walletInsufficient(let why): return why
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
         case .invalidRunToken: return "X-PD-Run-Token is not this run's token"

@@ -25,6 +25,7 @@ struct DaemonServices {
     let situation: Situation
     let memory: MemoryServices
     let metrics: RunMetrics
+    let wallets: WalletService
     let graph: CoordinationGraph
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
@@ -57,8 +58,10 @@ struct DaemonServices {
         var runSettings = RunSettings(home: env.home, socketPath: env.socketPath, llmProgram: configuration.llmProgram)
         runSettings.maxRuns = configuration.maxRuns
         runSettings.stopGrace = stackSettings.stopGrace
+        let wallets = WalletService(store: store, activity: activity)
         let runs = RunService(
-            store: store, coordination: coordination, activity: activity, settings: runSettings, episodes: memory.episodes, graph: recorder)
+            store: store, coordination: coordination, activity: activity, settings: runSettings, episodes: memory.episodes, graph: recorder,
+            wallets: wallets)
         let lost = await runs.recoverOrphans()
         if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
         let changelog = Changelog(
@@ -71,7 +74,7 @@ struct DaemonServices {
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels,
             cursors: ConsumerCursors(store: store), declarations: ChannelDeclarations(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
-            runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store),
+            runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store), wallets: wallets,
             graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims))
     }
 }
@@ -118,6 +121,7 @@ extension Daemon {
             TupleController(tuples: core.memory.tuples),
             PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
             MetricsController(metrics: core.metrics),
+            WalletController(wallets: core.wallets, userToken: core.runtime.userToken),
             GraphController(graph: core.graph),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
