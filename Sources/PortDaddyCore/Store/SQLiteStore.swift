@@ -194,6 +194,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v9-changelog", migrate: ChangelogSchema.create)
         migrator.registerMigration("v10-cursors", migrate: CursorSchema.create)
         migrator.registerMigration("v11-episodes", migrate: EpisodeSchema.create)
+        migrator.registerMigration("v12-file-claims", migrate: FileClaimSchema.create)
         return migrator
     }
 

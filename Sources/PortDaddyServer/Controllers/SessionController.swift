@@ -6,6 +6,8 @@ import PortDaddyCore
 /// `POST /sessions/current/done`.
 struct SessionController: RouteController {
     let coordination: CoordinationService
+    /// To tell whether `begin --files` claims are made with the user's authority (snapshots are taken of those only).
+    let userToken: String
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
@@ -22,7 +24,7 @@ struct SessionController: RouteController {
         let body = try await request.decodeJSON(BeginRequest.self, context: context)
         let (session, port, dead) = try coordination.begin(
             purpose: body.purpose, agent: body.agent, identity: body.identity, files: body.files ?? [],
-            pid: body.pid?.value, name: body.name)
+            pid: body.pid?.value, name: body.name, trusted: UserAuthority.holds(request, context, token: userToken))
         return try JSONResponse.make(BeginResponse(agentID: session.agentID, session: session, port: port, deadInProject: dead), status: .created)
     }
 

@@ -24,6 +24,7 @@ struct DaemonServices {
     let situation: Situation
     let memory: MemoryServices
     let metrics: RunMetrics
+    let snapshots: SnapshotWatcher
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -66,7 +67,8 @@ struct DaemonServices {
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels,
             cursors: ConsumerCursors(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
-            runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store))
+            runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store),
+            snapshots: SnapshotWatcher(store: store, coordination: coordination, folder: env.home + "/snapshots", activity: activity))
     }
 }
 
@@ -87,8 +89,9 @@ extension Daemon {
             ChannelController(channels: core.channels),
             CursorController(cursors: core.cursors),
             AgentController(coordination: core.coordination),
-            SessionController(coordination: core.coordination),
-            FileController(coordination: core.coordination),
+            SessionController(coordination: core.coordination, userToken: core.runtime.userToken),
+            FileController(coordination: core.coordination, userToken: core.runtime.userToken, snapshots: core.snapshots),
+            SnapshotController(store: core.store, watcher: core.snapshots, userToken: core.runtime.userToken),
             SalvageController(coordination: core.coordination),
             InboxController(inbox: core.inbox),
             IntegrationController(coordination: core.coordination),
