@@ -39,7 +39,7 @@ extension PD {
             if strict {
                 if response.sessionID == nil {
                     throw CLIError(
-                        "pd guard --strict: agent \(client.agentID ?? "?") has no active session; run pd begin and pd claim-files "
+                        "guard --strict: agent \(client.agentID ?? "?") has no active session; run pd begin and pd claim-files "
                             + staged.joined(separator: " ") + Self.details(response.problems ?? []),
                         exitCode: PDExit.refused)
                 }
@@ -47,7 +47,7 @@ extension PD {
                 failures += (response.problems ?? []).filter { !conflicted.contains($0.path) || $0.reason == .stale }.map(Self.describe)
             }
             guard failures.isEmpty else {
-                throw CLIError("pd guard refuses the commit: " + failures.joined(separator: "; "), exitCode: PDExit.refused)
+                throw CLIError("guard refuses the commit: " + failures.joined(separator: "; "), exitCode: PDExit.refused)
             }
         }
 

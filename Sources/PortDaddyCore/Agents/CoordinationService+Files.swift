@@ -145,8 +145,9 @@ extension CoordinationService {
         }
     }
 
-    /// `pd guard`: the conflicts, and with `strict` the caller's active session and every path it does not hold
-    /// with the path's latest fencing token (a claim salvaged and re-granted elsewhere, or never made).
+    /// `pd guard`: the conflicts, and with `strict` the caller's active session and every path its session does not
+    /// hold with a live grant: never claimed (`unclaimed`), or its token superseded (`stale`: the claim went to
+    /// salvage and was re-granted to someone else, or waits there).
     public func check(agent raw: String?, paths: [String], strict: Bool) throws(PortDaddyError) -> FileCheckResponse {
         let conflicts = try conflicts(agent: raw, paths: paths)
         guard strict else { return FileCheckResponse(conflicts: conflicts) }
@@ -166,7 +167,9 @@ extension CoordinationService {
         let latest = try tx.latestFileToken(path)
         let holders = try tx.activeFileClaims(on: path)
         let mine = session.flatMap { session in holders.first { $0.sessionID == session.id } }
-        if let mine, let token = mine.token, token == latest { return nil }
+        // A live claim of yours is the latest grant of its region: an overlapping grant to anyone else would have
+        // been refused, or would have ended yours (--force, salvage). Other sessions' regions are conflicts.
+        if let mine, mine.token != nil { return nil }
         let holder = holders.first { $0.agentID != agent }
         let claimAgain = "pd claim-files \(path)"
         let action = holder.map { "held by \($0.agentID) now (token \($0.token ?? 0)): coordinate with it, or \(claimAgain) --force" } ?? claimAgain
