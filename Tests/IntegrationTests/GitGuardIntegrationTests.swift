@@ -19,7 +19,8 @@ struct GitRepo {
     func write(_ name: String, _ text: String) throws {
         let full = path + "/" + name
         try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try text.write(toFile: full, atomically: false, encoding: .utf8)
+        // Atomically (a temporary file renamed over it), as editors save: a watcher never sees a half-written file.
+        try text.write(toFile: full, atomically: true, encoding: .utf8)
     }
 
     func read(_ name: String) -> String? { try? String(contentsOfFile: path + "/" + name, encoding: .utf8) }

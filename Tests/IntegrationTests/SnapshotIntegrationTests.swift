@@ -18,10 +18,10 @@ struct SnapshotIntegrationTests {
         try daemon.start()
         let repo = try GitRepo(daemon, files: ["config.json": "v1\n"])
         let file = repo.path + "/config.json"
-        chmod(file, 0o640)
         #expect(try repo.pd(["begin", "tune config"], as: "alice").status == 0)
         #expect(try repo.pd(["claim-files", "config.json"], as: "alice").status == 0)
         try repo.write("config.json", "v2, longer\n")
+        chmod(file, 0o640)  // restore keeps the mode the file has
         #expect(eventually { (try? snapshots(daemon))?.isEmpty == false })
         let taken = try #require(try snapshots(daemon).first)
         #expect(taken.path == file && taken.agentID == "alice")

@@ -11,10 +11,7 @@ struct RegionClaimTests {
         let coordination: CoordinationService
 
         init() throws {
-            let store = try h.store()
-            let claims = try ClaimService(store: store, settings: h.settings, ports: h.ports, processes: h.processes, clock: h.clock)
-            let locks = try LockService(store: store, processes: h.processes, clock: h.clock)
-            coordination = CoordinationService(store: store, claims: claims, locks: locks, processes: h.processes, clock: h.clock)
+            coordination = try h.coordination(try h.store())
             for agent in ["a", "b"] { _ = try coordination.begin(purpose: "work", agent: agent, identity: nil, files: [], pid: nil) }
         }
 
@@ -123,5 +120,14 @@ struct RegionClaimTests {
         let stale = try w.coordination.check(agent: "a", paths: ["/src/m.swift"], strict: true)
         let problem = try #require(stale.problems?.first)
         #expect(problem.reason == .stale && problem.token == 1 && problem.latestToken == 2 && problem.holder?.agentID == "b")
+    }
+}
+
+extension Harness {
+    /// A coordination service (with its claim and lock services) on `store`, with the fake OS and clock.
+    func coordination(_ store: SQLiteStore) throws -> CoordinationService {
+        let claims = try ClaimService(store: store, settings: settings, ports: ports, processes: processes, clock: clock)
+        let locks = try LockService(store: store, processes: processes, clock: clock)
+        return CoordinationService(store: store, claims: claims, locks: locks, processes: processes, clock: clock)
     }
 }

@@ -89,7 +89,7 @@ extension Daemon {
             ChannelController(channels: core.channels),
             CursorController(cursors: core.cursors),
             AgentController(coordination: core.coordination),
-            SessionController(coordination: core.coordination, userToken: core.runtime.userToken),
+            SessionController(coordination: core.coordination, userToken: core.runtime.userToken, snapshots: core.snapshots),
             FileController(coordination: core.coordination, userToken: core.runtime.userToken, snapshots: core.snapshots),
             SnapshotController(store: core.store, watcher: core.snapshots, userToken: core.runtime.userToken),
             SalvageController(coordination: core.coordination),
