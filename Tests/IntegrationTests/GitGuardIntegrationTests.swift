@@ -111,6 +111,7 @@ struct GitGuardIntegrationTests {
         let files = try JSONDecoder().decode(FileClaimsResponse.self, from: Data(try repo.pd(["files", "--json"], as: "alice").stdout.utf8))
         #expect(Set(files.claims.filter { $0.agentID == "alice" }.map(\.path)) == [repo.path + "/a.swift", repo.path + "/src/new.swift"])
         #expect(files.claims.allSatisfy { $0.contentHash?.count == 64 })
+        #expect(try repo.pd(["add", "a.swift", "--json"], as: "alice").status == 2)
         // Arguments after -- go to git add.
         try repo.write("a.swift", "a2\n")
         #expect(try repo.pd(["add", "a.swift", "--", "--dry-run"], as: "alice").status == 0)

@@ -26,6 +26,9 @@ extension PD {
             let paths = words[..<cut].filter { $0 != "--claim" }
             let gitArguments = Array(words[min(cut + 1, words.endIndex)...])
             guard !paths.isEmpty else { throw CLIError("give the files or folders to stage", exitCode: PDExit.usage) }
+            if let option = paths.first(where: { $0.hasPrefix("-") }) {
+                throw CLIError("put pd's options before the paths (\(option)); git's go after --", exitCode: PDExit.usage)
+            }
             _ = try Git.topLevel()
             let files = try Self.expand(paths)
             guard !files.isEmpty else { return global.output.line("nothing to add") }
