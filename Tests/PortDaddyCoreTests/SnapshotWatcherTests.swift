@@ -51,6 +51,11 @@ struct SnapshotWatcherTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: w.h.dir + "/snapshots/\(snapshot.id)")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(try w.watcher.poll().isEmpty)
+        // Files over 1 MiB are not watched.
+        let big = try w.file("big.bin", String(repeating: "x", count: SnapshotWatcher.maxFileBytes + 1))
+        try w.claim(big, trusted: true)
+        _ = try w.file("big.bin", String(repeating: "y", count: SnapshotWatcher.maxFileBytes + 2))
+        #expect(try w.watcher.poll().isEmpty)
     }
 
     @Test("over the total limit, the least recently used bytes are evicted; their metadata stays")

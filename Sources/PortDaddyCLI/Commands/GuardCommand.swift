@@ -28,18 +28,15 @@ extension PD {
             let staged = try Git.staged(top: top)
             guard !staged.isEmpty else { return }
             let client = try global.client()
-            if strict && client.agentID == nil {
-                throw CLIError("pd guard --strict needs your agent: set PD_AGENT_ID or pass --agent", exitCode: PDExit.refused)
-            }
             let response = try attempt { try client.checkFiles(FileCheckRequest(paths: realPaths(staged), strict: strict ? true : nil)) }
             if global.json { global.output.json(response) }
             var failures = response.conflicts.map {
-                "\($0.path): held by \($0.agentID) (session \($0.sessionID)): coordinate with it, or pd claim-files \($0.path) --force"
+                "\($0.spelled): held by \($0.agentID) (session \($0.sessionID)): coordinate with it, or pd claim-files \($0.path) --force"
             }
             if strict {
                 if response.sessionID == nil {
                     throw CLIError(
-                        "guard --strict: agent \(client.agentID ?? "?") has no active session; run pd begin and pd claim-files "
+                        "guard --strict: agent \(client.agentID ?? AgentContext.current()) has no active session; run pd begin and pd claim-files "
                             + staged.joined(separator: " ") + Self.details(response.problems ?? []),
                         exitCode: PDExit.refused)
                 }
