@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "PortDaddyAPI", swiftSettings: strict),
         .target(name: "PortDaddyWire", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
         .target(name: "CPortDaddySystem"),
-        .target(name: "PortDaddySystem", dependencies: ["CPortDaddySystem"], swiftSettings: strict),
+        .target(
+            name: "PortDaddySystem", dependencies: ["CPortDaddySystem", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .target(
             name: "PortDaddyCore",
             dependencies: [

@@ -193,13 +193,35 @@ public struct DoneRequest: Codable, Sendable, Equatable {
     }
 }
 
-/// `POST /files/claim` body.
+/// `POST /files/claim` body (and `DELETE /files/claim`, which reads only `paths`).
 public struct FileClaimRequest: Codable, Sendable, Equatable {
+    /// Whole-file claims (absolute paths).
     public var paths: [String]
     public var force: Bool?
-    public init(paths: [String], force: Bool? = nil) {
+    /// Region, symbol or hashed claims; claimed together with `paths`, all or nothing.
+    public var targets: [FileClaimTarget]?
+    public init(paths: [String], force: Bool? = nil, targets: [FileClaimTarget]? = nil) {
         self.paths = paths
         self.force = force
+        self.targets = targets
+    }
+}
+
+/// One file claim to make: the whole file, lines `startLine...endLine` (an open bound runs to the start or end of
+/// the file), or a symbol; with the SHA-256 of the file's bytes as the CLI read them.
+public struct FileClaimTarget: Codable, Sendable, Equatable {
+    public var path: String
+    public var startLine: Int?
+    public var endLine: Int?
+    public var symbol: String?
+    /// SHA-256, 64 lowercase hex digits.
+    public var contentHash: String?
+    public init(path: String, startLine: Int? = nil, endLine: Int? = nil, symbol: String? = nil, contentHash: String? = nil) {
+        self.path = path
+        self.startLine = startLine
+        self.endLine = endLine
+        self.symbol = symbol
+        self.contentHash = contentHash
     }
 }
 
@@ -243,13 +265,53 @@ public struct FileClaimsResponse: Codable, Sendable, Equatable {
 /// `POST /files/check` body and response (`pd guard`).
 public struct FileCheckRequest: Codable, Sendable, Equatable {
     public var paths: [String]
-    public init(paths: [String]) { self.paths = paths }
+    /// `pd guard --strict`: also report every path the caller's session does not hold with the path's latest token.
+    public var strict: Bool?
+    public init(paths: [String], strict: Bool? = nil) {
+        self.paths = paths
+        self.strict = strict
+    }
 }
 
 public struct FileCheckResponse: Codable, Sendable, Equatable {
     /// Paths held by another live session.
     public var conflicts: [FileClaimInfo]
-    public init(conflicts: [FileClaimInfo]) { self.conflicts = conflicts }
+    /// With `strict`: the caller's active session, nil when it has none.
+    public var sessionID: String?
+    /// With `strict`: each path the caller's session does not hold with the latest token.
+    public var problems: [FileCheckProblem]?
+    public init(conflicts: [FileClaimInfo], sessionID: String? = nil, problems: [FileCheckProblem]? = nil) {
+        self.conflicts = conflicts
+        self.sessionID = sessionID
+        self.problems = problems
+    }
+}
+
+/// Why the strict guard refuses one staged path.
+public struct FileCheckProblem: Codable, Sendable, Equatable {
+    public enum Reason: String, Codable, Sendable {
+        /// Your session holds no claim on the path.
+        case unclaimed
+        /// Your claim's token is no longer the path's latest (it was salvaged and re-granted, or claimed again).
+        case stale
+    }
+    public var path: String
+    public var reason: Reason
+    /// Your latest token on the path, if you ever held one.
+    public var token: Int64?
+    /// The path's latest token and who holds it now (nil when nobody does).
+    public var latestToken: Int64?
+    public var holder: FileClaimInfo?
+    /// The command that fixes it.
+    public var action: String
+    public init(path: String, reason: Reason, token: Int64?, latestToken: Int64?, holder: FileClaimInfo?, action: String) {
+        self.path = path
+        self.reason = reason
+        self.token = token
+        self.latestToken = latestToken
+        self.holder = holder
+        self.action = action
+    }
 }
 
 /// Work a dead agent left behind.

@@ -101,7 +101,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
         case .methodNotAllowed: return 405
         case .requestTimeout: return 408
         case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy,
-            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved, .walletInsufficient:
+            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved,
+            .walletInsufficient:
             return 409
         case .bodyTooLarge: return 413
         case .invalidStackConfig: return 422

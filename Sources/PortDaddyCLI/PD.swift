@@ -27,7 +27,7 @@ public struct PD: AsyncParsableCommand {
                 LockGroup.self, Unlock.self, Locks.self, WithLock.self,
                 Pub.self, Sub.self, Tube.self, Channels.self, Watch.self,
                 Begin.self, Note.self, Notes.self, Phase.self, Done.self, Whoami.self, Sessions.self,
-                ClaimFiles.self, WhoOwns.self, Files.self, Guard.self,
+                ClaimFiles.self, WhoOwns.self, Files.self, Guard.self, Add.self, SnapshotGroup.self,
                 HarborGroup.self, Harbors.self, TupleGroup.self, PheromoneGroup.self, GraphGroup.self,
                 MCP.self, URLCommand.self, Open.self, DNS.self, Dashboard.self, Scan.self,
                 Up.self, Down.self, PS.self, Logs.self,

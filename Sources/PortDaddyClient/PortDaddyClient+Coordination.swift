@@ -22,6 +22,10 @@ extension PortDaddyClient {
     public func releaseFiles(_ request: FileClaimRequest) throws(ClientError) -> FileClaimsResponse { try call(Routes.releaseFiles, body: request) }
     public func fileOwner(_ path: String) throws(ClientError) -> FileClaimsResponse { try call(Routes.fileOwner, query: [("path", path)]) }
     public func checkFiles(_ request: FileCheckRequest) throws(ClientError) -> FileCheckResponse { try call(Routes.checkFiles, body: request) }
+    public func snapshots(path: String?, session: String?) throws(ClientError) -> SnapshotsResponse {
+        try call(Routes.snapshots, query: [("path", path), ("session", session)])
+    }
+    public func snapshot(_ id: Int64) throws(ClientError) -> SnapshotContentResponse { try call(Routes.snapshot, String(id)) }
 
     public func salvage(project: String?, all: Bool) throws(ClientError) -> SalvageResponse {
         try call(Routes.salvage, query: [("project", project), ("all", all ? "true" : nil)])

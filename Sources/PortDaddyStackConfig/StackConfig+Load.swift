@@ -20,6 +20,15 @@ extension StackConfig {
         do { return try parse(data) } catch { throw StackConfigLoadError(path: path, problems: error.problems) }
     }
 
+    /// The `guard` setting of `<root>/.portdaddyrc`, read on its own so that a commit hook does not depend on the
+    /// services being valid: `.standard` without a file or key; nil when the key holds something else.
+    public static func guardMode(root: String) -> GuardMode? {
+        guard let data = FileManager.default.contents(atPath: root + "/" + fileName),
+            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let raw = json["guard"]
+        else { return .standard }
+        return (raw as? String).flatMap(GuardMode.init(rawValue:))
+    }
+
     /// The key of a project's stack in a context: `project` or `project:context`.
     public static func key(project: String, context: String?) -> String {
         context.map { "\(project):\($0)" } ?? project

@@ -35,6 +35,15 @@ public struct StackConfig: Sendable, Equatable {
     public var services: [String: Service]
     /// `agents.defaults`: what `pd agent "task"` launches with when its flags leave something out.
     public var agentDefaults = AgentLaunchDefaults()
+    /// `guard`: what `pd guard` (the pre-commit hook) checks in this project.
+    public var guardMode = GuardMode.standard
+
+    /// `pd guard`'s mode: `default` refuses staged files another live session holds; `strict` also wants an
+    /// active session holding every staged file with the path's latest fencing token.
+    public enum GuardMode: String, Sendable, Equatable {
+        case standard = "default"
+        case strict
+    }
 
     /// The launch defaults of `pd agent` (`agents.defaults` in `.portdaddyrc`).
     public struct AgentLaunchDefaults: Sendable, Equatable {
@@ -81,8 +90,16 @@ extension StackConfig {
             throw StackConfigErrors(problems: ["(root): not valid JSON"])
         }
         guard let root = json as? [String: Any] else { throw StackConfigErrors(problems: ["(root): must be an object"]) }
-        for key in root.keys.sorted() where !["project", "services", "agents", "$schema"].contains(key) {
-            problems.append("\(key): unknown key (expected project, services, agents)")
+        for key in root.keys.sorted() where !["project", "services", "agents", "guard", "$schema"].contains(key) {
+            problems.append("\(key): unknown key (expected project, services, agents, guard)")
+        }
+        var guardMode = GuardMode.standard
+        if let raw = root["guard"] {
+            if let mode = (raw as? String).flatMap(GuardMode.init(rawValue:)) {
+                guardMode = mode
+            } else {
+                problems.append("guard: must be \"strict\" or \"default\"")
+            }
         }
         let agentDefaults = parseAgents(root["agents"], &problems)
         var project = ""
@@ -236,6 +253,7 @@ extension StackConfig {
         guard problems.isEmpty else { throw StackConfigErrors(problems: problems) }
         var config = StackConfig(project: project, services: services)
         config.agentDefaults = agentDefaults
+        config.guardMode = guardMode
         return config
     }
 

@@ -121,7 +121,9 @@ struct SayLookAdviseTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let migration = dir + "/db/migrations/0003_add_index.sql"
         try "create index i on t(c);".write(toFile: migration, atomically: true, encoding: .utf8)
-        #expect(try daemon.pd(["begin", "add the index", "--files", migration], environment: ["PD_AGENT_ID": "holder"]).status == 0)
+        #expect(try daemon.pd(["begin", "add the index"], environment: ["PD_AGENT_ID": "holder"]).status == 0)
+        // claim-files records the file's hash as pd read it (begin --files records none).
+        #expect(try daemon.pd(["claim-files", migration], environment: ["PD_AGENT_ID": "holder"]).status == 0)
         let env = ["PD_AGENT_ID": "newcomer"]
         let first = try daemon.pd(["advise", migration, "--json"], environment: env)
         let second = try daemon.pd(["advise", migration, "--json"], environment: env)
@@ -142,6 +144,15 @@ struct SayLookAdviseTests {
         let own = try daemon.pd(["advise", migration], environment: ["PD_AGENT_ID": "holder"])
         #expect(own.status == 0 && own.stdout.contains(": CLEAR"), "\(own.stdout)")
         #expect(own.stdout.contains("own-claim") && own.stdout.contains("your session holds it"), "\(own.stdout)")
+        // Edited after the claim: a freshness warning for the holder (the CLI sends the file's hash now).
+        let fresh = try JSONDecoder().decode(
+            AdviseResponse.self, from: Data(try daemon.pd(["advise", migration, "--json"], environment: ["PD_AGENT_ID": "holder"]).stdout.utf8))
+        #expect(fresh.checks.first { $0.id == "freshness" }?.status == .ok)
+        try "create index j on t(c);".write(toFile: migration, atomically: true, encoding: .utf8)
+        let stale = try JSONDecoder().decode(
+            AdviseResponse.self, from: Data(try daemon.pd(["advise", migration, "--json"], environment: ["PD_AGENT_ID": "holder"]).stdout.utf8))
+        let freshness = try #require(stale.checks.first { $0.id == "freshness" })
+        #expect(freshness.status == .warn && freshness.evidence.contains("changed since you claimed it") && stale.verdict == .caution)
         // preflight adds the tuple check and exits 4 when any file is blocked.
         #expect(try daemon.pd(["tuple", "out", "[\"todo\",\"\(migration)\"]"]).status == 0)
         let preflight = try daemon.pd(["preflight", migration, "--json"], environment: env)

@@ -43,7 +43,7 @@ struct StackConfigTests {
             Issue.record("expected errors")
         } catch {
             let p = error.problems
-            #expect(p.contains("extra: unknown key (expected project, services, agents)"))
+            #expect(p.contains("extra: unknown key (expected project, services, agents, guard)"))
             #expect(p.contains { $0.hasPrefix("project:") })
             #expect(p.contains("services.web.cmd: required, a non-empty string"))
             #expect(p.contains(#"services.web.needs[0]: unknown service "apii""#))

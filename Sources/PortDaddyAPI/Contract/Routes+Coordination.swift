@@ -21,6 +21,11 @@ extension Routes {
     public static let fileOwner = APIRoute<NoBody, FileClaimsResponse>(.get, "/files/owner", query: ["path"], "who claims a file")
     public static let checkFiles = APIRoute<FileCheckRequest, FileCheckResponse>(.post, "/files/check", "conflicts with other sessions' claims")
 
+    // MARK: snapshots
+    public static let snapshots = APIRoute<NoBody, SnapshotsResponse>(
+        .get, "/snapshots", query: ["path", "session", "limit"], "snapshots of claimed files (metadata)")
+    public static let snapshot = APIRoute<NoBody, SnapshotContentResponse>(.get, "/snapshots/:id", "a snapshot's bytes (trusted)")
+
     // MARK: salvage
     public static let salvage = APIRoute<NoBody, SalvageResponse>(.get, "/salvage", query: ["project", "all"], "dead agents' work")
     public static let claimSalvage = APIRoute<NoBody, SessionInfo>(.post, "/salvage/:agent/claim", "take over a dead agent's work")
@@ -48,7 +53,7 @@ extension Routes {
         [
             agents.erased, registerAgent.erased, heartbeat.erased, unregisterAgent.erased, whoami.erased,
             begin.erased, sessions.erased, addNote.erased, notes.erased, phase.erased, done.erased,
-            files.erased, claimFiles.erased, releaseFiles.erased, fileOwner.erased, checkFiles.erased,
+            files.erased, claimFiles.erased, releaseFiles.erased, fileOwner.erased, checkFiles.erased, snapshots.erased, snapshot.erased,
             salvage.erased, claimSalvage.erased, completeSalvage.erased, dismissSalvage.erased,
             sendInbox.erased, inbox.erased, readAllInbox.erased, clearInbox.erased,
             integration.erased, signalReady.erased, signalNeeds.erased, wait.erased,

@@ -43,7 +43,8 @@ public enum PDExit {
             .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed, .invalidPattern:
             return usage
         case .portUnavailable, .rangeExhausted, .lockHeld, .lockTimeout, .fileClaimed, .sessionActive, .stackConflict, .stackBusy,
-            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved, .walletInsufficient:
+            .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved,
+            .walletInsufficient:
             return portUnavailable
         case .noActiveSession, .notFound, .tupleNotFound: return notFound
         case .notLockOwner, .notHarborMember: return notOwner

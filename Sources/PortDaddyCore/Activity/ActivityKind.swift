@@ -28,6 +28,8 @@ public struct ActivityKind: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let sessionAbandon = ActivityKind("session.abandon")
     public static let filesClaim = ActivityKind("files.claim")
     public static let filesClaimForce = ActivityKind("files.claim.force")
+    /// A file changed while a claim made with the user's authority held it (a snapshot was taken).
+    public static let filesChanged = ActivityKind("files.changed")
     public static let salvageClaim = ActivityKind("salvage.claim")
     public static let salvageComplete = ActivityKind("salvage.complete")
     public static let salvageDismiss = ActivityKind("salvage.dismiss")

@@ -64,13 +64,23 @@ public protocol CoordinationTransaction {
     func notes(of session: String) throws -> [NoteInfo]
     func moveNotes(from: String, to: String) throws
 
-    /// The claim on `path` of an active session, if any.
+    /// A claim on `path` of an active session, if any (the oldest grant).
     func activeFileClaim(_ path: String) throws -> FileClaimInfo?
+    /// Every claim of active sessions on `path`, oldest grant first.
+    func activeFileClaims(on path: String) throws -> [FileClaimInfo]
     func activeFileClaims() throws -> [FileClaimInfo]
+    /// Claims of active sessions made with the user's authority (the ones the snapshot watcher may read).
+    func trustedActiveFileClaims() throws -> [FileClaimInfo]
     func files(of session: String) throws -> [String]
-    func addFileClaim(path: String, session: String, agent: String, at millis: Int64) throws
+    /// Grants a claim (replacing the session's claim on the path) with the path's next fencing token.
+    func addFileClaim(_ grant: FileGrant) throws -> FileClaimInfo
+    /// The session's claim on `path`, active or not, and whether it was made with the user's authority.
+    func fileClaim(path: String, session: String) throws -> (FileClaimInfo, trusted: Bool)?
     func removeFileClaim(path: String, session: String) throws
-    func moveFileClaims(from: String, to: String, agent: String) throws
+    /// The last fencing token granted on `path`.
+    func latestFileToken(_ path: String) throws -> Int64?
+    /// The agent's claim on `path` with the largest token, in any of its sessions (a salvaged one keeps its rows).
+    func lastFileClaim(of agent: String, path: String) throws -> FileClaimInfo?
 
     func salvage(_ agentID: String) throws -> SalvageRecord?
     func salvageRecords() throws -> [SalvageRecord]

@@ -89,10 +89,15 @@ extension CoordinationService {
             for var old in try tx.sessions(inState: "salvage", of: deadID) {
                 _ = try tx.addNote(session: mine.id, type: .handoff, text: "salvaged from \(deadID) (session \(old.id)): \(old.purpose)", at: now)
                 try tx.moveNotes(from: old.id, to: mine.id)
-                for path in try tx.files(of: old.id) where try tx.activeFileClaim(path) == nil {
-                    try tx.addFileClaim(path: path, session: mine.id, agent: id, at: now)
+                // Each claim nobody else took meanwhile is granted anew (a new fencing token, so the dead agent's
+                // token is stale); the old session keeps its rows as the record of what it held.
+                for path in try tx.files(of: old.id) {
+                    guard let (claim, trusted) = try tx.fileClaim(path: path, session: old.id),
+                        try !tx.activeFileClaims(on: path).contains(where: { $0.region.overlaps(claim.region) })
+                    else { continue }
+                    _ = try tx.addFileClaim(
+                        FileGrant(region: claim.region, sessionID: mine.id, agentID: id, at: now, contentHash: claim.contentHash, trusted: trusted))
                 }
-                for path in try tx.files(of: old.id) { try tx.removeFileClaim(path: path, session: old.id) }
                 old.state = "salvaged"
                 old.endedAt = now
                 try tx.saveSession(old)

@@ -1,16 +1,12 @@
 import PortDaddyAPI
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 extension CoordinationService {
     /// Starts a session for an agent (registering it if needed), claims a port when an identity is given, and
-    /// claims the files. Returns the session, the port, and dead agents of the project.
+    /// claims the files (`trusted`: with the user's authority, so the snapshot watcher may read them). Returns the
+    /// session, the port, and dead agents of the project.
     public func begin(
-        purpose: String, agent raw: String, identity: String?, files: [String], pid: Int32?, name: String? = nil
+        purpose: String, agent raw: String, identity: String?, files: [String], pid: Int32?, name: String? = nil,
+        trusted: Bool = false
     ) throws(PortDaddyError) -> (
         SessionInfo, Int?, [String]
     ) {
@@ -53,7 +49,8 @@ extension CoordinationService {
                     id: String.randomID(prefix: "ses-"), agentID: id, purpose: purposeText, identity: normalizedIdentity, phase: .planning,
                     state: "active", startedAt: now, endedAt: nil)
                 try tx.saveSession(record)
-                try Self.claimFiles(paths, session: record, force: false, now: now, tx)
+                _ = try Self.claimFiles(
+                    paths.map { (FileRegion(path: $0), nil) }, session: record, force: false, trusted: trusted, now: now, tx)
                 return try Self.sessionInfo(record, tx)
             }
         } catch {
@@ -180,99 +177,5 @@ extension CoordinationService {
     /// release is recorded when `note` says why.
     func releaseSessionClaim(_ identity: String, by actor: String? = nil, note: String? = nil) {
         if let note { _ = try? claims.release(identity, by: actor, note: note) } else { _ = try? claims.releaseUnrecorded(identity) }
-    }
-
-    // MARK: file claims
-
-    /// Paths must be absolute; they are normalized (`.`/`..`) and their longest existing prefix is resolved to
-    /// its real path (the daemon runs as the same user), so a symlinked spelling names the same file.
-    static func validatedPath(_ raw: String) throws(PortDaddyError) -> String {
-        guard raw.hasPrefix("/"), raw.utf8.count <= 4096, !raw.contains("\0") else {
-            throw .invalidRequest("path \"\(raw)\" must be absolute")
-        }
-        var parts: [Substring] = []
-        for part in raw.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." {
-                _ = parts.popLast()
-                continue
-            }
-            parts.append(part)
-        }
-        // Resolve the longest prefix that exists; keep the rest (files that do not exist yet) as written.
-        for cut in stride(from: parts.count, through: 1, by: -1) {
-            let prefix = "/" + parts[0..<cut].joined(separator: "/")
-            guard let resolved = realpath(prefix, nil) else { continue }
-            defer { free(resolved) }
-            let real = String(cString: resolved)
-            let rest = parts[cut...].joined(separator: "/")
-            return rest.isEmpty ? real : (real == "/" ? "/" + rest : real + "/" + rest)
-        }
-        return "/" + parts.joined(separator: "/")
-    }
-
-    static func claimFiles(_ paths: [String], session: SessionRecord, force: Bool, now: Int64, _ tx: any CoordinationTransaction) throws {
-        for path in paths {
-            if let holder = try tx.activeFileClaim(path), holder.sessionID != session.id, !force {
-                throw PortDaddyError.fileClaimed(path: path, agent: holder.agentID, session: holder.sessionID)
-            }
-        }
-        for path in paths {
-            if force, let holder = try tx.activeFileClaim(path), holder.sessionID != session.id {
-                try tx.removeFileClaim(path: path, session: holder.sessionID)
-            }
-            try tx.addFileClaim(path: path, session: session.id, agent: session.agentID, at: now)
-        }
-    }
-
-    /// Claims files for the agent's active session; fails naming the holder unless `force`.
-    public func claimFiles(agent raw: String, paths: [String], force: Bool) throws(PortDaddyError) -> [FileClaimInfo] {
-        let id = try Self.agentID(raw)
-        let normalized = try paths.map(Self.validatedPath)
-        guard !normalized.isEmpty else { throw .invalidRequest("give at least one path") }
-        let now = clock.nowMillis()
-        let claimed: [FileClaimInfo]
-        do {
-            claimed = try store.write { tx throws -> [FileClaimInfo] in
-                guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
-                try Self.claimFiles(normalized, session: session, force: force, now: now, tx)
-                return try normalized.compactMap { try tx.activeFileClaim($0) }
-            }
-        } catch .fileClaimed(let path, let agent, let session) {
-            observer?.fileClaimRefused(path)
-            throw .fileClaimed(path: path, agent: agent, session: session)
-        }
-        observer?.filesClaimed(normalized, session: claimed.first?.sessionID)
-        activity?.record(force ? .filesClaimForce : .filesClaim, actor: id, subject: normalized.joined(separator: " "))
-        return claimed
-    }
-
-    /// Releases some of the agent's file claims.
-    public func releaseFiles(agent raw: String, paths: [String]) throws(PortDaddyError) {
-        let id = try Self.agentID(raw)
-        let normalized = try paths.map(Self.validatedPath)
-        try store.write { tx throws in
-            guard let session = try tx.activeSession(of: id) else { throw PortDaddyError.noActiveSession(agent: id) }
-            for path in normalized { try tx.removeFileClaim(path: path, session: session.id) }
-        }
-    }
-
-    public func whoOwns(_ raw: String) throws(PortDaddyError) -> FileClaimInfo? {
-        let path = try Self.validatedPath(raw)
-        return try store.read { tx in try tx.activeFileClaim(path) }
-    }
-
-    public func files() throws(PortDaddyError) -> [FileClaimInfo] { try store.read { tx in try tx.activeFileClaims() } }
-
-    /// Paths among `paths` that another live session holds (for `pd guard`).
-    public func conflicts(agent raw: String?, paths: [String]) throws(PortDaddyError) -> [FileClaimInfo] {
-        let id = try raw.map { raw throws(PortDaddyError) in try Self.agentID(raw) }
-        let normalized = try paths.map(Self.validatedPath)
-        return try store.read { tx in
-            try normalized.compactMap { path in
-                guard let holder = try tx.activeFileClaim(path), holder.agentID != id else { return nil }
-                return holder
-            }
-        }
     }
 }

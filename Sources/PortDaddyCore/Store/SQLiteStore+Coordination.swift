@@ -94,41 +94,6 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
         try db.execute(sql: "UPDATE notes SET session_id = ? WHERE session_id = ?", arguments: [to, from])
     }
 
-    func activeFileClaim(_ path: String) throws -> FileClaimInfo? {
-        try Row.fetchOne(
-            db,
-            sql: "SELECT f.* FROM file_claims f JOIN sessions s ON s.id = f.session_id WHERE f.path = ? AND s.state = 'active'",
-            arguments: [path]
-        ).map(Self.fileClaim)
-    }
-
-    func activeFileClaims() throws -> [FileClaimInfo] {
-        try Row.fetchAll(
-            db, sql: "SELECT f.* FROM file_claims f JOIN sessions s ON s.id = f.session_id WHERE s.state = 'active' ORDER BY f.path"
-        ).map(Self.fileClaim)
-    }
-
-    func files(of session: String) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT path FROM file_claims WHERE session_id = ? ORDER BY path", arguments: [session])
-    }
-
-    func addFileClaim(path: String, session: String, agent: String, at millis: Int64) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO file_claims (path, session_id, agent_id, claimed_at) VALUES (?, ?, ?, ?)",
-            arguments: [path, session, agent, millis])
-    }
-
-    func removeFileClaim(path: String, session: String) throws {
-        try db.execute(sql: "DELETE FROM file_claims WHERE path = ? AND session_id = ?", arguments: [path, session])
-    }
-
-    func moveFileClaims(from: String, to: String, agent: String) throws {
-        // A path the new session already holds stays once.
-        try db.execute(
-            sql: "UPDATE OR IGNORE file_claims SET session_id = ?, agent_id = ? WHERE session_id = ?", arguments: [to, agent, from])
-        try db.execute(sql: "DELETE FROM file_claims WHERE session_id = ?", arguments: [from])
-    }
-
     func salvage(_ agentID: String) throws -> SalvageRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM salvage WHERE agent_id = ?", arguments: [agentID]).map(Self.salvage)
     }
@@ -169,10 +134,6 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
             id: row["id"], agentID: row["agent_id"], purpose: row["purpose"], identity: row["identity"],
             phase: SessionPhase(rawValue: row["phase"]) ?? .planning, state: row["state"], startedAt: row["started_at"],
             endedAt: row["ended_at"])
-    }
-
-    static func fileClaim(_ row: Row) -> FileClaimInfo {
-        FileClaimInfo(path: row["path"], sessionID: row["session_id"], agentID: row["agent_id"], claimedAt: row["claimed_at"])
     }
 
     static func salvage(_ row: Row) -> SalvageRecord {

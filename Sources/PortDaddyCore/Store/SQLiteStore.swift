@@ -194,6 +194,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v9-changelog", migrate: ChangelogSchema.create)
         migrator.registerMigration("v10-cursors", migrate: CursorSchema.create)
         migrator.registerMigration("v11-episodes", migrate: EpisodeSchema.create)
+        migrator.registerMigration("v12-file-claims", migrate: FileClaimSchema.create)
         migrator.registerMigration("v13-channel-declarations", migrate: ChannelDeclarationSchema.create)
         migrator.registerMigration("v14-graph", migrate: GraphSchema.create)
         migrator.registerMigration("v15-wallets", migrate: WalletSchema.create)

@@ -5,6 +5,10 @@ import PortDaddyCore
 /// File claims: `GET /files`, `POST|DELETE /files/claim`, `GET /files/owner?path=`, `POST /files/check`.
 struct FileController: RouteController {
     let coordination: CoordinationService
+    /// Claims made with the user's authority (``UserAuthority``) are recorded as such: only their files are snapshotted.
+    let userToken: String
+    /// Takes the baseline of a trusted claim's file at once (the bytes at claim time).
+    let snapshots: SnapshotWatcher
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
@@ -22,7 +26,10 @@ struct FileController: RouteController {
 
     @Sendable func claim(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(FileClaimRequest.self, context: context)
-        let claims = try coordination.claimFiles(agent: try context.requiredAgent(), paths: body.paths, force: body.force ?? false)
+        let targets = body.paths.map { FileClaimTarget(path: $0) } + (body.targets ?? [])
+        let trusted = UserAuthority.holds(request, context, token: userToken)
+        let claims = try coordination.claimFiles(agent: try context.requiredAgent(), targets: targets, force: body.force ?? false, trusted: trusted)
+        if trusted { try snapshots.watch(claims) }
         return try JSONResponse.make(FileClaimsResponse(claims: claims), status: .created)
     }
 
@@ -34,11 +41,12 @@ struct FileController: RouteController {
 
     @Sendable func owner(_ request: Request, _ context: PDRequestContext) throws -> Response {
         guard let path = request.uri.queryParameters.get("path") else { throw PortDaddyError.invalidRequest("give ?path=") }
-        return try JSONResponse.make(FileClaimsResponse(claims: try coordination.whoOwns("\(path)").map { [$0] } ?? []))
+        return try JSONResponse.make(FileClaimsResponse(claims: try coordination.owners("\(path)")))
     }
 
     @Sendable func check(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(FileCheckRequest.self, context: context)
-        return try JSONResponse.make(FileCheckResponse(conflicts: try coordination.conflicts(agent: try? context.requiredAgent(), paths: body.paths)))
+        let agent = try? context.requiredAgent()
+        return try JSONResponse.make(try coordination.check(agent: agent, paths: body.paths, strict: body.strict ?? false))
     }
 }

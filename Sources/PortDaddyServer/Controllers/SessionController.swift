@@ -6,7 +6,11 @@ import PortDaddyCore
 /// `POST /sessions/current/done`.
 struct SessionController: RouteController {
     let coordination: CoordinationService
+    /// The user's token: who may read note text, and whether `begin --files` claims are made with the user's authority
+    /// (snapshots are taken of those only).
     let userToken: String
+    /// Takes the baseline of trusted `begin --files` claims at once (the bytes at claim time).
+    let snapshots: SnapshotWatcher
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
@@ -22,9 +26,11 @@ struct SessionController: RouteController {
 
     @Sendable func begin(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(BeginRequest.self, context: context)
+        let trusted = UserAuthority.holds(request, context, token: userToken)
         let (session, port, dead) = try coordination.begin(
             purpose: body.purpose, agent: body.agent, identity: body.identity, files: body.files ?? [],
-            pid: body.pid?.value, name: body.name)
+            pid: body.pid?.value, name: body.name, trusted: trusted)
+        if trusted && !session.files.isEmpty { try snapshots.watch(try coordination.files().filter { $0.sessionID == session.id }) }
         return try JSONResponse.make(BeginResponse(agentID: session.agentID, session: session, port: port, deadInProject: dead), status: .created)
     }
 

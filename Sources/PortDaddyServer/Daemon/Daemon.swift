@@ -127,6 +127,7 @@ public enum Daemon {
                     .init(service: tcp), .init(service: unix),
                 ] + ipcService + [
                     .init(service: reaper), .init(service: IdleMemoryTrimmer()),
+                    .init(service: SnapshotService(watcher: core.snapshots, intervalSeconds: configuration.snapshotPollSeconds, logger: logger)),
                     .init(
                         service: ShutdownHook(
                             hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs, tuples: core.memory.tuples)),

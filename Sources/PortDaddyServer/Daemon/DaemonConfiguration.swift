@@ -43,6 +43,8 @@ public struct DaemonConfiguration: Sendable {
     public var stopGraceSeconds: Double = 5
     /// How often a ready stack service's liveness is checked (`PORT_DADDY_LIVENESS_INTERVAL`, seconds).
     public var livenessIntervalSeconds: Double = 5
+    /// How often the snapshot watcher stats the files of trusted claims (`PORT_DADDY_SNAPSHOT_POLL`, 0.1–60 s, default 2).
+    public var snapshotPollSeconds: Double = 2
     /// How long changelog entries are kept (`PORT_DADDY_CHANGELOG_MAX_AGE`, seconds, default 180 days).
     public var changelogMaxAgeSeconds: Double = 180 * 86400
     /// Agent runs at once (`PORT_DADDY_MAX_RUNS`, 1–256, default 8).
@@ -120,6 +122,10 @@ public struct DaemonConfiguration: Sendable {
         config.channelMaxMessages = max(1, try integer("PORT_DADDY_CHANNEL_MAX_MESSAGES") ?? 1000)
         config.stopGraceSeconds = min(max(0, try number("PORT_DADDY_STOP_GRACE") ?? 5), 300)
         config.livenessIntervalSeconds = min(max(0.1, try number("PORT_DADDY_LIVENESS_INTERVAL") ?? 5), 3600)
+        if let poll = try number("PORT_DADDY_SNAPSHOT_POLL") {
+            guard (0.1...60).contains(poll) else { throw .badSetting("PORT_DADDY_SNAPSHOT_POLL", String(poll)) }
+            config.snapshotPollSeconds = poll
+        }
         if let raw = PortDaddyEnvironment.value("PORT_DADDY_DNS_PORT") {
             if raw == "auto" {
                 config.dnsPort = 0

@@ -26,6 +26,7 @@ struct DaemonServices {
     let memory: MemoryServices
     let metrics: RunMetrics
     let wallets: WalletService
+    let snapshots: SnapshotWatcher
     let graph: CoordinationGraph
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
@@ -75,6 +76,7 @@ struct DaemonServices {
             cursors: ConsumerCursors(store: store), declarations: ChannelDeclarations(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
             runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store), wallets: wallets,
+            snapshots: SnapshotWatcher(store: store, coordination: coordination, folder: env.home + "/snapshots", activity: activity),
             graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims))
     }
 }
@@ -97,8 +99,9 @@ extension Daemon {
             ChannelDeclarationController(declarations: core.declarations),
             CursorController(cursors: core.cursors),
             AgentController(coordination: core.coordination, userToken: core.runtime.userToken),
-            SessionController(coordination: core.coordination, userToken: core.runtime.userToken),
-            FileController(coordination: core.coordination),
+            SessionController(coordination: core.coordination, userToken: core.runtime.userToken, snapshots: core.snapshots),
+            FileController(coordination: core.coordination, userToken: core.runtime.userToken, snapshots: core.snapshots),
+            SnapshotController(store: core.store, watcher: core.snapshots, userToken: core.runtime.userToken),
             SalvageController(coordination: core.coordination, userToken: core.runtime.userToken),
             InboxController(inbox: core.inbox),
             IntegrationController(coordination: core.coordination),

@@ -19,11 +19,7 @@ struct ReaperService: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: .milliseconds(Int(intervalSeconds * 1000)))
-            }
-            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
+        await periodically(every: intervalSeconds) {
             do {
                 for agent in try coordination.reapAgents() {
                     logger.notice("agent declared dead; its work is in salvage", metadata: ["agent": "\(agent)"])

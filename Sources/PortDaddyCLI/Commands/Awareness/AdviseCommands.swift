@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
+import PortDaddySystem
 
 /// What `pd advise` and `pd preflight` send besides the path: the task, and what the CLI knows of the project.
 struct AdviceContext {
@@ -12,7 +13,9 @@ struct AdviceContext {
         let path = realPaths([raw])[0]
         let project = ProjectRoot.project(of: path)
         let repo = GitCheckout.current()?.repo
-        return try attempt { try client.advise(path: path, task: task, project: project, hash: nil, repo: repo, tuples: tuples) }
+        // The CLI reads the file (as the user) for the freshness check; the daemon never does.
+        let hash = ContentHash.ofFile(atPath: path)
+        return try attempt { try client.advise(path: path, task: task, project: project, hash: hash, repo: repo, tuples: tuples) }
     }
 
     /// The verdict line, then one line per check with its action indented beneath.
