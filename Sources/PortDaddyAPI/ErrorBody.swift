@@ -86,6 +86,14 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case cursorMoved = "CURSOR_MOVED"
     /// The project's wallet cannot cover a run's bond.
     case walletInsufficient = "WALLET_INSUFFICIENT"
+    /// The panic switch fired: nothing spawns until `pd fleet unpanic`.
+    case panicked = "PANICKED"
+    /// A panic confirmation without an armed switch (or after its window).
+    case panicNotArmed = "PANIC_NOT_ARMED"
+    /// A pending kill's grace was already extended twice.
+    case graceExhausted = "GRACE_EXHAUSTED"
+    /// The run is no longer pending: it was killed (or ended).
+    case alreadyKilled = "ALREADY_KILLED"
 
     public var description: String { rawValue }
 
@@ -102,7 +110,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
         case .requestTimeout: return 408
         case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy,
             .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved,
-            .walletInsufficient:
+            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled:
             return 409
         case .bodyTooLarge: return 413
         case .invalidStackConfig: return 422

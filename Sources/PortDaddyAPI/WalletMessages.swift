@@ -29,19 +29,22 @@ public struct WalletInfo: Codable, Sendable, Equatable {
     public var balance: MoneyAmount
     /// The daily budget; nil: none set (then no run of the project may launch).
     public var usdPerDay: MoneyAmount?
+    /// Today's raises of the allowance (`pd wallet raise`).
+    public var raisedToday: MoneyAmount
     /// What the project's runs spent since local midnight (from their cost events).
     public var spentToday: MoneyAmount
     /// The budgets of the project's runs still going (reserved at launch).
     public var reserved: MoneyAmount
-    /// Today's allowance (the daily budget); nil without one.
+    /// Today's allowance: the daily budget plus today's raises; nil without a daily budget.
     public var allowance: MoneyAmount?
     /// Bonds currently escrowed or held.
     public var escrowed: MoneyAmount
 
     public init(
-        project: String, balance: MoneyAmount, usdPerDay: MoneyAmount?, spentToday: MoneyAmount, reserved: MoneyAmount, allowance: MoneyAmount?,
-        escrowed: MoneyAmount
+        project: String, balance: MoneyAmount, usdPerDay: MoneyAmount?, raisedToday: MoneyAmount, spentToday: MoneyAmount, reserved: MoneyAmount,
+        allowance: MoneyAmount?, escrowed: MoneyAmount
     ) {
+        self.raisedToday = raisedToday
         self.project = project
         self.balance = balance
         self.usdPerDay = usdPerDay
@@ -121,5 +124,75 @@ public struct BondSlashRequest: Codable, Sendable, Equatable {
     public init(portion: USDText, reason: String) {
         self.portion = portion
         self.reason = reason
+    }
+}
+
+/// A running agent whose project went over its day's allowance: it keeps going until `deadline`, unless the user
+/// raises the allowance, kills it now, or extends the grace (twice at most).
+public struct PendingKillInfo: Codable, Sendable, Equatable {
+    public var run: String
+    public var project: String
+    public var spentToday: MoneyAmount
+    public var allowance: MoneyAmount
+    /// Milliseconds since 1970.
+    public var deadline: Int64
+    public var extensions: Int
+    public init(run: String, project: String, spentToday: MoneyAmount, allowance: MoneyAmount, deadline: Int64, extensions: Int) {
+        self.run = run
+        self.project = project
+        self.spentToday = spentToday
+        self.allowance = allowance
+        self.deadline = deadline
+        self.extensions = extensions
+    }
+}
+
+public struct PendingKillsResponse: Codable, Sendable, Equatable {
+    public var pending: [PendingKillInfo]
+    public init(pending: [PendingKillInfo]) { self.pending = pending }
+}
+
+/// `POST /wallets/pending/{run}/raise`: add to the project's allowance for today.
+public struct WalletRaiseRequest: Codable, Sendable, Equatable {
+    public var usd: USDText
+    public init(usd: USDText) { self.usd = usd }
+}
+
+/// The panic switch: calm, armed (waiting for the confirmation), or panicked (every run killed, no spawn).
+public enum PanicState: String, Codable, Sendable {
+    case calm, armed, panicked
+}
+
+/// `POST /fleet/panic` (arm; with `confirm`, fire) and `POST /fleet/unpanic`.
+public struct PanicRequest: Codable, Sendable, Equatable {
+    public var reason: String
+    public var confirm: Bool?
+    public init(reason: String, confirm: Bool? = nil) {
+        self.reason = reason
+        self.confirm = confirm
+    }
+}
+
+/// The panic switch's state, and what firing it did.
+public struct PanicResponse: Codable, Sendable, Equatable {
+    public var state: PanicState
+    public var armed: Bool
+    public var panicked: Bool
+    /// When armed: the confirmation must come before this (milliseconds since 1970).
+    public var confirmBy: Int64?
+    public var reason: String?
+    /// When fired: the runs killed and what their bonds gave back.
+    public var killed: [String]?
+    public var refunded: MoneyAmount?
+    public init(
+        state: PanicState, confirmBy: Int64? = nil, reason: String? = nil, killed: [String]? = nil, refunded: MoneyAmount? = nil
+    ) {
+        self.state = state
+        self.armed = state == .armed
+        self.panicked = state == .panicked
+        self.confirmBy = confirmBy
+        self.reason = reason
+        self.killed = killed
+        self.refunded = refunded
     }
 }

@@ -21,3 +21,22 @@ extension PortDaddyClient {
         try call(Routes.slashBond, id, body: BondSlashRequest(portion: USDText(portion), reason: reason))
     }
 }
+
+/// The budget guard and the panic switch.
+extension PortDaddyClient {
+    public func pendingKills() throws(ClientError) -> PendingKillsResponse { try call(Routes.pendingKills) }
+
+    public func raise(run: String, usd: String) throws(ClientError) -> WalletInfo {
+        try call(Routes.raisePending, run, body: WalletRaiseRequest(usd: USDText(usd)))
+    }
+
+    public func killPending(_ run: String) throws(ClientError) -> RunInfo { try call(Routes.killPending, run) }
+    public func extendGrace(_ run: String) throws(ClientError) -> PendingKillInfo { try call(Routes.gracePending, run) }
+    public func panicState() throws(ClientError) -> PanicResponse { try call(Routes.panicState) }
+
+    public func panic(reason: String, confirm: Bool) throws(ClientError) -> PanicResponse {
+        try call(Routes.panic, body: PanicRequest(reason: reason, confirm: confirm ? true : nil))
+    }
+
+    public func unpanic(reason: String) throws(ClientError) -> PanicResponse { try call(Routes.unpanic, body: PanicRequest(reason: reason)) }
+}

@@ -106,6 +106,7 @@ extension RunService {
         try? store.saveRun(info)
         if let pid = run.pid { try? store.forgetProcess(kind: .run, key: info.id, pid: pid) }
         // The bond is refunded unless the agent broke its telemetry promise or overran its own budget (held for the user).
+        pendingKills[info.id] = nil
         let held = info.reason == "telemetry-missing" || info.reason == "run-budget"
         wallets?.settle(run: info.id, hold: held, reason: info.reason ?? info.state.rawValue)
         let agent = info.agentID

@@ -24,6 +24,7 @@ extension RunService {
             return SpawnResponse(preflight: plan.preflight, argv: [plan.executable] + plan.arguments, envNames: plan.environmentNames)
         }
         if shuttingDown { throw .stackBusy("the daemon is shutting down") }
+        if panic?.isPanicked == true { throw .panicked("the panic switch fired: nothing spawns until pd fleet unpanic --reason R") }
         if live.count >= settings.maxRuns { throw .concurrencyLimit(limit: settings.maxRuns) }
         return SpawnResponse(run: try await launch(request, plan, sortie: nil))
     }

@@ -75,6 +75,7 @@ extension RunService {
         if run.info.cost.micros > run.info.budget.micros && run.killReason == nil {
             stop(run.info.id, reason: "run-budget")
         }
+        if let project = WalletService.project(of: run.info.identity) { guardBudget(of: project) }
     }
 
     /// A usage report from a custom agent over HTTP (`pd usage report`), checked against the run's own token.

@@ -19,6 +19,12 @@ public actor RunService {
     let episodes: Episodes?
     /// Project wallets: budgets reserved and bonds escrowed at launch, settled at the end.
     let wallets: WalletService?
+    /// The panic switch: when it fired, nothing spawns.
+    let panic: PanicSwitch?
+    /// Publishes a budget message (`budget:pending`) on a channel.
+    let announce: (@Sendable (_ channel: String, _ message: String) -> Void)?
+    /// Runs over their project's allowance, waiting on the user (raise, kill, grace) until their deadline.
+    var pendingKills: [String: PendingKill] = [:]
     /// Where launches become `spawned` edges (sortie → run → agent).
     let graph: GraphRecorder?
     var rates: RateTable
@@ -37,10 +43,13 @@ public actor RunService {
     public init(
         store: any RunStore & SupervisedProcessStore & SortieStore, coordination: CoordinationService, activity: ActivityLog?, settings: RunSettings,
         clock: any WallClock = SystemWallClock(), prober: any ProcessProber = SystemProcessProber(), episodes: Episodes? = nil,
-        graph: GraphRecorder? = nil, wallets: WalletService? = nil
+        graph: GraphRecorder? = nil, wallets: WalletService? = nil, panic: PanicSwitch? = nil,
+        announce: (@Sendable (_ channel: String, _ message: String) -> Void)? = nil
     ) {
         self.episodes = episodes
         self.wallets = wallets
+        self.panic = panic
+        self.announce = announce
         self.graph = graph
         self.store = store
         self.coordination = coordination

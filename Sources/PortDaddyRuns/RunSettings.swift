@@ -20,6 +20,8 @@ public struct RunSettings: Sendable {
     public var maxLogBytes = 8 * 1024 * 1024
     /// How long a run waits for the last output after its process ended (a grandchild may keep the pipe open).
     public var outputDrainTimeout: Duration = .seconds(2)
+    /// How long a run over its project's allowance keeps going before it is killed (`PORT_DADDY_BUDGET_GRACE`).
+    public var budgetGrace: Duration = .seconds(60)
 
     public init(home: String, socketPath: String, llmProgram: String?) {
         self.home = home

@@ -11,7 +11,23 @@ extension Routes {
     public static let slashBond = APIRoute<BondSlashRequest, BondInfo>(
         .post, "/bonds/:id/slash", "keep a portion of a bond, with a reason (user's authority)")
 
+    // MARK: the budget guard and the panic switch
+    public static let pendingKills = APIRoute<NoBody, PendingKillsResponse>(
+        .get, "/wallets/pending", "agent runs over their project's allowance, with their deadlines")
+    public static let raisePending = APIRoute<WalletRaiseRequest, WalletInfo>(
+        .post, "/wallets/pending/:run/raise", "raise the run's project's allowance for today (user's authority)")
+    public static let killPending = APIRoute<NoBody, RunInfo>(.post, "/wallets/pending/:run/kill", "kill a pending run now (user's authority)")
+    public static let gracePending = APIRoute<NoBody, PendingKillInfo>(
+        .post, "/wallets/pending/:run/grace", "one more grace window for a pending run, twice at most (user's authority)")
+    public static let panicState = APIRoute<NoBody, PanicResponse>(.get, "/fleet/panic", "the panic switch")
+    public static let panic = APIRoute<PanicRequest, PanicResponse>(
+        .post, "/fleet/panic", "arm the panic switch; with confirm, kill every agent run and refuse spawns (user's authority)")
+    public static let unpanic = APIRoute<PanicRequest, PanicResponse>(.post, "/fleet/unpanic", "clear the panic switch (user's authority)")
+
     static var walletRoutes: [AnyAPIRoute] {
-        [wallets.erased, wallet.erased, walletTopUp.erased, walletBudget.erased, bonds.erased, bond.erased, slashBond.erased]
+        [
+            wallets.erased, wallet.erased, walletTopUp.erased, walletBudget.erased, bonds.erased, bond.erased, slashBond.erased, pendingKills.erased,
+            raisePending.erased, killPending.erased, gracePending.erased, panicState.erased, panic.erased, unpanic.erased,
+        ]
     }
 }

@@ -44,7 +44,7 @@ public enum PDExit {
             return usage
         case .portUnavailable, .rangeExhausted, .lockHeld, .lockTimeout, .fileClaimed, .sessionActive, .stackConflict, .stackBusy,
             .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved,
-            .walletInsufficient:
+            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled:
             return portUnavailable
         case .noActiveSession, .notFound, .tupleNotFound: return notFound
         case .notLockOwner, .notHarborMember: return notOwner

@@ -56,6 +56,12 @@ public struct ActivityKind: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let walletTopUp = ActivityKind("wallet.top-up")
     public static let walletBudget = ActivityKind("wallet.budget")
     public static let bondSlash = ActivityKind("bond.slash")
+    public static let walletRaise = ActivityKind("wallet.raise")
+    public static let budgetPending = ActivityKind("budget.pending")
+    public static let budgetCleared = ActivityKind("budget.cleared")
+    public static let panicArmed = ActivityKind("panic.armed")
+    public static let panicConfirmed = ActivityKind("panic.confirmed")
+    public static let panicCleared = ActivityKind("panic.cleared")
 
     /// The prefix that follows every integration signal.
     public static let integrationPrefix = "integration"

@@ -198,6 +198,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v13-channel-declarations", migrate: ChannelDeclarationSchema.create)
         migrator.registerMigration("v14-graph", migrate: GraphSchema.create)
         migrator.registerMigration("v15-wallets", migrate: WalletSchema.create)
+        migrator.registerMigration("v16-budget-guard", migrate: BudgetGuardSchema.create)
         return migrator
     }
 

@@ -7,6 +7,8 @@ public struct WalletFigures: Sendable, Equatable {
     public var project: String
     public var balance: Int64
     public var usdPerDay: Int64?
+    /// Today's raises of the allowance (`pd wallet raise`).
+    public var raisedToday: Int64
     public var spentToday: Int64
     public var reserved: Int64
     public var escrowed: Int64
@@ -84,11 +86,14 @@ extension SQLiteStore: WalletStore {
                     """, arguments: [dayStart, project, Self.likePrefix(project)])
             let reserved = try Int64.fetchOne(
                 db, sql: "SELECT COALESCE(SUM(micros), 0) FROM reservations WHERE project = ?", arguments: [project])
+            let raised = try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(micros), 0) FROM allowance_raises WHERE project = ? AND at >= ?", arguments: [project, dayStart])
             let escrowed = try Int64.fetchOne(
                 db, sql: "SELECT COALESCE(SUM(amount_micros), 0) FROM bonds WHERE project = ? AND state IN ('escrowed', 'held')",
                 arguments: [project])
             return WalletFigures(
-                project: project, balance: balance ?? 0, usdPerDay: row["usd_per_day_micros"], spentToday: spent ?? 0, reserved: reserved ?? 0,
+                project: project, balance: balance ?? 0, usdPerDay: row["usd_per_day_micros"], raisedToday: raised ?? 0, spentToday: spent ?? 0,
+                reserved: reserved ?? 0,
                 escrowed: escrowed ?? 0)
         }
     }

@@ -68,6 +68,14 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case cursorMoved(consumer: String, channel: String, current: Int64)
     /// The project's wallet cannot cover a run's bond (the message says how much it holds and needs).
     case walletInsufficient(String)
+    /// The panic switch fired.
+    case panicked(String)
+    /// A confirmation without an armed panic switch.
+    case panicNotArmed
+    /// A pending kill whose grace was extended twice already.
+    case graceExhausted(run: String)
+    /// A pending-kill action on a run that is no longer pending.
+    case alreadyKilled(run: String)
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -102,6 +110,10 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .budgetRequired: return .budgetRequired
         case .budgetExceeded: return .budgetExceeded
         case .walletInsufficient: return .walletInsufficient
+        case .panicked: return .panicked
+        case .panicNotArmed: return .panicNotArmed
+        case .graceExhausted: return .graceExhausted
+        case .alreadyKilled: return .alreadyKilled
         case .concurrencyLimit: return .concurrencyLimit
         case .invalidRunToken: return .invalidRunToken
         case .invalidPattern: return .invalidPattern
@@ -161,7 +173,10 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
             return "unknown backend \"\(name)\"; pd backends lists them (claude-cli, codex, aider, gemini, claude, ollama, openai, custom)"
         case .telemetryUnavailable(let why): return why
         case .budgetRequired(let why): return why
-        case .budgetExceeded(let why), .walletInsufficient(let why): return why
+        case .budgetExceeded(let why), .walletInsufficient(let why), .panicked(let why): return why
+        case .panicNotArmed: return "the panic switch is not armed (or its window passed): arm it first with pd fleet panic --reason R"
+        case .graceExhausted(let run): return "run \(run)'s grace was extended twice already; raise the allowance or let it stop"
+        case .alreadyKilled(let run): return "run \(run) is not waiting on its budget any more (it was killed, or it ended)"
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
         case .invalidRunToken: return "X-PD-Run-Token is not this run's token"

@@ -14,13 +14,13 @@ public final class WalletService: Sendable {
     /// The smallest bond: 0.01 USD.
     public static let minimumBond: Int64 = 10_000
 
-    let store: any WalletStore & AtomicStore
+    let store: any WalletStore & BudgetGuardStore & AtomicStore
     let clock: any WallClock
     let activity: ActivityLog?
     /// Reservations, settlements and slashes are decided one at a time.
     let lock = Mutex(())
 
-    public init(store: any WalletStore & AtomicStore, clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil) {
+    public init(store: any WalletStore & BudgetGuardStore & AtomicStore, clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil) {
         self.store = store
         self.clock = clock
         self.activity = activity
@@ -58,6 +58,9 @@ public final class WalletService: Sendable {
         if let raw { project = try Self.projectName(raw) }
         return try store.bonds(project: project, state: state, limit: limit)
     }
+
+    /// The bond of a run, if it has one.
+    public func bondOf(run: String) throws(PortDaddyError) -> BondInfo? { try store.bond(run: run) }
 
     public func bond(_ id: String) throws(PortDaddyError) -> BondInfo {
         guard let bond = try store.bond(id: id) else { throw .notFound("no bond has id \(id)") }
@@ -120,6 +123,28 @@ public final class WalletService: Sendable {
         return slashed
     }
 
+    /// Adds `usd` to the project's allowance for today (`pd wallet raise`), for `run` when given.
+    public func raise(_ project: String, usd: String, run: String?, by actor: String?) throws(PortDaddyError) -> WalletInfo {
+        let micros = try Money.micros(parsing: usd, field: "usd")
+        guard micros > 0 else { throw .invalidRequest("a raise must be more than 0 USD") }
+        _ = try wallet(project)
+        try lock.withLock { _ throws(PortDaddyError) in
+            try store.insertRaise(project: project, micros: micros, run: run, by: actor, at: clock.nowMillis())
+        }
+        activity?.record(.walletRaise, actor: actor, subject: project, detail: MoneyAmount(micros: micros).usd + " USD today")
+        return try wallet(project)
+    }
+
+    /// The project's figures when it has spent its whole allowance today (nil: under it, or no wallet or budget).
+    public func overAllowance(_ project: String) -> WalletFigures? {
+        guard let w = try? store.walletFigures(project, dayStart: dayStart()), let allowance = Self.allowance(w), w.spentToday >= allowance
+        else { return nil }
+        return w
+    }
+
+    /// Today's allowance: the daily budget plus today's raises (nil without a daily budget).
+    public static func allowance(_ w: WalletFigures) -> Int64? { w.usdPerDay.map { $0 + w.raisedToday } }
+
     // MARK: runs
 
     /// Before a launch: checks the allowance and the balance and reserves the budget and the bond, atomically.
@@ -129,7 +154,7 @@ public final class WalletService: Sendable {
         return try lock.withLock { _ throws(PortDaddyError) -> BondInfo? in
             try store.atomically { () throws(PortDaddyError) -> BondInfo? in
                 guard let w = try store.walletFigures(project, dayStart: dayStart()) else { return nil }
-                guard let allowance = w.usdPerDay else {
+                guard let allowance = Self.allowance(w) else {
                     throw PortDaddyError.budgetRequired(
                         "project \(project) has a wallet but no daily budget: set one with pd wallet budget \(project) --usd-per-day N")
                 }
@@ -203,7 +228,7 @@ public final class WalletService: Sendable {
     static func info(_ w: WalletFigures) -> WalletInfo {
         WalletInfo(
             project: w.project, balance: MoneyAmount(micros: w.balance), usdPerDay: w.usdPerDay.map(MoneyAmount.init(micros:)),
-            spentToday: MoneyAmount(micros: w.spentToday), reserved: MoneyAmount(micros: w.reserved),
-            allowance: w.usdPerDay.map(MoneyAmount.init(micros:)), escrowed: MoneyAmount(micros: w.escrowed))
+            raisedToday: MoneyAmount(micros: w.raisedToday), spentToday: MoneyAmount(micros: w.spentToday), reserved: MoneyAmount(micros: w.reserved),
+            allowance: allowance(w).map(MoneyAmount.init(micros:)), escrowed: MoneyAmount(micros: w.escrowed))
     }
 }

@@ -1,15 +1,21 @@
 import Hummingbird
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddyRuns
 
-/// Wallets and bonds. Reads are open; anything that moves money or changes a budget needs the user's authority.
+/// Wallets, bonds, the budget guard's pending kills and the panic switch. Reads are open; anything that moves
+/// money, changes a budget, kills or panics needs the user's authority.
 struct WalletController: RouteController {
     let wallets: WalletService
+    let runs: RunService
+    let panic: PanicSwitch
     let userToken: String
 
     static let guarded = [
         "/wallets/{project}/top-up": "adding money to a wallet", "/wallets/{project}/budget": "changing a daily budget",
-        "/bonds/{id}/slash": "slashing a bond",
+        "/bonds/{id}/slash": "slashing a bond", "/wallets/pending/{run}/raise": "raising an allowance",
+        "/wallets/pending/{run}/kill": "killing an agent run", "/wallets/pending/{run}/grace": "extending a run's grace",
+        "/fleet/panic": "the panic switch", "/fleet/unpanic": "the panic switch",
     ]
 
     var routes: RouteCollection<PDRequestContext> {
@@ -18,7 +24,14 @@ struct WalletController: RouteController {
         routes.on(Routes.wallet, use: one)
         routes.on(Routes.bonds, use: bonds)
         routes.on(Routes.bond, use: bond)
+        routes.on(Routes.pendingKills, use: pending)
+        routes.on(Routes.panicState, use: panicState)
         let guarded = routes.requiringUserAuthority(token: userToken, actions: Self.guarded)
+        guarded.on(Routes.raisePending, use: raise)
+        guarded.on(Routes.killPending, use: killNow)
+        guarded.on(Routes.gracePending, use: grace)
+        guarded.on(Routes.panic, use: firePanic)
+        guarded.on(Routes.unpanic, use: unpanic)
         guarded.on(Routes.walletTopUp, use: topUp)
         guarded.on(Routes.walletBudget, use: budget)
         guarded.on(Routes.slashBond, use: slash)
@@ -40,7 +53,54 @@ struct WalletController: RouteController {
 
     @Sendable func budget(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(WalletBudgetRequest.self, context: context)
-        return try JSONResponse.make(try wallets.setBudget(context.parameter("project"), usdPerDay: body.usdPerDay.text, by: context.agent ?? "user"))
+        let wallet = try wallets.setBudget(context.parameter("project"), usdPerDay: body.usdPerDay.text, by: context.agent ?? "user")
+        // A lower budget may put running agents over it at once.
+        await runs.guardBudget(of: wallet.project)
+        return try JSONResponse.make(wallet)
+    }
+
+    @Sendable func pending(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        try JSONResponse.make(PendingKillsResponse(pending: await runs.pendingBudgetKills()))
+    }
+
+    @Sendable func raise(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(WalletRaiseRequest.self, context: context)
+        return try JSONResponse.make(try await runs.raiseBudget(for: context.parameter("run"), usd: body.usd.text, by: context.agent ?? "user"))
+    }
+
+    @Sendable func killNow(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        try JSONResponse.make(try await runs.killPending(context.parameter("run")))
+    }
+
+    @Sendable func grace(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        try JSONResponse.make(try await runs.extendGrace(context.parameter("run")))
+    }
+
+    @Sendable func panicState(_ request: Request, _ context: PDRequestContext) throws -> Response {
+        let record = try panic.state()
+        return try JSONResponse.make(
+            PanicResponse(state: record.state, confirmBy: record.state == .armed ? record.confirmBy : nil, reason: record.reason))
+    }
+
+    @Sendable func firePanic(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(PanicRequest.self, context: context)
+        let actor = context.agent ?? "user"
+        guard body.confirm == true else {
+            let armed = try panic.arm(reason: body.reason, by: actor)
+            return try JSONResponse.make(PanicResponse(state: armed.state, confirmBy: armed.confirmBy, reason: armed.reason))
+        }
+        let wasPanicked = try panic.state().state == .panicked
+        let fired = try panic.confirm(reason: body.reason, by: actor)
+        guard !wasPanicked else { return try JSONResponse.make(PanicResponse(state: fired.state, reason: fired.reason, killed: [])) }
+        let killed = await runs.killAllForPanic()
+        let refunded = try killed.compactMap { try wallets.bondOf(run: $0) }.filter { $0.state == .refunded }.map(\.amount.micros).reduce(0, +)
+        return try JSONResponse.make(PanicResponse(state: fired.state, reason: fired.reason, killed: killed, refunded: MoneyAmount(micros: refunded)))
+    }
+
+    @Sendable func unpanic(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(PanicRequest.self, context: context)
+        let cleared = try panic.clear(reason: body.reason, by: context.agent ?? "user")
+        return try JSONResponse.make(PanicResponse(state: cleared.state, reason: cleared.reason))
     }
 
     @Sendable func bonds(_ request: Request, _ context: PDRequestContext) throws -> Response {

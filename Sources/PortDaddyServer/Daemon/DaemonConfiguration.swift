@@ -47,6 +47,10 @@ public struct DaemonConfiguration: Sendable {
     public var snapshotPollSeconds: Double = 2
     /// How long changelog entries are kept (`PORT_DADDY_CHANGELOG_MAX_AGE`, seconds, default 180 days).
     public var changelogMaxAgeSeconds: Double = 180 * 86400
+    /// Seconds a run over its project's allowance keeps going before it is killed (`PORT_DADDY_BUDGET_GRACE`, 1 s–1 h).
+    public var budgetGraceSeconds: Double = 60
+    /// Seconds between arming the panic switch and the last moment to confirm it (`PORT_DADDY_PANIC_WINDOW`, 1 s–10 min).
+    public var panicWindowSeconds: Double = 30
     /// Agent runs at once (`PORT_DADDY_MAX_RUNS`, 1–256, default 8).
     public var maxRuns = 8
     /// Seconds a pheromone sprayed without `--half-life` takes to halve (`PORT_DADDY_PHEROMONE_HALF_LIFE`, 1 s–30 d,
@@ -182,6 +186,18 @@ public struct DaemonConfiguration: Sendable {
         }
         config.channelMaxAgeSeconds = min(try number("PORT_DADDY_CHANNEL_MAX_AGE") ?? 7 * 86400, DurationParser.maxSeconds)
         config.changelogMaxAgeSeconds = min(max(1, try number("PORT_DADDY_CHANGELOG_MAX_AGE") ?? 180 * 86400), DurationParser.maxSeconds)
+        if let grace = try number("PORT_DADDY_BUDGET_GRACE") {
+            guard (1...3600).contains(grace) else {
+                throw .badSetting("PORT_DADDY_BUDGET_GRACE", PortDaddyEnvironment.value("PORT_DADDY_BUDGET_GRACE") ?? "")
+            }
+            config.budgetGraceSeconds = grace
+        }
+        if let window = try number("PORT_DADDY_PANIC_WINDOW") {
+            guard (1...600).contains(window) else {
+                throw .badSetting("PORT_DADDY_PANIC_WINDOW", PortDaddyEnvironment.value("PORT_DADDY_PANIC_WINDOW") ?? "")
+            }
+            config.panicWindowSeconds = window
+        }
         if let runs = try integer("PORT_DADDY_MAX_RUNS") {
             guard (1...256).contains(runs) else { throw .badSetting("PORT_DADDY_MAX_RUNS", String(runs)) }
             config.maxRuns = runs

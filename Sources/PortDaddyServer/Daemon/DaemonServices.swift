@@ -26,6 +26,7 @@ struct DaemonServices {
     let memory: MemoryServices
     let metrics: RunMetrics
     let wallets: WalletService
+    let panic: PanicSwitch
     let snapshots: SnapshotWatcher
     let graph: CoordinationGraph
 
@@ -59,10 +60,16 @@ struct DaemonServices {
         var runSettings = RunSettings(home: env.home, socketPath: env.socketPath, llmProgram: configuration.llmProgram)
         runSettings.maxRuns = configuration.maxRuns
         runSettings.stopGrace = stackSettings.stopGrace
+        runSettings.budgetGrace = .milliseconds(Int(configuration.budgetGraceSeconds * 1000))
         let wallets = WalletService(store: store, activity: activity)
+        let panic = PanicSwitch(store: store, windowSeconds: configuration.panicWindowSeconds, activity: activity)
         let runs = RunService(
             store: store, coordination: coordination, activity: activity, settings: runSettings, episodes: memory.episodes, graph: recorder,
-            wallets: wallets)
+            wallets: wallets, panic: panic,
+            announce: { channel, message in
+                guard let name = try? ChannelName(parsing: channel) else { return }
+                _ = try? channels.publish(to: name, message: message, sender: "port-daddy", signal: nil)
+            })
         let lost = await runs.recoverOrphans()
         if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
         let changelog = Changelog(
@@ -75,7 +82,7 @@ struct DaemonServices {
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels,
             cursors: ConsumerCursors(store: store), declarations: ChannelDeclarations(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
-            runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store), wallets: wallets,
+            runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store), wallets: wallets, panic: panic,
             snapshots: SnapshotWatcher(store: store, coordination: coordination, folder: env.home + "/snapshots", activity: activity),
             graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims))
     }
@@ -124,7 +131,7 @@ extension Daemon {
             TupleController(tuples: core.memory.tuples),
             PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
             MetricsController(metrics: core.metrics),
-            WalletController(wallets: core.wallets, userToken: core.runtime.userToken),
+            WalletController(wallets: core.wallets, runs: core.runs, panic: core.panic, userToken: core.runtime.userToken),
             GraphController(graph: core.graph),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,

@@ -12,7 +12,7 @@ extension PD {
                 "A project with a wallet launches an agent run (identity PROJECT[:…]) only when today's spend, the budgets of its "
                 + "running agents and the new run's budget fit the daily budget, and its balance covers the run's bond "
                 + "(10 % of the budget, at least 0.01 USD). The bond comes back when the run ends.",
-            subcommands: [Show.self, TopUp.self, Budget.self], defaultSubcommand: Show.self)
+            subcommands: [Show.self, TopUp.self, Budget.self, Pending.self, Raise.self, Kill.self, Grace.self], defaultSubcommand: Show.self)
 
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one wallet, or every wallet.")
@@ -59,6 +59,72 @@ extension PD {
                 let wallet = try attempt { try client.setBudget(project, usdPerDay: usdPerDay) }
                 if global.json { return global.output.json(wallet) }
                 global.output.line("\(wallet.project): \(wallet.usdPerDay?.usd ?? "-") USD a day")
+            }
+        }
+
+        struct Pending: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Agent runs over their project's allowance: each is killed at its deadline unless you raise, kill or grant grace.")
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let client = try global.client()
+                let pending = try attempt { try client.pendingKills() }
+                if global.json { return global.output.json(pending) }
+                if pending.pending.isEmpty { return global.output.line("no run is waiting on its budget") }
+                global.output.table(
+                    ["RUN", "PROJECT", "SPENT TODAY", "ALLOWANCE", "KILLED", "GRACE USED"],
+                    pending.pending.map { p in
+                        [p.run, p.project, p.spentToday.usd, p.allowance.usd, Output.remaining(untilMillis: p.deadline), "\(p.extensions)/2"]
+                    })
+            }
+        }
+
+        struct Raise: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Raise a run's project's allowance for today; the project's pending kills clear when it is then under it.")
+            @Option(name: .customLong("run"), help: "The run (id).") var runID: String?
+            @Option(name: .long, help: "The run's agent id.") var agent: String?
+            @Option(name: .long, help: "How much more, in USD.") var usd: String
+            @OptionGroup var global: GlobalOptions
+
+            func validate() throws {
+                if (runID == nil) == (agent == nil) { throw ValidationError("give --run ID or --agent ID") }
+            }
+
+            func run() throws {
+                let client = try global.client()
+                let key = runID ?? agent ?? ""
+                let wallet = try attempt { try client.raise(run: key, usd: usd) }
+                if global.json { return global.output.json(wallet) }
+                global.output.line("\(wallet.project): allowance \(wallet.allowance?.usd ?? "-") USD today, spent \(wallet.spentToday.usd)")
+            }
+        }
+
+        struct Kill: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Kill a run that waits on its budget, now.")
+            @Argument(help: "The run (or its agent id).") var id: String
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let client = try global.client()
+                let info = try attempt { try client.killPending(id) }
+                if global.json { return global.output.json(info) }
+                global.output.line("\(info.id) \(info.state.rawValue) (\(info.reason ?? "budget"))")
+            }
+        }
+
+        struct Grace: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "One more grace window for a run that waits on its budget (twice at most).")
+            @Argument(help: "The run (or its agent id).") var id: String
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let client = try global.client()
+                let pending = try attempt { try client.extendGrace(id) }
+                if global.json { return global.output.json(pending) }
+                global.output.line(
+                    "\(pending.run): killed \(Output.remaining(untilMillis: pending.deadline)) unless raised (grace \(pending.extensions)/2)")
             }
         }
 
