@@ -225,8 +225,14 @@ public struct RunsStatus: Codable, Sendable, Equatable {
     public var names: [String]
     /// Spent since local midnight, every project.
     public var spentToday: MoneyAmount
+    /// Runs over their project's allowance, waiting on the user (`pd wallet pending`).
+    public var pendingKills: Int?
+    /// The panic switch fired: nothing spawns.
+    public var panicked: Bool?
 
-    public init(running: Int, names: [String], spentToday: MoneyAmount) {
+    public init(running: Int, names: [String], spentToday: MoneyAmount, pendingKills: Int? = nil, panicked: Bool? = nil) {
+        self.pendingKills = pendingKills
+        self.panicked = panicked
         self.running = running
         self.names = names
         self.spentToday = spentToday

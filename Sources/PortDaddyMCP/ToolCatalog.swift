@@ -171,6 +171,15 @@ enum ToolCatalog {
                     "identity": Schema.string("changelog: pattern; changelog_add: the identity"), "summary": Schema.string("changelog_add"),
                 ], required: ["action"])),
         Tool(
+            name: "wallet",
+            description: "Money, read only: project wallets (balance, daily budget, spend), bonds, runs over budget (pending), the panic switch.",
+            inputSchema: Schema.object(
+                [
+                    "action": Schema.string("what to read", oneOf: ["list", "show", "bonds", "pending", "panic"]),
+                    "project": Schema.string("show (required), bonds: the project"),
+                    "state": Schema.string("bonds", oneOf: ["escrowed", "refunded", "slashed", "held"]),
+                ], required: ["action"])),
+        Tool(
             name: "runs",
             description:
                 "AI agent runs: spawn (or sortie: a durable mission) an agent with a USD budget, list, status, kill its whole tree. Spends budget.",

@@ -85,3 +85,37 @@ extension ToolHandler {
         }
     }
 }
+
+/// The `wallet` tool: reads of wallets, bonds, pending kills and the panic switch (no money moves over MCP).
+extension ToolHandler {
+    func wallet(_ args: Arguments) throws(ToolFailure) -> (Value, String) {
+        let project = try args.string("project")
+        switch try args.action(["list", "show", "bonds", "pending", "panic"]) {
+        case "list":
+            let (value, r) = try run { c throws(ClientError) in try c.wallets() }
+            return (value, r.wallets.map(Self.line).joined(separator: "\n"))
+        case "show":
+            guard let project else { throw .invalid("project is required") }
+            let (value, r) = try run { c throws(ClientError) in try c.wallet(project) }
+            return (value, Self.line(r))
+        case "bonds":
+            let state = try args.string("state")
+            let (value, r) = try run { c throws(ClientError) in try c.bonds(project: project, state: state) }
+            return (value, r.bonds.map { "\($0.id) \($0.run) \($0.amount.usd) \($0.state.rawValue)" }.joined(separator: "\n"))
+        case "pending":
+            let (value, r) = try run { c throws(ClientError) in try c.pendingKills() }
+            return (
+                value,
+                r.pending.isEmpty
+                    ? "no run is waiting on its budget" : r.pending.map { "\($0.run) \($0.project) deadline \($0.deadline)" }.joined(separator: "\n")
+            )
+        default:
+            let (value, r) = try run { c throws(ClientError) in try c.panicState() }
+            return (value, r.state.rawValue)
+        }
+    }
+
+    static func line(_ w: WalletInfo) -> String {
+        "\(w.project): balance \(w.balance.usd), spent today \(w.spentToday.usd) of \(w.allowance?.usd ?? "no budget")"
+    }
+}

@@ -121,6 +121,9 @@ extension RunService {
 
     // MARK: panic
 
+    /// Whether the panic switch fired.
+    public var isPanicked: Bool { panic?.isPanicked == true }
+
     /// Fires the panic switch's effect: every run is killed (reason `panic`); their bonds are refunded as they end.
     /// Returns the runs killed.
     public func killAllForPanic() async -> [String] {

@@ -122,6 +122,13 @@ async def main():
             results["memory_episodes"] = err or not any(e["text"] == "found it" for e in episodes["episodes"])
             results["memory_stats"] = (await call("memory", action="stats"))[0]
             results["memory_changelog_add"] = (await call("memory", action="changelog_add", identity="mcp:web", summary="via mcp", type="feat"))[0]
+            err, wallets, _ = await call("wallet", action="list")
+            results["wallet_list"] = err or wallets["wallets"] != []
+            results["wallet_pending"] = (await call("wallet", action="pending"))[0]
+            err, panic, _ = await call("wallet", action="panic")
+            results["wallet_panic"] = err or panic["state"] != "calm"
+            err, body, _ = await call("wallet", action="show", project="nowallet")
+            results["wallet_show_missing"] = not err or body["code"] != "NOT_FOUND"
             err, changes, _ = await call("memory", action="changelog", identity="mcp")
             results["memory_changelog"] = err or changes["entries"][0]["summary"] != "via mcp"
             # A stack: up waits until ready, ps, logs, restart, down (the project is made here).

@@ -130,7 +130,10 @@ extension PD {
             if let runs = status.runs {
                 let names = runs.names.prefix(5).joined(separator: ", ") + (runs.names.count > 5 ? ", …" : "")
                 out.line("  agents    " + (runs.running == 0 ? "none running" : "\(runs.running) running: \(names)"))
-                out.line("  spend     $\(runs.spentToday.usd) today")
+                out.line(
+                    "  spend     $\(runs.spentToday.usd) today"
+                        + ((runs.pendingKills ?? 0) > 0 ? ", \(runs.pendingKills ?? 0) run(s) over budget (pd wallet pending)" : ""))
+                if runs.panicked == true { out.line("  PANICKED  nothing spawns until pd fleet unpanic --reason R") }
             }
             out.line("  claims    \(status.claims) (range \(status.rangeStart)-\(status.rangeEnd), \(status.reaped) reaped)")
             out.line("  reaper    every \(Int(status.reapIntervalSeconds))s, grace \(Int(status.reapGraceSeconds))s")

@@ -37,7 +37,9 @@ struct SystemController: RouteController {
         let config = runtime.configuration
         let running = await stacks.list().map(\.key)
         let going = try await runs.runs(all: false, project: nil).filter { !$0.state.isFinal }
-        let agentRuns = RunsStatus(running: going.count, names: going.map(\.name), spentToday: try metrics.spentToday())
+        let agentRuns = RunsStatus(
+            running: going.count, names: going.map(\.name), spentToday: try metrics.spentToday(), pendingKills: await runs.pendingBudgetKills().count,
+            panicked: await runs.isPanicked)
         return try JSONResponse.make(
             StatusResponse(
                 status: "ok", version: PortDaddyVersion.current, pid: Int(getpid()), uptimeSeconds: uptime,

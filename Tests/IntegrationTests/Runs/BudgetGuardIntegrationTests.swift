@@ -40,6 +40,7 @@ struct BudgetGuardIntegrationTests {
         #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "0.01"]).status == 0)
         let pending = try #require(try bench.daemon.client().pendingKills().pending.first)
         #expect(pending.run == id && pending.project == "shop" && pending.extensions == 0)
+        #expect(try bench.pd(["status"]).stdout.contains("1 run(s) over budget"))
         #expect(try Self.messages(bench).contains { $0.contains("\"type\":\"budget.pending\"") && $0.contains(id) })
         #expect(try bench.run(id).state == .running)
         // New spawns of the project are refused meanwhile.
@@ -105,6 +106,7 @@ struct BudgetGuardIntegrationTests {
         _ = try bench.daemon.start()
         #expect(try bench.pd(["spawn", "--backend", "claude-cli", "--budget", "1", "--detach", "--", "d"]).status == 4)
         #expect(try bench.daemon.client().panicState().panicked)
+        #expect(try bench.pd(["status"]).stdout.contains("PANICKED"))
         #expect(try bench.pd(["fleet", "unpanic", "--reason", "under control"]).status == 0)
         let again = try bench.pd(["spawn", "--backend", "claude-cli", "--budget", "1", "--detach", "--", "e"])
         #expect(again.status == 0, "\(again.stderr)")
