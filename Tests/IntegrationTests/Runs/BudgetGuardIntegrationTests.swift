@@ -112,4 +112,30 @@ struct BudgetGuardIntegrationTests {
         #expect(again.status == 0, "\(again.stderr)")
         try bench.kill(again.output)
     }
+
+    @Test("pd wallet kill stops a pending run at once (reason budget); a run that breaks its telemetry promise has its bond held")
+    func killNowAndHeldBond() throws {
+        let bench = try AgentBench(daemonEnvironment: ["PORT_DADDY_BUDGET_GRACE": "120"])
+        try Self.costlyPlan(bench, thenHang: true)
+        #expect(try bench.pd(["wallet", "top-up", "shop", "--usd", "1"]).status == 0)
+        #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "5"]).status == 0)
+        let id = try Self.costlyRun(bench)
+        #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "0.01"]).status == 0)
+        let killed = try bench.pd(["wallet", "kill", id])
+        #expect(killed.status == 0 && killed.stdout.contains("killed (budget)"), "\(killed.stdout)\(killed.stderr)")
+        #expect(try bench.run(id).reason == "budget")
+        #expect(try bench.pd(["wallet", "kill", id]).status == 4)  // ALREADY_KILLED
+        // A custom agent that promised usage reports and sent none: its bond is held for the user.
+        #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "5"]).status == 0)
+        try bench.plan(["turns": AgentBench.turns([("quiet", 1, 1)]), "report_usage": false])
+        let silent = try bench.pd(
+            [
+                "spawn", "--backend", "custom", "--budget", "0.5", "--telemetry", "report", "--identity", "shop:quiet", "--task", "t", "--",
+                "fake-custom",
+            ])
+        #expect(silent.status == 9)
+        let held = try #require(try bench.daemon.client().bonds(project: "shop", state: "held").bonds.first)
+        #expect(held.reason == "telemetry-missing" && held.amount.usd == "0.050000")
+        #expect(try bench.daemon.client().wallet("shop").balance.usd == "0.950000")
+    }
 }
