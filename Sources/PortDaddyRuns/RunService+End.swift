@@ -38,6 +38,12 @@ extension RunService {
         Task.detached { await ProcessTerminator.terminate(group: pid, stragglers: known, grace: grace) }
     }
 
+    /// Waits until the run has ended and returns it whole (with its result); nil for an unknown run.
+    public func waitForEnd(_ id: String) async -> RunInfo? {
+        if let run = live[id] { await ended(run) }
+        return try? self.run(id, full: true)
+    }
+
     /// Waits until `run` has ended.
     func ended(_ run: LiveRun) async {
         while live[run.info.id] != nil {
