@@ -31,7 +31,7 @@ public struct PD: AsyncParsableCommand {
                 HarborGroup.self, Harbors.self, TupleGroup.self, PheromoneGroup.self, GraphGroup.self,
                 MCP.self, URLCommand.self, Open.self, DNS.self, Dashboard.self, Scan.self,
                 Up.self, Down.self, PS.self, Logs.self,
-                SpawnGroup.self, Spawned.self, Backends.self, Usage.self, SortieGroup.self, WalletGroup.self, BondGroup.self,
+                SpawnGroup.self, Spawned.self, Backends.self, Usage.self, SortieGroup.self, WalletGroup.self, BondGroup.self, FleetGroup.self,
                 ChangelogGroup.self, Look.self, Sitrep.self, Briefing.self, MemoryGroup.self, Say.self, Advise.self, Preflight.self,
                 AgentGroup.self, Agents.self, SalvageGroup.self, InboxGroup.self, Integration.self, Wait.self, Activity.self,
                 Cleanup.self, Doctor.self, IntegrityCheck.self, Version.self, Install.self, Uninstall.self,
