@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
@@ -45,6 +46,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "PortDaddyStackConfig", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
+        // pd-fleet.yml: the model, its loader and its validation (no NIO, no GRDB; the daemon runs fleets).
+        .target(
+            name: "PortDaddyFleetConfig",
+            dependencies: ["PortDaddyAPI", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         .target(
             name: "PortDaddyStacks",
             dependencies: ["PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddySystem"],
@@ -94,7 +101,8 @@ let package = Package(
         .target(
             name: "PortDaddyCLI",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyClient", "PortDaddyStackConfig", "PortDaddySystem", "PortDaddyWire",
+                "PortDaddyAPI", "PortDaddyClient", "PortDaddyFleetConfig", "PortDaddyStackConfig", "PortDaddySystem",
+                "PortDaddyWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -144,10 +152,15 @@ let package = Package(
             dependencies: ["PortDaddyCore", "PortDaddyAPI"],
             swiftSettings: strict
         ),
-        .testTarget(name: "PortDaddyWireTests", dependencies: ["PortDaddyWire", "PortDaddyAPI"], swiftSettings: strict),
+        .testTarget(name: "PortDaddyWireTests", dependencies: ["PortDaddyWire", "PortDaddyAPI", "PortDaddyTesting"], swiftSettings: strict),
         .testTarget(
             name: "PortDaddyStacksTests",
             dependencies: ["PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyCore", "PortDaddyAPI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PortDaddyFleetConfigTests",
+            dependencies: ["PortDaddyFleetConfig", "PortDaddyAPI"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -157,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortDaddyAPITests",
-            dependencies: ["PortDaddyAPI"],
+            dependencies: ["PortDaddyAPI", "PortDaddyTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import PortDaddyTesting
 import PortDaddyWire
 import Testing
 
@@ -7,18 +8,6 @@ import Testing
 /// decode to the same value.
 @Suite("Frame decoder fuzz")
 struct FrameFuzzTests {
-    /// SplitMix64: small, seeded, the same sequence on every machine.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func check(_ bytes: [UInt8]) -> Bool {
         var splitter = FrameSplitter()
         splitter.append(bytes)
@@ -44,7 +33,7 @@ struct FrameFuzzTests {
 
     @Test("200,000 seeded random inputs and mutations: no trap, and decoded values round-trip")
     func fuzz() {
-        var rng = SplitMix(state: 0x1313)
+        var rng = SplitMix64(seed: 0x1313)
         let valid = IPCMessage(
             .request, conversationID: "fuzz",
             content: .object([

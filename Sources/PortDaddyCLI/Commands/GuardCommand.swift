@@ -62,22 +62,16 @@ extension PD {
         }
 
         func installHook(top: String) throws {
-            let hooks = try Git.run(["rev-parse", "--git-path", "hooks"]).trimmingCharacters(in: .whitespacesAndNewlines)
-            let dir = hooks.hasPrefix("/") ? hooks : top + "/" + hooks
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let hook = dir + "/pre-commit"
-            let command = "\"\(DaemonLauncher.executablePath())\" guard" + (strict ? " --strict" : "")
-            if FileManager.default.fileExists(atPath: hook),
-                !((try? String(contentsOfFile: hook, encoding: .utf8)) ?? "").contains("Installed by pd guard --install")
-            {
-                throw CLIError("\(hook) exists; add a line running `\(command)` to it yourself")
+            let command = GitHook.pd + " guard" + (strict ? " --strict" : "")
+            let hook = GitHook(
+                name: "pre-commit", marker: "Installed by pd guard --install",
+                purpose: "refuse to commit files another agent's session holds.", body: "exec \(command)")
+            do {
+                let path = try hook.install(top: top)
+                global.output.line("installed \(path)" + (strict ? " (strict)" : ""))
+            } catch let foreign as GitHook.Foreign {
+                throw CLIError("\(foreign.path) exists; add a line running `\(command)` to it yourself")
             }
-            let script =
-                "#!/bin/sh\n# Installed by pd guard --install: refuse to commit files another agent's session holds.\n"
-                + "exec \(command)\n"
-            try script.write(toFile: hook, atomically: true, encoding: .utf8)
-            chmod(hook, 0o755)
-            global.output.line("installed \(hook)" + (strict ? " (strict)" : ""))
         }
     }
 }

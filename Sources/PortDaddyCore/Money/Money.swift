@@ -1,37 +1,31 @@
 import Foundation
+import PortDaddyAPI
+
+// DecimalText moved to PortDaddyAPI (with MoneyText) so targets without the daemon's storage read money the same way;
+// re-exported here so code that imports only PortDaddyCore keeps seeing it.
+@_exported import struct PortDaddyAPI.DecimalText
 
 /// Money as integer micro-dollars (µUSD), parsed exactly from decimal text: no `Double` anywhere.
+/// The parsing is `MoneyText`'s (PortDaddyAPI); this is its domain face, throwing `PortDaddyError`.
 public enum Money {
     /// One US dollar in micro-dollars.
-    public static let microsPerUSD: Int64 = 1_000_000
+    public static let microsPerUSD: Int64 = MoneyText.microsPerUSD
     /// The largest amount accepted anywhere: 1,000,000 USD.
-    public static let maxMicros: Int64 = 1_000_000 * microsPerUSD
+    public static let maxMicros: Int64 = MoneyText.maxMicros
 
     /// "0.50", "1", "0.000001", " 2.5 " → micro-dollars, exactly (no Double): ≥ 0, ≤ 1,000,000 USD, at most 6 decimals;
     /// anything else throws .invalidRequest("budget \"x\" is not an amount in USD: …what is allowed").
     public static func micros(parsing usd: String, field: String = "budget") throws(PortDaddyError) -> Int64 {
-        let trimmed = usd.trimmingCharacters(in: .whitespacesAndNewlines)
-        let problem: String
-        if let number = DecimalText(trimmed[...], allowExponent: false) {
-            if number.negative && !number.digits.isEmpty {
-                problem = "it must not be negative"
-            } else if number.fractionDigits > 6 {
-                problem = "at most 6 decimals (1 µUSD) are allowed"
-            } else if let micros = number.scaledRoundingHalfUp(scale: 6, limit: maxMicros) {
-                return micros
-            } else {
-                problem = "at most 1000000 USD is allowed"
-            }
-        } else {
-            problem = "write a plain decimal number of dollars such as 0.50 or 2 (no sign, exponent or currency symbol)"
+        do {
+            return try MoneyText.micros(parsing: usd, field: field)
+        } catch {
+            throw .invalidRequest(error.message)
         }
-        throw .invalidRequest("\(field) \"\(usd)\" is not an amount in USD: \(problem)")
     }
 
     /// A cost a backend reports (claude's `total_cost_usd`, aider's "$0.0034", a `pd_usage` `costUsd`): a JSON-style
     /// decimal, exponent allowed, rounded half-up to 1 µUSD. Nil when it is not a number, negative or over 1,000,000 USD.
     public static func micros(roundingReported usd: String) -> Int64? {
-        let trimmed = usd.trimmingCharacters(in: .whitespacesAndNewlines)
-        return DecimalText(trimmed[...], allowExponent: true)?.scaledRoundingHalfUp(scale: 6, limit: maxMicros)
+        MoneyText.micros(roundingReported: usd)
     }
 }
