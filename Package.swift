@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "PortDaddyRuns",
-            dependencies: ["PortDaddyAPI", "PortDaddyCore", "PortDaddyStacks", "PortDaddySystem"],
+            dependencies: ["PortDaddyAPI", "PortDaddyCore", "PortDaddyFleetConfig", "PortDaddyStacks", "PortDaddySystem"],
             swiftSettings: strict
         ),
         .target(
@@ -75,8 +75,8 @@ let package = Package(
         .target(
             name: "PortDaddyServer",
             dependencies: [
-                "PortDaddyAPI", "PortDaddyCore", "PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyTLS", "PortDaddyRuns",
-                "PortDaddySystem", "PortDaddyWire",
+                "PortDaddyAPI", "PortDaddyCore", "PortDaddyFleetConfig", "PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyTLS",
+                "PortDaddyRuns", "PortDaddySystem", "PortDaddyWire",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -102,7 +102,7 @@ struct MetricsIntegrationTests {
 
         // pd status: no agent running, today's spend.
         let status = try JSONDecoder().decode(StatusResponse.self, from: Data(try daemon.pd(["status", "--json"]).stdout.utf8))
-        #expect(status.runs == RunsStatus(running: 0, names: [], spentToday: MoneyAmount(micros: totalMicros)))
+        #expect(status.runs == RunsStatus(running: 0, names: [], spentToday: MoneyAmount(micros: totalMicros), pendingKills: 0, panicked: false))
         let text = try daemon.pd(["status"]).stdout
         #expect(text.contains("agents    none running") && text.contains("spend     $0.937500 today"), "\(text)")
     }
@@ -148,7 +148,9 @@ struct MetricsIntegrationTests {
         let runID = launched.output
         #expect(try eventually { try daemon.pd(["spawn", "logs", runID]).stdout.contains("waiting for the kill") })
         let status = try JSONDecoder().decode(StatusResponse.self, from: Data(try daemon.pd(["status", "--json"]).stdout.utf8))
-        #expect(status.runs == RunsStatus(running: 1, names: ["Metrics Watcher"], spentToday: MoneyAmount(micros: 125_000)))
+        #expect(
+            status.runs
+                == RunsStatus(running: 1, names: ["Metrics Watcher"], spentToday: MoneyAmount(micros: 125_000), pendingKills: 0, panicked: false))
         #expect(try daemon.pd(["status"]).stdout.contains("agents    1 running: Metrics Watcher"))
         let budget: BudgetCheck = try Self.get(daemon, "/metrics/cost/budget/shop?budgetUsdPerDay=0.6")
         #expect(budget.spentToday.micros == 125_000 && budget.reserved.micros == 375_000)

@@ -218,7 +218,8 @@ public final class WalletService: Sendable {
         return Int64(Calendar.current.startOfDay(for: now).timeIntervalSince1970 * 1000)
     }
 
-    static func projectName(_ raw: String) throws(PortDaddyError) -> String {
+    /// A project name (one identity segment), checked.
+    public static func projectName(_ raw: String) throws(PortDaddyError) -> String {
         let identity: Identity
         do { identity = try Identity(parsing: raw) } catch { throw .invalidIdentity(error.description) }
         guard identity.segments.count == 1 else { throw .invalidIdentity("a wallet belongs to a project: \"\(raw)\" has more than one segment") }

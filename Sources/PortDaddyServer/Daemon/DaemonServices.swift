@@ -27,6 +27,7 @@ struct DaemonServices {
     let metrics: RunMetrics
     let wallets: WalletService
     let panic: PanicSwitch
+    let fleets: FleetSupervisor
     let snapshots: SnapshotWatcher
     let graph: CoordinationGraph
 
@@ -83,6 +84,7 @@ struct DaemonServices {
             cursors: ConsumerCursors(store: store), declarations: ChannelDeclarations(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
             runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store), wallets: wallets, panic: panic,
+            fleets: FleetSupervisor(runs: runs, channels: channels, cursors: ConsumerCursors(store: store), wallets: wallets),
             snapshots: SnapshotWatcher(store: store, coordination: coordination, folder: env.home + "/snapshots", activity: activity),
             graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims))
     }
@@ -132,6 +134,7 @@ extension Daemon {
             PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
             MetricsController(metrics: core.metrics),
             WalletController(wallets: core.wallets, runs: core.runs, panic: core.panic, userToken: core.runtime.userToken),
+            FleetController(fleets: core.fleets, panic: core.panic, userToken: core.runtime.userToken),
             GraphController(graph: core.graph),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,

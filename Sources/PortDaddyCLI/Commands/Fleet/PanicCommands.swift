@@ -55,10 +55,4 @@ extension PD {
             global.output.line("calm: spawning works again")
         }
     }
-
-    /// `pd fleet …` (the fleet file's commands join this group).
-    struct FleetGroup: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "fleet", abstract: "Fleets of agents; for now the panic switch.", subcommands: [FleetPanic.self, FleetUnpanic.self])
-    }
 }

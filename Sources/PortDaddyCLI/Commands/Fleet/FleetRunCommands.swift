@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import PortDaddyAPI
+import PortDaddyClient
+import PortDaddyFleetConfig
+
+extension PD {
+    /// `pd fleet up`: hands the project's `pd-fleet.yml` to the daemon, which runs it until `pd fleet down`.
+    struct FleetUp: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "up", abstract: "Run this project's pd-fleet.yml in the daemon (until pd fleet down or a daemon restart).")
+        @Flag(name: .customShort("d"), help: "Accepted for the seed's spelling; the fleet always runs in the daemon.") var detach = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            guard let root = ProjectRoot.folder(holding: FleetConfig.fileName, from: FileManager.default.currentDirectoryPath) else {
+                throw CLIError("no \(FleetConfig.fileName) here or above (pd fleet init writes one)", exitCode: PDExit.notFound)
+            }
+            let validation = FleetConfig.load(path: root + "/" + FleetConfig.fileName)
+            guard let config = validation.config else {
+                for problem in validation.errors { Output.warn(problem.description) }
+                throw CLIError("\(FleetConfig.fileName) is not valid (pd fleet validate)", exitCode: PDExit.usage)
+            }
+            let project = ProjectRoot.nearest()?.project ?? (root as NSString).lastPathComponent.lowercased()
+            let client = try global.client()
+            let fleet = try attempt {
+                try client.fleetUp(project, FleetUpRequest(path: root, env: ProcessInfo.processInfo.environment))
+            }
+            if global.json { return global.output.json(fleet) }
+            global.output.line("fleet \(config.name) running for \(project): \(fleet.agents.map(\.name).joined(separator: ", "))")
+        }
+    }
+
+    /// `pd fleet down`.
+    struct FleetDown: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "down", abstract: "Stop this project's fleet (its running agents are killed).")
+        @Argument(help: "The project (default: this folder's).") var project: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let name =
+                project ?? ProjectRoot.nearest()?.project ?? (FileManager.default.currentDirectoryPath as NSString).lastPathComponent.lowercased()
+            let client = try global.client()
+            _ = try attempt { try client.fleetDown(name) }
+            global.output.line("fleet of \(name) stopped")
+        }
+    }
+
+    /// `pd fleet status`.
+    struct FleetStatus: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Running fleets: agents, status, queue depth.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let client = try global.client()
+            let all = try attempt { try client.fleets() }
+            if global.json { return global.output.json(all) }
+            if all.panicked { global.output.line("PANICKED: nothing spawns until pd fleet unpanic --reason R") }
+            if all.fleets.isEmpty { return global.output.line("no fleet runs (pd fleet up)") }
+            for fleet in all.fleets {
+                global.output.line("\(fleet.project) — \(fleet.name) (\(fleet.path))")
+                global.output.table(
+                    ["AGENT", "STATUS", "QUEUE", "LAST RUN", "DROPPED"],
+                    fleet.agents.map { [$0.name, $0.status, String($0.queueDepth), $0.lastRun ?? "-", String($0.dropped)] })
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import PortDaddyAPI
+
+/// Fleets.
+extension PortDaddyClient {
+    public func fleets() throws(ClientError) -> FleetsResponse { try call(Routes.fleets) }
+    public func fleetUp(_ project: String, _ request: FleetUpRequest) throws(ClientError) -> FleetInfo {
+        try call(Routes.fleetUp, project, body: request)
+    }
+    public func fleetDown(_ project: String) throws(ClientError) -> FleetsResponse { try call(Routes.fleetDown, project) }
+}

@@ -1,0 +1,356 @@
+import Foundation
+import PortDaddyAPI
+import PortDaddyCore
+import PortDaddyFleetConfig
+import PortDaddyStackConfig
+import PortDaddySystem
+
+/// Runs the fleets the user started: each agent wakes on messages of its trigger channel (read through a durable
+/// consumer cursor, so nothing published while it was busy or the daemon was down is lost) or on its cron schedule,
+/// within the fleet's limits, and launches through the run supervisor (so wallets, bonds, the budget guard and panic
+/// apply). Lifecycle events go to channel `fleet:events`; `on_success` / `on_failure` publish and so chain agents.
+public actor FleetSupervisor {
+    /// One pending wake: the message that caused it (nil for a schedule), the ids it collapsed, its chain hop.
+    struct Wake: Sendable {
+        var message: ChannelMessageInfo?
+        var collapsed: [Int64] = []
+        var hop = 0
+        var ids: [Int64] { collapsed + (message.map { [$0.id] } ?? []) }
+    }
+
+    struct AgentState {
+        var spec: FleetConfig.Agent
+        var queue: [Wake] = []
+        var running: Set<String> = []
+        var lastRun: String?
+        var nextSchedule: Date?
+        var rateLimited = false
+        var dropped = 0
+    }
+
+    final class Fleet {
+        let project: String
+        let root: String
+        let environment: [String: String]
+        var config: FleetConfig
+        var agents: [String: AgentState] = [:]
+        var spawnTimes: [Int64] = []
+        var tasks: [Task<Void, Never>] = []
+        var subscriptions: [ChannelHub.Subscription] = []
+
+        init(project: String, root: String, environment: [String: String], config: FleetConfig) {
+            self.project = project
+            self.root = root
+            self.environment = environment
+            self.config = config
+        }
+    }
+
+    /// Chained publishes stop at this hop.
+    public static let maxHops = 8
+    /// The channel fleet events go to.
+    public static let eventsChannel = "fleet:events"
+
+    let runs: RunService
+    let channels: ChannelService
+    let cursors: ConsumerCursors
+    let wallets: WalletService?
+    let clock: any WallClock
+    var fleets: [String: Fleet] = [:]
+
+    public init(
+        runs: RunService, channels: ChannelService, cursors: ConsumerCursors, wallets: WalletService?, clock: any WallClock = SystemWallClock()
+    ) {
+        self.runs = runs
+        self.channels = channels
+        self.cursors = cursors
+        self.wallets = wallets
+        self.clock = clock
+    }
+
+    // MARK: starting and stopping
+
+    /// Starts (or replaces) a project's fleet. A fleet whose project has neither a wallet budget nor a fleet budget is
+    /// refused (`BUDGET_REQUIRED`): no budget, no spawn.
+    public func up(project: String, root: String, config: FleetConfig, environment: [String: String]) throws(PortDaddyError) -> FleetInfo {
+        let walletBudget = (try? wallets?.wallet(project))?.usdPerDay
+        guard walletBudget != nil || config.limits.budgetUsdPerDayMicros != nil else {
+            throw .budgetRequired(
+                "fleet \(config.name) has no budget: set budget_usd_per_day in pd-fleet.yml or pd wallet budget \(project) --usd-per-day N")
+        }
+        down(project: project, reason: "replaced")
+        let fleet = Fleet(project: project, root: root, environment: environment, config: config)
+        for agent in config.agents { fleet.agents[agent.name] = AgentState(spec: agent) }
+        fleets[project] = fleet
+        for agent in config.agents {
+            if let trigger = agent.trigger, trigger != "mailbox" { try listen(fleet, agent: agent.name, trigger: trigger) }
+            if agent.schedule != nil { schedule(fleet, agent: agent.name) }
+        }
+        event("fleet.started", project: project, detail: ["fleet": config.name, "agents": String(config.agents.count)])
+        return info(fleet)
+    }
+
+    /// Stops a project's fleet: no more wakes; its running agents are killed.
+    @discardableResult
+    public func down(project: String, reason: String = "down") -> Bool {
+        guard let fleet = fleets.removeValue(forKey: project) else { return false }
+        for task in fleet.tasks { task.cancel() }
+        for subscription in fleet.subscriptions { subscription.cancel() }
+        let running = fleet.agents.values.flatMap(\.running)
+        Task { [runs] in for id in running { _ = try? await runs.kill(id, reason: "fleet-\(reason)") } }
+        event("fleet.stopped", project: project, detail: ["reason": reason])
+        return true
+    }
+
+    /// Every fleet running, with its agents.
+    public func status() -> [FleetInfo] { fleets.values.sorted { $0.project < $1.project }.map(info) }
+
+    // MARK: wakes
+
+    /// Reads the trigger's channel from the agent's cursor on, then follows it live.
+    func listen(_ fleet: Fleet, agent: String, trigger: String) throws(PortDaddyError) {
+        let pattern = try ChannelService.pattern(trigger)
+        let consumer = Self.consumer(fleet.project, agent)
+        let subscription = channels.hub.subscribe(pattern)
+        fleet.subscriptions.append(subscription)
+        let start = (try? cursors.cursor(consumer: consumer, channel: trigger).lastID) ?? 0
+        let backlog = (try? channels.history(pattern, after: start, limit: 1000)) ?? []
+        let project = fleet.project
+        fleet.tasks.append(
+            Task { [weak self] in
+                var seen = start
+                for message in backlog {
+                    seen = max(seen, message.id)
+                    await self?.wake(project, agent: agent, message: message)
+                }
+                for await delivery in subscription.messages {
+                    guard case .message(let message) = delivery else { continue }
+                    subscription.written(message)
+                    guard message.id > seen else { continue }
+                    seen = message.id
+                    await self?.wake(project, agent: agent, message: message)
+                }
+            })
+    }
+
+    /// Fires the agent's schedule, one wake per fire time (a wake already queued absorbs the next, as triggers do).
+    func schedule(_ fleet: Fleet, agent: String) {
+        let project = fleet.project
+        fleet.tasks.append(
+            Task { [weak self] in
+                while !Task.isCancelled {
+                    guard let self, let next = await self.nextFire(project, agent: agent) else { return }
+                    let wait = next.timeIntervalSinceNow
+                    if wait > 0 { try? await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
+                    if Task.isCancelled { return }
+                    await self.wake(project, agent: agent, message: nil)
+                }
+            })
+    }
+
+    func nextFire(_ project: String, agent: String) -> Date? {
+        guard let fleet = fleets[project], var state = fleet.agents[agent], let schedule = state.spec.schedule else { return nil }
+        let next = schedule.nextFire(after: Date())
+        state.nextSchedule = next
+        fleet.agents[agent] = state
+        return next
+    }
+
+    /// Queues a wake: `collapse` merges it into the one waiting (the newest message wins, the others are counted),
+    /// `fifo` keeps one per message up to `max_queue` (more are dropped, with an event).
+    func wake(_ project: String, agent: String, message: ChannelMessageInfo?) {
+        guard let fleet = fleets[project], var state = fleet.agents[agent] else { return }
+        var wake = Wake(message: message)
+        if let message, let hop = Self.hop(of: message) { wake.hop = hop }
+        switch state.spec.queue {
+        case .collapse:
+            if var waiting = state.queue.first {
+                waiting.collapsed = waiting.ids
+                waiting.message = message ?? waiting.message
+                waiting.hop = max(waiting.hop, wake.hop)
+                state.queue = [waiting]
+            } else {
+                state.queue = [wake]
+            }
+        case .fifo:
+            if state.queue.count >= (state.spec.maxQueue ?? 100) {
+                state.dropped += 1
+                fleet.agents[agent] = state
+                event("agent.dropped", project: project, detail: ["agent": agent, "message": message.map { String($0.id) } ?? "schedule"])
+                return
+            }
+            state.queue.append(wake)
+        }
+        fleet.agents[agent] = state
+        event("agent.queued", project: project, detail: ["agent": agent, "queueDepth": String(Self.depth(state))])
+        pump(fleet)
+    }
+
+    /// Starts every waiting wake the limits allow: one run at a time per agent, `max_concurrent_spawns` per fleet,
+    /// `max_spawns_per_hour` in a sliding hour (over it the agent is `rate_limited` and its wake waits).
+    func pump(_ fleet: Fleet) {
+        let now = clock.nowMillis()
+        fleet.spawnTimes.removeAll { $0 <= now - 3_600_000 }
+        for name in fleet.config.agents.map(\.name) {
+            guard var state = fleet.agents[name], !state.queue.isEmpty, state.running.isEmpty else { continue }
+            let running = fleet.agents.values.reduce(0) { $0 + $1.running.count }
+            if let limit = fleet.config.limits.maxConcurrentSpawns, running >= limit { return }
+            if let perHour = fleet.config.limits.maxSpawnsPerHour, fleet.spawnTimes.count >= perHour {
+                if !state.rateLimited {
+                    state.rateLimited = true
+                    fleet.agents[name] = state
+                    event("agent.rate_limited", project: fleet.project, detail: ["agent": name])
+                }
+                retry(fleet.project, after: Double(fleet.spawnTimes.min().map { $0 + 3_600_000 - now } ?? 1000) / 1000)
+                continue
+            }
+            state.rateLimited = false
+            let wake = state.queue.removeFirst()
+            fleet.agents[name] = state
+            fleet.spawnTimes.append(now)
+            launch(fleet, agent: name, wake: wake)
+        }
+    }
+
+    func retry(_ project: String, after seconds: Double) {
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Int(max(0.2, seconds) * 1000)))
+            await self?.pumpAgain(project)
+        }
+    }
+
+    func pumpAgain(_ project: String) { if let fleet = fleets[project] { pump(fleet) } }
+
+    // MARK: runs
+
+    func launch(_ fleet: Fleet, agent name: String, wake: Wake) {
+        guard var state = fleet.agents[name] else { return }
+        let spec = state.spec
+        let placeholder = "starting-" + Secret.hex(bytes: 3)
+        state.running.insert(placeholder)
+        fleet.agents[name] = state
+        let request = spawnRequest(fleet, spec, wake)
+        let project = fleet.project
+        Task { [weak self, runs] in
+            let result: Result<RunInfo, PortDaddyError>
+            do throws(PortDaddyError) {
+                guard let run = try await runs.spawn(request).run else { throw PortDaddyError.storage("the launch returned no run") }
+                result = .success(run)
+            } catch { result = .failure(error) }
+            await self?.started(project, agent: name, wake: wake, placeholder: placeholder, result: result)
+        }
+    }
+
+    func started(_ project: String, agent name: String, wake: Wake, placeholder: String, result: Result<RunInfo, PortDaddyError>) {
+        guard let fleet = fleets[project], var state = fleet.agents[name] else { return }
+        state.running.remove(placeholder)
+        switch result {
+        case .failure(let error):
+            // Refused (budget, panic, limits): the wake waits and is tried again, so no trigger is lost.
+            state.queue.insert(wake, at: 0)
+            fleet.agents[name] = state
+            event("agent.refused", project: project, detail: ["agent": name, "code": error.code.rawValue, "why": error.description])
+            retry(project, after: 5)
+        case .success(let run):
+            state.running.insert(run.id)
+            state.lastRun = run.id
+            fleet.agents[name] = state
+            advanceCursor(fleet, agent: name, wake: wake)
+            event("agent.started", project: project, detail: ["agent": name, "run": run.id])
+            Task { [weak self, runs] in
+                let ended = await runs.waitForEnd(run.id)
+                await self?.finished(project, agent: name, run: run.id, ended: ended, hop: wake.hop)
+            }
+        }
+    }
+
+    func finished(_ project: String, agent name: String, run: String, ended: RunInfo?, hop: Int) {
+        guard let fleet = fleets[project], var state = fleet.agents[name] else { return }
+        state.running.remove(run)
+        fleet.agents[name] = state
+        let outcome = ended?.state.rawValue ?? "ended"
+        event(
+            ended?.state == .succeeded ? "agent.succeeded" : ended?.state == .killed ? "agent.killed" : "agent.failed", project: project,
+            detail: ["agent": name, "run": run, "state": outcome])
+        let target = ended?.state == .succeeded ? state.spec.onSuccess : state.spec.onFailure
+        if let target {
+            if hop + 1 >= Self.maxHops {
+                event("fleet.chain_limit", project: project, detail: ["agent": name, "channel": target])
+            } else if let channel = try? ChannelService.name(target) {
+                let body = Self.json(
+                    ChainMessage(run: run, agent: name, state: outcome, result: String((ended?.result ?? "").prefix(4096)), hop: hop + 1))
+                _ = try? channels.publish(to: channel, message: body, sender: "fleet:\(name)", signal: nil)
+            }
+        }
+        pump(fleet)
+    }
+
+    // MARK: helpers
+
+    func spawnRequest(_ fleet: Fleet, _ spec: FleetConfig.Agent, _ wake: Wake) -> SpawnRequest {
+        let backend = spec.backend
+        var request = SpawnRequest(
+            backend: backend, model: spec.model, task: FleetPrompt.render(spec.prompt, fleet: fleet, agent: spec.name, wake: wake),
+            budgetUsd: MoneyAmount(micros: spec.budgetMicros ?? 250_000).usd, workdir: fleet.root)
+        request.identity = spec.identity ?? "\(fleet.project):\(spec.name)"
+        request.name = spec.name
+        request.timeoutSeconds = spec.timeoutSeconds
+        request.env = fleet.environment
+        if let program = BackendPrograms.names[backend] {
+            request.executable = try? ChildLauncher.resolve(program, directory: fleet.root, pathVariable: fleet.environment["PATH"])
+        }
+        return request
+    }
+
+    func advanceCursor(_ fleet: Fleet, agent: String, wake: Wake) {
+        guard let trigger = fleet.agents[agent]?.spec.trigger, let last = wake.ids.max() else { return }
+        _ = try? cursors.advance(consumer: Self.consumer(fleet.project, agent), channel: trigger, atLeastTo: last)
+    }
+
+    func event(_ type: String, project: String, detail: [String: String]) {
+        guard let channel = try? ChannelName(parsing: Self.eventsChannel) else { return }
+        var body = detail
+        body["type"] = type
+        body["project"] = project
+        _ = try? channels.publish(to: channel, message: Self.json(body), sender: "port-daddy", signal: nil)
+    }
+
+    func info(_ fleet: Fleet) -> FleetInfo {
+        FleetInfo(
+            project: fleet.project, name: fleet.config.name, path: fleet.root, state: "running",
+            agents: fleet.config.agents.compactMap { agent in
+                guard let state = fleet.agents[agent.name] else { return nil }
+                let status =
+                    !state.running.isEmpty ? "running" : state.rateLimited ? "rate_limited" : state.queue.isEmpty ? "idle" : "queued"
+                return FleetAgentInfo(
+                    name: agent.name, status: status, queueDepth: Self.depth(state), lastRun: state.lastRun,
+                    nextSchedule: state.nextSchedule.map { Int64($0.timeIntervalSince1970 * 1000) }, dropped: state.dropped)
+            })
+    }
+
+    static func depth(_ state: AgentState) -> Int { state.queue.reduce(0) { $0 + $1.ids.count + ($1.message == nil ? 1 : 0) } }
+    static func consumer(_ project: String, _ agent: String) -> String { "fleet:\(project):\(agent)" }
+
+    /// The hop count a chained message carries (`{"hop": n}` in its JSON body).
+    static func hop(of message: ChannelMessageInfo) -> Int? {
+        guard let data = message.message.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return object["hop"] as? Int
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// What `on_success` / `on_failure` publish.
+struct ChainMessage: Encodable {
+    var run: String
+    var agent: String
+    var state: String
+    var result: String
+    var hop: Int
+}

@@ -1,0 +1,93 @@
+import Foundation
+import PortDaddyAPI
+import PortDaddyClient
+import PortDaddyTesting
+import Testing
+
+/// Fleets run by the daemon: triggers, collapse, chaining, schedules and limits, with the stand-in agents.
+@Suite("Fleets in the daemon")
+struct FleetIntegrationTests {
+    /// Writes `pd-fleet.yml` (and a `.portdaddyrc` naming project `shop`) in the bench's work dir.
+    static func fleet(_ bench: AgentBench, _ agents: String, limits: String = "budget_usd_per_day: 5") throws {
+        try #"{"project":"shop","services":{"web":{"cmd":"true"}}}"#.write(toFile: bench.workdir + "/.portdaddyrc", atomically: true, encoding: .utf8)
+        let yaml = """
+            fleet:
+              name: shop-dev
+              limits: {\(limits)}
+              defaults: {backend: claude-cli, budget: 0.25}
+              agents:
+            \(agents)
+            """
+        try yaml.write(toFile: bench.workdir + "/pd-fleet.yml", atomically: true, encoding: .utf8)
+    }
+
+    /// The tasks the stand-in agents were started with, in order.
+    static func tasks(_ bench: AgentBench) -> [String] { bench.starts.compactMap { $0["task"] as? String } }
+
+    @Test("a message on the trigger wakes the agent with it in the prompt; on_success publish wakes the next agent")
+    func triggerAndChain() throws {
+        let bench = try AgentBench()
+        try bench.plan(["turns": AgentBench.turns([("reviewed", 1, 1)])])
+        try Self.fleet(
+            bench,
+            """
+                qa:
+                  trigger: git:committed
+                  prompt: "Review commit {message} of {project}"
+                  on_success: "publish git:reviewed"
+                reporter:
+                  trigger: git:reviewed
+                  prompt: "Report on {message}"
+            """)
+        let up = try bench.pd(["fleet", "up"])
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(try bench.pd(["pub", "git:committed", "abc123"]).status == 0)
+        #expect(eventually(timeout: 60) { Self.tasks(bench).contains { $0.contains("Review commit abc123 of shop") } })
+        #expect(eventually(timeout: 60) { Self.tasks(bench).contains { $0.hasPrefix("Report on {") && $0.contains("\"agent\":\"qa\"") } })
+        let status = try bench.daemon.client().fleets().fleets.first
+        #expect(status?.agents.map(\.name) == ["qa", "reporter"])
+        #expect(try bench.pd(["fleet", "down"]).status == 0)
+        #expect(try bench.daemon.client().fleets().fleets.isEmpty)
+    }
+
+    @Test("a burst of 20 messages while the agent runs collapses into one more run that names them")
+    func collapse() throws {
+        let bench = try AgentBench()
+        try bench.plan(["turns": AgentBench.turns([("slow", 1, 1)], delayMs: 3000)])
+        try Self.fleet(
+            bench,
+            """
+                qa:
+                  trigger: git:committed
+                  prompt: "Review {message}"
+            """)
+        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        for i in 1...20 { #expect(try bench.pd(["pub", "git:committed", "c\(i)"]).status == 0) }
+        #expect(eventually(timeout: 60) { Self.tasks(bench).count == 2 })
+        let second = Self.tasks(bench)[1]
+        #expect(second.contains("Review c20") && second.contains("collapsed: 19 messages"), "\(Self.tasks(bench))")
+        // Nothing more comes: the burst was one wake.
+        Thread.sleep(forTimeInterval: 4)
+        #expect(Self.tasks(bench).count == 2)
+    }
+
+    @Test("a fleet without any budget is refused (exit 4); with a wallet budget, @every 1s fires repeatedly")
+    func budgetRequiredAndSchedule() throws {
+        let bench = try AgentBench()
+        try bench.plan(["turns": AgentBench.turns([("tick", 1, 1)])])
+        try Self.fleet(
+            bench,
+            """
+                ticker:
+                  schedule: "@every 1s"
+                  prompt: "tick for {project}"
+            """, limits: "max_concurrent_spawns: 1")
+        let refused = try bench.pd(["fleet", "up"])
+        #expect(refused.status == 4 && refused.stderr.contains("no budget"), "\(refused.stderr)")
+        #expect(try bench.pd(["wallet", "top-up", "shop", "--usd", "1"]).status == 0)
+        #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "5"]).status == 0)
+        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(eventually(timeout: 60) { Self.tasks(bench).filter { $0 == "tick for shop" }.count >= 2 })
+        #expect(try bench.pd(["fleet", "down"]).status == 0)
+    }
+}
