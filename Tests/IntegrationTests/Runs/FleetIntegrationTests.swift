@@ -90,4 +90,60 @@ struct FleetIntegrationTests {
         #expect(eventually(timeout: 60) { Self.tasks(bench).filter { $0 == "tick for shop" }.count >= 2 })
         #expect(try bench.pd(["fleet", "down"]).status == 0)
     }
+
+    /// The fleet events so far, decoded.
+    static func events(_ bench: AgentBench) throws -> [[String: String]] {
+        try bench.daemon.client().history("fleet:events", after: 0, limit: 1000).messages.compactMap {
+            try? JSONDecoder().decode([String: String].self, from: Data($0.message.utf8))
+        }
+    }
+
+    @Test("fifo with max_queue 5: 20 messages while the agent runs give 1 + 5 runs and 14 agent.dropped events")
+    func fifoQueue() throws {
+        let bench = try AgentBench()
+        try bench.plan(["turns": AgentBench.turns([("slow", 1, 1)], delayMs: 2000)])
+        try Self.fleet(
+            bench,
+            """
+                qa:
+                  trigger: jobs:new
+                  prompt: "Do {message}"
+                  queue: fifo
+                  max_queue: 5
+            """)
+        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(eventually { (try? bench.daemon.client().fleets().fleets.first?.agents.first?.status) == "idle" })
+        for i in 1...20 { #expect(try bench.pd(["pub", "jobs:new", "job\(i)"]).status == 0) }
+        #expect(eventually(timeout: 90) { Self.tasks(bench).count == 6 })
+        #expect(try Self.events(bench).filter { $0["type"] == "agent.dropped" }.count == 14)
+        #expect(eventually(timeout: 30) { (try? bench.daemon.client().fleets().fleets.first?.agents.first?.status) == "idle" })
+        #expect(Self.tasks(bench).count == 6 && Self.tasks(bench).first == "Do job1")
+    }
+
+    @Test("max_concurrent_spawns: 1 — two agents woken together never run at once (by the fleet's own event order)")
+    func concurrencyLimit() throws {
+        let bench = try AgentBench()
+        try bench.plan(["turns": AgentBench.turns([("work", 1, 1)], delayMs: 1000)])
+        try Self.fleet(
+            bench,
+            """
+                a:
+                  trigger: go:now
+                  prompt: "a {message}"
+                b:
+                  trigger: go:now
+                  prompt: "b {message}"
+            """, limits: "max_concurrent_spawns: 1, budget_usd_per_day: 5")
+        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["pub", "go:now", "x"]).status == 0)
+        #expect(eventually(timeout: 60) { (try? Self.events(bench).filter { $0["type"] == "agent.succeeded" }.count) == 2 })
+        var running = 0
+        var most = 0
+        for event in try Self.events(bench) {
+            if event["type"] == "agent.started" { running += 1 }
+            if event["type"] == "agent.succeeded" || event["type"] == "agent.failed" || event["type"] == "agent.killed" { running -= 1 }
+            most = max(most, running)
+        }
+        #expect(most == 1)
+    }
 }
