@@ -7,4 +7,8 @@ extension PortDaddyClient {
         try call(Routes.fleetUp, project, body: request)
     }
     public func fleetDown(_ project: String) throws(ClientError) -> FleetsResponse { try call(Routes.fleetDown, project) }
+    public func fleetEnable(_ project: String, _ request: FleetUpRequest) throws(ClientError) -> FleetInfo {
+        try call(Routes.fleetEnable, project, body: request)
+    }
+    public func fleetDisable(_ project: String) throws(ClientError) -> FleetsResponse { try call(Routes.fleetDisable, project) }
 }

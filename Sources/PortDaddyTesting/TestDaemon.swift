@@ -59,11 +59,11 @@ public final class TestDaemon: @unchecked Sendable {
 
     public var portDaddyEnvironment: PortDaddyEnvironment { PortDaddyEnvironment(home: home) }
 
-    /// Starts `pd daemon` as a child and waits until it answers on its socket.
+    /// Starts `pd daemon` as a child (with `extra` in its environment) and waits until it answers on its socket.
     @discardableResult
-    public func start(arguments: [String] = []) throws -> RuntimeInfo {
+    public func start(arguments: [String] = [], environment extra: [String: String] = [:]) throws -> RuntimeInfo {
         let pid = try Subprocess.spawn(
-            binary, ["daemon", "--log-level", "warning"] + arguments, environment: environment, stdout: testLog,
+            binary, ["daemon", "--log-level", "warning"] + arguments, environment: environment.merging(extra) { $1 }, stdout: testLog,
             stderr: testLog)
         daemonPID = pid
         return try waitUntilReady(startedBy: pid)

@@ -5,5 +5,10 @@ extension Routes {
         .post, "/fleet/:project/up", "start the project's pd-fleet.yml from its folder (user's authority)")
     public static let fleetDown = APIRoute<NoBody, FleetsResponse>(.post, "/fleet/:project/down", "stop the project's fleet (user's authority)")
 
-    static var fleetRoutes: [AnyAPIRoute] { [fleets.erased, fleetUp.erased, fleetDown.erased] }
+    public static let fleetEnable = APIRoute<FleetUpRequest, FleetInfo>(
+        .post, "/fleet/:project/enable", "start the fleet and start it again at every daemon start (user's authority)")
+    public static let fleetDisable = APIRoute<NoBody, FleetsResponse>(
+        .post, "/fleet/:project/disable", "stop the fleet and forget it (user's authority)")
+
+    static var fleetRoutes: [AnyAPIRoute] { [fleets.erased, fleetUp.erased, fleetDown.erased, fleetEnable.erased, fleetDisable.erased] }
 }

@@ -199,6 +199,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v14-graph", migrate: GraphSchema.create)
         migrator.registerMigration("v15-wallets", migrate: WalletSchema.create)
         migrator.registerMigration("v16-budget-guard", migrate: BudgetGuardSchema.create)
+        migrator.registerMigration("v17-fleets", migrate: FleetSchema.create)
         return migrator
     }
 

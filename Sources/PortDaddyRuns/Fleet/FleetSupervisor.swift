@@ -55,12 +55,15 @@ public actor FleetSupervisor {
     let channels: ChannelService
     let cursors: ConsumerCursors
     let wallets: WalletService?
+    let store: (any FleetStore)?
     let clock: any WallClock
     var fleets: [String: Fleet] = [:]
 
     public init(
-        runs: RunService, channels: ChannelService, cursors: ConsumerCursors, wallets: WalletService?, clock: any WallClock = SystemWallClock()
+        runs: RunService, channels: ChannelService, cursors: ConsumerCursors, wallets: WalletService?, store: (any FleetStore)? = nil,
+        clock: any WallClock = SystemWallClock()
     ) {
+        self.store = store
         self.runs = runs
         self.channels = channels
         self.cursors = cursors
@@ -100,6 +103,39 @@ public actor FleetSupervisor {
         Task { [runs] in for id in running { _ = try? await runs.kill(id, reason: "fleet-\(reason)") } }
         event("fleet.stopped", project: project, detail: ["reason": reason])
         return true
+    }
+
+    /// Starts the fleet and remembers it, so every later daemon start starts it again (from the same folder, with
+    /// the daemon's environment and the `PATH` recorded now).
+    public func enable(project: String, root: String, config: FleetConfig, environment: [String: String]) throws(PortDaddyError) -> FleetInfo {
+        let fleet = try up(project: project, root: root, config: config, environment: environment)
+        try store?.saveEnabledFleet(EnabledFleet(project: project, path: root, pathVariable: environment["PATH"], enabledAt: clock.nowMillis()))
+        return fleet
+    }
+
+    /// Stops the fleet and forgets it.
+    @discardableResult
+    public func disable(project: String) throws(PortDaddyError) -> Bool {
+        try store?.deleteEnabledFleet(project: project)
+        return down(project: project, reason: "disabled")
+    }
+
+    /// At daemon start: starts every enabled fleet whose file is still valid; returns the problems of the others.
+    public func restoreEnabled() -> [String] {
+        var problems: [String] = []
+        var base = ProcessInfo.processInfo.environment
+        for enabled in (try? store?.enabledFleets()) ?? [] {
+            let validation = FleetConfig.load(path: enabled.path + "/" + FleetConfig.fileName)
+            guard let config = validation.config else {
+                problems.append("\(enabled.project): " + validation.errors.map(\.description).joined(separator: "; "))
+                continue
+            }
+            if let path = enabled.pathVariable { base["PATH"] = path }
+            do { _ = try up(project: enabled.project, root: enabled.path, config: config, environment: base) } catch {
+                problems.append("\(enabled.project): \(error.description)")
+            }
+        }
+        return problems
     }
 
     /// Every fleet running, with its agents.

@@ -73,6 +73,8 @@ struct DaemonServices {
             })
         let lost = await runs.recoverOrphans()
         if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
+        let fleets = FleetSupervisor(runs: runs, channels: channels, cursors: ConsumerCursors(store: store), wallets: wallets, store: store)
+        for problem in await fleets.restoreEnabled() { logger.warning("an enabled fleet did not start", metadata: ["problem": "\(problem)"]) }
         let changelog = Changelog(
             store: store, activity: activity, retentionSeconds: configuration.changelogMaxAgeSeconds, graph: recorder)
         let situation = Situation(
@@ -84,7 +86,7 @@ struct DaemonServices {
             cursors: ConsumerCursors(store: store), declarations: ChannelDeclarations(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
             runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store), wallets: wallets, panic: panic,
-            fleets: FleetSupervisor(runs: runs, channels: channels, cursors: ConsumerCursors(store: store), wallets: wallets),
+            fleets: fleets,
             snapshots: SnapshotWatcher(store: store, coordination: coordination, folder: env.home + "/snapshots", activity: activity),
             graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims))
     }

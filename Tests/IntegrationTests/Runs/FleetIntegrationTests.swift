@@ -146,4 +146,31 @@ struct FleetIntegrationTests {
         }
         #expect(most == 1)
     }
+
+    @Test("an enabled fleet comes back after a daemon restart and no message is lost; a fleet only `up` does not; disable forgets it")
+    func enabledFleetSurvivesRestart() throws {
+        // After the restart the agents run with the daemon's environment (and the PATH recorded at enable).
+        let bench = try AgentBench()
+        try bench.plan(["turns": AgentBench.turns([("done", 1, 1)], delayMs: 1500)])
+        try Self.fleet(
+            bench,
+            """
+                qa:
+                  trigger: jobs:new
+                  prompt: "Do {message}"
+                  queue: fifo
+            """, limits: "max_concurrent_spawns: 1, budget_usd_per_day: 5")
+        let enabled = try bench.pd(["fleet", "up", "-d"])
+        #expect(enabled.status == 0 && enabled.stdout.contains("enabled"), "\(enabled.stderr)")
+        for job in ["m1", "m2", "m3"] { #expect(try bench.pd(["pub", "jobs:new", job]).status == 0) }
+        #expect(eventually { Self.tasks(bench).count >= 1 })
+        #expect(bench.daemon.stop() == 0)
+        _ = try bench.daemon.start(environment: bench.environment)
+        #expect(eventually(timeout: 90) { Set(Self.tasks(bench)).isSuperset(of: ["Do m1", "Do m2", "Do m3"]) }, "\(Self.tasks(bench))")
+        #expect(try bench.daemon.client().fleets().fleets.map(\.project) == ["shop"])
+        #expect(try bench.pd(["fleet", "disable"]).status == 0)
+        #expect(bench.daemon.stop() == 0)
+        _ = try bench.daemon.start(environment: bench.environment)
+        #expect(try bench.daemon.client().fleets().fleets.isEmpty)
+    }
 }

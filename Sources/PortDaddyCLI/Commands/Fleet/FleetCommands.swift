@@ -11,7 +11,10 @@ extension PD {
             discussion:
                 "Only init and validate exist yet: the file is written and checked, not run. The project root is the "
                 + "nearest folder with a .portdaddyrc, else the git repository's top.",
-            subcommands: [Init.self, Validate.self, FleetUp.self, FleetDown.self, FleetStatus.self, FleetPanic.self, FleetUnpanic.self])
+            subcommands: [
+                Init.self, Validate.self, FleetUp.self, FleetDown.self, FleetEnable.self, FleetDisable.self, FleetStatus.self, FleetPanic.self,
+                FleetUnpanic.self,
+            ])
 
         /// The project root and its name: the nearest `.portdaddyrc`'s folder and project, else the git top.
         static func projectRoot() throws -> (root: String, project: String) {

@@ -5,14 +5,18 @@ import PortDaddyClient
 import PortDaddyFleetConfig
 
 extension PD {
-    /// `pd fleet up`: hands the project's `pd-fleet.yml` to the daemon, which runs it until `pd fleet down`.
+    /// `pd fleet up [-d]` and `pd fleet enable`: hand the project's `pd-fleet.yml` to the daemon.
     struct FleetUp: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "up", abstract: "Run this project's pd-fleet.yml in the daemon (until pd fleet down or a daemon restart).")
-        @Flag(name: .customShort("d"), help: "Accepted for the seed's spelling; the fleet always runs in the daemon.") var detach = false
+            commandName: "up", abstract: "Run this project's pd-fleet.yml in the daemon until pd fleet down (-d: also after daemon restarts).")
+        @Flag(name: .customShort("d"), help: "Enable it: the daemon starts it again at every start (pd fleet disable forgets it).")
+        var detach = false
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() throws { try FleetUp.start(enable: detach, global: global) }
+
+        /// Validates the nearest `pd-fleet.yml` here and sends its folder, with this environment, to the daemon.
+        static func start(enable: Bool, global: GlobalOptions) throws {
             guard let root = ProjectRoot.folder(holding: FleetConfig.fileName, from: FileManager.default.currentDirectoryPath) else {
                 throw CLIError("no \(FleetConfig.fileName) here or above (pd fleet init writes one)", exitCode: PDExit.notFound)
             }
@@ -21,13 +25,42 @@ extension PD {
                 for problem in validation.errors { Output.warn(problem.description) }
                 throw CLIError("\(FleetConfig.fileName) is not valid (pd fleet validate)", exitCode: PDExit.usage)
             }
-            let project = ProjectRoot.nearest()?.project ?? (root as NSString).lastPathComponent.lowercased()
+            let project = FleetUp.project(root: root)
             let client = try global.client()
-            let fleet = try attempt {
-                try client.fleetUp(project, FleetUpRequest(path: root, env: ProcessInfo.processInfo.environment))
-            }
+            let request = FleetUpRequest(path: root, env: ProcessInfo.processInfo.environment)
+            let fleet = try attempt { enable ? try client.fleetEnable(project, request) : try client.fleetUp(project, request) }
             if global.json { return global.output.json(fleet) }
-            global.output.line("fleet \(config.name) running for \(project): \(fleet.agents.map(\.name).joined(separator: ", "))")
+            global.output.line(
+                "fleet \(config.name) running for \(project)\(enable ? " (enabled: it starts again with the daemon)" : ""): "
+                    + fleet.agents.map(\.name).joined(separator: ", "))
+        }
+
+        /// The project of a folder: its `.portdaddyrc`'s, else the folder's name.
+        static func project(root: String) -> String {
+            ProjectRoot.nearest()?.project ?? (root as NSString).lastPathComponent.lowercased()
+        }
+    }
+
+    /// `pd fleet enable`.
+    struct FleetEnable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "enable", abstract: "Run this project's pd-fleet.yml in the daemon, now and at every daemon start.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws { try FleetUp.start(enable: true, global: global) }
+    }
+
+    /// `pd fleet disable`.
+    struct FleetDisable: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Stop this project's fleet and forget it.")
+        @Argument(help: "The project (default: this folder's).") var project: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let name = project ?? FleetUp.project(root: FileManager.default.currentDirectoryPath)
+            let client = try global.client()
+            _ = try attempt { try client.fleetDisable(name) }
+            global.output.line("fleet of \(name) disabled")
         }
     }
 
