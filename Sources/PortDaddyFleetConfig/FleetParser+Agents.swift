@@ -20,6 +20,7 @@ extension FleetParser {
             error("fleet.agents", "required: at least one agent")
             return []
         }
+        let problemsBefore = problems.count
         var entries: [(path: String, name: String?, body: Node.Mapping)] = []
         if let map = node.mapping {
             for (key, value) in map {
@@ -36,7 +37,7 @@ extension FleetParser {
             error("fleet.agents", "must be a mapping of agent names to agents, or a list of agents")
             return []
         }
-        if entries.isEmpty && problems.isEmpty { error("fleet.agents", "required: at least one agent") }
+        if entries.isEmpty && problems.count == problemsBefore { error("fleet.agents", "required: at least one agent") }
         var agents: [FleetConfig.Agent] = []
         var taken = Set(entries.compactMap { $0.name })
         for entry in entries {

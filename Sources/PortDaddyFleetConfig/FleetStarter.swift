@@ -8,8 +8,8 @@ extension FleetConfig {
         let name = starterName(project)
         return """
             # pd-fleet.yml: agents that wake on a channel message or a cron schedule, within limits and a daily budget.
-            # Check it with `pd fleet validate`. Running fleets (pd fleet up / enable) is not built yet: this file is
-            # validated, not run. Money is US dollars, read exactly (at most 6 decimals).
+            # Check it with `pd fleet validate`; run it with `pd fleet up` (until pd fleet down) or `pd fleet enable`
+            # (also after daemon restarts). Money is US dollars, read exactly (at most 6 decimals).
             fleet:
               name: \(name)                  # one identity segment: a-z 0-9 . _ -
               harbor: "{project}:fleet"         # the harbor the fleet's agents join ({project} {fleet})

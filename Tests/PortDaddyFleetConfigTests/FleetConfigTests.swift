@@ -181,7 +181,11 @@ struct FleetConfigTests {
         #expect(Self.problems("fleets: {}") == ["fleets: unknown key (expected fleet)", "fleet: required: the file's one top-level key"])
         #expect(Self.problems("") == ["(root): the file is empty; it needs a fleet: section (pd fleet init writes a starter)"])
         #expect(Self.problems("fleet: [").first?.hasPrefix("(root): not valid YAML") == true)
-        #expect(Self.problems("fleet: {name: n, agents: {}}") == ["fleet.agents: required: at least one agent"])
+        #expect(
+            Self.problems("fleet: {name: N, agents: {}}") == [
+                #"fleet.name: "N" contains "N"; use a-z, 0-9, '.', '_' and '-' (lower case, one segment)"#,
+                "fleet.agents: required: at least one agent",
+            ])
         #expect(
             Self.problems("fleet: {name: n, agents: {m: {trigger: mailbox, backend: codex, prompt: p}}}")
                 == ["fleet.agents.m.trigger: mailbox wakes the agent on its actor's mailbox: set actor too"])

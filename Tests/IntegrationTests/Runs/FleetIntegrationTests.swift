@@ -172,5 +172,11 @@ struct FleetIntegrationTests {
         #expect(bench.daemon.stop() == 0)
         _ = try bench.daemon.start(environment: bench.environment)
         #expect(try bench.daemon.client().fleets().fleets.isEmpty)
+        // Only `up` (not enabled): running now, gone after a restart.
+        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.daemon.client().fleets().fleets.count == 1)
+        #expect(bench.daemon.stop() == 0)
+        _ = try bench.daemon.start(environment: bench.environment)
+        #expect(try bench.daemon.client().fleets().fleets.isEmpty)
     }
 }

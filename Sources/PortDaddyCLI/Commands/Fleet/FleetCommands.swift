@@ -4,13 +4,13 @@ import PortDaddyFleetConfig
 import PortDaddyStackConfig
 
 extension PD {
-    /// `pd fleet init|validate`: the project's `pd-fleet.yml` (running fleets is the daemon's, not built yet).
+    /// `pd fleet …`: the project's `pd-fleet.yml` (init, validate), running it in the daemon, and the panic switch.
     struct FleetGroup: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "fleet", abstract: "A project's pd-fleet.yml: agents on channel triggers and cron schedules.",
             discussion:
-                "Only init and validate exist yet: the file is written and checked, not run. The project root is the "
-                + "nearest folder with a .portdaddyrc, else the git repository's top.",
+                "init writes a starter, validate checks it, up / enable hand it to the daemon, which runs it. The project root "
+                + "is the nearest folder with a .portdaddyrc, else the git repository's top.",
             subcommands: [
                 Init.self, Validate.self, FleetUp.self, FleetDown.self, FleetEnable.self, FleetDisable.self, FleetStatus.self, FleetPanic.self,
                 FleetUnpanic.self,
