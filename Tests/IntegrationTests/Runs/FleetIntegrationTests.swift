@@ -179,4 +179,37 @@ struct FleetIntegrationTests {
         _ = try bench.daemon.start(environment: bench.environment)
         #expect(try bench.daemon.client().fleets().fleets.isEmpty)
     }
+
+    @Test("max_spawns_per_hour: 2 — the third wake waits rate_limited; a self-chaining agent stops at hop 8 (fleet.chain_limit)")
+    func rateLimitAndChainLimit() throws {
+        let bench = try AgentBench()
+        try bench.plan(["turns": AgentBench.turns([("ok", 1, 1)])])
+        try Self.fleet(
+            bench,
+            """
+                qa:
+                  trigger: jobs:new
+                  prompt: "Do {message}"
+                  queue: fifo
+            """, limits: "max_spawns_per_hour: 2, budget_usd_per_day: 5")
+        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        for job in ["j1", "j2", "j3"] { #expect(try bench.pd(["pub", "jobs:new", job]).status == 0) }
+        #expect(eventually(timeout: 60) { (try? Self.events(bench).contains { $0["type"] == "agent.rate_limited" }) == true })
+        #expect(eventually { (try? bench.daemon.client().fleets().fleets.first?.agents.first?.status) == "rate_limited" })
+        #expect(Self.tasks(bench) == ["Do j1", "Do j2"])
+        #expect(try bench.pd(["fleet", "down"]).status == 0)
+
+        try Self.fleet(
+            bench,
+            """
+                echo:
+                  trigger: ping:pong
+                  prompt: "Echo {message}"
+                  on_success: "publish ping:pong"
+            """)
+        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["pub", "ping:pong", "start"]).status == 0)
+        #expect(eventually(timeout: 120) { (try? Self.events(bench).contains { $0["type"] == "fleet.chain_limit" }) == true })
+        #expect(Self.tasks(bench).filter { $0.hasPrefix("Echo ") }.count == 8)
+    }
 }
