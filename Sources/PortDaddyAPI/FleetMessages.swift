@@ -27,10 +27,14 @@ public struct FleetInfo: Codable, Sendable, Equatable {
     public var name: String
     /// The folder holding its `pd-fleet.yml`.
     public var path: String
+    /// `running`, or `invalid` when the file changed into something invalid (the last valid definition keeps running).
     public var state: String
     public var agents: [FleetAgentInfo]
+    /// Why the file on disk is invalid (state `invalid`).
+    public var problems: [String]?
 
-    public init(project: String, name: String, path: String, state: String, agents: [FleetAgentInfo]) {
+    public init(project: String, name: String, path: String, state: String, agents: [FleetAgentInfo], problems: [String]? = nil) {
+        self.problems = problems
         self.project = project
         self.name = name
         self.path = path
@@ -46,6 +50,18 @@ public struct FleetsResponse: Codable, Sendable, Equatable {
     public init(panicked: Bool, fleets: [FleetInfo]) {
         self.panicked = panicked
         self.fleets = fleets
+    }
+}
+
+/// `POST /fleet/reload`: what a look at every fleet file found.
+public struct FleetReloadResponse: Codable, Sendable, Equatable {
+    public var reloaded: [String]
+    public var invalid: [String]
+    public var stopped: [String]
+    public init(reloaded: [String], invalid: [String], stopped: [String]) {
+        self.reloaded = reloaded
+        self.invalid = invalid
+        self.stopped = stopped
     }
 }
 

@@ -10,5 +10,6 @@ extension PortDaddyClient {
     public func fleetEnable(_ project: String, _ request: FleetUpRequest) throws(ClientError) -> FleetInfo {
         try call(Routes.fleetEnable, project, body: request)
     }
+    public func fleetReload() throws(ClientError) -> FleetReloadResponse { try call(Routes.fleetReload) }
     public func fleetDisable(_ project: String) throws(ClientError) -> FleetsResponse { try call(Routes.fleetDisable, project) }
 }

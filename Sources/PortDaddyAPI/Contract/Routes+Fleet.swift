@@ -10,5 +10,10 @@ extension Routes {
     public static let fleetDisable = APIRoute<NoBody, FleetsResponse>(
         .post, "/fleet/:project/disable", "stop the fleet and forget it (user's authority)")
 
-    static var fleetRoutes: [AnyAPIRoute] { [fleets.erased, fleetUp.erased, fleetDown.erased, fleetEnable.erased, fleetDisable.erased] }
+    public static let fleetReload = APIRoute<NoBody, FleetReloadResponse>(
+        .post, "/fleet/reload", "read every running fleet's pd-fleet.yml again now (user's authority; SIGHUP does the same)")
+
+    static var fleetRoutes: [AnyAPIRoute] {
+        [fleets.erased, fleetUp.erased, fleetDown.erased, fleetEnable.erased, fleetDisable.erased, fleetReload.erased]
+    }
 }

@@ -33,6 +33,9 @@ public actor FleetSupervisor {
         let root: String
         let environment: [String: String]
         var config: FleetConfig
+        /// SHA-256 of the file the running definition came from, and the problems of a newer invalid one.
+        var fileHash: String?
+        var problems: [String] = []
         var agents: [String: AgentState] = [:]
         var spawnTimes: [Int64] = []
         var tasks: [Task<Void, Never>] = []
@@ -83,14 +86,73 @@ public actor FleetSupervisor {
         }
         down(project: project, reason: "replaced")
         let fleet = Fleet(project: project, root: root, environment: environment, config: config)
+        fleet.fileHash = ContentHash.ofFile(atPath: root + "/" + FleetConfig.fileName)
         for agent in config.agents { fleet.agents[agent.name] = AgentState(spec: agent) }
         fleets[project] = fleet
-        for agent in config.agents {
+        try start(fleet)
+        event("fleet.started", project: project, detail: ["fleet": config.name, "agents": String(config.agents.count)])
+        return info(fleet)
+    }
+
+    /// Starts the listeners and schedules of the fleet's current definition.
+    func start(_ fleet: Fleet) throws(PortDaddyError) {
+        for agent in fleet.config.agents {
             if let trigger = agent.trigger, trigger != "mailbox" { try listen(fleet, agent: agent.name, trigger: trigger) }
             if agent.schedule != nil { schedule(fleet, agent: agent.name) }
         }
-        event("fleet.started", project: project, detail: ["fleet": config.name, "agents": String(config.agents.count)])
-        return info(fleet)
+    }
+
+    // MARK: hot reload
+
+    /// Looks at every running fleet's file: a valid change becomes the new definition (running agents finish under
+    /// the old one; queued wakes of agents that remain are kept), an invalid one leaves the old definition running
+    /// and marks the fleet `invalid` with the problems, a deleted file stops the fleet.
+    public func checkFiles() -> FleetReloadResponse {
+        var result = FleetReloadResponse(reloaded: [], invalid: [], stopped: [])
+        for fleet in fleets.values.sorted(by: { $0.project < $1.project }) {
+            let path = fleet.root + "/" + FleetConfig.fileName
+            guard FileManager.default.fileExists(atPath: path) else {
+                down(project: fleet.project, reason: "file deleted")
+                result.stopped.append(fleet.project)
+                continue
+            }
+            let hash = ContentHash.ofFile(atPath: path)
+            guard hash != fleet.fileHash else { continue }
+            fleet.fileHash = hash
+            let validation = FleetConfig.load(path: path)
+            guard let config = validation.config else {
+                fleet.problems = validation.errors.map(\.description)
+                result.invalid.append(fleet.project)
+                event("fleet.invalid", project: fleet.project, detail: ["problems": fleet.problems.joined(separator: "; ")])
+                continue
+            }
+            reconfigure(fleet, config)
+            result.reloaded.append(fleet.project)
+        }
+        return result
+    }
+
+    func reconfigure(_ fleet: Fleet, _ config: FleetConfig) {
+        for task in fleet.tasks { task.cancel() }
+        for subscription in fleet.subscriptions { subscription.cancel() }
+        fleet.tasks = []
+        fleet.subscriptions = []
+        fleet.problems = []
+        var agents: [String: AgentState] = [:]
+        for agent in config.agents {
+            var state = fleet.agents[agent.name] ?? AgentState(spec: agent)
+            state.spec = agent
+            agents[agent.name] = state
+        }
+        fleet.agents = agents
+        fleet.config = config
+        do { try start(fleet) } catch {
+            fleet.problems = [error.description]
+            event("fleet.invalid", project: fleet.project, detail: ["problems": error.description])
+            return
+        }
+        event("fleet.reloaded", project: fleet.project, detail: ["fleet": config.name, "agents": String(config.agents.count)])
+        pump(fleet)
     }
 
     /// Stops a project's fleet: no more wakes; its running agents are killed.
@@ -353,7 +415,7 @@ public actor FleetSupervisor {
 
     func info(_ fleet: Fleet) -> FleetInfo {
         FleetInfo(
-            project: fleet.project, name: fleet.config.name, path: fleet.root, state: "running",
+            project: fleet.project, name: fleet.config.name, path: fleet.root, state: fleet.problems.isEmpty ? "running" : "invalid",
             agents: fleet.config.agents.compactMap { agent in
                 guard let state = fleet.agents[agent.name] else { return nil }
                 let status =
@@ -361,7 +423,7 @@ public actor FleetSupervisor {
                 return FleetAgentInfo(
                     name: agent.name, status: status, queueDepth: Self.depth(state), lastRun: state.lastRun,
                     nextSchedule: state.nextSchedule.map { Int64($0.timeIntervalSince1970 * 1000) }, dropped: state.dropped)
-            })
+            }, problems: fleet.problems.isEmpty ? nil : fleet.problems)
     }
 
     static func depth(_ state: AgentState) -> Int { state.queue.reduce(0) { $0 + $1.ids.count + ($1.message == nil ? 1 : 0) } }

@@ -20,7 +20,9 @@ struct FleetController: RouteController {
             actions: [
                 "/fleet/{project}/up": "starting a fleet", "/fleet/{project}/down": "stopping a fleet",
                 "/fleet/{project}/enable": "enabling a fleet", "/fleet/{project}/disable": "disabling a fleet",
+                "/fleet/reload": "reloading fleets",
             ])
+        guarded.on(Routes.fleetReload, use: reload)
         guarded.on(Routes.fleetUp, use: up)
         guarded.on(Routes.fleetDown, use: down)
         guarded.on(Routes.fleetEnable, use: enable)
@@ -35,6 +37,10 @@ struct FleetController: RouteController {
     @Sendable func up(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let (project, body, config) = try await Self.fleetFile(request, context)
         return try JSONResponse.make(try await fleets.up(project: project, root: body.path, config: config, environment: body.env ?? [:]))
+    }
+
+    @Sendable func reload(_ request: Request, _ context: PDRequestContext) async throws -> Response {
+        try JSONResponse.make(await fleets.checkFiles())
     }
 
     @Sendable func enable(_ request: Request, _ context: PDRequestContext) async throws -> Response {

@@ -128,6 +128,7 @@ public enum Daemon {
                 ] + ipcService + [
                     .init(service: reaper), .init(service: IdleMemoryTrimmer()),
                     .init(service: SnapshotService(watcher: core.snapshots, intervalSeconds: configuration.snapshotPollSeconds, logger: logger)),
+                    .init(service: FleetReloadService(fleets: core.fleets, intervalSeconds: configuration.fleetPollSeconds, logger: logger)),
                     .init(
                         service: ShutdownHook(
                             hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs, tuples: core.memory.tuples)),

@@ -45,6 +45,8 @@ public struct DaemonConfiguration: Sendable {
     public var livenessIntervalSeconds: Double = 5
     /// How often the snapshot watcher stats the files of trusted claims (`PORT_DADDY_SNAPSHOT_POLL`, 0.1–60 s, default 2).
     public var snapshotPollSeconds: Double = 2
+    /// Seconds between looks at running fleets' `pd-fleet.yml` (`PORT_DADDY_FLEET_POLL`, 0.2–60).
+    public var fleetPollSeconds: Double = 2
     /// How long changelog entries are kept (`PORT_DADDY_CHANGELOG_MAX_AGE`, seconds, default 180 days).
     public var changelogMaxAgeSeconds: Double = 180 * 86400
     /// Seconds a run over its project's allowance keeps going before it is killed (`PORT_DADDY_BUDGET_GRACE`, 1 s–1 h).
@@ -186,6 +188,12 @@ public struct DaemonConfiguration: Sendable {
         }
         config.channelMaxAgeSeconds = min(try number("PORT_DADDY_CHANNEL_MAX_AGE") ?? 7 * 86400, DurationParser.maxSeconds)
         config.changelogMaxAgeSeconds = min(max(1, try number("PORT_DADDY_CHANGELOG_MAX_AGE") ?? 180 * 86400), DurationParser.maxSeconds)
+        if let poll = try number("PORT_DADDY_FLEET_POLL") {
+            guard (0.2...60).contains(poll) else {
+                throw .badSetting("PORT_DADDY_FLEET_POLL", PortDaddyEnvironment.value("PORT_DADDY_FLEET_POLL") ?? "")
+            }
+            config.fleetPollSeconds = poll
+        }
         if let grace = try number("PORT_DADDY_BUDGET_GRACE") {
             guard (1...3600).contains(grace) else {
                 throw .badSetting("PORT_DADDY_BUDGET_GRACE", PortDaddyEnvironment.value("PORT_DADDY_BUDGET_GRACE") ?? "")

@@ -212,4 +212,44 @@ struct FleetIntegrationTests {
         #expect(eventually(timeout: 120) { (try? Self.events(bench).contains { $0["type"] == "fleet.chain_limit" }) == true })
         #expect(Self.tasks(bench).filter { $0.hasPrefix("Echo ") }.count == 8)
     }
+
+    @Test("hot reload: an added agent appears; a broken edit marks the fleet invalid and the old agents keep running; a deleted file stops it")
+    func hotReload() throws {
+        let bench = try AgentBench(daemonEnvironment: ["PORT_DADDY_FLEET_POLL": "0.3"])
+        try bench.plan(["turns": AgentBench.turns([("ok", 1, 1)])])
+        try Self.fleet(
+            bench,
+            """
+                qa:
+                  trigger: jobs:new
+                  prompt: "Do {message}"
+            """)
+        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        try Self.fleet(
+            bench,
+            """
+                qa:
+                  trigger: jobs:new
+                  prompt: "Do {message}"
+                docs:
+                  trigger: docs:new
+                  prompt: "Write {message}"
+            """)
+        #expect(eventually { (try? bench.daemon.client().fleets().fleets.first?.agents.map(\.name)) == ["qa", "docs"] })
+        #expect(try bench.pd(["pub", "docs:new", "guide"]).status == 0)
+        #expect(eventually(timeout: 60) { Self.tasks(bench).contains("Write guide") })
+        // A broken edit: the fleet shows invalid with the problem, and the last valid agents still wake.
+        try "fleet:\n  name: shop-dev\n  agents:\n    qa:\n      schedule: \"*/61 * * * *\"\n".write(
+            toFile: bench.workdir + "/pd-fleet.yml", atomically: true, encoding: .utf8)
+        #expect(eventually { (try? bench.daemon.client().fleets().fleets.first?.state) == "invalid" })
+        let status = try bench.pd(["fleet", "status"]).stdout
+        #expect(status.contains("INVALID") && status.contains("fleet.agents.qa.schedule"), "\(status)")
+        #expect(try Self.events(bench).contains { $0["type"] == "fleet.invalid" })
+        #expect(try bench.pd(["pub", "jobs:new", "still"]).status == 0)
+        #expect(eventually(timeout: 60) { Self.tasks(bench).contains("Do still") })
+        // `pd fleet reload` says nothing changed; a deleted file stops the fleet.
+        #expect(try bench.pd(["fleet", "reload"]).stdout.contains("no fleet file changed"))
+        try FileManager.default.removeItem(atPath: bench.workdir + "/pd-fleet.yml")
+        #expect(eventually { (try? bench.daemon.client().fleets().fleets.isEmpty) == true })
+    }
 }

@@ -12,7 +12,8 @@ extension PD {
                 "init writes a starter, validate checks it, up / enable hand it to the daemon, which runs it. The project root "
                 + "is the nearest folder with a .portdaddyrc, else the git repository's top.",
             subcommands: [
-                Init.self, Validate.self, FleetUp.self, FleetDown.self, FleetEnable.self, FleetDisable.self, FleetStatus.self, FleetPanic.self,
+                Init.self, Validate.self, FleetUp.self, FleetDown.self, FleetEnable.self, FleetDisable.self, FleetStatus.self, FleetReload.self,
+                FleetPanic.self,
                 FleetUnpanic.self,
             ])
 

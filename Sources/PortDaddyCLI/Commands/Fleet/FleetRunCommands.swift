@@ -91,11 +91,31 @@ extension PD {
             if all.panicked { global.output.line("PANICKED: nothing spawns until pd fleet unpanic --reason R") }
             if all.fleets.isEmpty { return global.output.line("no fleet runs (pd fleet up)") }
             for fleet in all.fleets {
-                global.output.line("\(fleet.project) — \(fleet.name) (\(fleet.path))")
+                global.output.line(
+                    "\(fleet.project) — \(fleet.name) (\(fleet.path))"
+                        + (fleet.state == "invalid" ? " — INVALID file, still running its last valid definition:" : ""))
+                for problem in fleet.problems ?? [] { global.output.line("  " + problem) }
                 global.output.table(
                     ["AGENT", "STATUS", "QUEUE", "LAST RUN", "DROPPED"],
                     fleet.agents.map { [$0.name, $0.status, String($0.queueDepth), $0.lastRun ?? "-", String($0.dropped)] })
             }
+        }
+    }
+
+    /// `pd fleet reload`.
+    struct FleetReload: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reload", abstract: "Read every running fleet's pd-fleet.yml again now (the daemon also looks every 2 s, and on SIGHUP).")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let client = try global.client()
+            let result = try attempt { try client.fleetReload() }
+            if global.json { return global.output.json(result) }
+            if result.reloaded.isEmpty && result.invalid.isEmpty && result.stopped.isEmpty { return global.output.line("no fleet file changed") }
+            for project in result.reloaded { global.output.line("\(project): reloaded") }
+            for project in result.invalid { global.output.line("\(project): invalid, the last valid definition keeps running (pd fleet status)") }
+            for project in result.stopped { global.output.line("\(project): its pd-fleet.yml is gone; the fleet stopped") }
         }
     }
 }
