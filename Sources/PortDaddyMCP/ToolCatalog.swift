@@ -171,6 +171,10 @@ enum ToolCatalog {
                     "identity": Schema.string("changelog: pattern; changelog_add: the identity"), "summary": Schema.string("changelog_add"),
                 ], required: ["action"])),
         Tool(
+            name: "fleet",
+            description: "Running fleets (read only): each agent's status, queue depth and last run, and the panic state.",
+            inputSchema: Schema.object(["project": Schema.string("only this project's fleet")])),
+        Tool(
             name: "wallet",
             description: "Money, read only: project wallets (balance, daily budget, spend), bonds, runs over budget (pending), the panic switch.",
             inputSchema: Schema.object(

@@ -119,3 +119,20 @@ extension ToolHandler {
         "\(w.project): balance \(w.balance.usd), spent today \(w.spentToday.usd) of \(w.allowance?.usd ?? "no budget")"
     }
 }
+
+/// The `fleet` tool: what the fleets are doing (starting and stopping them stays the user's, from `pd`).
+extension ToolHandler {
+    func fleet(_ args: Arguments) throws(ToolFailure) -> (Value, String) {
+        let project = try args.string("project")
+        var (value, r) = try run { c throws(ClientError) in try c.fleets() }
+        if let project {
+            r.fleets = r.fleets.filter { $0.project == project }
+            do { value = try Value(r) } catch { throw .refused(.daemon(.internal), message: "cannot encode the answer: \(error)") }
+        }
+        let lines = r.fleets.map { fleet in
+            "\(fleet.project) \(fleet.name) \(fleet.state): "
+                + fleet.agents.map { "\($0.name) \($0.status)\($0.queueDepth > 0 ? " (\($0.queueDepth) queued)" : "")" }.joined(separator: ", ")
+        }
+        return (value, ((r.panicked ? ["PANICKED"] : []) + (lines.isEmpty ? ["no fleet runs"] : lines)).joined(separator: "\n"))
+    }
+}

@@ -127,6 +127,7 @@ struct ToolHandler: Sendable {
         case "look": return try look(args)
         case "memory": return try memory(args)
         case "wallet": return try wallet(args)
+        case "fleet": return try fleet(args)
         case "activity":
             let since = try args.number("since_minutes").map { Int64((Date().timeIntervalSince1970 - $0 * 60) * 1000) }
             let type = try args.string("type")

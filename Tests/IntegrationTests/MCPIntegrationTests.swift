@@ -87,7 +87,7 @@ struct MCPIntegrationTests {
         let report = try JSONDecoder().decode(Report.self, from: Data(run.output.split(separator: "\n").last.map { Data($0.utf8) } ?? Data()))
         #expect(report.protocol_ >= "2025-06-18")
         #expect(report.server == "port-daddy")
-        #expect(report.tools.count == 22)
+        #expect(report.tools.count == 23)
         // A lock wait the client cancelled left the daemon's queue (the call's connection was interrupted).
         #expect(report.mcp_waiter_queued)
         #expect(report.cancelled_wait_left_queue)

@@ -125,6 +125,8 @@ async def main():
             err, wallets, _ = await call("wallet", action="list")
             results["wallet_list"] = err or wallets["wallets"] != []
             results["wallet_pending"] = (await call("wallet", action="pending"))[0]
+            err, fleets, _ = await call("fleet")
+            results["fleet_status"] = err or fleets["fleets"] != [] or fleets["panicked"]
             err, panic, _ = await call("wallet", action="panic")
             results["wallet_panic"] = err or panic["state"] != "calm"
             err, body, _ = await call("wallet", action="show", project="nowallet")
