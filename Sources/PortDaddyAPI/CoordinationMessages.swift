@@ -146,7 +146,13 @@ public struct BeginRequest: Codable, Sendable, Equatable {
     public var pid: PID?
     /// A display name for the agent (a public label).
     public var name: String?
-    public init(purpose: String, agent: String, identity: String? = nil, files: [String]? = nil, pid: PID? = nil, name: String? = nil) {
+    /// SHA-256 of each file in `files` as the CLI read it (by path), recorded with the claims (for `pd advise`).
+    public var fileHashes: [String: String]?
+    public init(
+        purpose: String, agent: String, identity: String? = nil, files: [String]? = nil, pid: PID? = nil, name: String? = nil,
+        fileHashes: [String: String]? = nil
+    ) {
+        self.fileHashes = fileHashes
         self.purpose = purpose
         self.agent = agent
         self.identity = identity

@@ -121,9 +121,8 @@ struct SayLookAdviseTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let migration = dir + "/db/migrations/0003_add_index.sql"
         try "create index i on t(c);".write(toFile: migration, atomically: true, encoding: .utf8)
-        #expect(try daemon.pd(["begin", "add the index"], environment: ["PD_AGENT_ID": "holder"]).status == 0)
-        // claim-files records the file's hash as pd read it (begin --files records none).
-        #expect(try daemon.pd(["claim-files", migration], environment: ["PD_AGENT_ID": "holder"]).status == 0)
+        // begin --files records each file's hash as pd read it (so does claim-files).
+        #expect(try daemon.pd(["begin", "add the index", "--files", migration], environment: ["PD_AGENT_ID": "holder"]).status == 0)
         let env = ["PD_AGENT_ID": "newcomer"]
         let first = try daemon.pd(["advise", migration, "--json"], environment: env)
         let second = try daemon.pd(["advise", migration, "--json"], environment: env)

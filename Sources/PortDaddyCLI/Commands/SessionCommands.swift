@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortDaddyAPI
 import PortDaddyClient
+import PortDaddySystem
 
 /// Resolves paths to absolute real paths (symlinks resolved; a path that does not exist yet keeps its name
 /// under its resolved parent).
@@ -32,9 +33,15 @@ extension PD {
             let client = try global.client()
             let id = agent ?? AgentContext.current()
             client.agentID = id
+            // The CLI reads the files (as the user) for their hashes; the daemon never reads a path it is sent.
+            let paths = realPaths(files)
+            var hashes: [String: String] = [:]
+            for path in paths { hashes[path] = ContentHash.ofFile(atPath: path) }
             let response = try attempt {
                 try client.begin(
-                    BeginRequest(purpose: purpose, agent: id, identity: identity, files: realPaths(files), pid: PID(system: getppid()), name: name))
+                    BeginRequest(
+                        purpose: purpose, agent: id, identity: identity, files: paths, pid: PID(system: getppid()), name: name,
+                        fileHashes: hashes.isEmpty ? nil : hashes))
             }
             if !response.deadInProject.isEmpty {
                 Output.warn("\(response.deadInProject.count) dead agent(s) in this project left work behind: pd salvage")

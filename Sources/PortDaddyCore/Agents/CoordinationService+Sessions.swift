@@ -6,7 +6,7 @@ extension CoordinationService {
     /// session, the port, and dead agents of the project.
     public func begin(
         purpose: String, agent raw: String, identity: String?, files: [String], pid: Int32?, name: String? = nil,
-        trusted: Bool = false
+        trusted: Bool = false, fileHashes: [String: String] = [:]
     ) throws(PortDaddyError) -> (
         SessionInfo, Int?, [String]
     ) {
@@ -14,7 +14,10 @@ extension CoordinationService {
         guard !purposeText.isEmpty, purposeText.utf8.count <= 2000 else {
             throw .invalidRequest("purpose must be 1 to 2000 characters")
         }
-        let paths = try files.map(Self.validatedPath)
+        let targets = try files.map { (file) throws(PortDaddyError) in
+            try Self.validatedTarget(FileClaimTarget(path: file, contentHash: fileHashes[file]))
+        }
+        let paths = targets.map(\.0.path)
         let id = try Self.agentID(raw)
         // Check what would make the session fail before registering or claiming anything.
         try store.read { tx throws in
@@ -49,8 +52,7 @@ extension CoordinationService {
                     id: String.randomID(prefix: "ses-"), agentID: id, purpose: purposeText, identity: normalizedIdentity, phase: .planning,
                     state: "active", startedAt: now, endedAt: nil)
                 try tx.saveSession(record)
-                _ = try Self.claimFiles(
-                    paths.map { (FileRegion(path: $0), nil) }, session: record, force: false, trusted: trusted, now: now, tx)
+                _ = try Self.claimFiles(targets, session: record, force: false, trusted: trusted, now: now, tx)
                 return try Self.sessionInfo(record, tx)
             }
         } catch {

@@ -29,7 +29,7 @@ struct SessionController: RouteController {
         let trusted = UserAuthority.holds(request, context, token: userToken)
         let (session, port, dead) = try coordination.begin(
             purpose: body.purpose, agent: body.agent, identity: body.identity, files: body.files ?? [],
-            pid: body.pid?.value, name: body.name, trusted: trusted)
+            pid: body.pid?.value, name: body.name, trusted: trusted, fileHashes: body.fileHashes ?? [:])
         if trusted && !session.files.isEmpty { try snapshots.watch(try coordination.files().filter { $0.sessionID == session.id }) }
         return try JSONResponse.make(BeginResponse(agentID: session.agentID, session: session, port: port, deadInProject: dead), status: .created)
     }
