@@ -22,6 +22,27 @@ final class DNSService: Service, Sendable {
     }
 
     func run() async throws {
+        // With an OS-chosen port (0), the UDP port the OS picked may already be taken for TCP by someone else: pick
+        // again a few times rather than fail the daemon's start.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let (udp, tcp, boundPort) = try await bindBoth()
+                onBound(boundPort)
+                logger.info("dns responder ready", metadata: ["port": "\(boundPort)", "domain": "\(resolver.domain)"])
+                try? await gracefulShutdown()
+                try? await udp.close()
+                try? await tcp.close()
+                return
+            } catch {
+                guard port == 0, attempt < 8 else { throw error }
+            }
+        }
+    }
+
+    /// Binds UDP on `port` (0: the OS picks), then TCP on the same port number.
+    func bindBoth() async throws -> (any Channel, any Channel, Int) {
         let group = MultiThreadedEventLoopGroup.singleton
         let resolver = self.resolver
         let udp = try await DatagramBootstrap(group: group)
@@ -29,9 +50,8 @@ final class DNSService: Service, Sendable {
             .channelInitializer { channel in channel.pipeline.addHandler(DNSUDPHandler(resolver: resolver)) }
             .bind(host: host, port: port).get()
         let boundPort = udp.localAddress?.port ?? port
-        let tcp: any Channel
         do {
-            tcp = try await ServerBootstrap(group: group)
+            let tcp = try await ServerBootstrap(group: group)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 // Out of descriptors, accept fails at once: wait a second instead of retrying in a hot loop.
                 .serverChannelInitializer { channel in
@@ -46,15 +66,11 @@ final class DNSService: Service, Sendable {
                     }
                 }
                 .bind(host: host, port: boundPort).get()
+            return (udp, tcp, boundPort)
         } catch {
             try? await udp.close()
             throw error
         }
-        onBound(boundPort)
-        logger.info("dns responder ready", metadata: ["port": "\(boundPort)", "domain": "\(resolver.domain)"])
-        try? await gracefulShutdown()
-        try? await udp.close()
-        try? await tcp.close()
     }
 }
 
