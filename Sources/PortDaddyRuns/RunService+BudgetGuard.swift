@@ -42,13 +42,14 @@ extension RunService {
     }
 
     /// The runs waiting on their budget.
-    public func pendingBudgetKills() -> [PendingKillInfo] {
-        pendingKills.sorted { $0.key < $1.key }.map { id, pending in
-            let figures = wallets.flatMap { try? $0.wallet(pending.project) }
-            return PendingKillInfo(
-                run: id, project: pending.project, spentToday: figures?.spentToday ?? MoneyAmount(micros: 0),
-                allowance: figures?.allowance ?? MoneyAmount(micros: 0), deadline: pending.deadline, extensions: pending.extensions)
-        }
+    public func pendingBudgetKills() -> [PendingKillInfo] { pendingKills.sorted { $0.key < $1.key }.map(info) }
+
+    /// One pending kill with its project's figures now.
+    func info(_ id: String, _ pending: PendingKill) -> PendingKillInfo {
+        let figures = wallets.flatMap { try? $0.wallet(pending.project) }
+        return PendingKillInfo(
+            run: id, project: pending.project, spentToday: figures?.spentToday ?? MoneyAmount(micros: 0),
+            allowance: figures?.allowance ?? MoneyAmount(micros: 0), deadline: pending.deadline, extensions: pending.extensions)
     }
 
     /// Raises the allowance of the run's project for today; when the spend is then under it, every pending kill of
@@ -87,10 +88,7 @@ extension RunService {
         pending.extensions += 1
         pending.deadline += Self.millis(settings.budgetGrace)
         pendingKills[id] = pending
-        return pendingBudgetKills().first { $0.run == id }
-            ?? PendingKillInfo(
-                run: id, project: pending.project, spentToday: MoneyAmount(micros: 0), allowance: MoneyAmount(micros: 0),
-                deadline: pending.deadline, extensions: pending.extensions)
+        return info(id, pending)
     }
 
     /// Waits for the run's deadline (following extensions) and kills it then, unless it was cleared or ended.

@@ -211,7 +211,9 @@ public actor FleetSupervisor {
         let consumer = Self.consumer(fleet.project, agent)
         let subscription = channels.hub.subscribe(pattern)
         fleet.subscriptions.append(subscription)
-        let start = (try? cursors.cursor(consumer: consumer, channel: trigger).lastID) ?? 0
+        // From the cursor on, skipping what is already queued (a reload keeps the queues of the agents that remain).
+        let queued = fleet.agents[agent]?.queue.flatMap(\.ids).max() ?? 0
+        let start = max((try? cursors.cursor(consumer: consumer, channel: trigger).lastID) ?? 0, queued)
         let backlog = (try? channels.history(pattern, after: start, limit: 1000)) ?? []
         let project = fleet.project
         fleet.tasks.append(
@@ -306,7 +308,7 @@ public actor FleetSupervisor {
             let wake = state.queue.removeFirst()
             fleet.agents[name] = state
             fleet.spawnTimes.append(now)
-            launch(fleet, agent: name, wake: wake)
+            launch(fleet, agent: name, wake: wake, at: now)
         }
     }
 
@@ -321,7 +323,8 @@ public actor FleetSupervisor {
 
     // MARK: runs
 
-    func launch(_ fleet: Fleet, agent name: String, wake: Wake) {
+    /// Launches one wake; `at` is the spawn time counted against `max_spawns_per_hour` (given back if refused).
+    func launch(_ fleet: Fleet, agent name: String, wake: Wake, at: Int64) {
         guard var state = fleet.agents[name] else { return }
         let spec = state.spec
         let placeholder = "starting-" + Secret.hex(bytes: 3)
@@ -335,15 +338,19 @@ public actor FleetSupervisor {
                 guard let run = try await runs.spawn(request).run else { throw PortDaddyError.storage("the launch returned no run") }
                 result = .success(run)
             } catch { result = .failure(error) }
-            await self?.started(project, agent: name, wake: wake, placeholder: placeholder, result: result)
+            await self?.started(project, agent: name, wake: wake, placeholder: placeholder, at: at, result: result)
         }
     }
 
-    func started(_ project: String, agent name: String, wake: Wake, placeholder: String, result: Result<RunInfo, PortDaddyError>) {
+    func started(
+        _ project: String, agent name: String, wake: Wake, placeholder: String, at: Int64, result: Result<RunInfo, PortDaddyError>
+    ) {
         guard let fleet = fleets[project], var state = fleet.agents[name] else { return }
         state.running.remove(placeholder)
         switch result {
         case .failure(let error):
+            // A refused launch is no spawn: it does not count against the hourly limit.
+            if let index = fleet.spawnTimes.firstIndex(of: at) { fleet.spawnTimes.remove(at: index) }
             // Refused (budget, panic, limits): the wake waits and is tried again, so no trigger is lost.
             state.queue.insert(wake, at: 0)
             fleet.agents[name] = state

@@ -35,9 +35,9 @@ extension PD {
                     + fleet.agents.map(\.name).joined(separator: ", "))
         }
 
-        /// The project of a folder: its `.portdaddyrc`'s, else the folder's name.
+        /// The project of a folder: as `ProjectRoot.project(of:)` finds it for a file there, else the folder's name.
         static func project(root: String) -> String {
-            ProjectRoot.nearest()?.project ?? (root as NSString).lastPathComponent.lowercased()
+            ProjectRoot.project(of: root + "/" + FleetConfig.fileName) ?? (root as NSString).lastPathComponent.lowercased()
         }
     }
 
