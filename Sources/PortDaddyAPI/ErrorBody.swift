@@ -94,6 +94,10 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case graceExhausted = "GRACE_EXHAUSTED"
     /// The run is no longer pending: it was killed (or ended).
     case alreadyKilled = "ALREADY_KILLED"
+    /// A `pd-fleet.yml` (sent or on disk) with problems; the message lists them with their YAML paths.
+    case invalidFleetConfig = "INVALID_FLEET_CONFIG"
+    /// A write conditioned on `If-Match` whose file changed since it was read.
+    case fileChanged = "FILE_CHANGED"
 
     public var description: String { rawValue }
 
@@ -113,7 +117,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
             .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled:
             return 409
         case .bodyTooLarge: return 413
-        case .invalidStackConfig: return 422
+        case .fileChanged: return 412
+        case .invalidStackConfig, .invalidFleetConfig: return 422
         case .stackFailed: return 424
         case .storage, .`internal`: return 500
         case .rangeExhausted, .shuttingDown, .tooManyConnections, .resourceExhausted: return 503

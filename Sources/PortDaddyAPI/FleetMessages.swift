@@ -10,6 +10,8 @@ public struct FleetAgentInfo: Codable, Sendable, Equatable {
     public var nextSchedule: Int64?
     /// Wakes dropped because a `fifo` queue was full.
     public var dropped: Int
+    /// Why the last launch was refused, while the agent's wake waits on it (e.g. `BUDGET_EXCEEDED`).
+    public var refused: String?
 
     public init(name: String, status: String, queueDepth: Int, lastRun: String?, nextSchedule: Int64?, dropped: Int) {
         self.name = name
@@ -32,9 +34,16 @@ public struct FleetInfo: Codable, Sendable, Equatable {
     public var agents: [FleetAgentInfo]
     /// Why the file on disk is invalid (state `invalid`).
     public var problems: [String]?
+    /// `attached` (a foreground `pd fleet up` follows it: it stops when that ends) or `daemon`.
+    public var mode: String?
+    /// Only in the answer to an attached `up`: the key its follower passes to `GET /fleet/events?attach=`.
+    public var attachToken: String?
 
-    public init(project: String, name: String, path: String, state: String, agents: [FleetAgentInfo], problems: [String]? = nil) {
+    public init(
+        project: String, name: String, path: String, state: String, agents: [FleetAgentInfo], problems: [String]? = nil, mode: String? = nil
+    ) {
         self.problems = problems
+        self.mode = mode
         self.project = project
         self.name = name
         self.path = path
@@ -70,8 +79,54 @@ public struct FleetReloadResponse: Codable, Sendable, Equatable {
 public struct FleetUpRequest: Codable, Sendable, Equatable {
     public var path: String
     public var env: [String: String]?
-    public init(path: String, env: [String: String]?) {
+    /// A foreground run: the fleet stops when the follower of `GET /fleet/events?attach=` goes away.
+    public var attached: Bool?
+    public init(path: String, env: [String: String]?, attached: Bool? = nil) {
         self.path = path
         self.env = env
+        self.attached = attached
+    }
+}
+
+/// `GET /fleet/config/{project}`: the fleet's file as it is on disk now.
+public struct FleetConfigFile: Codable, Sendable, Equatable {
+    public var project: String
+    public var path: String
+    public var yaml: String
+    /// SHA-256 (hex) of the file's bytes: send it back as `If-Match` to write it.
+    public var sha256: String
+    /// Problems of the file on disk, with their YAML paths (warnings included); empty when it is clean.
+    public var problems: [String]
+
+    public init(project: String, path: String, yaml: String, sha256: String, problems: [String]) {
+        self.project = project
+        self.path = path
+        self.yaml = yaml
+        self.sha256 = sha256
+        self.problems = problems
+    }
+}
+
+/// `PUT /fleet/config/{project}` (with `If-Match: <sha256>`).
+public struct FleetConfigWrite: Codable, Sendable, Equatable {
+    public var yaml: String
+    public init(yaml: String) { self.yaml = yaml }
+}
+
+/// The fleet figures of `GET /status`.
+public struct FleetStatusFigures: Codable, Sendable, Equatable {
+    /// Fleets running (including invalid ones, which keep their last valid definition).
+    public var fleets: Int
+    /// Fleets whose file on disk is invalid.
+    public var invalid: Int
+    /// Fleet agents with a run going.
+    public var agentsRunning: Int
+    /// Wakes waiting, over every fleet agent.
+    public var queued: Int
+    public init(fleets: Int, invalid: Int, agentsRunning: Int, queued: Int) {
+        self.fleets = fleets
+        self.invalid = invalid
+        self.agentsRunning = agentsRunning
+        self.queued = queued
     }
 }

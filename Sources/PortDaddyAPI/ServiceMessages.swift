@@ -70,13 +70,17 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var stacks: [String]?
     /// The agent runs going and today's spend.
     public var runs: RunsStatus?
+    /// Fleets running, their agents at work and their waiting wakes.
+    public var fleets: FleetStatusFigures?
 
     public init(
         status: String, version: String, pid: Int, uptimeSeconds: Int, home: String, socket: String, tcpHost: String, tcpPort: Int, rangeStart: Int,
         rangeEnd: Int, reserved: [Int], claims: Int, reapIntervalSeconds: Double, reapGraceSeconds: Double, reaped: Int, proxyPort: Int? = nil,
-        dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil, runs: RunsStatus? = nil
+        dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil, runs: RunsStatus? = nil,
+        fleets: FleetStatusFigures? = nil
     ) {
         self.runs = runs
+        self.fleets = fleets
         self.proxyPort = proxyPort
         self.dnsPort = dnsPort
         self.dnsDomain = dnsDomain

@@ -3,6 +3,12 @@ public struct SSEEvent: Sendable, Equatable {
     public var id: String?
     public var event: String
     public var data: String
+
+    public init(id: String?, event: String, data: String) {
+        self.id = id
+        self.event = event
+        self.data = data
+    }
 }
 
 /// Splits a server-sent-event byte stream into events (`id:`, `event:`, `data:` fields; `:` comments ignored).

@@ -21,7 +21,7 @@ extension RunService {
     /// Checks the project's spend against its allowance; gives its running agents pending kills when it is reached.
     /// Called on every usage update and when the user changes a budget.
     public func guardBudget(of project: String) {
-        guard let wallets, let figures = wallets.overAllowance(project), let allowance = WalletService.allowance(figures) else { return }
+        guard let wallets, let (figures, allowance) = wallets.overAllowance(project) else { return }
         let now = clock.nowMillis()
         let grace = Self.millis(settings.budgetGrace)
         for run in live.values where WalletService.project(of: run.info.identity) == project {

@@ -2,6 +2,7 @@
 public enum APIMethod: String, Sendable, CaseIterable {
     case get = "GET"
     case post = "POST"
+    case put = "PUT"
     case delete = "DELETE"
 }
 
@@ -68,6 +69,9 @@ public enum EventStream: Sendable {}
 
 /// The response of a route that answers with an HTML page.
 public enum HTMLPage: Sendable {}
+
+/// The response of a route that answers with one line of `text/plain` (UTF-8).
+public enum PlainText: Sendable {}
 
 /// The response of a route whose JSON shape belongs to the page that reads it (the dashboard's state).
 public enum PageDocument: Sendable {}

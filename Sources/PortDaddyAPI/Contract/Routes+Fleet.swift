@@ -13,7 +13,20 @@ extension Routes {
     public static let fleetReload = APIRoute<NoBody, FleetReloadResponse>(
         .post, "/fleet/reload", "read every running fleet's pd-fleet.yml again now (user's authority; SIGHUP does the same)")
 
+    public static let fleetEvents = APIRoute<NoBody, EventStream>(
+        .get, "/fleet/events", query: ["project", "after", "attach"],
+        "fleet lifecycle events (SSE view of channel fleet:events, Last-Event-ID replay); attach= keeps a foreground fleet alive")
+    public static let fleetPrompt = APIRoute<NoBody, PlainText>(
+        .get, "/fleet/prompt", query: ["project"], "one text/plain line for a shell prompt: running, queued, spend against allowance")
+    public static let fleetConfig = APIRoute<NoBody, FleetConfigFile>(
+        .get, "/fleet/config/:project", "the running fleet's pd-fleet.yml, its sha256 and problems (user's authority)")
+    public static let fleetConfigWrite = APIRoute<FleetConfigWrite, FleetConfigFile>(
+        .put, "/fleet/config/:project", "replace pd-fleet.yml (If-Match: sha256; 412 if it changed, 422 if invalid) and reload (user's authority)")
+
     static var fleetRoutes: [AnyAPIRoute] {
-        [fleets.erased, fleetUp.erased, fleetDown.erased, fleetEnable.erased, fleetDisable.erased, fleetReload.erased]
+        [
+            fleets.erased, fleetUp.erased, fleetDown.erased, fleetEnable.erased, fleetDisable.erased, fleetReload.erased, fleetEvents.erased,
+            fleetPrompt.erased, fleetConfig.erased, fleetConfigWrite.erased,
+        ]
     }
 }

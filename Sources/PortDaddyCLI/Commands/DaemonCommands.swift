@@ -135,6 +135,14 @@ extension PD {
                         + ((runs.pendingKills ?? 0) > 0 ? ", \(runs.pendingKills ?? 0) run(s) over budget (pd wallet pending)" : ""))
                 if runs.panicked == true { out.line("  PANICKED  nothing spawns until pd fleet unpanic --reason R") }
             }
+            if let fleets = status.fleets {
+                out.line(
+                    "  fleets    "
+                        + (fleets.fleets == 0
+                            ? "none running"
+                            : "\(fleets.fleets) running, \(fleets.agentsRunning) agent(s) at work, \(fleets.queued) wake(s) waiting"
+                                + (fleets.invalid > 0 ? ", \(fleets.invalid) with an invalid file (pd fleet status)" : "")))
+            }
             out.line("  claims    \(status.claims) (range \(status.rangeStart)-\(status.rangeEnd), \(status.reaped) reaped)")
             out.line("  reaper    every \(Int(status.reapIntervalSeconds))s, grace \(Int(status.reapGraceSeconds))s")
         }

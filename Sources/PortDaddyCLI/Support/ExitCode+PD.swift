@@ -40,11 +40,11 @@ public enum PDExit {
     static func code(for code: ErrorCode) -> Int32 {
         switch code {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .bodyTooLarge, .invalidLockName, .unknownBackend,
-            .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed, .invalidPattern:
+            .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed, .invalidPattern, .invalidFleetConfig:
             return usage
         case .portUnavailable, .rangeExhausted, .lockHeld, .lockTimeout, .fileClaimed, .sessionActive, .stackConflict, .stackBusy,
             .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved,
-            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled:
+            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled, .fileChanged:
             return portUnavailable
         case .noActiveSession, .notFound, .tupleNotFound: return notFound
         case .notLockOwner, .notHarborMember: return notOwner

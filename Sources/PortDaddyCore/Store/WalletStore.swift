@@ -18,6 +18,8 @@ public struct WalletFigures: Sendable, Equatable {
 public protocol WalletStore: Sendable {
     /// A wallet's figures (nil when the project has none), with spend since `dayStart` (local midnight).
     func walletFigures(_ project: String, dayStart: Int64) throws(PortDaddyError) -> WalletFigures?
+    /// The same figures for any project, wallet or not (balance 0 and no daily budget without one).
+    func spendFigures(_ project: String, dayStart: Int64) throws(PortDaddyError) -> WalletFigures
     func walletProjects() throws(PortDaddyError) -> [String]
     /// Creates the wallet if needed and appends a ledger entry.
     func appendLedger(project: String, kind: String, micros: Int64, ref: String?, actor: String?, reason: String?, at: Int64) throws(PortDaddyError)
@@ -76,26 +78,38 @@ extension SQLiteStore: WalletStore {
     public func walletFigures(_ project: String, dayStart: Int64) throws(PortDaddyError) -> WalletFigures? {
         try guardedRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM wallets WHERE project = ?", arguments: [project]) else { return nil }
-            let balance = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(micros), 0) FROM wallet_ledger WHERE project = ?", arguments: [project])
-            // Spend is what the project's runs' cost events say since local midnight (identity = project or project:…).
-            let spent = try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT COALESCE(SUM(c.micros), 0) FROM cost_events c JOIN runs r ON r.id = c.run
-                    WHERE c.at >= ? AND (r.identity = ? OR r.identity LIKE ? ESCAPE '\\')
-                    """, arguments: [dayStart, project, Self.likePrefix(project)])
-            let reserved = try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(micros), 0) FROM reservations WHERE project = ?", arguments: [project])
-            let raised = try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(micros), 0) FROM allowance_raises WHERE project = ? AND at >= ?", arguments: [project, dayStart])
-            let escrowed = try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(amount_micros), 0) FROM bonds WHERE project = ? AND state IN ('escrowed', 'held')",
-                arguments: [project])
-            return WalletFigures(
-                project: project, balance: balance ?? 0, usdPerDay: row["usd_per_day_micros"], raisedToday: raised ?? 0, spentToday: spent ?? 0,
-                reserved: reserved ?? 0,
-                escrowed: escrowed ?? 0)
+            return try Self.figures(db, project, usdPerDay: row["usd_per_day_micros"], dayStart: dayStart)
         }
+    }
+
+    public func spendFigures(_ project: String, dayStart: Int64) throws(PortDaddyError) -> WalletFigures {
+        try guardedRead { db in
+            let usdPerDay = try Int64?.fetchOne(db, sql: "SELECT usd_per_day_micros FROM wallets WHERE project = ?", arguments: [project])
+            return try Self.figures(db, project, usdPerDay: usdPerDay ?? nil, dayStart: dayStart)
+        }
+    }
+
+    /// A project's figures; its balance is the sum of its ledger (0 without a wallet).
+    static func figures(_ db: Database, _ project: String, usdPerDay: Int64?, dayStart: Int64) throws -> WalletFigures {
+        let balance = try Int64.fetchOne(db, sql: "SELECT COALESCE(SUM(micros), 0) FROM wallet_ledger WHERE project = ?", arguments: [project])
+        // Spend is what the project's runs' cost events say since local midnight (identity = project or project:…).
+        let spent = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(c.micros), 0) FROM cost_events c JOIN runs r ON r.id = c.run
+                WHERE c.at >= ? AND (r.identity = ? OR r.identity LIKE ? ESCAPE '\\')
+                """, arguments: [dayStart, project, Self.likePrefix(project)])
+        let reserved = try Int64.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(micros), 0) FROM reservations WHERE project = ?", arguments: [project])
+        let raised = try Int64.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(micros), 0) FROM allowance_raises WHERE project = ? AND at >= ?", arguments: [project, dayStart])
+        let escrowed = try Int64.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(amount_micros), 0) FROM bonds WHERE project = ? AND state IN ('escrowed', 'held')",
+            arguments: [project])
+        return WalletFigures(
+            project: project, balance: balance ?? 0, usdPerDay: usdPerDay, raisedToday: raised ?? 0, spentToday: spent ?? 0,
+            reserved: reserved ?? 0,
+            escrowed: escrowed ?? 0)
     }
 
     public func walletProjects() throws(PortDaddyError) -> [String] {

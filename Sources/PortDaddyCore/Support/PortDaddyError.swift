@@ -76,6 +76,10 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case graceExhausted(run: String)
     /// A pending-kill action on a run that is no longer pending.
     case alreadyKilled(run: String)
+    /// A fleet file with problems (each with its YAML path).
+    case invalidFleetConfig(problems: [String])
+    /// A conditional write whose file changed since it was read (`current` is its hash now).
+    case fileChanged(path: String, current: String?)
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -114,6 +118,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .panicNotArmed: return .panicNotArmed
         case .graceExhausted: return .graceExhausted
         case .alreadyKilled: return .alreadyKilled
+        case .invalidFleetConfig: return .invalidFleetConfig
+        case .fileChanged: return .fileChanged
         case .concurrencyLimit: return .concurrencyLimit
         case .invalidRunToken: return .invalidRunToken
         case .invalidPattern: return .invalidPattern
@@ -177,6 +183,9 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .panicNotArmed: return "the panic switch is not armed (or its window passed): arm it first with pd fleet panic --reason R"
         case .graceExhausted(let run): return "run \(run)'s grace was extended twice already; raise the allowance or let it stop"
         case .alreadyKilled(let run): return "run \(run) is not waiting on its budget any more (it was killed, or it ended)"
+        case .invalidFleetConfig(let problems): return "pd-fleet.yml is not valid: " + problems.joined(separator: "; ")
+        case .fileChanged(let path, let current):
+            return "\(path) changed since it was read (its sha256 is now \(current ?? "gone")): read it again and retry"
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
         case .invalidRunToken: return "X-PD-Run-Token is not this run's token"

@@ -19,6 +19,8 @@ public final class WalletService: Sendable {
     let activity: ActivityLog?
     /// Reservations, settlements and slashes are decided one at a time.
     let lock = Mutex(())
+    /// Running fleets' `budget_usd_per_day`, by project (set by the fleet supervisor).
+    let ceilings = Mutex<[String: Int64]>([:])
 
     public init(store: any WalletStore & BudgetGuardStore & AtomicStore, clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil) {
         self.store = store
@@ -136,11 +138,28 @@ public final class WalletService: Sendable {
     }
 
     /// The project's figures when it has spent its whole allowance today (nil: under it, or no wallet or budget).
-    public func overAllowance(_ project: String) -> WalletFigures? {
-        guard let w = try? store.walletFigures(project, dayStart: dayStart()), let allowance = Self.allowance(w), w.spentToday >= allowance
+    public func overAllowance(_ project: String) -> (figures: WalletFigures, allowance: Int64)? {
+        let ceiling = ceiling(of: project)
+        let wallet = try? store.walletFigures(project, dayStart: dayStart())
+        guard let w = wallet ?? (ceiling == nil ? nil : try? store.spendFigures(project, dayStart: dayStart())),
+            let (allowance, _) = try? Self.effectiveAllowance(w, ceiling: ceiling), w.spentToday >= allowance
         else { return nil }
-        return w
+        return (w, allowance)
     }
+
+    /// Sets (or, with nil, clears) the daily ceiling a running fleet puts on its project: its `budget_usd_per_day`.
+    public func setCeiling(_ micros: Int64?, for project: String) {
+        ceilings.withLock { $0[project] = micros }
+    }
+
+    /// A project's spend today and its effective allowance (nil when neither a wallet budget nor a fleet ceiling sets one).
+    public func spendToday(_ project: String) -> (spent: Int64, allowance: Int64?)? {
+        guard let w = try? store.spendFigures(project, dayStart: dayStart()) else { return nil }
+        return (w.spentToday, (try? Self.effectiveAllowance(w, ceiling: ceiling(of: project)))?.0)
+    }
+
+    /// The running fleet's daily ceiling on the project, if any.
+    public func ceiling(of project: String) -> Int64? { ceilings.withLock { $0[project] } }
 
     /// Today's allowance: the daily budget plus today's raises (nil without a daily budget).
     public static func allowance(_ w: WalletFigures) -> Int64? { w.usdPerDay.map { $0 + w.raisedToday } }
@@ -148,16 +167,19 @@ public final class WalletService: Sendable {
     // MARK: runs
 
     /// Before a launch: checks the allowance and the balance and reserves the budget and the bond, atomically.
-    /// Nil when the run's project has no wallet (or the run has no identity).
+    /// A running fleet's `budget_usd_per_day` (``setCeiling(_:for:)``) caps the day's allowance too: it is the
+    /// smaller of that and the wallet's daily budget (plus today's raises), and it applies to a project without a
+    /// wallet (with no bond). Nil when nothing limits the run's project (no wallet, no ceiling, or no identity).
     public func reserve(run: String, identity: String?, budget: Int64) throws(PortDaddyError) -> BondInfo? {
         guard let project = Self.project(of: identity) else { return nil }
+        let ceiling = ceiling(of: project)
         return try lock.withLock { _ throws(PortDaddyError) -> BondInfo? in
             try store.atomically { () throws(PortDaddyError) -> BondInfo? in
-                guard let w = try store.walletFigures(project, dayStart: dayStart()) else { return nil }
-                guard let allowance = Self.allowance(w) else {
-                    throw PortDaddyError.budgetRequired(
-                        "project \(project) has a wallet but no daily budget: set one with pd wallet budget \(project) --usd-per-day N")
-                }
+                let wallet = try store.walletFigures(project, dayStart: dayStart())
+                guard wallet != nil || ceiling != nil else { return nil }
+                let w: WalletFigures
+                if let wallet { w = wallet } else { w = try store.spendFigures(project, dayStart: dayStart()) }
+                let (allowance, limit) = try Self.effectiveAllowance(w, ceiling: ceiling)
                 guard w.spentToday + w.reserved + budget <= allowance else {
                     let (spent, held, asked, cap) = (
                         MoneyAmount(micros: w.spentToday).usd, MoneyAmount(micros: w.reserved).usd, MoneyAmount(micros: budget).usd,
@@ -165,23 +187,37 @@ public final class WalletService: Sendable {
                     )
                     throw PortDaddyError.budgetExceeded(
                         "project \(project): spent today \(spent) + reserved for running agents \(held) + this run's budget \(asked) "
-                            + "is more than the daily allowance \(cap) USD")
+                            + "is more than \(limit) \(cap) USD")
                 }
+                let now = clock.nowMillis()
+                try store.insertReservation(run: run, project: project, micros: budget, at: now)
+                guard wallet != nil else { return nil }
                 let amount = Self.bond(for: budget)
                 guard w.balance >= amount else {
                     throw PortDaddyError.walletInsufficient(
                         "project \(project)'s wallet holds \(MoneyAmount(micros: w.balance).usd) USD; this run's bond is "
                             + "\(MoneyAmount(micros: amount).usd) USD (pd wallet top-up \(project) --usd N)")
                 }
-                let now = clock.nowMillis()
                 let bond = BondInfo(
                     id: "bond-" + Secret.hex(bytes: 5), run: run, project: project, amount: MoneyAmount(micros: amount), state: .escrowed,
                     slashed: MoneyAmount(micros: 0), reason: nil, createdAt: now, settledAt: nil)
-                try store.insertReservation(run: run, project: project, micros: budget, at: now)
                 try store.insertBond(bond)
                 try store.appendLedger(project: project, kind: "bond-escrow", micros: -amount, ref: bond.id, actor: nil, reason: run, at: now)
                 return bond
             }
+        }
+    }
+
+    /// Today's allowance and the name of the limit that sets it: the smaller of the wallet's daily budget and the
+    /// fleet's ceiling, plus today's raises. Neither → `BUDGET_REQUIRED`.
+    static func effectiveAllowance(_ w: WalletFigures, ceiling: Int64?) throws(PortDaddyError) -> (Int64, String) {
+        switch (w.usdPerDay, ceiling) {
+        case (nil, nil):
+            throw .budgetRequired(
+                "project \(w.project) has a wallet but no daily budget: set one with pd wallet budget \(w.project) --usd-per-day N")
+        case (let daily?, let fleet?) where fleet < daily: return (fleet + w.raisedToday, "the fleet's budget_usd_per_day")
+        case (let daily?, _): return (daily + w.raisedToday, "the daily allowance")
+        case (nil, let fleet?): return (fleet + w.raisedToday, "the fleet's budget_usd_per_day")
         }
     }
 

@@ -26,6 +26,8 @@ public actor FleetSupervisor {
         var nextSchedule: Date?
         var rateLimited = false
         var dropped = 0
+        /// The code of the last refused launch, while the wake waits (nil once one starts).
+        var refused: String?
     }
 
     final class Fleet {
@@ -40,6 +42,10 @@ public actor FleetSupervisor {
         var spawnTimes: [Int64] = []
         var tasks: [Task<Void, Never>] = []
         var subscriptions: [ChannelHub.Subscription] = []
+        /// Set for a foreground fleet: the key of its follower, which keeps it alive.
+        var attachToken: String?
+        /// Followers of an attached fleet's events now.
+        var followers = 0
 
         init(project: String, root: String, environment: [String: String], config: FleetConfig) {
             self.project = project
@@ -78,7 +84,10 @@ public actor FleetSupervisor {
 
     /// Starts (or replaces) a project's fleet. A fleet whose project has neither a wallet budget nor a fleet budget is
     /// refused (`BUDGET_REQUIRED`): no budget, no spawn.
-    public func up(project: String, root: String, config: FleetConfig, environment: [String: String]) throws(PortDaddyError) -> FleetInfo {
+    /// An `attached` fleet belongs to a foreground `pd fleet up`: it stops when its follower goes away (or never comes).
+    public func up(
+        project: String, root: String, config: FleetConfig, environment: [String: String], attached: Bool = false
+    ) throws(PortDaddyError) -> FleetInfo {
         let walletBudget = (try? wallets?.wallet(project))?.usdPerDay
         guard walletBudget != nil || config.limits.budgetUsdPerDayMicros != nil else {
             throw .budgetRequired(
@@ -89,9 +98,18 @@ public actor FleetSupervisor {
         fleet.fileHash = ContentHash.ofFile(atPath: root + "/" + FleetConfig.fileName)
         for agent in config.agents { fleet.agents[agent.name] = AgentState(spec: agent) }
         fleets[project] = fleet
+        wallets?.setCeiling(config.limits.budgetUsdPerDayMicros, for: project)
         try start(fleet)
         event("fleet.started", project: project, detail: ["fleet": config.name, "agents": String(config.agents.count)])
-        return info(fleet)
+        var answer = info(fleet)
+        if attached {
+            let token = Secret.hex(bytes: 16)
+            fleet.attachToken = token
+            answer.mode = "attached"
+            answer.attachToken = token
+            expectFollower(project, token: token)
+        }
+        return answer
     }
 
     /// Starts the listeners and schedules of the fleet's current definition.
@@ -146,6 +164,7 @@ public actor FleetSupervisor {
         }
         fleet.agents = agents
         fleet.config = config
+        wallets?.setCeiling(config.limits.budgetUsdPerDayMicros, for: fleet.project)
         do { try start(fleet) } catch {
             fleet.problems = [error.description]
             event("fleet.invalid", project: fleet.project, detail: ["problems": error.description])
@@ -159,6 +178,7 @@ public actor FleetSupervisor {
     @discardableResult
     public func down(project: String, reason: String = "down") -> Bool {
         guard let fleet = fleets.removeValue(forKey: project) else { return false }
+        wallets?.setCeiling(nil, for: project)
         for task in fleet.tasks { task.cancel() }
         for subscription in fleet.subscriptions { subscription.cancel() }
         let running = fleet.agents.values.flatMap(\.running)
@@ -353,12 +373,14 @@ public actor FleetSupervisor {
             if let index = fleet.spawnTimes.firstIndex(of: at) { fleet.spawnTimes.remove(at: index) }
             // Refused (budget, panic, limits): the wake waits and is tried again, so no trigger is lost.
             state.queue.insert(wake, at: 0)
+            state.refused = error.code.rawValue
             fleet.agents[name] = state
             event("agent.refused", project: project, detail: ["agent": name, "code": error.code.rawValue, "why": error.description])
             retry(project, after: 5)
         case .success(let run):
             state.running.insert(run.id)
             state.lastRun = run.id
+            state.refused = nil
             fleet.agents[name] = state
             advanceCursor(fleet, agent: name, wake: wake)
             event("agent.started", project: project, detail: ["agent": name, "run": run.id])
@@ -425,13 +447,26 @@ public actor FleetSupervisor {
             project: fleet.project, name: fleet.config.name, path: fleet.root, state: fleet.problems.isEmpty ? "running" : "invalid",
             agents: fleet.config.agents.compactMap { agent in
                 guard let state = fleet.agents[agent.name] else { return nil }
-                let status =
-                    !state.running.isEmpty ? "running" : state.rateLimited ? "rate_limited" : state.queue.isEmpty ? "idle" : "queued"
-                return FleetAgentInfo(
-                    name: agent.name, status: status, queueDepth: Self.depth(state), lastRun: state.lastRun,
+                var info = FleetAgentInfo(
+                    name: agent.name, status: Self.status(state), queueDepth: Self.depth(state), lastRun: state.lastRun,
                     nextSchedule: state.nextSchedule.map { Int64($0.timeIntervalSince1970 * 1000) }, dropped: state.dropped)
-            }, problems: fleet.problems.isEmpty ? nil : fleet.problems)
+                info.refused = state.queue.isEmpty ? nil : state.refused
+                return info
+            }, problems: fleet.problems.isEmpty ? nil : fleet.problems, mode: fleet.attachToken == nil ? "daemon" : "attached")
     }
+
+    /// `running`, `budget_pending` (its wake waits on the budget), `rate_limited`, `queued` or `idle`.
+    static func status(_ state: AgentState) -> String {
+        if !state.running.isEmpty { return "running" }
+        if state.rateLimited { return "rate_limited" }
+        if state.queue.isEmpty { return "idle" }
+        return Self.budgetCodes.contains(state.refused ?? "") ? "budget_pending" : "queued"
+    }
+
+    /// Refusals that wait on money (the user can raise the budget or top up).
+    static let budgetCodes: Set<String> = [
+        ErrorCode.budgetExceeded.rawValue, ErrorCode.budgetRequired.rawValue, ErrorCode.walletInsufficient.rawValue,
+    ]
 
     static func depth(_ state: AgentState) -> Int { state.queue.reduce(0) { $0 + $1.ids.count + ($1.message == nil ? 1 : 0) } }
     static func consumer(_ project: String, _ agent: String) -> String { "fleet:\(project):\(agent)" }

@@ -81,56 +81,8 @@ struct ChannelController: RouteController {
     /// Server-sent events: replays what came after `Last-Event-ID` / `?after=`, then streams live messages.
     @Sendable func subscribe(_ request: Request, _ context: PDRequestContext) throws -> Response {
         let pattern = try ChannelService.pattern(context.parameter("name"))
-        let after = try cursor(request)
-        let channels = self.channels
-        try channels.checkRoomForSubscriber()
-        let connection = context.channel
-        return Response(
-            status: .ok, headers: SSE.headers,
-            body: ResponseBody { writer in
-                // Register first, then replay from the store: nothing published in between is lost, and
-                // duplicates are skipped by id. Without a cursor the stream starts at the newest id (read
-                // before registering), so the cursor it reports is always meaningful.
-                let newest = after == nil ? try channels.latestID() : 0
-                let subscription = channels.hub.subscribe(pattern)
-                // Dropped as too slow: a client that reads gets the end event below; one that does not is cut off
-                // after a moment, which ends the write it blocks and frees what it held.
-                subscription.onDrop {
-                    connection.eventLoop.scheduleTask(in: .seconds(2)) { connection.close(promise: nil) }
-                }
-                let heartbeat = Task {
-                    while !Task.isCancelled {
-                        try await Task.sleep(for: .milliseconds(Int(Self.heartbeatSeconds * 1000)))
-                        subscription.ping()
-                    }
-                }
-                defer {
-                    heartbeat.cancel()
-                    subscription.cancel()
-                }
-                try await writer.write(ByteBuffer(string: "retry: 1000\n: subscribed to \(pattern)\n\n"))
-                var cursor = after ?? newest
-                if after != nil {
-                    while true {
-                        let batch = try channels.history(pattern, after: cursor, limit: 500)
-                        guard !batch.isEmpty else { break }
-                        try await writer.write(ByteBuffer(string: batch.map(SSE.event).joined()))
-                        cursor = batch.last!.id
-                    }
-                }
-                for await delivery in subscription.messages {
-                    switch delivery {
-                    case .message(let message) where message.id > cursor:
-                        try await writer.write(ByteBuffer(string: SSE.event(message)))
-                        cursor = message.id
-                    case .message: continue
-                    case .ping: try await writer.write(ByteBuffer(string: ": ping\n\n"))
-                    }
-                }
-                let reason = subscription.end == .tooSlow ? "too-slow" : "shutting-down"
-                try await writer.write(ByteBuffer(string: "event: end\ndata: {\"reason\":\"\(reason)\",\"cursor\":\(cursor)}\n\n"))
-                try await writer.finish(nil)
-            })
+        return try ChannelStream(channels: channels, pattern: pattern, heartbeatSeconds: Self.heartbeatSeconds)
+            .response(after: try cursor(request), connection: context.channel)
     }
 }
 

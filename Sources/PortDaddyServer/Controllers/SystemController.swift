@@ -15,6 +15,7 @@ struct SystemController: RouteController {
     let stacks: StackSupervisor
     let runs: RunService
     let metrics: RunMetrics
+    let fleets: FleetSupervisor
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
@@ -48,7 +49,7 @@ struct SystemController: RouteController {
                 rangeEnd: config.claims.range.upperBound, reserved: claims.reserved.sorted(), claims: claims.count,
                 reapIntervalSeconds: config.reapIntervalSeconds, reapGraceSeconds: config.claims.graceSeconds,
                 reaped: claims.reapedTotal, proxyPort: runtime.proxyPort, dnsPort: runtime.dnsPort,
-                dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain, stacks: running, runs: agentRuns))
+                dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain, stacks: running, runs: agentRuns, fleets: await fleets.figures()))
     }
 
     @Sendable func diagnostics(_ request: Request, _ context: PDRequestContext) throws -> Response {

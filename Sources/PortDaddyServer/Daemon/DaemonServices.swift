@@ -102,7 +102,8 @@ extension Daemon {
         router.add(middleware: AgentTouchMiddleware(coordination: core.coordination))
         router.add(
             SystemController(
-                claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks, runs: core.runs, metrics: core.metrics),
+                claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks, runs: core.runs, metrics: core.metrics,
+                fleets: core.fleets),
             ClaimController(claims: core.claims),
             V1Controller(claims: core.claims),
             LockController(locks: core.locks, logger: logger),
@@ -136,7 +137,8 @@ extension Daemon {
             PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
             MetricsController(metrics: core.metrics),
             WalletController(wallets: core.wallets, runs: core.runs, panic: core.panic, userToken: core.runtime.userToken),
-            FleetController(fleets: core.fleets, panic: core.panic, userToken: core.runtime.userToken),
+            FleetController(
+                fleets: core.fleets, panic: core.panic, runs: core.runs, channels: core.channels, userToken: core.runtime.userToken),
             GraphController(graph: core.graph),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,

@@ -12,6 +12,7 @@ extension ErrorCode {
         case 405: return .methodNotAllowed
         case 408: return .requestTimeout
         case 409: return .conflict
+        case 412: return .preconditionFailed
         case 413: return .contentTooLarge
         case 422: return .unprocessableContent
         case 424: return .init(code: 424, reasonPhrase: "Failed Dependency")

@@ -43,6 +43,7 @@ extension APIMethod {
         switch self {
         case .get: .get
         case .post: .post
+        case .put: .put
         case .delete: .delete
         }
     }

@@ -39,7 +39,7 @@ struct FleetIntegrationTests {
                   trigger: git:reviewed
                   prompt: "Report on {message}"
             """)
-        let up = try bench.pd(["fleet", "up"])
+        let up = try bench.pd(["fleet", "up", "--background"])
         #expect(up.status == 0, "\(up.stderr)")
         #expect(try bench.pd(["pub", "git:committed", "abc123"]).status == 0)
         #expect(eventually(timeout: 60) { Self.tasks(bench).contains { $0.contains("Review commit abc123 of shop") } })
@@ -61,7 +61,7 @@ struct FleetIntegrationTests {
                   trigger: git:committed
                   prompt: "Review {message}"
             """)
-        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["fleet", "up", "--background"]).status == 0)
         for i in 1...20 { #expect(try bench.pd(["pub", "git:committed", "c\(i)"]).status == 0) }
         #expect(eventually(timeout: 60) { Self.tasks(bench).count == 2 })
         let second = Self.tasks(bench)[1]
@@ -82,13 +82,25 @@ struct FleetIntegrationTests {
                   schedule: "@every 1s"
                   prompt: "tick for {project}"
             """, limits: "max_concurrent_spawns: 1")
-        let refused = try bench.pd(["fleet", "up"])
+        let refused = try bench.pd(["fleet", "up", "--background"])
         #expect(refused.status == 4 && refused.stderr.contains("no budget"), "\(refused.stderr)")
         #expect(try bench.pd(["wallet", "top-up", "shop", "--usd", "1"]).status == 0)
         #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "5"]).status == 0)
-        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["fleet", "up", "--background"]).status == 0)
         #expect(eventually(timeout: 60) { Self.tasks(bench).filter { $0 == "tick for shop" }.count >= 2 })
         #expect(try bench.pd(["fleet", "down"]).status == 0)
+    }
+
+    /// The most fleet agents running at once, by the fleet's own event order.
+    static func mostAtOnce(_ bench: AgentBench) throws -> Int {
+        var running = 0
+        var most = 0
+        for event in try events(bench) {
+            if event["type"] == "agent.started" { running += 1 }
+            if ["agent.succeeded", "agent.failed", "agent.killed"].contains(event["type"] ?? "") { running -= 1 }
+            most = max(most, running)
+        }
+        return most
     }
 
     /// The fleet events so far, decoded.
@@ -111,7 +123,7 @@ struct FleetIntegrationTests {
                   queue: fifo
                   max_queue: 5
             """)
-        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["fleet", "up", "--background"]).status == 0)
         #expect(eventually { (try? bench.daemon.client().fleets().fleets.first?.agents.first?.status) == "idle" })
         for i in 1...20 { #expect(try bench.pd(["pub", "jobs:new", "job\(i)"]).status == 0) }
         #expect(eventually(timeout: 90) { Self.tasks(bench).count == 6 })
@@ -134,17 +146,10 @@ struct FleetIntegrationTests {
                   trigger: go:now
                   prompt: "b {message}"
             """, limits: "max_concurrent_spawns: 1, budget_usd_per_day: 5")
-        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["fleet", "up", "--background"]).status == 0)
         #expect(try bench.pd(["pub", "go:now", "x"]).status == 0)
         #expect(eventually(timeout: 60) { (try? Self.events(bench).filter { $0["type"] == "agent.succeeded" }.count) == 2 })
-        var running = 0
-        var most = 0
-        for event in try Self.events(bench) {
-            if event["type"] == "agent.started" { running += 1 }
-            if event["type"] == "agent.succeeded" || event["type"] == "agent.failed" || event["type"] == "agent.killed" { running -= 1 }
-            most = max(most, running)
-        }
-        #expect(most == 1)
+        #expect(try Self.mostAtOnce(bench) == 1)
     }
 
     @Test("an enabled fleet comes back after a daemon restart and no message is lost; a fleet only `up` does not; disable forgets it")
@@ -173,7 +178,7 @@ struct FleetIntegrationTests {
         _ = try bench.daemon.start(environment: bench.environment)
         #expect(try bench.daemon.client().fleets().fleets.isEmpty)
         // Only `up` (not enabled): running now, gone after a restart.
-        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["fleet", "up", "--background"]).status == 0)
         #expect(try bench.daemon.client().fleets().fleets.count == 1)
         #expect(bench.daemon.stop() == 0)
         _ = try bench.daemon.start(environment: bench.environment)
@@ -192,7 +197,7 @@ struct FleetIntegrationTests {
                   prompt: "Do {message}"
                   queue: fifo
             """, limits: "max_spawns_per_hour: 2, budget_usd_per_day: 5")
-        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["fleet", "up", "--background"]).status == 0)
         for job in ["j1", "j2", "j3"] { #expect(try bench.pd(["pub", "jobs:new", job]).status == 0) }
         #expect(eventually(timeout: 60) { (try? Self.events(bench).contains { $0["type"] == "agent.rate_limited" }) == true })
         #expect(eventually { (try? bench.daemon.client().fleets().fleets.first?.agents.first?.status) == "rate_limited" })
@@ -207,7 +212,7 @@ struct FleetIntegrationTests {
                   prompt: "Echo {message}"
                   on_success: "publish ping:pong"
             """)
-        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["fleet", "up", "--background"]).status == 0)
         #expect(try bench.pd(["pub", "ping:pong", "start"]).status == 0)
         #expect(eventually(timeout: 120) { (try? Self.events(bench).contains { $0["type"] == "fleet.chain_limit" }) == true })
         #expect(Self.tasks(bench).filter { $0.hasPrefix("Echo ") }.count == 8)
@@ -224,7 +229,7 @@ struct FleetIntegrationTests {
                   trigger: jobs:new
                   prompt: "Do {message}"
             """)
-        #expect(try bench.pd(["fleet", "up"]).status == 0)
+        #expect(try bench.pd(["fleet", "up", "--background"]).status == 0)
         try Self.fleet(
             bench,
             """

@@ -13,7 +13,7 @@ extension PD {
                 + "is the nearest folder with a .portdaddyrc, else the git repository's top.",
             subcommands: [
                 Init.self, Validate.self, FleetUp.self, FleetDown.self, FleetEnable.self, FleetDisable.self, FleetStatus.self, FleetReload.self,
-                FleetPanic.self,
+                FleetEvents.self, FleetPromptCommand.self, FleetPanic.self,
                 FleetUnpanic.self,
             ])
 

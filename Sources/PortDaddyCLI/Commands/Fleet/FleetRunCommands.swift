@@ -8,15 +8,34 @@ extension PD {
     /// `pd fleet up [-d]` and `pd fleet enable`: hand the project's `pd-fleet.yml` to the daemon.
     struct FleetUp: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "up", abstract: "Run this project's pd-fleet.yml in the daemon until pd fleet down (-d: also after daemon restarts).")
-        @Flag(name: .customShort("d"), help: "Enable it: the daemon starts it again at every start (pd fleet disable forgets it).")
+            commandName: "up",
+            abstract:
+                "Run this project's pd-fleet.yml: in the foreground, its lifecycle streaming until Ctrl-C (-d: in the daemon, also after restarts).")
+        @Flag(name: .customShort("d"), help: "Enable it: the daemon runs it, and starts it again at every start (pd fleet disable forgets it).")
         var detach = false
+        @Flag(help: "Run it in the daemon until pd fleet down or the daemon stops, without following it and without enabling it.")
+        var background = false
         @OptionGroup var global: GlobalOptions
 
-        func run() throws { try FleetUp.start(enable: detach, global: global) }
+        func run() throws {
+            if detach || background { return try FleetUp.start(enable: detach, global: global) }
+            try FleetForeground.run(global: global)
+        }
 
         /// Validates the nearest `pd-fleet.yml` here and sends its folder, with this environment, to the daemon.
         static func start(enable: Bool, global: GlobalOptions) throws {
+            let (root, config, project) = try located()
+            let client = try global.client()
+            let request = FleetUpRequest(path: root, env: ProcessInfo.processInfo.environment)
+            let fleet = try attempt { enable ? try client.fleetEnable(project, request) : try client.fleetUp(project, request) }
+            if global.json { return global.output.json(fleet) }
+            global.output.line(
+                "fleet \(config.name) running for \(project)\(enable ? " (enabled: it starts again with the daemon)" : ""): "
+                    + fleet.agents.map(\.name).joined(separator: ", "))
+        }
+
+        /// The nearest `pd-fleet.yml` here or above: its folder, its valid definition and its project.
+        static func located() throws -> (root: String, config: FleetConfig, project: String) {
             guard let root = ProjectRoot.folder(holding: FleetConfig.fileName, from: FileManager.default.currentDirectoryPath) else {
                 throw CLIError("no \(FleetConfig.fileName) here or above (pd fleet init writes one)", exitCode: PDExit.notFound)
             }
@@ -25,14 +44,7 @@ extension PD {
                 for problem in validation.errors { Output.warn(problem.description) }
                 throw CLIError("\(FleetConfig.fileName) is not valid (pd fleet validate)", exitCode: PDExit.usage)
             }
-            let project = FleetUp.project(root: root)
-            let client = try global.client()
-            let request = FleetUpRequest(path: root, env: ProcessInfo.processInfo.environment)
-            let fleet = try attempt { enable ? try client.fleetEnable(project, request) : try client.fleetUp(project, request) }
-            if global.json { return global.output.json(fleet) }
-            global.output.line(
-                "fleet \(config.name) running for \(project)\(enable ? " (enabled: it starts again with the daemon)" : ""): "
-                    + fleet.agents.map(\.name).joined(separator: ", "))
+            return (root, config, FleetUp.project(root: root))
         }
 
         /// The project of a folder: as `ProjectRoot.project(of:)` finds it for a file there, else the folder's name.

@@ -1,0 +1,85 @@
+import Foundation
+import PortDaddyAPI
+import PortDaddyClient
+import PortDaddyFleetConfig
+
+/// `pd fleet up` in the foreground: the daemon runs the fleet `attached` to this command, which streams its lifecycle
+/// events as coloured lines. Ctrl-C stops the fleet (its running agents are killed) and exits 130; if this command
+/// dies any other way (terminal closed, killed), the daemon notices its stream end and stops the fleet itself.
+enum FleetForeground {
+    static func run(global: GlobalOptions) throws {
+        let (root, config, project) = try PD.FleetUp.located()
+        let client = try global.client()
+        if let running = try attempt({ try client.fleets() }).fleets.first(where: { $0.project == project }), running.mode == "daemon" {
+            throw CLIError(
+                "the fleet of \(project) already runs in the daemon: pd fleet events -f follows it, pd fleet down stops it",
+                exitCode: PDExit.portUnavailable)
+        }
+        let start = try attempt { try client.channels() }.cursor
+        let fleet = try attempt {
+            try client.fleetUp(project, FleetUpRequest(path: root, env: ProcessInfo.processInfo.environment, attached: true))
+        }
+        guard let key = fleet.attachToken else { throw CLIError("the daemon did not attach this fleet (is it older than this pd?)") }
+        let printer = FleetEventPrinter(output: global.output, json: global.json)
+        if !global.json {
+            global.output.line(
+                global.output.bold("fleet \(config.name)") + " running for \(project) in the foreground: "
+                    + fleet.agents.map(\.name).joined(separator: ", ") + global.output.dim("  (Ctrl-C stops it)"))
+            fflush(nil)
+        }
+        let interrupt = FleetInterrupt(project: project, client: client)
+        var stopped = false
+        do {
+            try client.events(PortDaddyClient.fleetEventsPath(project: nil, attach: key), after: start) { event in
+                guard let line = printer.print(event) else { return true }
+                stopped = line.type == "fleet.stopped"
+                return !stopped
+            }
+        } catch {
+            if interrupt.triggered { interrupt.wait() }
+            throw CLIError(error)
+        }
+        if interrupt.triggered { interrupt.wait() }
+        if !stopped { throw CLIError("the daemon ended the stream; the fleet stopped with it", exitCode: PDExit.unreachable) }
+    }
+}
+
+/// Ctrl-C (or SIGTERM) during a foreground fleet: the first stops the fleet and exits 130 once it is down; a second
+/// exits at once (the daemon then stops the fleet when it sees the stream end).
+final class FleetInterrupt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    private var sources: [any DispatchSourceSignal] = []
+    private let done = DispatchSemaphore(value: 0)
+
+    init(project: String, client: PortDaddyClient) {
+        let endpoint = client.endpoint
+        let token = client.token
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue(label: "pd.fleet.interrupt"))
+            source.setEventHandler { [self] in
+                let n = lock.withLock { () -> Int in
+                    count += 1
+                    return count
+                }
+                guard n == 1 else { exit(130) }
+                Output.warn("stopping the fleet of \(project)…")
+                DispatchQueue.global().async { [self] in
+                    let client = PortDaddyClient(endpoint: endpoint)
+                    client.token = token
+                    do { _ = try client.fleetDown(project) } catch { Output.warn("could not stop the fleet: \(error)") }
+                    done.signal()
+                    exit(130)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var triggered: Bool { lock.withLock { count > 0 } }
+
+    /// Waits for the stop to finish (it exits the process).
+    func wait() { done.wait() }
+}
