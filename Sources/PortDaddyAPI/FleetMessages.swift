@@ -10,8 +10,13 @@ public struct FleetAgentInfo: Codable, Sendable, Equatable {
     public var nextSchedule: Int64?
     /// Wakes dropped because a `fifo` queue was full.
     public var dropped: Int
+    /// What the agent's runs (its identity) spent since local midnight, from their cost events.
+    public var spendToday: MoneyAmount?
 
-    public init(name: String, status: String, queueDepth: Int, lastRun: String?, nextSchedule: Int64?, dropped: Int) {
+    public init(
+        name: String, status: String, queueDepth: Int, lastRun: String?, nextSchedule: Int64?, dropped: Int, spendToday: MoneyAmount? = nil
+    ) {
+        self.spendToday = spendToday
         self.name = name
         self.status = status
         self.queueDepth = queueDepth
@@ -27,13 +32,19 @@ public struct FleetInfo: Codable, Sendable, Equatable {
     public var name: String
     /// The folder holding its `pd-fleet.yml`.
     public var path: String
-    /// `running`, or `invalid` when the file changed into something invalid (the last valid definition keeps running).
+    /// `running`, `invalid` when the file changed into something invalid (the last valid definition keeps running), or
+    /// `stopped` for an enabled fleet the daemon could not start (its `problems` say why).
     public var state: String
     public var agents: [FleetAgentInfo]
     /// Why the file on disk is invalid (state `invalid`).
     public var problems: [String]?
+    /// `daemon` when enabled (started again at every daemon start), `attached` when started by `pd fleet up`.
+    public var mode: String?
 
-    public init(project: String, name: String, path: String, state: String, agents: [FleetAgentInfo], problems: [String]? = nil) {
+    public init(
+        project: String, name: String, path: String, state: String, agents: [FleetAgentInfo], problems: [String]? = nil, mode: String? = nil
+    ) {
+        self.mode = mode
         self.problems = problems
         self.project = project
         self.name = name

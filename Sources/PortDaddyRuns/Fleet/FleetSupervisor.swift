@@ -200,8 +200,8 @@ public actor FleetSupervisor {
         return problems
     }
 
-    /// Every fleet running, with its agents.
-    public func status() -> [FleetInfo] { fleets.values.sorted { $0.project < $1.project }.map(info) }
+    /// Every fleet, with its agents (`FleetSupervisor+Overview.swift`).
+    public func status() -> [FleetInfo] { overview() }
 
     // MARK: wakes
 
@@ -397,7 +397,7 @@ public actor FleetSupervisor {
         var request = SpawnRequest(
             backend: backend, model: spec.model, task: FleetPrompt.render(spec.prompt, fleet: fleet, agent: spec.name, wake: wake),
             budgetUsd: MoneyAmount(micros: spec.budgetMicros ?? 250_000).usd, workdir: fleet.root)
-        request.identity = spec.identity ?? "\(fleet.project):\(spec.name)"
+        request.identity = Self.identity(of: spec, in: fleet.project)
         request.name = spec.name
         request.timeoutSeconds = spec.timeoutSeconds
         request.env = fleet.environment
