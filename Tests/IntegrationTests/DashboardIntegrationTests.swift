@@ -225,7 +225,7 @@ struct DashboardIntegrationTests {
         #expect(report.view_killed)
     }
 
-    @Test("the Fleet view: fleet, agent status, wallet and a pending kill's countdown for any page; Grace, Kill, two-step Panic need the key")
+    @Test("the Fleet view: fleet, agent status, wallet, a pending kill's countdown for any page; Raise, Grace, Kill, two-step Panic need the key")
     func fleetView() throws {
         struct FleetReport: Decodable {
             var pending_before: Bool
@@ -240,6 +240,9 @@ struct DashboardIntegrationTests {
             var calm_after_refusal: String?
             var extensions_after_refusal: Int?
             var unlocked: Bool?
+            var raised: Bool?
+            var still_pending_after_raise: Bool?
+            var raise_shown: Bool?
             var grace_extended: Bool?
             var grace_shown: Bool?
             var killed: [String?]?
@@ -283,6 +286,7 @@ struct DashboardIntegrationTests {
         #expect(report.grace_without_key?.map(\.description) == ["401.0", "UNTRUSTED_CALLER"])
         #expect(report.calm_after_refusal == "calm" && report.extensions_after_refusal == 0)
         #expect(report.unlocked == true)
+        #expect(report.raised == true && report.still_pending_after_raise == true && report.raise_shown == true)
         #expect(report.grace_extended == true && report.grace_shown == true)
         #expect(report.killed == ["killed", "budget"])
         #expect(report.pending_after_kill?.isEmpty == true && report.view_cleared == true)

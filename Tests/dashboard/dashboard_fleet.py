@@ -6,7 +6,7 @@ The Swift test starts a fleet (project shop, agent qa on git:committed, the stan
 wakes qa, and lowers the wallet's budget under what qa spent, so the budget guard gives qa's run a pending kill.
 This checks that any page sees the fleet, its agent's status, the wallet and the pending kill with a countdown, but
 no buttons; that the guarded actions are refused without the user's key; and, in a tab unlocked by `pd dashboard`,
-that Grace extends the deadline (read back from GET /wallets/pending), Kill kills the run, Panic arms and a separate
+that Raise records today's raise, Grace extends the deadline (read back from GET /wallets/pending), Kill kills the run, Panic arms and a separate
 Confirm fires the switch (GET /fleet says panicked), and Unpanic clears it. Every wait is for a condition with a
 generous deadline. Prints one JSON report line.
 """
@@ -42,12 +42,7 @@ def main():
     report["api_fleet"] = [fleet["fleets"][0].get("mode"), agent.get("name"), agent.get("status")] if fleet["fleets"] else []
     report["api_spend_today"] = int(agent.get("spendToday", {}).get("micros", 0))
     with Browser() as b:
-        view_text = lambda: b.eval("document.getElementById('view').innerText") or ""
-        view_html = lambda: b.eval("document.getElementById('view').innerHTML") or ""
-
-        def show(view):
-            b.eval(f"location.hash = '#{view}'")
-            return wait_until(lambda: b.eval(f"document.title == 'Port Daddy · {view}'"))
+        view_text, view_html, show = b.view_text, b.view_html, b.show
 
         def post(path, body, with_key):
             key = "if (sessionStorage.getItem('pd-user-token')) h['X-PD-Token'] = sessionStorage.getItem('pd-user-token');" if with_key else ""
@@ -80,6 +75,12 @@ def main():
         wait_until(lambda: b.eval("location.hash") == "#ports" and b.eval("!!sessionStorage.getItem('pd-user-token')"), 120)
         show("fleet")
         report["unlocked"] = bool(wait_until(lambda: f'data-fleetact="grace" data-run="{run_id}"' in view_html(), 120))
+        # Raise by less than the overshoot: today's raise is recorded, and the run stays pending (still over).
+        b.eval(f"document.querySelector('[data-key=\"raise-usd:{run_id}\"]').value = '0.002'")
+        click(f'[data-fleetact="raise"][data-run="{run_id}"]')
+        report["raised"] = bool(wait_until(lambda: get("/wallets/shop")["raisedToday"]["usd"] == "0.002000", 60))
+        report["still_pending_after_raise"] = [p["run"] for p in pending()] == [run_id]
+        report["raise_shown"] = bool(wait_until(lambda: "$0.002000" in view_text(), 60))
         # Grace: one more window, read back from the daemon.
         click(f'[data-fleetact="grace"][data-run="{run_id}"]')
         extended = wait_until(lambda: pending()[0] if pending() and pending()[0]["extensions"] == 1 else None, 60)

@@ -175,11 +175,14 @@ public actor FleetSupervisor {
         return fleet
     }
 
-    /// Stops the fleet and forgets it.
+    /// Stops the fleet and forgets it; false when it was neither running nor enabled (an enabled fleet the daemon
+    /// could not start, shown as `stopped`, is forgotten too).
     @discardableResult
     public func disable(project: String) throws(PortDaddyError) -> Bool {
+        let wasEnabled = try store?.enabledFleets().contains { $0.project == project } ?? false
         try store?.deleteEnabledFleet(project: project)
-        return down(project: project, reason: "disabled")
+        let wasRunning = down(project: project, reason: "disabled")
+        return wasRunning || wasEnabled
     }
 
     /// At daemon start: starts every enabled fleet whose file is still valid; returns the problems of the others.
