@@ -45,3 +45,14 @@ public struct DashboardRunTarget: Codable, Sendable, Equatable {
     public var run: String
     public init(run: String) { self.run = run }
 }
+
+/// `POST /dashboard/fleet/raise` body: the run waiting on its budget and how much to add to its project's allowance
+/// for today.
+public struct DashboardRaiseRequest: Codable, Sendable, Equatable {
+    public var run: String
+    public var usd: USDText
+    public init(run: String, usd: USDText) {
+        self.run = run
+        self.usd = usd
+    }
+}

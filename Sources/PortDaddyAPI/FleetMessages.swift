@@ -12,8 +12,13 @@ public struct FleetAgentInfo: Codable, Sendable, Equatable {
     public var dropped: Int
     /// Why the last launch was refused, while the agent's wake waits on it (e.g. `BUDGET_EXCEEDED`).
     public var refused: String?
+    /// What the agent's runs (its identity) spent since local midnight, from their cost events.
+    public var spendToday: MoneyAmount?
 
-    public init(name: String, status: String, queueDepth: Int, lastRun: String?, nextSchedule: Int64?, dropped: Int) {
+    public init(
+        name: String, status: String, queueDepth: Int, lastRun: String?, nextSchedule: Int64?, dropped: Int, spendToday: MoneyAmount? = nil
+    ) {
+        self.spendToday = spendToday
         self.name = name
         self.status = status
         self.queueDepth = queueDepth
@@ -29,12 +34,14 @@ public struct FleetInfo: Codable, Sendable, Equatable {
     public var name: String
     /// The folder holding its `pd-fleet.yml`.
     public var path: String
-    /// `running`, or `invalid` when the file changed into something invalid (the last valid definition keeps running).
+    /// `running`, `invalid` when the file changed into something invalid (the last valid definition keeps running), or
+    /// `stopped` for an enabled fleet the daemon could not start (its `problems` say why).
     public var state: String
     public var agents: [FleetAgentInfo]
     /// Why the file on disk is invalid (state `invalid`).
     public var problems: [String]?
-    /// `attached` (a foreground `pd fleet up` follows it: it stops when that ends) or `daemon`.
+    /// `attached` (a foreground `pd fleet up` follows it: it stops when that ends) or `daemon` (run by the daemon:
+    /// `pd fleet up -d` / `enable`, which also starts it again at every daemon start, or `--background`).
     public var mode: String?
     /// Only in the answer to an attached `up`: the key its follower passes to `GET /fleet/events?attach=`.
     public var attachToken: String?

@@ -95,10 +95,15 @@ struct DashboardIntegrationTests {
     func browse<Report: Decodable>(_ script: String, as report: Report.Type) throws -> Report {
         try ensureBrowser()
         let daemon = try TestDaemon()
-        let info = try daemon.start()
+        _ = try daemon.start()
         defer { daemon.stop() }
+        return try browse(script, on: daemon, as: report)
+    }
+
+    /// Runs one of the `Tests/dashboard` scripts against a daemon the test started and set up.
+    func browse<Report: Decodable>(_ script: String, on daemon: TestDaemon, as report: Report.Type) throws -> Report {
         let run = try CommandResult.run(
-            "/usr/bin/env", ["python3", Self.root + "/Tests/dashboard/" + script, daemon.binary, "http://127.0.0.1:\(info.tcpPort)/"],
+            "/usr/bin/env", ["python3", Self.root + "/Tests/dashboard/" + script, daemon.binary, "http://127.0.0.1:\(daemon.tcpPort)/"],
             environment: daemon.environment)
         #expect(run.status == 0, "\(run.stderr)")
         return try JSONDecoder().decode(report, from: Data((run.output.split(separator: "\n").last ?? "").utf8))
@@ -142,7 +147,9 @@ struct DashboardIntegrationTests {
 
         // Keyboard: every view link, then graph nodes, each with a visible focus indicator.
         #expect(
-            report.tab_nav == ["#ports", "#stacks", "#runs", "#agents", "#sessions", "#locks", "#radio", "#salvage", "#heat", "#memory", "#graph"])
+            report.tab_nav == [
+                "#ports", "#stacks", "#runs", "#fleet", "#agents", "#sessions", "#locks", "#radio", "#salvage", "#heat", "#memory", "#graph",
+            ])
         #expect(report.tab_nav_focus_visible)
         #expect(report.tab_node?.hasPrefix("agent:") == true)
         #expect(report.tab_node_ring == "3px")
@@ -162,7 +169,7 @@ struct DashboardIntegrationTests {
 
         // One EventSource, on the multiplexed stream; a screenshot per view (+ the graph in dark).
         #expect(report.streams == ["/dashboard/events"])
-        #expect(report.screenshots.count == 12)
+        #expect(report.screenshots.count == 13)
         for path in report.screenshots { #expect(FileManager.default.fileExists(atPath: path)) }
         // Every view is built and shows data.
         #expect(report.views_not_built == [])
@@ -216,6 +223,120 @@ struct DashboardIntegrationTests {
         #expect(report.unlocked, "\(report.debug ?? [])")
         #expect(report.killed == ["killed", "user"])
         #expect(report.view_killed)
+    }
+
+    @Test("the Fleet view: fleet, agent status, wallet, a pending kill's countdown for any page; Raise, Grace, Kill, two-step Panic need the key")
+    func fleetView() throws {
+        struct FleetReport: Decodable {
+            var pending_before: Bool
+            var api_fleet: [String?]?
+            var api_spend_today: Int?
+            var fleet_shown: Bool?
+            var wallet_shown: Bool?
+            var countdown: Bool?
+            var locked: Bool?
+            var panic_without_key: [JSONValue]?
+            var grace_without_key: [JSONValue]?
+            var calm_after_refusal: String?
+            var extensions_after_refusal: Int?
+            var unlocked: Bool?
+            var raised: Bool?
+            var still_pending_after_raise: Bool?
+            var raise_shown: Bool?
+            var grace_extended: Bool?
+            var grace_shown: Bool?
+            var killed: [String?]?
+            var pending_after_kill: [JSONValue]?
+            var view_cleared: Bool?
+            var armed: Bool?
+            var armed_not_panicked: Bool?
+            var confirm_shown: Bool?
+            var panicked: Bool?
+            var panicked_shown: Bool?
+            var unpanicked: Bool?
+            var calm_shown: Bool?
+        }
+        try ensureBrowser()
+        // A fleet whose agent qa, woken by a commit message, spends at once and then keeps going.
+        let bench = try AgentBench(daemonEnvironment: ["PORT_DADDY_BUDGET_GRACE": "60"])
+        try BudgetGuardIntegrationTests.costlyPlan(bench, thenHang: true)
+        #expect(try bench.pd(["wallet", "top-up", "shop", "--usd", "1"]).status == 0)
+        #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "5"]).status == 0)
+        try FleetIntegrationTests.fleet(
+            bench,
+            """
+                qa:
+                  trigger: git:committed
+                  prompt: "Review {message}"
+            """)
+        let up = try bench.pd(["fleet", "up"])
+        #expect(up.status == 0, "\(up.stderr)")
+        #expect(try bench.pd(["pub", "git:committed", "abc123"]).status == 0)
+        #expect(eventually(timeout: 60) { ((try? bench.daemon.client().wallet("shop"))?.spentToday.micros ?? 0) > 10_000 })
+        // The user lowers the budget under what qa spent: the budget guard gives qa's run a pending kill.
+        #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "0.01"]).status == 0)
+        let report = try browse("dashboard_fleet.py", on: bench.daemon, as: FleetReport.self)
+        #expect(report.pending_before)
+        #expect(report.api_fleet == ["attached", "qa", "running"])
+        #expect((report.api_spend_today ?? 0) > 10_000)
+        #expect(report.fleet_shown == true && report.wallet_shown == true)
+        #expect(report.countdown == true)
+        #expect(report.locked == true)
+        #expect(report.panic_without_key?.map(\.description) == ["401.0", "UNTRUSTED_CALLER"])
+        #expect(report.grace_without_key?.map(\.description) == ["401.0", "UNTRUSTED_CALLER"])
+        #expect(report.calm_after_refusal == "calm" && report.extensions_after_refusal == 0)
+        #expect(report.unlocked == true)
+        #expect(report.raised == true && report.still_pending_after_raise == true && report.raise_shown == true)
+        #expect(report.grace_extended == true && report.grace_shown == true)
+        #expect(report.killed == ["killed", "budget"])
+        #expect(report.pending_after_kill?.isEmpty == true && report.view_cleared == true)
+        #expect(report.armed == true && report.armed_not_panicked == false && report.confirm_shown == true)
+        #expect(report.panicked == true && report.panicked_shown == true)
+        #expect(report.unpanicked == true && report.calm_shown == true)
+    }
+
+    @Test("the Fleet view's actions need the page token, the daemon's own origin and the user's authority")
+    func fleetActionsAreGuarded() throws {
+        let daemon = try TestDaemon()
+        let info = try daemon.start()
+        let client = daemon.client()
+        let page = String(decoding: try client.send("GET", "/", body: nil).body, as: UTF8.self)
+        let token = try #require(page.range(of: #"name="pd-token" content=""#).map { String(page[$0.upperBound...].prefix(48)) })
+        let own = ("Origin", "http://127.0.0.1:\(info.tcpPort)")
+        let tcp = HTTPConnection(endpoint: .tcp(host: "127.0.0.1", port: info.tcpPort))
+        let actions = [
+            ("/dashboard/fleet/raise", #"{"run":"run-nope","usd":"1"}"#), ("/dashboard/fleet/kill", #"{"run":"run-nope"}"#),
+            ("/dashboard/fleet/grace", #"{"run":"run-nope"}"#), ("/dashboard/fleet/panic", #"{"reason":"test"}"#),
+            ("/dashboard/fleet/unpanic", #"{"reason":"test"}"#),
+        ]
+        for (path, body) in actions {
+            let json = ("Content-Type", "application/json")
+            // Over TCP with the page token but without the user's key: 401, and the switch stays calm.
+            let locked = try tcp.send(method: "POST", path: path, body: Array(body.utf8), headers: [("X-PD-Page-Token", token), own, json])
+            #expect(locked.status == 401, "\(path)")
+            #expect(String(decoding: locked.body, as: UTF8.self).contains("UNTRUSTED_CALLER"), "\(path)")
+            // Another site's page: 403, even over the socket (which has the user's authority).
+            let foreign = try client.send(
+                "POST", path, body: Array(body.utf8), headers: [("X-PD-Page-Token", token), ("Origin", "http://evil.example"), json])
+            #expect(foreign.status == 403, "\(path)")
+            // No page token: 400.
+            #expect(try client.send("POST", path, body: Array(body.utf8), headers: [json]).status == 400, "\(path)")
+        }
+        #expect(try client.panicState().state == .calm)
+        // With the user's authority (the socket) and the page token the routes act: a run that is not pending is
+        // ALREADY_KILLED (as with /wallets/pending/{run}/grace), and the panic switch arms, is not fired by arming,
+        // fires on the separate confirm and clears.
+        let withKey = { (path: String, body: String) in
+            try client.send("POST", path, body: Array(body.utf8), headers: [("X-PD-Page-Token", token), own, ("Content-Type", "application/json")])
+        }
+        let notPending = try withKey("/dashboard/fleet/grace", #"{"run":"run-nope"}"#)
+        #expect(notPending.status == 409 && String(decoding: notPending.body, as: UTF8.self).contains("ALREADY_KILLED"))
+        #expect(try withKey("/dashboard/fleet/panic", #"{"reason":"test"}"#).status == 200)
+        #expect(try client.panicState().state == .armed && !client.fleets().panicked)
+        #expect(try withKey("/dashboard/fleet/panic", #"{"reason":"test","confirm":true}"#).status == 200)
+        #expect(try client.fleets().panicked)
+        #expect(try withKey("/dashboard/fleet/unpanic", #"{"reason":"done"}"#).status == 200)
+        #expect(try client.panicState().state == .calm)
     }
 
     @Test("Heat: a file a refused pd claim-files made hot, its holder, harbor tuple counts; Memory: a finding's episode, its text with the key")

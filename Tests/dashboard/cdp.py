@@ -93,6 +93,19 @@ class Browser:
             raise RuntimeError(result["exceptionDetails"])
         return result["result"].get("value")
 
+    def view_text(self):
+        """The dashboard's current view as text."""
+        return self.eval("document.getElementById('view').innerText") or ""
+
+    def view_html(self):
+        """The dashboard's current view as markup."""
+        return self.eval("document.getElementById('view').innerHTML") or ""
+
+    def show(self, view):
+        """Opens a dashboard view by its fragment and waits until the page says it is shown."""
+        self.eval(f"location.hash = '#{view}'")
+        return wait_until(lambda: self.eval(f"document.title == 'Port Daddy · {view}'"))
+
     def key(self, key, code=None, vk=0, text=None):
         for kind in ("keyDown", "keyUp"):
             params = {"type": kind, "key": key, "code": code or key, "windowsVirtualKeyCode": vk, "nativeVirtualKeyCode": vk}

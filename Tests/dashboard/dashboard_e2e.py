@@ -19,7 +19,7 @@ pd = pd_runner(PD)
 PROXY = int(sys.argv[4]) if len(sys.argv) > 4 else None
 HOME = os.environ["PORT_DADDY_HOME"]
 HERE = os.path.dirname(os.path.abspath(__file__))
-VIEWS = ["ports", "stacks", "runs", "agents", "sessions", "locks", "radio", "salvage", "heat", "memory", "graph"]
+VIEWS = ["ports", "stacks", "runs", "fleet", "agents", "sessions", "locks", "radio", "salvage", "heat", "memory", "graph"]
 # Keeps every EventSource the page creates (installed before any of the page's scripts run).
 COUNT_STREAMS = """(() => { const Original = window.EventSource; window.__pdStreams = [];
   window.EventSource = class extends Original { constructor(url, init) { super(url, init); window.__pdStreams.push(this); } }; })()"""

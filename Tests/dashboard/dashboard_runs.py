@@ -35,12 +35,7 @@ def main():
     report["launched"] = launched.returncode == 0 and run_id.startswith("run-")
     report["output_logged"] = bool(wait_until(lambda: "secret agent output" in pd("spawn", "logs", run_id).stdout))
     with Browser() as b:
-        view_text = lambda: b.eval("document.getElementById('view').innerText") or ""
-        view_html = lambda: b.eval("document.getElementById('view').innerHTML") or ""
-
-        def show(view):
-            b.eval(f"location.hash = '#{view}'")
-            return wait_until(lambda: b.eval(f"document.title == 'Port Daddy · {view}'"))
+        view_text, view_html, show = b.view_text, b.view_html, b.show
 
         # Any page: the run with its name, state, tokens and cost; no output, no Kill button.
         b.ws.call("Page.navigate", url=URL + "#runs")

@@ -45,7 +45,7 @@ public enum Routes {
             locks.erased, acquireLock.erased, releaseLock.erased, extendLock.erased,
             channels.erased, publish.erased, clearChannel.erased, channelHistory.erased, channelPoll.erased,
             channelSubscribe.erased,
-        ] + coordinationRoutes + stackRoutes + dashboardRoutes + runRoutes + awarenessRoutes + memoryRoutes + metricRoutes
+        ] + coordinationRoutes + stackRoutes + dashboardRoutes + dashboardFleetRoutes + runRoutes + awarenessRoutes + memoryRoutes + metricRoutes
         + cursorRoutes + declarationRoutes + graphRoutes + walletRoutes + fleetRoutes
 }
 

@@ -21,6 +21,8 @@ public protocol WalletStore: Sendable {
     /// The same figures for any project, wallet or not (balance 0 and no daily budget without one).
     func spendFigures(_ project: String, dayStart: Int64) throws(PortDaddyError) -> WalletFigures
     func walletProjects() throws(PortDaddyError) -> [String]
+    /// What the runs with exactly this identity spent since `dayStart` (micro-dollars, from their cost events).
+    func identitySpend(_ identity: String, dayStart: Int64) throws(PortDaddyError) -> Int64
     /// Creates the wallet if needed and appends a ledger entry.
     func appendLedger(project: String, kind: String, micros: Int64, ref: String?, actor: String?, reason: String?, at: Int64) throws(PortDaddyError)
     /// Creates the wallet if needed and sets (or clears) its daily budget.
@@ -114,6 +116,14 @@ extension SQLiteStore: WalletStore {
 
     public func walletProjects() throws(PortDaddyError) -> [String] {
         try guardedRead { db in try String.fetchAll(db, sql: "SELECT project FROM wallets ORDER BY project") }
+    }
+
+    public func identitySpend(_ identity: String, dayStart: Int64) throws(PortDaddyError) -> Int64 {
+        try guardedRead { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(c.micros), 0) FROM cost_events c JOIN runs r ON r.id = c.run WHERE c.at >= ? AND r.identity = ?",
+                arguments: [dayStart, identity]) ?? 0
+        }
     }
 
     public func appendLedger(

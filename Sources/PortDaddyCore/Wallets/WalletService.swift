@@ -55,6 +55,11 @@ public final class WalletService: Sendable {
         return all
     }
 
+    /// What the runs of one identity (a fleet agent's) spent since local midnight.
+    public func spentToday(identity: String) throws(PortDaddyError) -> MoneyAmount {
+        MoneyAmount(micros: try store.identitySpend(identity, dayStart: dayStart()))
+    }
+
     public func bonds(project raw: String?, state: BondState?, limit: Int = 500) throws(PortDaddyError) -> [BondInfo] {
         var project: String?
         if let raw { project = try Self.projectName(raw) }

@@ -195,11 +195,14 @@ public actor FleetSupervisor {
         return fleet
     }
 
-    /// Stops the fleet and forgets it.
+    /// Stops the fleet and forgets it; false when it was neither running nor enabled (an enabled fleet the daemon
+    /// could not start, shown as `stopped`, is forgotten too).
     @discardableResult
     public func disable(project: String) throws(PortDaddyError) -> Bool {
+        let wasEnabled = try store?.enabledFleets().contains { $0.project == project } ?? false
         try store?.deleteEnabledFleet(project: project)
-        return down(project: project, reason: "disabled")
+        let wasRunning = down(project: project, reason: "disabled")
+        return wasRunning || wasEnabled
     }
 
     /// At daemon start: starts every enabled fleet whose file is still valid; returns the problems of the others.
@@ -220,8 +223,8 @@ public actor FleetSupervisor {
         return problems
     }
 
-    /// Every fleet running, with its agents.
-    public func status() -> [FleetInfo] { fleets.values.sorted { $0.project < $1.project }.map(info) }
+    /// Every fleet, with its agents (`FleetSupervisor+Overview.swift`).
+    public func status() -> [FleetInfo] { overview() }
 
     // MARK: wakes
 
@@ -419,7 +422,7 @@ public actor FleetSupervisor {
         var request = SpawnRequest(
             backend: backend, model: spec.model, task: FleetPrompt.render(spec.prompt, fleet: fleet, agent: spec.name, wake: wake),
             budgetUsd: MoneyAmount(micros: spec.budgetMicros ?? 250_000).usd, workdir: fleet.root)
-        request.identity = spec.identity ?? "\(fleet.project):\(spec.name)"
+        request.identity = Self.identity(of: spec, in: fleet.project)
         request.name = spec.name
         request.timeoutSeconds = spec.timeoutSeconds
         request.env = fleet.environment

@@ -84,23 +84,12 @@ struct WalletController: RouteController {
 
     @Sendable func firePanic(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(PanicRequest.self, context: context)
-        let actor = context.agent ?? "user"
-        guard body.confirm == true else {
-            let armed = try panic.arm(reason: body.reason, by: actor)
-            return try JSONResponse.make(PanicResponse(state: armed.state, confirmBy: armed.confirmBy, reason: armed.reason))
-        }
-        let wasPanicked = try panic.state().state == .panicked
-        let fired = try panic.confirm(reason: body.reason, by: actor)
-        guard !wasPanicked else { return try JSONResponse.make(PanicResponse(state: fired.state, reason: fired.reason, killed: [])) }
-        let killed = await runs.killAllForPanic()
-        let refunded = try killed.compactMap { try wallets.bondOf(run: $0) }.filter { $0.state == .refunded }.map(\.amount.micros).reduce(0, +)
-        return try JSONResponse.make(PanicResponse(state: fired.state, reason: fired.reason, killed: killed, refunded: MoneyAmount(micros: refunded)))
+        return try JSONResponse.make(try await runs.workPanic(reason: body.reason, confirm: body.confirm == true, by: context.agent ?? "user"))
     }
 
     @Sendable func unpanic(_ request: Request, _ context: PDRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(PanicRequest.self, context: context)
-        let cleared = try panic.clear(reason: body.reason, by: context.agent ?? "user")
-        return try JSONResponse.make(PanicResponse(state: cleared.state, reason: cleared.reason))
+        return try JSONResponse.make(try await runs.clearPanic(reason: body.reason, by: context.agent ?? "user"))
     }
 
     @Sendable func bonds(_ request: Request, _ context: PDRequestContext) throws -> Response {

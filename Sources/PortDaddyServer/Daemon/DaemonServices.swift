@@ -142,8 +142,8 @@ extension Daemon {
             GraphController(graph: core.graph),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
-                activity: core.activity, stacks: core.stacks, runs: core.runs, memory: core.memory,
-                userToken: core.runtime.userToken))
+                activity: core.activity, stacks: core.stacks, runs: core.runs, fleets: core.fleets, wallets: core.wallets, panic: core.panic,
+                memory: core.memory, userToken: core.runtime.userToken))
         return router
     }
 }

@@ -9,7 +9,8 @@ import PortDaddyStacks
 import Synchronization
 
 /// The live control panel at `/`: one embedded page (no CDN), a state snapshot, one SSE stream
-/// (`DashboardController+Events.swift`), the Heat and Memory views' snapshot (`+Memory`) and guarded actions.
+/// (`DashboardController+Events.swift`), the Heat and Memory views' snapshot (`+Memory`) and guarded actions (the
+/// Fleet view's in `+Fleet`).
 struct DashboardController: RouteController {
     let claims: ClaimService
     let locks: LockService
@@ -19,6 +20,10 @@ struct DashboardController: RouteController {
     let activity: ActivityLog
     let stacks: StackSupervisor
     let runs: RunService
+    /// Fleets, wallets and the panic switch (the Fleet view, `DashboardController+Fleet.swift`).
+    let fleets: FleetSupervisor
+    let wallets: WalletService
+    let panic: PanicSwitch
     /// Harbors, the tuple space, pheromones, episodes and memory tiers (the Heat and Memory views).
     let memory: MemoryServices
     /// The user's token: a page that has it (opened by `pd dashboard`) may read stack output and control stacks.
@@ -77,6 +82,7 @@ struct DashboardController: RouteController {
         addGrantRoutes(to: routes)
         addStackActions(to: routes)
         routes.on(Routes.dashboardKillRun, use: killRun)
+        addFleetActions(to: routes)
         return routes
     }
 
@@ -156,6 +162,8 @@ struct DashboardController: RouteController {
         var activity: [ActivityInfo]
         var stacks: [StackView]
         var runs: [RunView]
+        /// Fleets, wallets, pending kills and the panic switch.
+        var fleet: FleetView
         /// Whether the page proved it has the user's token (stack and run output, their controls).
         var stackControl: Bool
     }
@@ -170,6 +178,6 @@ struct DashboardController: RouteController {
             messages: try channels.newest(limit: 50),
             activity: try activity.list(since: nil, type: nil, limit: 50),
             stacks: await stackViews(withTails: userTokenValid), runs: await runViews(withTails: userTokenValid),
-            stackControl: userTokenValid)
+            fleet: await fleetView(), stackControl: userTokenValid)
     }
 }

@@ -99,6 +99,7 @@ extension DashboardPage {
             (s.stacks.length && !s.stackControl ? needTokenHelp : '') +
             (s.stacks.length ? s.stacks.map(stackView).join('') : noStackHelp),
           runs: s => runsView(s),
+          fleet: s => fleetView(s),
           agents: s => '<h2>Agents</h2>' + table(
             ['Agent', 'State', 'Identity', 'Purpose', 'Heartbeat'],
             s.agents.map(a => [
@@ -245,7 +246,7 @@ extension DashboardPage {
             if (current() == 'stacks') soon()
           });
           stream.addEventListener('run', () => {
-            if (current() == 'runs') soon()
+            if (current() == 'runs' || current() == 'fleet') soon()
           });
           stream.addEventListener('end', () => live('reconnecting…'));
           stream.onerror = () => {

@@ -1,6 +1,7 @@
 /// The dashboard page, embedded in the binary (no CDN, no bundle resources, works offline): the markup here,
 /// the CSS in `DashboardPage+Style.swift`, the views and live wiring in `DashboardPage+Script.swift`, the
-/// graph in `DashboardPage+Graph.swift`, the agent runs in `DashboardPage+Runs.swift`, file heat and harbors in
+/// graph in `DashboardPage+Graph.swift`, the agent runs in `DashboardPage+Runs.swift`, fleets,
+/// wallets, pending kills and the panic switch in `DashboardPage+Fleet.swift`, file heat and harbors in
 /// `DashboardPage+Heat.swift`, memory tiers and episodes in `DashboardPage+Memory.swift`.
 enum DashboardPage {
     static func html(token: String, nonce: String) -> String {
@@ -12,7 +13,8 @@ enum DashboardPage {
         \(style)
         </style></head><body>
         <header><h1>⚓ Port Daddy</h1><nav aria-label="Views">
-        <a href="#ports">Ports</a><a href="#stacks">Stacks</a><a href="#runs">Runs</a><a href="#agents">Agents</a><a href="#sessions">Sessions</a>
+        <a href="#ports">Ports</a><a href="#stacks">Stacks</a><a href="#runs">Runs</a><a href="#fleet">Fleet</a><a href="#agents">Agents</a>
+        <a href="#sessions">Sessions</a>
         <a href="#locks">Locks</a><a href="#radio">Radio</a><a href="#salvage">Salvage</a><a href="#heat">Heat</a>
         <a href="#memory">Memory</a><a href="#graph">Graph</a></nav>
         <span id="live" class="muted" role="status">connecting…</span></header>
@@ -21,6 +23,7 @@ enum DashboardPage {
         <script nonce="\(nonce)">
         \(graphScript)
         \(runsScript)
+        \(fleetScript)
         \(heatScript)
         \(memoryScript)
         \(script)

@@ -10,7 +10,9 @@ enum FleetForeground {
     static func run(global: GlobalOptions) throws {
         let (root, config, project) = try PD.FleetUp.located()
         let client = try global.client()
-        if let running = try attempt({ try client.fleets() }).fleets.first(where: { $0.project == project }), running.mode == "daemon" {
+        if let running = try attempt({ try client.fleets() }).fleets.first(where: { $0.project == project }),
+            running.mode == "daemon" && running.state != "stopped"
+        {
             throw CLIError(
                 "the fleet of \(project) already runs in the daemon: pd fleet events -f follows it, pd fleet down stops it",
                 exitCode: PDExit.portUnavailable)

@@ -105,8 +105,10 @@ extension PD {
             for fleet in all.fleets {
                 global.output.line(
                     "\(fleet.project) — \(fleet.name) (\(fleet.path))"
-                        + (fleet.state == "invalid" ? " — INVALID file, still running its last valid definition:" : ""))
+                        + (fleet.state == "invalid" ? " — INVALID file, still running its last valid definition:" : "")
+                        + (fleet.state == "stopped" ? " — STOPPED (enabled: the next daemon start starts it; pd fleet disable forgets it)" : ""))
                 for problem in fleet.problems ?? [] { global.output.line("  " + problem) }
+                if fleet.agents.isEmpty { continue }
                 global.output.table(
                     ["AGENT", "STATUS", "QUEUE", "LAST RUN", "DROPPED"],
                     fleet.agents.map { [$0.name, $0.status, String($0.queueDepth), $0.lastRun ?? "-", String($0.dropped)] })
