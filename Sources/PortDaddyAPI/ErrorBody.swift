@@ -94,6 +94,13 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case graceExhausted = "GRACE_EXHAUSTED"
     /// The run is no longer pending: it was killed (or ended).
     case alreadyKilled = "ALREADY_KILLED"
+    /// A webhook URL whose address the policy refuses (link-local, metadata, private without permission, plain http
+    /// off loopback).
+    case webhookAddressRefused = "WEBHOOK_ADDRESS_REFUSED"
+    /// No webhook has that id.
+    case webhookNotFound = "WEBHOOK_NOT_FOUND"
+    /// The most webhooks allowed (100) are registered.
+    case webhookLimit = "WEBHOOK_LIMIT"
 
     public var description: String { rawValue }
 
@@ -105,15 +112,15 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
             return 400
         case .untrustedCaller, .tokenRequired, .invalidRunToken: return 401
         case .notLockOwner, .forbiddenHost, .forbiddenOrigin, .foreignUser, .notHarborMember: return 403
-        case .notFound, .tupleNotFound: return 404
+        case .notFound, .tupleNotFound, .webhookNotFound: return 404
         case .methodNotAllowed: return 405
         case .requestTimeout: return 408
         case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy,
             .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved,
-            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled:
+            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled, .webhookLimit:
             return 409
         case .bodyTooLarge: return 413
-        case .invalidStackConfig: return 422
+        case .invalidStackConfig, .webhookAddressRefused: return 422
         case .stackFailed: return 424
         case .storage, .`internal`: return 500
         case .rangeExhausted, .shuttingDown, .tooManyConnections, .resourceExhausted: return 503

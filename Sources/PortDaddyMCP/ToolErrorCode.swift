@@ -43,14 +43,15 @@ extension ErrorCode {
     func mcpError(_ message: String) -> MCPError {
         switch self {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .invalidLockName, .invalidChannel,
-            .invalidSignal, .invalidAgent, .invalidStackConfig, .bodyTooLarge, .methodNotAllowed, .notFound, .unknownBackend, .invalidPattern:
+            .invalidSignal, .invalidAgent, .invalidStackConfig, .bodyTooLarge, .methodNotAllowed, .notFound, .unknownBackend, .invalidPattern,
+            .webhookAddressRefused, .webhookNotFound:
             return .invalidParams(message)
         case .portUnavailable, .rangeExhausted, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout,
             .notLockOwner, .stackConflict, .stackFailed, .stackBusy, .untrustedCaller, .foreignUser, .tokenRequired,
             .forbiddenHost, .forbiddenOrigin, .tooManyConnections, .requestTimeout, .resourceExhausted, .shuttingDown,
             .storage, .internal, .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .invalidRunToken,
             .tupleNotFound, .tupleWaitTimeout, .tupleSpaceFull, .notHarborMember, .cursorMoved, .walletInsufficient, .panicked,
-            .panicNotArmed, .graceExhausted, .alreadyKilled:
+            .panicNotArmed, .graceExhausted, .alreadyKilled, .webhookLimit:
             return .internalError(message)
         }
     }

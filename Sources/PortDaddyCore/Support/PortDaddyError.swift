@@ -76,6 +76,12 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case graceExhausted(run: String)
     /// A pending-kill action on a run that is no longer pending.
     case alreadyKilled(run: String)
+    /// A webhook URL the address policy refuses; the message says why and what would allow it.
+    case webhookAddressRefused(String)
+    /// No webhook has that id.
+    case webhookNotFound(String)
+    /// ``WebhookLimits/maxWebhooks`` webhooks are registered.
+    case webhookLimit
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -114,6 +120,9 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .panicNotArmed: return .panicNotArmed
         case .graceExhausted: return .graceExhausted
         case .alreadyKilled: return .alreadyKilled
+        case .webhookAddressRefused: return .webhookAddressRefused
+        case .webhookNotFound: return .webhookNotFound
+        case .webhookLimit: return .webhookLimit
         case .concurrencyLimit: return .concurrencyLimit
         case .invalidRunToken: return .invalidRunToken
         case .invalidPattern: return .invalidPattern
@@ -177,6 +186,9 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .panicNotArmed: return "the panic switch is not armed (or its window passed): arm it first with pd fleet panic --reason R"
         case .graceExhausted(let run): return "run \(run)'s grace was extended twice already; raise the allowance or let it stop"
         case .alreadyKilled(let run): return "run \(run) is not waiting on its budget any more (it was killed, or it ended)"
+        case .webhookAddressRefused(let why): return why
+        case .webhookNotFound(let id): return "no webhook \(id) (pd webhooks lists them)"
+        case .webhookLimit: return "\(WebhookLimits.maxWebhooks) webhooks are registered, the most allowed; remove one first (pd webhooks rm ID)"
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
         case .invalidRunToken: return "X-PD-Run-Token is not this run's token"

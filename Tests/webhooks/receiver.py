@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""A webhook receiver for the tests: verifies each delivery exactly as the README tells users to, and logs it.
+
+Usage: receiver.py --secret-file F --log F --port-file F [--port N] [--answers 500,500,200]
+
+Every POST becomes one JSON line in the log: delivery id, event, timestamp, whether the signature verified, whether
+the timestamp was within 5 minutes, the answer given, and the body. Answers are taken from --answers in order, then
+200 for ever.
+"""
+import argparse
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+# --- the README's recipe, verbatim ---------------------------------------------------------------------------------
+def verify(secret: bytes, headers, body: bytes, tolerance: int = 300) -> bool:
+    """True when the delivery is signed with `secret` and its timestamp is recent."""
+    timestamp = headers.get("X-PD-Timestamp", "")
+    signature = headers.get("X-PD-Signature", "")
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > tolerance:
+        return False
+    expected = "sha256=" + hmac.new(secret, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)
+# --------------------------------------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--secret-file", required=True)
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--answers", default="")
+    args = parser.parse_args()
+    secret = open(args.secret_file, "rb").read().strip()
+    answers = [int(a) for a in args.answers.split(",") if a]
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with lock:
+                status = answers.pop(0) if answers else 200
+                timestamp = self.headers.get("X-PD-Timestamp", "")
+                record = {
+                    "delivery": self.headers.get("X-PD-Delivery"),
+                    "event": self.headers.get("X-PD-Event"),
+                    "timestamp": int(timestamp) if timestamp.isdigit() else None,
+                    "received": time.time(),
+                    "valid": verify(secret, self.headers, body),
+                    "status": status,
+                    "body": json.loads(body.decode()) if body else None,
+                }
+                with open(args.log, "a") as log:
+                    log.write(json.dumps(record) + "\n")
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    import os
+
+    os.replace(args.port_file + ".tmp", args.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
