@@ -114,13 +114,14 @@ struct WebhookIntegrationTests {
         #expect(try daemon.pd(["webhooks", "deliveries", id]).status == 5)
     }
 
-    @Test("500, 500, 200 → three attempts with one X-PD-Delivery id, backing off; pd webhooks deliveries shows them")
+    @Test("500, 500, 200 to a named host → three attempts with one X-PD-Delivery id, backing off; pd webhooks deliveries shows them")
     func retries() throws {
         let daemon = try TestDaemon(environment: ["PORT_DADDY_WEBHOOK_BACKOFF": "0.1"])
         try daemon.start()
         let receiver = try WebhookReceiver(dir: daemon.home)
         try receiver.start(answers: [500, 500])
-        let id = try register(daemon, receiver.url, events: "claim.created", secretFile: receiver.secretFile)
+        // A host name: resolved and checked before each attempt, then the checked address is connected to.
+        let id = try register(daemon, "http://localhost:\(receiver.port)/hook", events: "claim.created", secretFile: receiver.secretFile)
         #expect(try daemon.pd(["claim", "retry:api", "-q"]).status == 0)
         #expect(eventually(timeout: 60) { receiver.hits.count >= 3 })
         let hits = receiver.hits
