@@ -16,6 +16,7 @@ final class WebhookReceiver {
         var status: Int
         var subject: String?
         var bodyID: String?
+        var path: String?
     }
 
     let dir: String
@@ -68,7 +69,7 @@ final class WebhookReceiver {
                 delivery: object["delivery"] as? String ?? "", event: object["event"] as? String ?? "",
                 timestamp: (object["timestamp"] as? NSNumber)?.int64Value, received: (object["received"] as? NSNumber)?.doubleValue ?? 0,
                 valid: object["valid"] as? Bool ?? false, status: (object["status"] as? NSNumber)?.intValue ?? 0,
-                subject: data?["subject"] as? String, bodyID: body?["id"] as? String)
+                subject: data?["subject"] as? String, bodyID: body?["id"] as? String, path: object["path"] as? String)
         }
     }
 }
@@ -114,23 +115,25 @@ struct WebhookIntegrationTests {
         #expect(try daemon.pd(["webhooks", "deliveries", id]).status == 5)
     }
 
-    @Test("500, 500, 200 to a named host → three attempts with one X-PD-Delivery id, backing off; pd webhooks deliveries shows them")
+    @Test("500, 302 (not followed), 200 to a named host → three attempts, one X-PD-Delivery id, backing off; pd webhooks deliveries shows them")
     func retries() throws {
         let daemon = try TestDaemon(environment: ["PORT_DADDY_WEBHOOK_BACKOFF": "0.1"])
         try daemon.start()
         let receiver = try WebhookReceiver(dir: daemon.home)
-        try receiver.start(answers: [500, 500])
+        try receiver.start(answers: [500, 302])
         // A host name: resolved and checked before each attempt, then the checked address is connected to.
         let id = try register(daemon, "http://localhost:\(receiver.port)/hook", events: "claim.created", secretFile: receiver.secretFile)
         #expect(try daemon.pd(["claim", "retry:api", "-q"]).status == 0)
         #expect(eventually(timeout: 60) { receiver.hits.count >= 3 })
         let hits = receiver.hits
-        #expect(hits.map(\.status) == [500, 500, 200] && Set(hits.map(\.delivery)).count == 1 && hits.allSatisfy(\.valid))
+        #expect(hits.map(\.status) == [500, 302, 200] && Set(hits.map(\.delivery)).count == 1 && hits.allSatisfy(\.valid))
+        // The redirect was not followed: every request was a POST to /hook.
+        #expect(hits.allSatisfy { $0.path == "/hook" })
         // The backoff is observed (lower bounds only: 1 s and 2 s scaled by 0.1).
         #expect(hits[1].received - hits[0].received >= 0.1 && hits[2].received - hits[1].received >= 0.2)
         #expect(eventually(timeout: 30) { (try? deliveries(daemon, id).first?.state) == .delivered })
         let delivery = try #require(try deliveries(daemon, id).first)
-        #expect(delivery.id == hits[0].delivery && delivery.attempts.map(\.status) == [500, 500, 200])
+        #expect(delivery.id == hits[0].delivery && delivery.attempts.map(\.status) == [500, 302, 200])
         let table = try daemon.pd(["webhooks", "deliveries", id])
         #expect(table.stdout.contains(delivery.id) && table.stdout.contains("delivered") && table.stdout.contains("HTTP 200"))
     }

@@ -103,4 +103,33 @@ struct WebhookOutboxTests {
         #expect(throws: PortDaddyError.webhookNotFound(hook.id)) { try webhooks.remove(hook.id) }
         #expect(throws: PortDaddyError.webhookNotFound(hook.id)) { try webhooks.deliveries(of: hook.id, state: nil, limit: 1) }
     }
+
+    @Test("caps: the 101st webhook is refused; beyond the pending cap the oldest pending deliveries are failed")
+    func caps() throws {
+        let h = Harness()
+        defer { h.cleanup() }
+        let store = try h.store()
+        let webhooks = try WebhookService(store: store, clock: h.clock)
+        var ids: [String] = []
+        for _ in 0..<WebhookLimits.maxWebhooks {
+            ids.append(try webhooks.add(WebhookAddRequest(url: "http://127.0.0.1:9/hook", events: ["*"])).webhook.id)
+        }
+        #expect(throws: PortDaddyError.webhookLimit) {
+            try webhooks.add(WebhookAddRequest(url: "http://127.0.0.1:9/hook", events: ["*"]))
+        }
+        try webhooks.remove(ids[0])
+        _ = try webhooks.add(WebhookAddRequest(url: "http://127.0.0.1:9/hook", events: ["*"]))
+        // The store's cap, with a small limit: 5 queued against a cap of 3 → the 2 oldest are failed, with the reason.
+        let deliveries = (1...5).map { n in
+            NewWebhookDelivery(id: "d\(n)", webhook: ids[1], event: "claim.created", activityID: Int64(n), subject: "s\(n)", body: "{}")
+        }
+        try store.enqueueDeliveries(deliveries, at: h.clock.nowMillis(), maxPending: 3)
+        let all = try webhooks.deliveries(of: ids[1], state: nil, limit: 10)
+        #expect(all.map(\.id) == ["d5", "d4", "d3", "d2", "d1"])
+        #expect(all.map(\.state) == [.pending, .pending, .pending, .failed, .failed])
+        #expect(try webhooks.list().first { $0.id == ids[1] }?.lastError?.contains("outbox full") == true)
+        // Deliveries for a webhook removed meanwhile are dropped without failing the transaction.
+        try store.enqueueDeliveries([NewWebhookDelivery(id: "gone", webhook: ids[0], event: "x", body: "{}")], at: 0, maxPending: 3)
+        #expect(try store.delivery(id: "gone") == nil)
+    }
 }

@@ -3,8 +3,9 @@
 
 Usage: receiver.py --secret-file F --log F --port-file F [--port N] [--answers 500,500,200]
 
-Every POST becomes one JSON line in the log: delivery id, event, timestamp, whether the signature verified, whether
-the timestamp was within 5 minutes, the answer given, and the body. Answers are taken from --answers in order, then
+Every POST becomes one JSON line in the log: delivery id, event, timestamp, whether the signature verified (which
+includes the timestamp being within 5 minutes), the answer given, the path and the body; a GET (a followed redirect
+would be one) is logged too. A 3xx answer carries `Location: /redirected`. Answers are taken from --answers in order, then
 200 for ever.
 """
 import argparse
@@ -53,11 +54,23 @@ def main():
                     "received": time.time(),
                     "valid": verify(secret, self.headers, body),
                     "status": status,
+                    "path": self.path,
                     "body": json.loads(body.decode()) if body else None,
                 }
                 with open(args.log, "a") as log:
                     log.write(json.dumps(record) + "\n")
             self.send_response(status)
+            if 300 <= status < 400:
+                # A redirect a sender must not follow (pd does not): a followed one would show as another path.
+                self.send_header("Location", "/redirected")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self):
+            with lock:
+                with open(args.log, "a") as log:
+                    log.write(json.dumps({"delivery": None, "event": None, "method": "GET", "path": self.path}) + "\n")
+            self.send_response(404)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
