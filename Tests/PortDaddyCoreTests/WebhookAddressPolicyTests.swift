@@ -85,6 +85,12 @@ struct WebhookAddressPolicyTests {
         #expect(throws: PortDaddyError.self) {
             try service.add(WebhookAddRequest(url: "https://rebind.example/hook", events: ["*"])) { _ in ["169.254.169.254"] }
         }
+        // Other spellings of the metadata address are names to the URL parser; the system resolver turns them into
+        // 169.254.169.254, which the policy refuses.
+        #expect(HostResolver.addresses(of: "0xa9fea9fe") == ["169.254.169.254"])
+        for url in ["http://0xa9fea9fe/latest", "http://2852039166/latest", "https://169.254.43518/x"] {
+            #expect(throws: PortDaddyError.self, "\(url)") { try service.add(WebhookAddRequest(url: url, events: ["*"])) }
+        }
         #expect(try service.list().isEmpty)
         let made = try service.add(WebhookAddRequest(url: "https://10.0.0.1/hook", events: ["claim.*"], allowPrivate: true))
         #expect(made.secret?.count == 64 && made.webhook.allowPrivate)
