@@ -17,6 +17,9 @@ final class WebhookReceiver {
         var subject: String?
         var bodyID: String?
         var path: String?
+        /// Requests in flight at the receiver when this one arrived: in all, and to its path.
+        var inflight: Int
+        var inflightPath: Int
     }
 
     let dir: String
@@ -34,12 +37,13 @@ final class WebhookReceiver {
     var log: String { dir + "/receiver.log" }
 
     /// Starts listening on `port` (0: any), answering `answers` in order and then 200.
-    func start(port wanted: Int = 0, answers: [Int] = []) throws {
+    func start(port wanted: Int = 0, answers: [Int] = [], delay: Double = 0) throws {
         let portFile = dir + "/receiver.port"
         try? FileManager.default.removeItem(atPath: portFile)
         let script = TestDependencies.root + "/Tests/webhooks/receiver.py"
         var arguments = [script, "--secret-file", secretFile, "--log", log, "--port-file", portFile, "--port", String(wanted)]
         if !answers.isEmpty { arguments += ["--answers", answers.map(String.init).joined(separator: ",")] }
+        if delay > 0 { arguments += ["--delay", String(delay)] }
         let running = try RunningCommand(try TestDependencies.python(), arguments, environment: ProcessInfo.processInfo.environment)
         process = running
         guard eventually(timeout: 30, { FileManager.default.fileExists(atPath: portFile) }) else {
@@ -69,7 +73,8 @@ final class WebhookReceiver {
                 delivery: object["delivery"] as? String ?? "", event: object["event"] as? String ?? "",
                 timestamp: (object["timestamp"] as? NSNumber)?.int64Value, received: (object["received"] as? NSNumber)?.doubleValue ?? 0,
                 valid: object["valid"] as? Bool ?? false, status: (object["status"] as? NSNumber)?.intValue ?? 0,
-                subject: data?["subject"] as? String, bodyID: body?["id"] as? String, path: object["path"] as? String)
+                subject: data?["subject"] as? String, bodyID: body?["id"] as? String, path: object["path"] as? String,
+                inflight: (object["inflight"] as? NSNumber)?.intValue ?? 0, inflightPath: (object["inflight_path"] as? NSNumber)?.intValue ?? 0)
         }
     }
 }
@@ -164,6 +169,27 @@ struct WebhookIntegrationTests {
         }
         #expect(firstSeen == names)
         #expect(ids.values.allSatisfy { $0.count == 1 } && hits.allSatisfy(\.valid))
+    }
+
+    @Test("10 webhooks, 3 events each, a slow receiver: at most 8 deliveries in flight, one per webhook, each in order")
+    func concurrency() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let receiver = try WebhookReceiver(dir: daemon.home)
+        try receiver.start(delay: 0.5)
+        for n in 0..<10 {
+            _ = try register(daemon, "http://127.0.0.1:\(receiver.port)/h\(n)", events: "claim.created", secretFile: receiver.secretFile)
+        }
+        let names = ["busy:a", "busy:b", "busy:c"]
+        for name in names { #expect(try daemon.pd(["claim", name, "-q"]).status == 0) }
+        #expect(eventually(timeout: 120) { receiver.hits.count >= 30 }, "\(receiver.hits.count) hits")
+        let hits = receiver.hits
+        #expect(hits.count == 30 && hits.allSatisfy(\.valid))
+        #expect(hits.map(\.inflight).max() ?? 0 <= 8 && (hits.map(\.inflight).max() ?? 0) >= 2, "\(hits.map(\.inflight))")
+        #expect(hits.allSatisfy { $0.inflightPath == 1 })
+        for n in 0..<10 {
+            #expect(hits.filter { $0.path == "/h\(n)" }.compactMap(\.subject) == names)
+        }
     }
 
     @Test("a dead endpoint: deliveries end failed after the scaled backoff, and the daemon keeps serving claims")

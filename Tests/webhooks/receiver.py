@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """A webhook receiver for the tests: verifies each delivery exactly as the README tells users to, and logs it.
 
-Usage: receiver.py --secret-file F --log F --port-file F [--port N] [--answers 500,500,200]
+Usage: receiver.py --secret-file F --log F --port-file F [--port N] [--answers 500,500,200] [--delay S]
 
 Every POST becomes one JSON line in the log: delivery id, event, timestamp, whether the signature verified (which
 includes the timestamp being within 5 minutes), the answer given, the path and the body; a GET (a followed redirect
-would be one) is logged too. A 3xx answer carries `Location: /redirected`. Answers are taken from --answers in order, then
+would be one) is logged too, and how many requests (in all, and to that path) were in flight when it arrived. A 3xx
+answer carries `Location: /redirected`. With --delay each answer waits that long. Answers are taken from --answers in order, then
 200 for ever.
 """
 import argparse
@@ -36,15 +37,24 @@ def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--answers", default="")
+    parser.add_argument("--delay", type=float, default=0, help="seconds to wait before answering")
     args = parser.parse_args()
     secret = open(args.secret_file, "rb").read().strip()
     answers = [int(a) for a in args.answers.split(",") if a]
     lock = threading.Lock()
+    inflight = {"all": 0}
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             with lock:
+                inflight["all"] += 1
+                inflight[self.path] = inflight.get(self.path, 0) + 1
+                now_all, now_path = inflight["all"], inflight[self.path]
+            time.sleep(args.delay)
+            with lock:
+                inflight["all"] -= 1
+                inflight[self.path] -= 1
                 status = answers.pop(0) if answers else 200
                 timestamp = self.headers.get("X-PD-Timestamp", "")
                 record = {
@@ -55,6 +65,8 @@ def main():
                     "valid": verify(secret, self.headers, body),
                     "status": status,
                     "path": self.path,
+                    "inflight": now_all,
+                    "inflight_path": now_path,
                     "body": json.loads(body.decode()) if body else None,
                 }
                 with open(args.log, "a") as log:
