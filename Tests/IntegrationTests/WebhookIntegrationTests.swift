@@ -37,13 +37,14 @@ final class WebhookReceiver {
     var log: String { dir + "/receiver.log" }
 
     /// Starts listening on `port` (0: any), answering `answers` in order and then 200.
-    func start(port wanted: Int = 0, answers: [Int] = [], delay: Double = 0) throws {
+    func start(port wanted: Int = 0, answers: [Int] = [], delay: Double = 0, firstDelay: Double = 0) throws {
         let portFile = dir + "/receiver.port"
         try? FileManager.default.removeItem(atPath: portFile)
         let script = TestDependencies.root + "/Tests/webhooks/receiver.py"
         var arguments = [script, "--secret-file", secretFile, "--log", log, "--port-file", portFile, "--port", String(wanted)]
         if !answers.isEmpty { arguments += ["--answers", answers.map(String.init).joined(separator: ",")] }
         if delay > 0 { arguments += ["--delay", String(delay)] }
+        if firstDelay > 0 { arguments += ["--first-delay", String(firstDelay)] }
         let running = try RunningCommand(try TestDependencies.python(), arguments, environment: ProcessInfo.processInfo.environment)
         process = running
         guard eventually(timeout: 30, { FileManager.default.fileExists(atPath: portFile) }) else {
@@ -190,6 +191,20 @@ struct WebhookIntegrationTests {
         for n in 0..<10 {
             #expect(hits.filter { $0.path == "/h\(n)" }.compactMap(\.subject) == names)
         }
+    }
+
+    @Test("a receiver that takes longer than 10 s: that attempt times out and the delivery is sent again")
+    func timeout() throws {
+        let daemon = try TestDaemon(environment: ["PORT_DADDY_WEBHOOK_BACKOFF": "0.01"])
+        try daemon.start()
+        let receiver = try WebhookReceiver(dir: daemon.home)
+        try receiver.start(firstDelay: 13)
+        let id = try register(daemon, receiver.url, events: "claim.created", secretFile: receiver.secretFile)
+        #expect(try daemon.pd(["claim", "slow:api", "-q"]).status == 0)
+        #expect(eventually(timeout: 90) { (try? deliveries(daemon, id).first?.state) == .delivered })
+        let delivery = try #require(try deliveries(daemon, id).first)
+        #expect(delivery.attempts.count == 2 && delivery.attempts[0].error?.contains("timed out") == true, "\(delivery.attempts)")
+        #expect(delivery.attempts[1].status == 200)
     }
 
     @Test("a dead endpoint: deliveries end failed after the scaled backoff, and the daemon keeps serving claims")

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """A webhook receiver for the tests: verifies each delivery exactly as the README tells users to, and logs it.
 
-Usage: receiver.py --secret-file F --log F --port-file F [--port N] [--answers 500,500,200] [--delay S]
+Usage: receiver.py --secret-file F --log F --port-file F [--port N] [--answers 500,500,200] [--delay S] [--first-delay S]
 
 Every POST becomes one JSON line in the log: delivery id, event, timestamp, whether the signature verified (which
 includes the timestamp being within 5 minutes), the answer given, the path and the body; a GET (a followed redirect
 would be one) is logged too, and how many requests (in all, and to that path) were in flight when it arrived. A 3xx
-answer carries `Location: /redirected`. With --delay each answer waits that long. Answers are taken from --answers in order, then
+answer carries `Location: /redirected`. With --delay each answer waits that long; --first-delay, the first one. Answers are taken from --answers in order, then
 200 for ever.
 """
 import argparse
@@ -38,6 +38,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--answers", default="")
     parser.add_argument("--delay", type=float, default=0, help="seconds to wait before answering")
+    parser.add_argument("--first-delay", type=float, default=0, help="seconds to wait before answering the first request")
     args = parser.parse_args()
     secret = open(args.secret_file, "rb").read().strip()
     answers = [int(a) for a in args.answers.split(",") if a]
@@ -51,7 +52,9 @@ def main():
                 inflight["all"] += 1
                 inflight[self.path] = inflight.get(self.path, 0) + 1
                 now_all, now_path = inflight["all"], inflight[self.path]
-            time.sleep(args.delay)
+                first = not inflight.get("seen")
+                inflight["seen"] = True
+            time.sleep(args.first_delay if first and args.first_delay else args.delay)
             with lock:
                 inflight["all"] -= 1
                 inflight[self.path] -= 1
