@@ -98,6 +98,13 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case invalidFleetConfig = "INVALID_FLEET_CONFIG"
     /// A write conditioned on `If-Match` whose file changed since it was read.
     case fileChanged = "FILE_CHANGED"
+    /// A webhook URL whose address the policy refuses (link-local, metadata, private without permission, plain http
+    /// off loopback).
+    case webhookAddressRefused = "WEBHOOK_ADDRESS_REFUSED"
+    /// No webhook has that id.
+    case webhookNotFound = "WEBHOOK_NOT_FOUND"
+    /// The most webhooks allowed (100) are registered.
+    case webhookLimit = "WEBHOOK_LIMIT"
 
     public var description: String { rawValue }
 
@@ -109,16 +116,16 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
             return 400
         case .untrustedCaller, .tokenRequired, .invalidRunToken: return 401
         case .notLockOwner, .forbiddenHost, .forbiddenOrigin, .foreignUser, .notHarborMember: return 403
-        case .notFound, .tupleNotFound: return 404
+        case .notFound, .tupleNotFound, .webhookNotFound: return 404
         case .methodNotAllowed: return 405
         case .requestTimeout: return 408
         case .portUnavailable, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout, .stackConflict, .stackBusy,
             .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved,
-            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled:
+            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled, .webhookLimit:
             return 409
         case .bodyTooLarge: return 413
         case .fileChanged: return 412
-        case .invalidStackConfig, .invalidFleetConfig: return 422
+        case .invalidStackConfig, .invalidFleetConfig, .webhookAddressRefused: return 422
         case .stackFailed: return 424
         case .storage, .`internal`: return 500
         case .rangeExhausted, .shuttingDown, .tooManyConnections, .resourceExhausted: return 503

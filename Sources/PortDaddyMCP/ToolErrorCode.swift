@@ -44,14 +44,14 @@ extension ErrorCode {
         switch self {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .invalidLockName, .invalidChannel,
             .invalidSignal, .invalidAgent, .invalidStackConfig, .bodyTooLarge, .methodNotAllowed, .notFound, .unknownBackend, .invalidPattern,
-            .invalidFleetConfig:
+            .invalidFleetConfig, .webhookAddressRefused, .webhookNotFound:
             return .invalidParams(message)
         case .portUnavailable, .rangeExhausted, .noActiveSession, .sessionActive, .fileClaimed, .lockHeld, .lockTimeout,
             .notLockOwner, .stackConflict, .stackFailed, .stackBusy, .untrustedCaller, .foreignUser, .tokenRequired,
             .forbiddenHost, .forbiddenOrigin, .tooManyConnections, .requestTimeout, .resourceExhausted, .shuttingDown,
             .storage, .internal, .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .invalidRunToken,
             .tupleNotFound, .tupleWaitTimeout, .tupleSpaceFull, .notHarborMember, .cursorMoved, .walletInsufficient, .panicked,
-            .panicNotArmed, .graceExhausted, .alreadyKilled, .fileChanged:
+            .panicNotArmed, .graceExhausted, .alreadyKilled, .fileChanged, .webhookLimit:
             return .internalError(message)
         }
     }

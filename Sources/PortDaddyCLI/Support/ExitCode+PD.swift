@@ -40,13 +40,13 @@ public enum PDExit {
     static func code(for code: ErrorCode) -> Int32 {
         switch code {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .bodyTooLarge, .invalidLockName, .unknownBackend,
-            .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed, .invalidPattern, .invalidFleetConfig:
+            .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed, .invalidPattern, .invalidFleetConfig, .webhookAddressRefused:
             return usage
         case .portUnavailable, .rangeExhausted, .lockHeld, .lockTimeout, .fileClaimed, .sessionActive, .stackConflict, .stackBusy,
             .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved,
-            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled, .fileChanged:
+            .walletInsufficient, .panicked, .panicNotArmed, .graceExhausted, .alreadyKilled, .fileChanged, .webhookLimit:
             return portUnavailable
-        case .noActiveSession, .notFound, .tupleNotFound: return notFound
+        case .noActiveSession, .notFound, .tupleNotFound, .webhookNotFound: return notFound
         case .notLockOwner, .notHarborMember: return notOwner
         case .stackFailed: return stackFailed
         // The daemon would not serve this connection (shutting down, another user's, full, too slow, out of

@@ -27,6 +27,8 @@ public final class ActivityLog: Sendable {
     let flushing = Mutex<Void>(())
     /// The live followers.
     public let events = ActivityEvents()
+    /// Writes what the records cause (webhook deliveries) in the records' own transaction.
+    let outbox = Mutex<(any ActivityOutbox)?>(nil)
     /// Records older than this are pruned.
     public let retentionSeconds: Double
 
@@ -34,6 +36,11 @@ public final class ActivityLog: Sendable {
         self.store = store
         self.clock = clock
         self.retentionSeconds = retentionSeconds
+    }
+
+    /// Sets the outbox every later flush writes through.
+    public func attach(outbox: any ActivityOutbox) {
+        self.outbox.withLock { $0 = outbox }
     }
 
     /// Queues a record.
@@ -51,7 +58,14 @@ public final class ActivityLog: Sendable {
             }
             guard !batch.isEmpty else { return }
             let rows = batch.map { ($0.at, $0.type, $0.actor, $0.subject, $0.detail) }
-            switch Result(catching: { () throws(PortDaddyError) in try store.appendActivity(rows) }) {
+            let store = self.store
+            let append = { () throws(PortDaddyError) -> [ActivityInfo] in try store.appendActivity(rows) }
+            let outbox = self.outbox.withLock { $0 }
+            let result = Result { () throws(PortDaddyError) -> [ActivityInfo] in
+                if let outbox { return try outbox.appending(append) }
+                return try append()
+            }
+            switch result {
             case .success(let written):
                 events.publish(written)
             case .failure(let error):
@@ -88,6 +102,14 @@ public final class ActivityLog: Sendable {
     public func prune() throws(PortDaddyError) -> Int {
         try store.pruneActivity(olderThan: clock.nowMillis() - Int64(retentionSeconds * 1000))
     }
+}
+
+/// What must be written in the same transaction as the activity records that cause it (a webhook's deliveries), so a
+/// crash keeps both or neither.
+public protocol ActivityOutbox: Sendable {
+    /// Runs `append` (which writes the records and returns them with their ids) and writes what they cause, as one
+    /// transaction.
+    func appending(_ append: () throws(PortDaddyError) -> [ActivityInfo]) throws(PortDaddyError) -> [ActivityInfo]
 }
 
 /// Durable storage of activity records.

@@ -80,6 +80,12 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidFleetConfig(problems: [String])
     /// A conditional write whose file changed since it was read (`current` is its hash now).
     case fileChanged(path: String, current: String?)
+    /// A webhook URL the address policy refuses; the message says why and what would allow it.
+    case webhookAddressRefused(String)
+    /// No webhook has that id.
+    case webhookNotFound(String)
+    /// ``WebhookLimits/maxWebhooks`` webhooks are registered.
+    case webhookLimit
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -120,6 +126,9 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .alreadyKilled: return .alreadyKilled
         case .invalidFleetConfig: return .invalidFleetConfig
         case .fileChanged: return .fileChanged
+        case .webhookAddressRefused: return .webhookAddressRefused
+        case .webhookNotFound: return .webhookNotFound
+        case .webhookLimit: return .webhookLimit
         case .concurrencyLimit: return .concurrencyLimit
         case .invalidRunToken: return .invalidRunToken
         case .invalidPattern: return .invalidPattern
@@ -186,6 +195,9 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .invalidFleetConfig(let problems): return "pd-fleet.yml is not valid: " + problems.joined(separator: "; ")
         case .fileChanged(let path, let current):
             return "\(path) changed since it was read (its sha256 is now \(current ?? "gone")): read it again and retry"
+        case .webhookAddressRefused(let why): return why
+        case .webhookNotFound(let id): return "no webhook \(id) (pd webhooks lists them)"
+        case .webhookLimit: return "\(WebhookLimits.maxWebhooks) webhooks are registered, the most allowed; remove one first (pd webhooks rm ID)"
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
         case .invalidRunToken: return "X-PD-Run-Token is not this run's token"

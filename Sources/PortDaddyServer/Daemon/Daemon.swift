@@ -129,6 +129,7 @@ public enum Daemon {
                     .init(service: reaper), .init(service: IdleMemoryTrimmer()),
                     .init(service: SnapshotService(watcher: core.snapshots, intervalSeconds: configuration.snapshotPollSeconds, logger: logger)),
                     .init(service: FleetReloadService(fleets: core.fleets, intervalSeconds: configuration.fleetPollSeconds, logger: logger)),
+                    .init(service: WebhookDeliveryService(webhooks: core.webhooks, logger: logger)),
                     .init(
                         service: ShutdownHook(
                             hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs, tuples: core.memory.tuples)),

@@ -47,6 +47,9 @@ public struct DaemonConfiguration: Sendable {
     public var snapshotPollSeconds: Double = 2
     /// Seconds between looks at running fleets' `pd-fleet.yml` (`PORT_DADDY_FLEET_POLL`, 0.2–60).
     public var fleetPollSeconds: Double = 2
+    /// Scales every webhook retry backoff (1, 2, 4, 8, 16, 32 s) (`PORT_DADDY_WEBHOOK_BACKOFF`, 0.001–10, default 1; for
+    /// tests).
+    public var webhookBackoff: Double = 1
     /// How long changelog entries are kept (`PORT_DADDY_CHANGELOG_MAX_AGE`, seconds, default 180 days).
     public var changelogMaxAgeSeconds: Double = 180 * 86400
     /// Seconds a run over its project's allowance keeps going before it is killed (`PORT_DADDY_BUDGET_GRACE`, 1 s–1 h).
@@ -193,6 +196,12 @@ public struct DaemonConfiguration: Sendable {
                 throw .badSetting("PORT_DADDY_FLEET_POLL", PortDaddyEnvironment.value("PORT_DADDY_FLEET_POLL") ?? "")
             }
             config.fleetPollSeconds = poll
+        }
+        if let backoff = try number("PORT_DADDY_WEBHOOK_BACKOFF") {
+            guard (0.001...10).contains(backoff) else {
+                throw .badSetting("PORT_DADDY_WEBHOOK_BACKOFF", PortDaddyEnvironment.value("PORT_DADDY_WEBHOOK_BACKOFF") ?? "")
+            }
+            config.webhookBackoff = backoff
         }
         if let grace = try number("PORT_DADDY_BUDGET_GRACE") {
             guard (1...3600).contains(grace) else {

@@ -30,6 +30,7 @@ struct DaemonServices {
     let fleets: FleetSupervisor
     let snapshots: SnapshotWatcher
     let graph: CoordinationGraph
+    let webhooks: WebhookService
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -39,6 +40,9 @@ struct DaemonServices {
         if configuration.tcpPort != 0 { settings.reserved.insert(configuration.tcpPort) }
         // The activity log first: the services record their own events in it.
         let activity = ActivityLog(store: store)
+        // Webhook deliveries are written in the activity records' own transactions (the durable outbox).
+        let webhooks = try WebhookService(store: store, backoffFactor: configuration.webhookBackoff)
+        activity.attach(outbox: webhooks)
         let claims = try ClaimService(store: store, settings: settings, activity: activity)
         let locks = try LockService(store: store, activity: activity)
         let channels = ChannelService(
@@ -88,7 +92,7 @@ struct DaemonServices {
             runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store), wallets: wallets, panic: panic,
             fleets: fleets,
             snapshots: SnapshotWatcher(store: store, coordination: coordination, folder: env.home + "/snapshots", activity: activity),
-            graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims))
+            graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims), webhooks: webhooks)
     }
 }
 
@@ -140,6 +144,7 @@ extension Daemon {
             FleetController(
                 fleets: core.fleets, panic: core.panic, runs: core.runs, channels: core.channels, userToken: core.runtime.userToken),
             GraphController(graph: core.graph),
+            WebhookController(webhooks: core.webhooks, userToken: core.runtime.userToken),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, runs: core.runs, fleets: core.fleets, wallets: core.wallets, panic: core.panic,
