@@ -40,6 +40,7 @@ let package = Package(
             name: "PortDaddyCore",
             dependencies: [
                 "PortDaddyAPI", "PortDaddySystem",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

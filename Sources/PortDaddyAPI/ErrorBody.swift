@@ -94,6 +94,11 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case graceExhausted = "GRACE_EXHAUSTED"
     /// The run is no longer pending: it was killed (or ended).
     case alreadyKilled = "ALREADY_KILLED"
+    /// Encrypted text (a note, a run's task or result) cannot be read: the master key file is missing or is not the
+    /// one the database was written with (`pd doctor` says which).
+    case noteKeyMissing = "NOTE_KEY_MISSING"
+    /// Encrypted text does not authenticate: its row was changed or moved.
+    case noteTampered = "NOTE_TAMPERED"
 
     public var description: String { rawValue }
 
@@ -115,7 +120,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
         case .bodyTooLarge: return 413
         case .invalidStackConfig: return 422
         case .stackFailed: return 424
-        case .storage, .`internal`: return 500
+        case .storage, .`internal`, .noteKeyMissing, .noteTampered: return 500
         case .rangeExhausted, .shuttingDown, .tooManyConnections, .resourceExhausted: return 503
         }
     }

@@ -50,7 +50,7 @@ extension ErrorCode {
             .forbiddenHost, .forbiddenOrigin, .tooManyConnections, .requestTimeout, .resourceExhausted, .shuttingDown,
             .storage, .internal, .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .invalidRunToken,
             .tupleNotFound, .tupleWaitTimeout, .tupleSpaceFull, .notHarborMember, .cursorMoved, .walletInsufficient, .panicked,
-            .panicNotArmed, .graceExhausted, .alreadyKilled:
+            .panicNotArmed, .graceExhausted, .alreadyKilled, .noteKeyMissing, .noteTampered:
             return .internalError(message)
         }
     }

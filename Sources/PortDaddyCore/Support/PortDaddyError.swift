@@ -76,6 +76,10 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case graceExhausted(run: String)
     /// A pending-kill action on a run that is no longer pending.
     case alreadyKilled(run: String)
+    /// Encrypted text cannot be read or written: no usable master key (the message says why and what to do).
+    case noteKeyMissing(String)
+    /// Encrypted text does not authenticate (a changed or moved row).
+    case noteTampered(String)
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -114,6 +118,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .panicNotArmed: return .panicNotArmed
         case .graceExhausted: return .graceExhausted
         case .alreadyKilled: return .alreadyKilled
+        case .noteKeyMissing: return .noteKeyMissing
+        case .noteTampered: return .noteTampered
         case .concurrencyLimit: return .concurrencyLimit
         case .invalidRunToken: return .invalidRunToken
         case .invalidPattern: return .invalidPattern
@@ -177,6 +183,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .panicNotArmed: return "the panic switch is not armed (or its window passed): arm it first with pd fleet panic --reason R"
         case .graceExhausted(let run): return "run \(run)'s grace was extended twice already; raise the allowance or let it stop"
         case .alreadyKilled(let run): return "run \(run) is not waiting on its budget any more (it was killed, or it ended)"
+        case .noteKeyMissing(let why): return "encrypted text cannot be read: \(why)"
+        case .noteTampered(let why): return why
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
         case .invalidRunToken: return "X-PD-Run-Token is not this run's token"

@@ -34,7 +34,13 @@ struct DaemonServices {
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
         let env = configuration.environment
-        let store = try SQLiteStore(path: env.databasePath)
+        let store = try SQLiteStore(path: env.databasePath, vault: TextVault(keyFile: env.masterKeyFile))
+        if let problem = store.vault?.problem {
+            logger.error("encrypted text cannot be read or written", metadata: ["problem": "\(problem)"])
+        } else if try store.sealPlaintextRows() > 0 {
+            // The plaintext those rows held may still be in the WAL: truncate it.
+            try? store.checkpoint()
+        }
         var settings = configuration.claims
         if configuration.tcpPort != 0 { settings.reserved.insert(configuration.tcpPort) }
         // The activity log first: the services record their own events in it.
@@ -138,6 +144,7 @@ extension Daemon {
             WalletController(wallets: core.wallets, runs: core.runs, panic: core.panic, userToken: core.runtime.userToken),
             FleetController(fleets: core.fleets, panic: core.panic, userToken: core.runtime.userToken),
             GraphController(graph: core.graph),
+            KeyController(store: core.store, userToken: core.runtime.userToken),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, runs: core.runs, memory: core.memory,
