@@ -50,6 +50,12 @@ struct NoteEncryptionTests {
         let spawned = try bench.pd(["spawn", "--backend", "claude-cli", "--budget", "0.10", "--name", "enc", "--purpose", "enc", "--", task])
         #expect(spawned.status == 0, "\(spawned.stdout) \(spawned.stderr)")
         let runID = try #require(try daemon.client().runs(all: true, project: nil).runs.first?.id)
+        // A sortie: its task, outcome and log (which repeats the agent's notes and result) are sealed too.
+        let (sortieTask, agentNote) = (Self.marker("sortie"), Self.marker("agent-note"))
+        try bench.plan(["turns": AgentBench.turns([(result, 10, 5)]), "pd_calls": [["note", agentNote]]])
+        let launched = try bench.pd(["sortie", "--backend", "claude-cli", "--budget", "1", "--name", "enc2", "--purpose", "enc2", "--", sortieTask])
+        #expect(launched.status == 0, "\(launched.stdout) \(launched.stderr)")
+        let sortieID = try #require(try daemon.client().sorties(status: nil).sorties.first?.id)
 
         let shown = try daemon.pd(["notes"], environment: ["PD_AGENT_ID": "enc-a"])
         #expect(shown.status == 0 && shown.stdout.contains(noteText) && shown.stdout.contains(pinText), "\(shown.stdout)")
@@ -66,6 +72,9 @@ struct NoteEncryptionTests {
         #expect(texts.contains(noteText) && texts.contains(pinText), "\(texts)")
         let run = try daemon.client().run(runID, full: true)
         #expect(run.task == task && run.result?.contains(result) == true, "\(run)")
+        let sortie = try daemon.client().sortie(sortieID, full: true)
+        #expect(sortie.task == sortieTask && sortie.outcome?.notes == [agentNote], "\(sortie)")
+        #expect(sortie.log?.contains { $0.text.contains(agentNote) } == true)
         let pins = try daemon.client().tuples(harbor: nil, limit: 100).tuples
         #expect(pins.contains { $0.tuple.last == .string(pinText) }, "\(pins)")
         let status = try daemon.client().encryptionStatus()

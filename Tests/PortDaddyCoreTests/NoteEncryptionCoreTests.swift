@@ -27,7 +27,9 @@ struct NoteEncryptionCoreTests {
         #expect(throws: SealedText.Failure.tampered) { try SealedText.open(flipped, keyBytes: key, context: "notes\0text\0session:s\07") }
         #expect(throws: SealedText.Failure.tampered) { try SealedText.open(sealed.prefix(20), keyBytes: key, context: "x") }
         // Two seals of the same text differ (a random nonce each).
-        #expect(SealedText.seal(Data("a".utf8), key: .init(data: key), context: "c") != SealedText.seal(Data("a".utf8), key: .init(data: key), context: "c"))
+        #expect(
+            SealedText.seal(Data("a".utf8), key: .init(data: key), context: "c")
+                != SealedText.seal(Data("a".utf8), key: .init(data: key), context: "c"))
     }
 
     @Test("a store with a vault seals notes, creates a 0600 key file, and reads them back after reopening")
@@ -132,7 +134,8 @@ struct NoteEncryptionCoreTests {
                 try tx.saveAgent(AgentRecord(id: "a-" + session, ttlMillis: 60_000, registeredAt: 1, lastHeartbeat: 1, state: "active"))
                 try tx.saveSession(
                     SessionRecord(
-                        id: session, agentID: "a-" + session, purpose: "p", identity: nil, phase: .planning, state: "active", startedAt: 1, endedAt: nil))
+                        id: session, agentID: "a-" + session, purpose: "p", identity: nil, phase: .planning, state: "active", startedAt: 1,
+                        endedAt: nil))
             }
             return try tx.addNote(session: session, type: .note, text: text, at: 2)
         }

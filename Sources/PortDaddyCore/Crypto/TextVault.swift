@@ -119,7 +119,9 @@ public final class TextVault: Sendable {
         if let cached { return cached }
         guard let master else { throw missing() }
         let context = SealedText.wrapContext(scope: scope)
-        guard let plain = (try? SealedText.open(wrapped, key: master, context: context)) ?? previous.flatMap({ try? SealedText.open(wrapped, key: $0, context: context) })
+        guard
+            let plain = (try? SealedText.open(wrapped, key: master, context: context))
+                ?? previous.flatMap({ try? SealedText.open(wrapped, key: $0, context: context) })
         else { throw .noteTampered("the wrapped data key of \(scope) does not authenticate") }
         let key = SymmetricKey(data: plain)
         state.withLock {

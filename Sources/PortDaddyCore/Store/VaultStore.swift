@@ -19,6 +19,8 @@ enum VaultSchema {
                 ALTER TABLE runs ADD COLUMN enc INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE episodes ADD COLUMN enc INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE tuples ADD COLUMN enc INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE sorties ADD COLUMN enc INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE sortie_events ADD COLUMN enc INTEGER NOT NULL DEFAULT 0;
                 """)
     }
 
@@ -55,6 +57,8 @@ extension TextVault.RowRef {
     static func run(_ id: String, _ column: String) -> Self { .init(table: "runs", column: column, scope: "runs", id: id) }
     static func episode(_ id: Int64) -> Self { .init(table: "episodes", column: "text", scope: "episodes", id: String(id)) }
     static func tuple(_ id: Int64) -> Self { .init(table: "tuples", column: "body", scope: "tuples", id: String(id)) }
+    static func sortie(_ id: String, _ column: String) -> Self { .init(table: "sorties", column: column, scope: "runs", id: id) }
+    static func sortieEvent(_ id: Int64) -> Self { .init(table: "sortie_events", column: "text", scope: "runs", id: String(id)) }
 }
 
 /// How much protected text the database holds, by format.
@@ -65,12 +69,15 @@ public struct VaultCounts: Sendable, Equatable {
 }
 
 extension SQLiteStore {
+    /// The tables with an `enc` column.
+    static let protectedTables = ["notes", "runs", "episodes", "tuples", "sorties", "sortie_events"]
+
     /// Seals every plaintext row (written before the migration, or while no key was loaded), a batch of 200 rows per
     /// transaction; returns how many it sealed. Does nothing without a usable master key.
     public func sealPlaintextRows() throws(PortDaddyError) -> Int {
         guard let vault, vault.problem == nil else { return 0 }
         var total = 0
-        for table in ["notes", "runs", "episodes", "tuples"] {
+        for table in Self.protectedTables {
             while true {
                 let sealed = try guardedWrite { db in try sealBatch(table, vault: vault, db: db) }
                 total += sealed
@@ -98,6 +105,15 @@ extension SQLiteStore {
                 let id: Int64 = row["id"]
                 let sealed = try ProtectedText.write(row["text"], ref: .episode(id), vault: vault, db: db)
                 try db.execute(sql: "UPDATE episodes SET text = ?, enc = 1 WHERE id = ?", arguments: [sealed, id])
+            case "sorties":
+                let id: String = row["id"]
+                let task = try ProtectedText.write(row["task"], ref: .sortie(id, "task"), vault: vault, db: db)
+                let outcome = try ProtectedText.write(row["outcome"], ref: .sortie(id, "outcome"), vault: vault, db: db)
+                try db.execute(sql: "UPDATE sorties SET task = ?, outcome = ?, enc = 1 WHERE id = ?", arguments: [task, outcome, id])
+            case "sortie_events":
+                let id: Int64 = row["id"]
+                let sealed = try ProtectedText.write(row["text"], ref: .sortieEvent(id), vault: vault, db: db)
+                try db.execute(sql: "UPDATE sortie_events SET text = ?, enc = 1 WHERE id = ?", arguments: [sealed, id])
             default:
                 let id: Int64 = row["id"]
                 let sealed = try ProtectedText.write(row["body"], ref: .tuple(id), vault: vault, db: db)
@@ -111,7 +127,7 @@ extension SQLiteStore {
     public func vaultCounts() throws(PortDaddyError) -> VaultCounts {
         try guardedRead { db in
             var counts = VaultCounts(sealed: 0, plaintext: 0, dataKeys: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM data_keys") ?? 0)
-            for table in ["notes", "runs", "episodes", "tuples"] {
+            for table in Self.protectedTables {
                 counts.sealed += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE enc = 1") ?? 0
                 counts.plaintext += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE enc = 0") ?? 0
             }
