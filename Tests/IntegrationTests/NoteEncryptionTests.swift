@@ -72,6 +72,10 @@ struct NoteEncryptionTests {
         #expect(texts.contains(noteText) && texts.contains(pinText), "\(texts)")
         let run = try daemon.client().run(runID, full: true)
         #expect(run.task == task && run.result?.contains(result) == true, "\(run)")
+        // The runs' outcomes became episodes (sealed as well).
+        let episodes = try daemon.client().episodes(project: nil, type: nil, since: nil, limit: nil).episodes
+        #expect(episodes.count >= 2 && episodes.allSatisfy { !$0.text.contains("unreadable") }, "\(episodes)")
+        #expect(episodes.contains { $0.text.contains(result) }, "\(episodes)")
         let sortie = try daemon.client().sortie(sortieID, full: true)
         #expect(sortie.task == sortieTask && sortie.outcome?.notes == [agentNote], "\(sortie)")
         #expect(sortie.log?.contains { $0.text.contains(agentNote) } == true)

@@ -43,10 +43,12 @@ extension SQLiteStore: EpisodeStore {
                     e.project, e.identity, e.type.rawValue, vault == nil ? e.text : "", e.source, e.agent, e.session, e.at, vault == nil ? 0 : 1,
                 ])
             var saved = e
-            saved.id = db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            saved.id = id
             if vault != nil {
-                let sealed = try ProtectedText.write(e.text, ref: .episode(db.lastInsertedRowID), vault: vault, db: db)
-                try db.execute(sql: "UPDATE episodes SET text = ? WHERE id = ?", arguments: [sealed, db.lastInsertedRowID])
+                // Sealing may insert the scope's data key: the id was taken before.
+                let sealed = try ProtectedText.write(e.text, ref: .episode(id), vault: vault, db: db)
+                try db.execute(sql: "UPDATE episodes SET text = ? WHERE id = ?", arguments: [sealed, id])
             }
             return saved
         }
