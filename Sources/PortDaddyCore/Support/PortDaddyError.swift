@@ -183,7 +183,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .panicNotArmed: return "the panic switch is not armed (or its window passed): arm it first with pd fleet panic --reason R"
         case .graceExhausted(let run): return "run \(run)'s grace was extended twice already; raise the allowance or let it stop"
         case .alreadyKilled(let run): return "run \(run) is not waiting on its budget any more (it was killed, or it ended)"
-        case .noteKeyMissing(let why): return "encrypted text cannot be read: \(why)"
+        case .noteKeyMissing(let why): return "encrypted text cannot be read or written: \(why)"
         case .noteTampered(let why): return why
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
