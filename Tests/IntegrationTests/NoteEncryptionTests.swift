@@ -179,6 +179,17 @@ struct NoteEncryptionTests {
 
         let tcp = HTTPConnection(endpoint: .tcp(host: "127.0.0.1", port: daemon.tcpPort))
         #expect(try tcp.send(method: "POST", path: "/keys/rotate").status == 401)
+        // A web page (foreign Origin) or a rebinding name (foreign Host) is refused even with the token.
+        let token = try String(contentsOfFile: daemon.home + "/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let page = try tcp.send(method: "POST", path: "/keys/rotate", headers: [("X-PD-Token", token), ("Origin", "http://evil.example")])
+        #expect(page.status == 403 && String(decoding: page.body, as: UTF8.self).contains("FORBIDDEN_ORIGIN"))
+        let rebinding = try CommandResult.run(
+            "/usr/bin/env",
+            [
+                "curl", "-s", "-X", "POST", "-H", "Host: attacker.example", "-H", "X-PD-Token: \(token)",
+                "http://127.0.0.1:\(daemon.tcpPort)/keys/rotate",
+            ], environment: [:])
+        #expect(rebinding.stdout.contains("FORBIDDEN_HOST"), "\(rebinding.stdout)")
         #expect(FileManager.default.contents(atPath: keyFile) == old)
 
         let rotated = try daemon.pd(["keys", "rotate"])

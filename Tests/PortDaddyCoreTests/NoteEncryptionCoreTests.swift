@@ -122,6 +122,48 @@ struct NoteEncryptionCoreTests {
         #expect(try store.read { try $0.notes(of: "s1") }.map(\.text) == ["MARKER-core-5"])
     }
 
+    @Test("plaintext rows of every protected table are sealed by sealPlaintextRows, and read back the same")
+    func plaintextOfEveryTable() throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/registry.sqlite"
+        let m = "MARKER-core-table"
+        do {
+            // A store without a vault writes plaintext (enc 0), as rows from before the migration are.
+            let plain = try SQLiteStore(path: path)
+            try Self.note(m + "-note", session: "s1", in: plain)
+            var run = RunInfo(
+                id: "run-1", name: "r", backend: "claude-cli", model: nil, identity: nil, harbor: nil, agentID: "a-r", sessionID: nil,
+                sortieID: nil, pid: nil, state: .succeeded, reason: nil, exitCode: 0, signal: nil, budget: MoneyAmount(micros: 1),
+                cost: MoneyAmount(micros: 0), tokens: TokenCounts(), telemetry: .exact, createdAt: 1, startedAt: 1, endedAt: 2)
+            (run.task, run.result) = (m + "-task", m + "-result")
+            try plain.saveRun(run)
+            _ = try plain.addEpisode(
+                Episode(id: 0, project: nil, identity: nil, type: .finding, text: m + "-episode", source: "note:1", agent: nil, session: nil, at: 1))
+            _ = try plain.insertTuple(
+                TupleDraft(harbor: "global", tuple: [.string("note"), .string(m + "-tuple")], writer: nil, createdAt: 1), consumed: false)
+            try plain.saveSortie(
+                SortieInfo(
+                    id: "sortie-1", name: "s", state: "running", runID: "run-1", harbor: nil, events: 0, createdAt: 1, endedAt: nil,
+                    task: m + "-sortie"))
+            _ = try plain.appendSortieEvent("sortie-1", kind: "note", text: m + "-event", at: 1)
+            #expect(try plain.vaultCounts().plaintext == 6)
+        }
+        let store = try SQLiteStore(path: path, vault: TextVault(keyFile: dir + "/master.key"))
+        #expect(try store.sealPlaintextRows() == 6)
+        // Keys: session:s1, runs (runs and sorties), episodes, tuples.
+        #expect(try store.vaultCounts() == VaultCounts(sealed: 6, plaintext: 0, dataKeys: 4))
+        try store.checkpoint()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).range(of: Data(m.utf8)) == nil)
+        #expect(try store.read { try $0.notes(of: "s1") }.map(\.text) == [m + "-note"])
+        let run = try #require(try store.run("run-1"))
+        #expect(run.task == m + "-task" && run.result == m + "-result")
+        #expect(try store.episodes(project: nil, type: nil, since: 0, limit: 10).map(\.text) == [m + "-episode"])
+        #expect(try store.scanTuples(harbor: nil, now: 2, limit: 10).map(\.tuple) == [[.string("note"), .string(m + "-tuple")]])
+        let sortie = try #require(try store.sortie("sortie-1"))
+        #expect(sortie.task == m + "-sortie" && sortie.log?.map(\.text) == [m + "-event"])
+    }
+
     static func tempDir() -> String {
         let dir = NSTemporaryDirectory() + "pdcrypt-" + UUID().uuidString
         try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -69,8 +69,23 @@ public struct VaultCounts: Sendable, Equatable {
 }
 
 extension SQLiteStore {
-    /// The tables with an `enc` column.
-    static let protectedTables = ["notes", "runs", "episodes", "tuples", "sorties", "sortie_events"]
+    /// The tables with an `enc` column, and their sealed columns.
+    static let protectedTables: [(name: String, columns: [String])] = [
+        ("notes", ["text"]), ("runs", ["task", "result"]), ("episodes", ["text"]), ("tuples", ["body"]),
+        ("sorties", ["task", "outcome"]), ("sortie_events", ["text"]),
+    ]
+
+    /// Where a column of a protected table's row is sealed (its associated data).
+    static func ref(_ table: String, _ column: String, _ row: Row) -> TextVault.RowRef {
+        switch table {
+        case "notes": .note(row["id"], scope: "session:" + (row["session_id"] as String))
+        case "runs": .run(row["id"], column)
+        case "sorties": .sortie(row["id"], column)
+        case "episodes": .episode(row["id"])
+        case "tuples": .tuple(row["id"])
+        default: .sortieEvent(row["id"])
+        }
+    }
 
     /// Seals every plaintext row (written before the migration, or while no key was loaded), a batch of 200 rows per
     /// transaction; returns how many it sealed. Does nothing without a usable master key.
@@ -87,38 +102,21 @@ extension SQLiteStore {
         return total
     }
 
-    private func sealBatch(_ table: String, vault: TextVault, db: Database) throws -> Int {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE enc = 0 LIMIT 200")
+    private func sealBatch(_ table: (name: String, columns: [String]), vault: TextVault, db: Database) throws -> Int {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table.name) WHERE enc = 0 LIMIT 200")
         for row in rows {
-            switch table {
-            case "notes":
-                let id: Int64 = row["id"]
-                let scope = "session:" + (row["session_id"] as String)
-                let sealed = try ProtectedText.write(row["text"], ref: .note(id, scope: scope), vault: vault, db: db)
-                try db.execute(sql: "UPDATE notes SET text = ?, enc = 1, key_scope = ? WHERE id = ?", arguments: [sealed, scope, id])
-            case "runs":
-                let id: String = row["id"]
-                let task = try ProtectedText.write(row["task"], ref: .run(id, "task"), vault: vault, db: db)
-                let result = try ProtectedText.write(row["result"], ref: .run(id, "result"), vault: vault, db: db)
-                try db.execute(sql: "UPDATE runs SET task = ?, result = ?, enc = 1 WHERE id = ?", arguments: [task, result, id])
-            case "episodes":
-                let id: Int64 = row["id"]
-                let sealed = try ProtectedText.write(row["text"], ref: .episode(id), vault: vault, db: db)
-                try db.execute(sql: "UPDATE episodes SET text = ?, enc = 1 WHERE id = ?", arguments: [sealed, id])
-            case "sorties":
-                let id: String = row["id"]
-                let task = try ProtectedText.write(row["task"], ref: .sortie(id, "task"), vault: vault, db: db)
-                let outcome = try ProtectedText.write(row["outcome"], ref: .sortie(id, "outcome"), vault: vault, db: db)
-                try db.execute(sql: "UPDATE sorties SET task = ?, outcome = ?, enc = 1 WHERE id = ?", arguments: [task, outcome, id])
-            case "sortie_events":
-                let id: Int64 = row["id"]
-                let sealed = try ProtectedText.write(row["text"], ref: .sortieEvent(id), vault: vault, db: db)
-                try db.execute(sql: "UPDATE sortie_events SET text = ?, enc = 1 WHERE id = ?", arguments: [sealed, id])
-            default:
-                let id: Int64 = row["id"]
-                let sealed = try ProtectedText.write(row["body"], ref: .tuple(id), vault: vault, db: db)
-                try db.execute(sql: "UPDATE tuples SET body = ?, enc = 1 WHERE id = ?", arguments: [sealed, id])
+            var assignments = table.columns.map { "\($0) = ?" }
+            var arguments: [DatabaseValue] = try table.columns.map { column in
+                try ProtectedText.write(row[column], ref: Self.ref(table.name, column, row), vault: vault, db: db)
             }
+            if table.name == "notes" {
+                // Sealed with the key of the session the note is in now (`key_scope`).
+                assignments.append("key_scope = ?")
+                arguments.append(("session:" + (row["session_id"] as String)).databaseValue)
+            }
+            try db.execute(
+                sql: "UPDATE \(table.name) SET \(assignments.joined(separator: ", ")), enc = 1 WHERE id = ?",
+                arguments: StatementArguments(arguments + [row["id"] as DatabaseValue]))
         }
         return rows.count
     }
@@ -128,8 +126,8 @@ extension SQLiteStore {
         try guardedRead { db in
             var counts = VaultCounts(sealed: 0, plaintext: 0, dataKeys: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM data_keys") ?? 0)
             for table in Self.protectedTables {
-                counts.sealed += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE enc = 1") ?? 0
-                counts.plaintext += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE enc = 0") ?? 0
+                counts.sealed += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.name) WHERE enc = 1") ?? 0
+                counts.plaintext += try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.name) WHERE enc = 0") ?? 0
             }
             return counts
         }
