@@ -41,9 +41,9 @@ let package = Package(
             name: "PortDaddyCore",
             dependencies: [
                 "PortDaddyAPI", "PortDaddySystem",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -90,8 +90,14 @@ public struct NoteInfo: Codable, Sendable, Equatable {
     public var at: Int64
     /// True when the agent had no active session and this note started one (purpose "quick notes").
     public var startedSession: Bool?
-    public init(id: Int64, sessionID: String, type: NoteType, text: String, at: Int64, startedSession: Bool? = nil) {
+    /// Set when the note's encrypted text cannot be read (`NOTE_KEY_MISSING`, `NOTE_TAMPERED`); `text` is then a
+    /// placeholder.
+    public var unreadable: ErrorBody?
+    public init(
+        id: Int64, sessionID: String, type: NoteType, text: String, at: Int64, startedSession: Bool? = nil, unreadable: ErrorBody? = nil
+    ) {
         self.startedSession = startedSession
+        self.unreadable = unreadable
         self.id = id
         self.sessionID = sessionID
         self.type = type

@@ -105,6 +105,11 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case webhookNotFound = "WEBHOOK_NOT_FOUND"
     /// The most webhooks allowed (100) are registered.
     case webhookLimit = "WEBHOOK_LIMIT"
+    /// Encrypted text (a note, a run's task or result) cannot be read: the master key file is missing or is not the
+    /// one the database was written with (`pd doctor` says which).
+    case noteKeyMissing = "NOTE_KEY_MISSING"
+    /// Encrypted text does not authenticate: its row was changed or moved.
+    case noteTampered = "NOTE_TAMPERED"
 
     public var description: String { rawValue }
 
@@ -127,7 +132,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
         case .fileChanged: return 412
         case .invalidStackConfig, .invalidFleetConfig, .webhookAddressRefused: return 422
         case .stackFailed: return 424
-        case .storage, .`internal`: return 500
+        case .storage, .`internal`, .noteKeyMissing, .noteTampered: return 500
         case .rangeExhausted, .shuttingDown, .tooManyConnections, .resourceExhausted: return 503
         }
     }

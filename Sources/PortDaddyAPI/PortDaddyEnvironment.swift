@@ -11,6 +11,7 @@
 /// - `PORT_DADDY_URL`: talk to the daemon over TCP at this URL instead of the socket.
 /// - `PORT_DADDY_PORT`: the TCP port the daemon listens on (default 9876).
 /// - `PORT_DADDY_NO_AUTOSTART=1`: never start a daemon from a client command.
+/// - `PORT_DADDY_MASTER_KEY_FILE`: the master key of encryption at rest (default `$PORT_DADDY_HOME/master.key`).
 public struct PortDaddyEnvironment: Sendable {
     public var home: String
     public var socketPath: String
@@ -51,6 +52,9 @@ public struct PortDaddyEnvironment: Sendable {
     /// The user's API token (0600): lets TCP clients make requests that run commands or read files.
     public var tokenFile: String { home + "/token" }
     public var logFile: String { home + "/daemon.log" }
+    /// The master key that seals notes and run text at rest (0600, 32 bytes): `PORT_DADDY_MASTER_KEY_FILE`, else
+    /// `master.key` in the data dir.
+    public var masterKeyFile: String { Self.value("PORT_DADDY_MASTER_KEY_FILE") ?? home + "/master.key" }
 
     /// The longest Unix socket path the OS accepts (`sun_path` minus its terminating NUL).
     public static var maxSocketPathBytes: Int {

@@ -51,7 +51,7 @@ extension ErrorCode {
             .forbiddenHost, .forbiddenOrigin, .tooManyConnections, .requestTimeout, .resourceExhausted, .shuttingDown,
             .storage, .internal, .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .invalidRunToken,
             .tupleNotFound, .tupleWaitTimeout, .tupleSpaceFull, .notHarborMember, .cursorMoved, .walletInsufficient, .panicked,
-            .panicNotArmed, .graceExhausted, .alreadyKilled, .fileChanged, .webhookLimit:
+            .panicNotArmed, .graceExhausted, .alreadyKilled, .fileChanged, .webhookLimit, .noteKeyMissing, .noteTampered:
             return .internalError(message)
         }
     }

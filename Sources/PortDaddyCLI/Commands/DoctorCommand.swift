@@ -70,6 +70,7 @@ extension PD {
                                     + "runs every \(Int(status.reapIntervalSeconds))s); pd release <id> frees one now"
                         ))
                 }
+                if let keys = try? global.passiveClient().encryptionStatus() { checks.append(encryptionCheck(keys)) }
             } else if FileManager.default.fileExists(atPath: env.databasePath) {
                 let integrity = try DaemonHosting.current.integrityCheck(readingOnly: env.databasePath)
                 checks.append(
@@ -85,6 +86,19 @@ extension PD {
                 if let fix = check.fix { out.line("  → \(fix)") }
             }
             if checks.contains(where: { !$0.ok }) { throw ExitCode(PDExit.failure) }
+        }
+
+        /// Encryption at rest: the master key loaded, or why encrypted notes read as `NOTE_KEY_MISSING`.
+        func encryptionCheck(_ keys: EncryptionStatus) -> Check {
+            Check(
+                name: "keys", ok: keys.ok,
+                detail: keys.ok
+                    ? "\(keys.keyFile) loaded; \(keys.sealedRows) row(s) sealed, \(keys.plaintextRows) in plaintext"
+                    : "encrypted notes and run text read as NOTE_KEY_MISSING: \(keys.problem ?? "no key")",
+                fix: keys.ok
+                    ? nil
+                    : "restore \(keys.keyFile) from where you keep it (or set PORT_DADDY_MASTER_KEY_FILE to it), then pd restart; "
+                        + "a new key is never made while encrypted rows exist")
         }
 
         func dataDirCheck(_ env: PortDaddyEnvironment) -> Check {

@@ -52,7 +52,9 @@ public enum PDExit {
         // The daemon would not serve this connection (shutting down, another user's, full, too slow, out of
         // resources): for this caller it is as good as unreachable.
         case .shuttingDown, .foreignUser, .tooManyConnections, .requestTimeout, .resourceExhausted: return unreachable
-        case .tokenRequired, .untrustedCaller, .invalidRunToken, .forbiddenHost, .forbiddenOrigin, .storage, .internal: return failure
+        case .tokenRequired, .untrustedCaller, .invalidRunToken, .forbiddenHost, .forbiddenOrigin, .storage, .internal, .noteKeyMissing,
+            .noteTampered:
+            return failure
         }
     }
 }

@@ -36,11 +36,20 @@ enum EpisodeSchema {
 extension SQLiteStore: EpisodeStore {
     public func addEpisode(_ e: Episode) throws(PortDaddyError) -> Episode {
         try guardedWrite { db in
+            // Sealed: inserted empty, then given the text sealed with its id (see `addNote`).
             try db.execute(
-                sql: "INSERT INTO episodes (project, identity, type, text, source, agent, session, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [e.project, e.identity, e.type.rawValue, e.text, e.source, e.agent, e.session, e.at])
+                sql: "INSERT INTO episodes (project, identity, type, text, source, agent, session, at, enc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    e.project, e.identity, e.type.rawValue, vault == nil ? e.text : "", e.source, e.agent, e.session, e.at, vault == nil ? 0 : 1,
+                ])
             var saved = e
-            saved.id = db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            saved.id = id
+            if vault != nil {
+                // Sealing may insert the scope's data key: the id was taken before.
+                let sealed = try ProtectedText.write(e.text, ref: .episode(id), vault: vault, db: db)
+                try db.execute(sql: "UPDATE episodes SET text = ? WHERE id = ?", arguments: [sealed, id])
+            }
             return saved
         }
     }
@@ -53,7 +62,7 @@ extension SQLiteStore: EpisodeStore {
                     SELECT * FROM episodes WHERE at >= ? AND (? IS NULL OR project = ?) AND (? IS NULL OR type = ?)
                     ORDER BY id DESC LIMIT ?
                     """, arguments: [since, project, project, type?.rawValue, type?.rawValue, limit]
-            ).map(Self.episode)
+            ).map { try episode($0, db) }
         }
     }
 
@@ -107,9 +116,15 @@ extension SQLiteStore: EpisodeStore {
         }
     }
 
-    static func episode(_ row: Row) -> Episode {
-        Episode(
+    /// An episode; one whose sealed text cannot be opened has a placeholder text.
+    func episode(_ row: Row, _ db: Database) throws -> Episode {
+        let text: String
+        switch ProtectedText.read(row, "text", ref: .episode(row["id"]), vault: vault, db: db) {
+        case .success(let value): text = value ?? ""
+        case .failure(let error): text = ProtectedText.placeholder(error)
+        }
+        return Episode(
             id: row["id"], project: row["project"], identity: row["identity"], type: EpisodeType(rawValue: row["type"]) ?? .finding,
-            text: row["text"], source: row["source"], agent: row["agent"], session: row["session"], at: row["at"])
+            text: text, source: row["source"], agent: row["agent"], session: row["session"], at: row["at"])
     }
 }

@@ -96,32 +96,45 @@ enum RunStoreSchema {
 }
 
 extension SQLiteStore: RunStore {
+    /// With a vault, the task and result are sealed (`enc` 1). An update without a result keeps the stored one (a run
+    /// read back while its text could not be opened has no result, and must not erase it).
     public func saveRun(_ run: RunInfo) throws(PortDaddyError) {
         try guardedWrite { db in
+            let task = try ProtectedText.write(run.task ?? "", ref: .run(run.id, "task"), vault: vault, db: db)
+            let result = try ProtectedText.write(run.result, ref: .run(run.id, "result"), vault: vault, db: db)
             try db.execute(
                 sql: """
                     INSERT INTO runs (id, name, backend, model, identity, harbor, agent_id, session_id, sortie_id, pid, state,
                         reason, exit_code, signal, budget_micros, cost_micros, input_tokens, output_tokens, cache_read_tokens,
-                        cache_write_tokens, telemetry, task, result, created_at, started_at, ended_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        cache_write_tokens, telemetry, task, result, created_at, started_at, ended_at, enc)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET model = excluded.model, pid = excluded.pid, state = excluded.state,
                         reason = excluded.reason, exit_code = excluded.exit_code, signal = excluded.signal, cost_micros = excluded.cost_micros,
                         input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
                         cache_read_tokens = excluded.cache_read_tokens, cache_write_tokens = excluded.cache_write_tokens,
-                        result = excluded.result, started_at = excluded.started_at, ended_at = excluded.ended_at
+                        result = COALESCE(excluded.result, runs.result), started_at = excluded.started_at, ended_at = excluded.ended_at
                     """,
                 arguments: [
                     run.id, run.name, run.backend, run.model, run.identity, run.harbor, run.agentID, run.sessionID, run.sortieID, run.pid,
                     run.state.rawValue, run.reason, run.exitCode, run.signal, run.budget.micros, run.cost.micros, run.tokens.input,
-                    run.tokens.output, run.tokens.cacheRead, run.tokens.cacheWrite, run.telemetry.rawValue, run.task ?? "", run.result,
-                    run.createdAt, run.startedAt, run.endedAt,
+                    run.tokens.output, run.tokens.cacheRead, run.tokens.cacheWrite, run.telemetry.rawValue, task, result,
+                    run.createdAt, run.startedAt, run.endedAt, vault == nil ? 0 : 1,
                 ])
         }
     }
 
+    /// The run with its task and result; text that cannot be opened reads as a placeholder task and no result.
     public func run(_ id: String) throws(PortDaddyError) -> RunInfo? {
         try guardedRead { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map { Self.runInfo($0, full: true) }
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map { row in
+                var run = Self.runInfo(row)
+                switch ProtectedText.read(row, "task", ref: .run(id, "task"), vault: vault, db: db) {
+                case .success(let task): run.task = task
+                case .failure(let error): run.task = ProtectedText.placeholder(error)
+                }
+                run.result = try? ProtectedText.read(row, "result", ref: .run(id, "result"), vault: vault, db: db).get()
+                return run
+            }
         }
     }
 
@@ -129,7 +142,7 @@ extension SQLiteStore: RunStore {
         try guardedRead { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM runs WHERE created_at >= ? ORDER BY created_at DESC, id LIMIT ?", arguments: [since ?? 0, limit]
-            ).map { Self.runInfo($0, full: false) }
+            ).map { Self.runInfo($0) }
         }
     }
 
@@ -168,8 +181,9 @@ extension SQLiteStore: RunStore {
         }
     }
 
-    static func runInfo(_ row: Row, full: Bool) -> RunInfo {
-        var run = RunInfo(
+    /// A run without its task and result.
+    static func runInfo(_ row: Row) -> RunInfo {
+        RunInfo(
             id: row["id"], name: row["name"], backend: row["backend"], model: row["model"], identity: row["identity"], harbor: row["harbor"],
             agentID: row["agent_id"], sessionID: row["session_id"], sortieID: row["sortie_id"], pid: row["pid"],
             state: RunState(rawValue: row["state"]) ?? .lost, reason: row["reason"], exitCode: row["exit_code"], signal: row["signal"],
@@ -179,10 +193,5 @@ extension SQLiteStore: RunStore {
                 cacheWrite: row["cache_write_tokens"]),
             telemetry: TelemetryQuality(rawValue: row["telemetry"]) ?? .missing, createdAt: row["created_at"], startedAt: row["started_at"],
             endedAt: row["ended_at"])
-        if full {
-            run.task = row["task"]
-            run.result = row["result"]
-        }
-        return run
     }
 }

@@ -3,17 +3,19 @@ import PortDaddyAPI
 
 extension SQLiteStore: CoordinationStore {
     public func write<T>(_ body: (any CoordinationTransaction) throws -> T) throws(PortDaddyError) -> T {
-        try guardedWrite { db in try body(SQLiteCoordinationTransaction(db: db)) }
+        try guardedWrite { db in try body(SQLiteCoordinationTransaction(db: db, vault: vault)) }
     }
 
     public func read<T>(_ body: (any CoordinationTransaction) throws -> T) throws(PortDaddyError) -> T {
-        try guardedRead { db in try body(SQLiteCoordinationTransaction(db: db)) }
+        try guardedRead { db in try body(SQLiteCoordinationTransaction(db: db, vault: vault)) }
     }
 }
 
 /// The coordination tables through one GRDB connection.
 struct SQLiteCoordinationTransaction: CoordinationTransaction {
     let db: Database
+    /// Seals note text (nil: plaintext).
+    let vault: TextVault?
 
     func agent(_ id: String) throws -> AgentRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM agents WHERE id = ?", arguments: [id]).map(Self.agent)
@@ -79,14 +81,37 @@ struct SQLiteCoordinationTransaction: CoordinationTransaction {
             arguments: [s.id, s.agentID, s.purpose, s.identity, s.phase.rawValue, s.state, s.startedAt, s.endedAt])
     }
 
+    /// With a vault, the row is inserted with an empty value first (its id is in the sealed text's associated data),
+    /// then given the sealed text in the same transaction: the plaintext never reaches the database or its WAL.
     func addNote(session: String, type: NoteType, text: String, at millis: Int64) throws -> NoteInfo {
-        try db.execute(sql: "INSERT INTO notes (session_id, type, text, at) VALUES (?, ?, ?, ?)", arguments: [session, type.rawValue, text, millis])
-        return NoteInfo(id: db.lastInsertedRowID, sessionID: session, type: type, text: text, at: millis)
+        guard let vault else {
+            try db.execute(
+                sql: "INSERT INTO notes (session_id, type, text, at) VALUES (?, ?, ?, ?)", arguments: [session, type.rawValue, text, millis])
+            return NoteInfo(id: db.lastInsertedRowID, sessionID: session, type: type, text: text, at: millis)
+        }
+        let scope = "session:" + session
+        try db.execute(
+            sql: "INSERT INTO notes (session_id, type, text, at, enc, key_scope) VALUES (?, ?, X'', ?, 1, ?)",
+            arguments: [session, type.rawValue, millis, scope])
+        let id = db.lastInsertedRowID
+        try db.execute(sql: "UPDATE notes SET text = ? WHERE id = ?", arguments: [try vault.seal(text, row: .note(id, scope: scope), in: db), id])
+        return NoteInfo(id: id, sessionID: session, type: type, text: text, at: millis)
     }
 
+    /// A note whose text does not open (no master key, or a changed row) is listed with a placeholder text and the
+    /// error (`unreadable`), so one bad row does not hide the others.
     func notes(of session: String) throws -> [NoteInfo] {
-        try Row.fetchAll(db, sql: "SELECT * FROM notes WHERE session_id = ? ORDER BY id", arguments: [session]).map {
-            NoteInfo(id: $0["id"], sessionID: $0["session_id"], type: NoteType(rawValue: $0["type"]) ?? .note, text: $0["text"], at: $0["at"])
+        try Row.fetchAll(db, sql: "SELECT * FROM notes WHERE session_id = ? ORDER BY id", arguments: [session]).map { row in
+            let id: Int64 = row["id"]
+            var note = NoteInfo(id: id, sessionID: row["session_id"], type: NoteType(rawValue: row["type"]) ?? .note, text: "", at: row["at"])
+            let scope: String = row["key_scope"] ?? ("session:" + note.sessionID)
+            switch ProtectedText.read(row, "text", ref: .note(id, scope: scope), vault: vault, db: db) {
+            case .success(let text): note.text = text ?? ""
+            case .failure(let error):
+                note.text = ProtectedText.placeholder(error)
+                note.unreadable = ErrorBody(error: error.description, code: error.code)
+            }
+            return note
         }
     }
 

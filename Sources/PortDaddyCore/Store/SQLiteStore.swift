@@ -10,21 +10,30 @@ public final class SQLiteStore: ClaimStore {
     /// Claim and lock writes go through group commit (one transaction for what concurrent callers queued).
     let committer: GroupCommitter
     public let path: String
+    /// Seals agents' text at rest (notes, run task and result, episodes, tuples); nil stores it as plaintext.
+    public let vault: TextVault?
 
-    /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String) throws(PortDaddyError) {
+    /// Opens (creating if needed) and migrates the database at `path`; with a `vault`, loads or creates its master key
+    /// (``TextVault/prepare(sample:)``).
+    public init(path: String, vault: TextVault? = nil) throws(PortDaddyError) {
         self.path = path
+        self.vault = vault
         var config = Configuration()
         config.label = "port-daddy"
         config.busyMode = .timeout(5)
         // Reads are served from memory; a couple of reader connections are plenty and keep the daemon small.
         config.maximumReaderCount = 2
+        let sealing = vault != nil
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted and overwritten cells are zeroed where that costs no extra I/O: plaintext that sealing replaces
+            // does not linger in the page.
+            if sealing { try db.execute(sql: "PRAGMA secure_delete = FAST") }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try SQLiteStore.migrator.migrate(pool)
+            if let vault { vault.prepare(sample: try pool.read(VaultSchema.sample)) }
         } catch {
             throw .storage("cannot open \(path): \(error)")
         }
@@ -201,6 +210,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v16-budget-guard", migrate: BudgetGuardSchema.create)
         migrator.registerMigration("v17-fleets", migrate: FleetSchema.create)
         migrator.registerMigration("v18-webhooks", migrate: WebhookSchema.create)
+        migrator.registerMigration("v19-note-encryption", migrate: VaultSchema.create)
         return migrator
     }
 
@@ -315,6 +325,11 @@ public final class SQLiteStore: ClaimStore {
                 return result!
             }
         }
+    }
+
+    /// The writer connection outside any transaction (the body opens its own): a master key rotation.
+    func guardedWriter<T>(_ body: (Database) throws -> T) throws(PortDaddyError) -> T {
+        try guarded { try pool.writeWithoutTransaction(body) }
     }
 
     /// Runs `body` as one transaction: every store write it makes (through any of this store's protocols) commits

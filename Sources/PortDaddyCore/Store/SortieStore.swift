@@ -17,37 +17,56 @@ public protocol SortieStore: Sendable {
 }
 
 extension SQLiteStore: SortieStore {
+    /// With a vault, the task and outcome are sealed (`enc` 1). The task is written once (a sortie's task never
+    /// changes), and an update without an outcome keeps the stored one: a sortie read back while its text could not
+    /// be opened must not overwrite it.
     public func saveSortie(_ sortie: SortieInfo) throws(PortDaddyError) {
         let outcome = sortie.outcome.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         try guardedWrite { db in
+            let task = try ProtectedText.write(sortie.task ?? "", ref: .sortie(sortie.id, "task"), vault: vault, db: db)
+            let sealedOutcome = try ProtectedText.write(outcome, ref: .sortie(sortie.id, "outcome"), vault: vault, db: db)
             try db.execute(
                 sql: """
-                    INSERT INTO sorties (id, name, state, run_id, harbor, task, outcome, created_at, ended_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO sorties (id, name, state, run_id, harbor, task, outcome, created_at, ended_at, enc)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET name = excluded.name, state = excluded.state, run_id = excluded.run_id,
-                        harbor = excluded.harbor, task = excluded.task, outcome = excluded.outcome, ended_at = excluded.ended_at
+                        harbor = excluded.harbor, outcome = COALESCE(excluded.outcome, sorties.outcome), ended_at = excluded.ended_at
                     """,
                 arguments: [
-                    sortie.id, sortie.name, sortie.state, sortie.runID, sortie.harbor, sortie.task ?? "", outcome, sortie.createdAt,
-                    sortie.endedAt,
+                    sortie.id, sortie.name, sortie.state, sortie.runID, sortie.harbor, task, sealedOutcome, sortie.createdAt,
+                    sortie.endedAt, vault == nil ? 0 : 1,
                 ])
         }
     }
 
     public func appendSortieEvent(_ sortie: String, kind: String, text: String, at: Int64) throws(PortDaddyError) -> SortieEvent {
         try guardedWrite { db in
-            try db.execute(sql: "INSERT INTO sortie_events (sortie, at, kind, text) VALUES (?, ?, ?, ?)", arguments: [sortie, at, kind, text])
-            return SortieEvent(id: db.lastInsertedRowID, at: at, kind: kind, text: text)
+            // Sealed: inserted empty, then given the text sealed with its id (see `addNote`).
+            try db.execute(
+                sql: "INSERT INTO sortie_events (sortie, at, kind, text, enc) VALUES (?, ?, ?, ?, ?)",
+                arguments: [sortie, at, kind, vault == nil ? text : "", vault == nil ? 0 : 1])
+            let id = db.lastInsertedRowID
+            if vault != nil {
+                let sealed = try ProtectedText.write(text, ref: .sortieEvent(id), vault: vault, db: db)
+                try db.execute(sql: "UPDATE sortie_events SET text = ? WHERE id = ?", arguments: [sealed, id])
+            }
+            return SortieEvent(id: id, at: at, kind: kind, text: text)
         }
     }
 
     public func sortie(_ id: String) throws(PortDaddyError) -> SortieInfo? {
         try guardedRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sorties WHERE id = ?", arguments: [id]) else { return nil }
-            let log = try Row.fetchAll(db, sql: "SELECT * FROM sortie_events WHERE sortie = ? ORDER BY id", arguments: [id]).map(Self.sortieEvent)
+            let log = try Row.fetchAll(db, sql: "SELECT * FROM sortie_events WHERE sortie = ? ORDER BY id", arguments: [id]).map {
+                sortieEvent($0, db)
+            }
             var info = Self.sortieInfo(row, events: log.count)
-            info.task = row["task"]
-            info.outcome = (row["outcome"] as String?).flatMap { try? JSONDecoder().decode(SortieOutcome.self, from: Data($0.utf8)) }
+            switch ProtectedText.read(row, "task", ref: .sortie(id, "task"), vault: vault, db: db) {
+            case .success(let task): info.task = task
+            case .failure(let error): info.task = ProtectedText.placeholder(error)
+            }
+            let outcome = try? ProtectedText.read(row, "outcome", ref: .sortie(id, "outcome"), vault: vault, db: db).get()
+            info.outcome = outcome.flatMap { try? JSONDecoder().decode(SortieOutcome.self, from: Data($0.utf8)) }
             info.log = log
             return info
         }
@@ -68,7 +87,7 @@ extension SQLiteStore: SortieStore {
     public func sortieEvents(_ id: String, after cursor: Int64) throws(PortDaddyError) -> [SortieEvent] {
         try guardedRead { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sortie_events WHERE sortie = ? AND id > ? ORDER BY id", arguments: [id, cursor])
-                .map(Self.sortieEvent)
+                .map { sortieEvent($0, db) }
         }
     }
 
@@ -78,7 +97,13 @@ extension SQLiteStore: SortieStore {
             createdAt: row["created_at"], endedAt: row["ended_at"])
     }
 
-    static func sortieEvent(_ row: Row) -> SortieEvent {
-        SortieEvent(id: row["id"], at: row["at"], kind: row["kind"], text: row["text"])
+    /// A log entry; one whose sealed text cannot be opened has a placeholder text.
+    func sortieEvent(_ row: Row, _ db: Database) -> SortieEvent {
+        let text: String
+        switch ProtectedText.read(row, "text", ref: .sortieEvent(row["id"]), vault: vault, db: db) {
+        case .success(let value): text = value ?? ""
+        case .failure(let error): text = ProtectedText.placeholder(error)
+        }
+        return SortieEvent(id: row["id"], at: row["at"], kind: row["kind"], text: text)
     }
 }

@@ -43,14 +43,21 @@ public protocol TupleStore: Sendable {
 extension SQLiteStore: TupleStore {
     public func insertTuple(_ draft: TupleDraft, consumed: Bool) throws(PortDaddyError) -> TupleInfo {
         try guardedWrite { db in
+            // With a vault the body is sealed: inserted empty, then given the body sealed with its id (see `addNote`).
+            let body = JSONValue.array(draft.tuple).canonicalJSON
             try db.cachedStatement(
-                sql: "INSERT INTO tuples (harbor, arity, head, body, writer, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                sql: "INSERT INTO tuples (harbor, arity, head, body, writer, created_at, expires_at, enc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             ).execute(arguments: [
-                draft.harbor, draft.tuple.count, draft.tuple[0].canonicalJSON, JSONValue.array(draft.tuple).canonicalJSON, draft.writer,
-                draft.createdAt, draft.expiresAt,
+                draft.harbor, draft.tuple.count, draft.tuple[0].canonicalJSON, vault == nil ? body : "", draft.writer,
+                draft.createdAt, draft.expiresAt, vault == nil ? 0 : 1,
             ])
             let id = db.lastInsertedRowID
-            if consumed { try db.execute(sql: "DELETE FROM tuples WHERE id = ?", arguments: [id]) }
+            if consumed {
+                try db.execute(sql: "DELETE FROM tuples WHERE id = ?", arguments: [id])
+            } else if vault != nil {
+                let sealed = try ProtectedText.write(body, ref: .tuple(id), vault: vault, db: db)
+                try db.cachedStatement(sql: "UPDATE tuples SET body = ? WHERE id = ?").execute(arguments: [sealed, id])
+            }
             return TupleInfo(
                 id: id, harbor: draft.harbor, tuple: draft.tuple, writer: draft.writer, createdAt: draft.createdAt, expiresAt: draft.expiresAt)
         }
@@ -64,12 +71,12 @@ extension SQLiteStore: TupleStore {
     }
 
     public func matchingTuples(_ query: TupleQuery) throws(PortDaddyError) -> [TupleInfo] {
-        try guardedRead { db in try Self.matches(query, in: db) }
+        try guardedRead { db in try matches(query, in: db) }
     }
 
     public func takeTuples(_ query: TupleQuery) throws(PortDaddyError) -> [TupleInfo] {
         try guardedWrite { db in
-            let taken = try Self.matches(query, in: db)
+            let taken = try matches(query, in: db)
             let delete = try db.cachedStatement(sql: "DELETE FROM tuples WHERE id = ?")
             for tuple in taken { try delete.execute(arguments: [tuple.id]) }
             return taken
@@ -83,14 +90,14 @@ extension SQLiteStore: TupleStore {
                 sql: """
                     SELECT * FROM tuples WHERE (? IS NULL OR harbor = ?) AND (expires_at IS NULL OR expires_at > ?) ORDER BY id LIMIT ?
                     """, arguments: [harbor, harbor, now, limit]
-            ).compactMap(Self.tuple)
+            ).compactMap { tuple($0, db) }
         }
     }
 
     public func liveTuple(_ id: Int64, now: Int64) throws(PortDaddyError) -> TupleInfo? {
         try guardedRead { db in
             try Row.fetchOne(db, sql: "SELECT * FROM tuples WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)", arguments: [id, now])
-                .flatMap(Self.tuple)
+                .flatMap { tuple($0, db) }
         }
     }
 
@@ -101,7 +108,7 @@ extension SQLiteStore: TupleStore {
                     db, sql: "SELECT * FROM tuples WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)", arguments: [id, now])
             else { return nil }
             try db.execute(sql: "DELETE FROM tuples WHERE id = ?", arguments: [id])
-            return Self.tuple(row)
+            return tuple(row, db)
         }
     }
 
@@ -113,7 +120,7 @@ extension SQLiteStore: TupleStore {
     }
 
     /// Walks the candidates oldest first with a cursor, stopping at `limit` matches.
-    static func matches(_ query: TupleQuery, in db: Database) throws -> [TupleInfo] {
+    func matches(_ query: TupleQuery, in db: Database) throws -> [TupleInfo] {
         let head = query.pattern.exactHead?.canonicalJSON
         let rows = try Row.fetchCursor(
             db,
@@ -123,13 +130,17 @@ extension SQLiteStore: TupleStore {
                 """, arguments: [query.harbor, query.pattern.elements.count, head, head, query.now])
         var found: [TupleInfo] = []
         while found.count < query.limit, let row = try rows.next() {
-            if let tuple = tuple(row), query.pattern.matches(tuple.tuple) { found.append(tuple) }
+            if let match = tuple(row, db), query.pattern.matches(match.tuple) { found.append(match) }
         }
         return found
     }
 
-    static func tuple(_ row: Row) -> TupleInfo? {
-        guard case .array(let values)? = JSONValue.parse(row["body"]) else { return nil }
+    /// The row's tuple (its body opened when sealed); nil for a body that does not open or parse (a sealed body whose
+    /// key is missing, or a changed row, is skipped as if absent: the tuple space cannot match what it cannot read).
+    func tuple(_ row: Row, _ db: Database) -> TupleInfo? {
+        guard let body = try? ProtectedText.read(row, "body", ref: .tuple(row["id"]), vault: vault, db: db).get(),
+            case .array(let values)? = JSONValue.parse(body)
+        else { return nil }
         return TupleInfo(
             id: row["id"], harbor: row["harbor"], tuple: values, writer: row["writer"], createdAt: row["created_at"], expiresAt: row["expires_at"])
     }

@@ -86,6 +86,10 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case webhookNotFound(String)
     /// ``WebhookLimits/maxWebhooks`` webhooks are registered.
     case webhookLimit
+    /// Encrypted text cannot be read or written: no usable master key (the message says why and what to do).
+    case noteKeyMissing(String)
+    /// Encrypted text does not authenticate (a changed or moved row).
+    case noteTampered(String)
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -129,6 +133,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .webhookAddressRefused: return .webhookAddressRefused
         case .webhookNotFound: return .webhookNotFound
         case .webhookLimit: return .webhookLimit
+        case .noteKeyMissing: return .noteKeyMissing
+        case .noteTampered: return .noteTampered
         case .concurrencyLimit: return .concurrencyLimit
         case .invalidRunToken: return .invalidRunToken
         case .invalidPattern: return .invalidPattern
@@ -198,6 +204,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .webhookAddressRefused(let why): return why
         case .webhookNotFound(let id): return "no webhook \(id) (pd webhooks lists them)"
         case .webhookLimit: return "\(WebhookLimits.maxWebhooks) webhooks are registered, the most allowed; remove one first (pd webhooks rm ID)"
+        case .noteKeyMissing(let why): return "encrypted text cannot be read or written: \(why)"
+        case .noteTampered(let why): return why
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
         case .invalidRunToken: return "X-PD-Run-Token is not this run's token"

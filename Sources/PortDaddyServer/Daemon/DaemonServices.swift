@@ -35,7 +35,13 @@ struct DaemonServices {
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
         let env = configuration.environment
-        let store = try SQLiteStore(path: env.databasePath)
+        let store = try SQLiteStore(path: env.databasePath, vault: TextVault(keyFile: env.masterKeyFile))
+        if let problem = store.vault?.problem {
+            logger.error("encrypted text cannot be read or written", metadata: ["problem": "\(problem)"])
+        } else if try store.sealPlaintextRows() > 0 {
+            // The plaintext those rows held may still be in the WAL: truncate it.
+            try? store.checkpoint()
+        }
         var settings = configuration.claims
         if configuration.tcpPort != 0 { settings.reserved.insert(configuration.tcpPort) }
         // The activity log first: the services record their own events in it.
@@ -145,6 +151,7 @@ extension Daemon {
                 fleets: core.fleets, panic: core.panic, runs: core.runs, channels: core.channels, userToken: core.runtime.userToken),
             GraphController(graph: core.graph),
             WebhookController(webhooks: core.webhooks, userToken: core.runtime.userToken),
+            KeyController(store: core.store, userToken: core.runtime.userToken),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, runs: core.runs, fleets: core.fleets, wallets: core.wallets, panic: core.panic,
