@@ -31,6 +31,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
+        // The build's git commit, stamped by BuildInfoPlugin before every build ("unknown" outside a git checkout).
+        .target(name: "PortDaddyBuildInfo", swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        // The runnable samples of samples/, embedded by SamplesPlugin (pd demo writes them out and runs them).
+        .target(name: "PortDaddySamples", swiftSettings: strict, plugins: ["SamplesPlugin"]),
+        .plugin(name: "SamplesPlugin", capability: .buildTool()),
         .target(name: "PortDaddyWire", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
         .target(name: "CPortDaddySystem"),
         .target(
@@ -76,7 +82,7 @@ let package = Package(
             name: "PortDaddyServer",
             dependencies: [
                 "PortDaddyAPI", "PortDaddyCore", "PortDaddyFleetConfig", "PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyTLS",
-                "PortDaddyRuns", "PortDaddySystem", "PortDaddyWire",
+                "PortDaddyRuns", "PortDaddySystem", "PortDaddyWire", "PortDaddyBuildInfo",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -102,7 +108,7 @@ let package = Package(
             name: "PortDaddyCLI",
             dependencies: [
                 "PortDaddyAPI", "PortDaddyClient", "PortDaddyFleetConfig", "PortDaddyStackConfig", "PortDaddySystem",
-                "PortDaddyWire",
+                "PortDaddyWire", "PortDaddyBuildInfo", "PortDaddySamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -70,12 +70,18 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var stacks: [String]?
     /// The agent runs going and today's spend.
     public var runs: RunsStatus?
+    /// The git commit the daemon was built from ("unknown" outside a git checkout).
+    public var commit: String?
+    /// The daemon's binary (`/proc/self/exe`).
+    public var binary: String?
 
     public init(
         status: String, version: String, pid: Int, uptimeSeconds: Int, home: String, socket: String, tcpHost: String, tcpPort: Int, rangeStart: Int,
         rangeEnd: Int, reserved: [Int], claims: Int, reapIntervalSeconds: Double, reapGraceSeconds: Double, reaped: Int, proxyPort: Int? = nil,
-        dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil, runs: RunsStatus? = nil
+        dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil, runs: RunsStatus? = nil, commit: String? = nil, binary: String? = nil
     ) {
+        self.commit = commit
+        self.binary = binary
         self.runs = runs
         self.proxyPort = proxyPort
         self.dnsPort = dnsPort

@@ -75,14 +75,7 @@ public struct DaemonLauncher: Sendable {
     }
 
     /// The path of the running executable.
-    public static func executablePath() -> String {
-        #if os(Linux)
-            var buffer = [CChar](repeating: 0, count: 4096)
-            let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-            if n > 0 { return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-        #endif
-        return Bundle.main.executablePath ?? CommandLine.arguments[0]
-    }
+    public static func executablePath() -> String { ExecutablePath.current() }
 
     /// Spawns a process in a new session with stdin from /dev/null and stdout/stderr appended to `log`.
     static func spawnDetached(executable: String, arguments: [String], environment: [String: String], log: String) throws(ClientError) -> pid_t {

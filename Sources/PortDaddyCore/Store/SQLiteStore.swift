@@ -200,6 +200,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v15-wallets", migrate: WalletSchema.create)
         migrator.registerMigration("v16-budget-guard", migrate: BudgetGuardSchema.create)
         migrator.registerMigration("v17-fleets", migrate: FleetSchema.create)
+        migrator.registerMigration("v20-port-assignments-view", migrate: PortAssignmentsView.create)
         return migrator
     }
 
