@@ -30,6 +30,9 @@ public struct DaemonLauncher: Sendable {
         let exe = try Self.daemonProgram()
         var env = ProcessInfo.processInfo.environment
         env["PORT_DADDY_HOME"] = environment.home
+        // A client run under systemd (a service's script) must not lend the daemon it starts its service's
+        // notify socket: that daemon is not the service.
+        for name in SystemdNotifier.variables { env[name] = nil }
         if case .tcp(_, let port) = endpoint { env["PORT_DADDY_PORT"] = String(port) }
         let pid = try Self.spawnDetached(executable: exe, arguments: [exe, "daemon"], environment: env, log: environment.logFile)
         let deadline = Date().addingTimeInterval(timeoutSeconds)

@@ -14,6 +14,9 @@ public struct SystemdNotifier: Sendable {
     /// process.
     public let watchdogSeconds: Double?
 
+    /// The environment variables systemd sets for a notifying service.
+    public static let variables = ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]
+
     /// Reads `NOTIFY_SOCKET`, `WATCHDOG_USEC` and `WATCHDOG_PID` and removes them from the environment, so the
     /// processes the daemon starts do not notify in its name. `nil` without `NOTIFY_SOCKET`.
     public static func fromEnvironment(pid: Int32 = getpid()) -> SystemdNotifier? {

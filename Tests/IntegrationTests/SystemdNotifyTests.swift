@@ -70,4 +70,21 @@ struct SystemdNotifyTests {
         kill(listener.pid, SIGKILL)
         _ = listener.wait()
     }
+
+    @Test("a daemon autostarted by a client that runs under systemd does not notify in the service's name")
+    func autostartDoesNotNotify() throws {
+        let daemon = try TestDaemon()
+        let address = daemon.home + "-notify.sock"
+        defer { unlink(address) }
+        let listener = try listen(address, watchdogs: 1)
+        let claim = try daemon.pd(["claim", "notify:web", "-q"], environment: ["NOTIFY_SOCKET": address, "WATCHDOG_USEC": "200000"])
+        #expect(claim.status == 0, "\(claim.stderr)")
+        #expect(daemon.lockHeld, "pd started a daemon")
+        // The daemon is up (it answered the claim); five watchdog intervals later the socket has heard nothing.
+        usleep(500_000)
+        #expect(listener.outputSoFar == "bound\n", "\(listener.outputSoFar)")
+        #expect(try daemon.pd(["stop"]).status == 0)
+        kill(listener.pid, SIGKILL)
+        _ = listener.wait()
+    }
 }
