@@ -11,8 +11,12 @@ A=${A:-sample-a-$$}
 B=${B:-sample-b-$$}
 here=$(cd "$(dirname "$0")" && pwd)
 agent_b=""
+listener=""
+heard=$(mktemp)
 cleanup() {
   [ -n "$agent_b" ] && kill "$agent_b" 2>/dev/null || true
+  [ -n "$listener" ] && kill "$listener" 2>/dev/null || true
+  rm -f "$heard"
   PD_AGENT_ID=$A "$PD" release "handshake:$A" >/dev/null 2>&1 || true
   PD_AGENT_ID=$A "$PD" agent unregister >/dev/null 2>&1 || true
   PD_AGENT_ID=$B "$PD" agent unregister >/dev/null 2>&1 || true
@@ -41,14 +45,24 @@ export PD_AGENT_ID=$A
 "$PD" agent register --purpose "inbox handshake sample: A" --pid $$ >/dev/null
 port=$("$PD" claim "handshake:$A" -q)
 echo "A: claimed port $port"
-# A listens first, then tells B where: the listener prints "listening" once bound.
-coproc LISTENER { python3 "$here/listener.py" "$port" "$A"; }
-IFS= read -r ready <&"${LISTENER[0]}"
-echo "A: $ready"
+# A listens first, then tells B where: the listener prints "listening on <port>" once bound, then
+# "connection from B: …" when B connects.
+python3 "$here/listener.py" "$port" "$A" >"$heard" &
+listener=$!
+line() { # waits (up to 60 s) for line $1 of what A's listener printed, and prints it
+  for _ in $(seq 600); do
+    [ "$(wc -l <"$heard")" -ge "$1" ] && { sed -n "$1p" "$heard"; return 0; }
+    sleep 0.1
+  done
+  echo "A's listener said nothing more" >&2
+  return 1
+}
+echo "A: $(line 1)"
 "$PD" inbox send "$B" "port $port" >/dev/null
 echo "A: sent port $port to $B's inbox"
-IFS= read -r seen <&"${LISTENER[0]}"
-echo "A: $seen"
+echo "A: $(line 2)"
+wait "$listener"
+listener=""
 wait "$agent_b"
 agent_b=""
 echo "ok: handshake complete"

@@ -4,13 +4,13 @@
 # process tree (kill -9): the daemon frees the lock (its owner died; its TTL is short) and exactly one waiting
 # worker becomes the new leader, with a larger token.
 #
-# Uses only the pd CLI (from $PD, else PATH). Env: WORKERS (default 3), LOCK (default samples:leader), TTL (2s).
+# Uses only the pd CLI (from $PD, else PATH). Env: WORKERS (default 3), LOCK (default samples:leader), TTL (5s).
 set -euo pipefail
 set -m  # every background worker gets its own process group, so killing the leader kills its whole tree
 PD=${PD:-pd}
 WORKERS=${WORKERS:-3}
 LOCK=${LOCK:-samples:leader}
-TTL=${TTL:-2s}
+TTL=${TTL:-5s}
 log=$(mktemp)
 pids=()
 cleanup() {
