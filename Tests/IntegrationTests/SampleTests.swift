@@ -37,7 +37,7 @@ struct SampleTests {
         #expect(result.stdout.contains("ok: exactly one new leader (\(leaders[1][1]), token \(leaders[1][3]) > \(leaders[0][3]))"))
         // The sample's workers are gone: once the daemon sees their deaths, nobody holds the lock.
         #expect(
-            try eventually(timeout: 60) {
+            eventually(timeout: 60) {
                 (try? daemon.client().locks().locks.contains { $0.name == "samples:leader" }) == false
             })
     }
