@@ -31,7 +31,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
-        // The build's git commit, stamped by BuildInfoPlugin before every build ("unknown" outside a git checkout).
+        // The build's git commit, stamped by BuildInfoPlugin whenever HEAD moves ("unknown" outside a git checkout).
         .target(name: "PortDaddyBuildInfo", swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // The runnable samples of samples/, embedded by SamplesPlugin (pd demo writes them out and runs them).

@@ -1,8 +1,10 @@
 import Foundation
 import PackagePlugin
 
-/// Stamps the build's git commit into `PortDaddyBuildInfo`: before every build, `git rev-parse HEAD` of the package's
-/// checkout is written to `BuildCommit.swift` (only when it changed, so an unchanged commit recompiles nothing).
+/// Stamps the build's git commit into `PortDaddyBuildInfo`: `git rev-parse HEAD` of the package's checkout is written
+/// to `BuildCommit.swift` whenever HEAD moves. The command's inputs are the checkout's `HEAD` and its reflog
+/// (`logs/HEAD`, appended on every commit, checkout and reset), so the build system re-runs it after any of them even
+/// when it reuses its build plan; the file is rewritten only when the commit changed, so nothing else recompiles.
 /// Outside a git checkout, or without git, the commit is "unknown" and the build still succeeds.
 @main
 struct BuildInfoPlugin: BuildToolPlugin {
@@ -16,14 +18,29 @@ struct BuildInfoPlugin: BuildToolPlugin {
         """#
 
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-        let output = context.pluginWorkDirectoryURL.appending(path: "Generated")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        let package = context.package.directoryURL
+        let output = context.pluginWorkDirectoryURL.appending(path: "BuildCommit.swift")
+        let inputs = Self.gitDirectory(of: package).map { dir in
+            [dir.appending(path: "HEAD"), dir.appending(path: "logs/HEAD")].filter { FileManager.default.fileExists(atPath: $0.path) }
+        }
         return [
-            .prebuildCommand(
+            .buildCommand(
                 displayName: "Stamping the git commit into \(target.name)",
                 executable: URL(fileURLWithPath: "/bin/sh"),
-                arguments: ["-c", Self.script, "sh", context.package.directoryURL.path, output.appending(path: "BuildCommit.swift").path],
-                outputFilesDirectory: output)
+                arguments: ["-c", Self.script, "sh", package.path, output.path],
+                inputFiles: inputs ?? [],
+                outputFiles: [output])
         ]
+    }
+
+    /// The checkout's git directory: `.git` itself, or the one a worktree's `.git` file names (`gitdir: …`).
+    static func gitDirectory(of package: URL) -> URL? {
+        let dotGit = package.appending(path: ".git")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dotGit.path, isDirectory: &isDirectory) else { return nil }
+        if isDirectory.boolValue { return dotGit }
+        guard let text = try? String(contentsOf: dotGit, encoding: .utf8), text.hasPrefix("gitdir: ") else { return nil }
+        let path = text.dropFirst("gitdir: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
+        return path.hasPrefix("/") ? URL(fileURLWithPath: path) : package.appending(path: path)
     }
 }

@@ -1,6 +1,6 @@
 /// What the build itself knows: the version and the git commit it was built from.
 ///
-/// The commit is stamped before every build by `BuildInfoPlugin` (`git rev-parse HEAD` of the checkout);
+/// The commit is stamped by `BuildInfoPlugin` (`git rev-parse HEAD` of the checkout) whenever HEAD moves;
 /// it is "unknown" when the package was not built from a git checkout.
 public enum BuildInfo {
     /// The full git commit hash of the build, or "unknown".
