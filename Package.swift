@@ -32,6 +32,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
+        // The build's git commit, stamped by BuildInfoPlugin whenever HEAD moves ("unknown" outside a git checkout).
+        .target(name: "PortDaddyBuildInfo", swiftSettings: strict, plugins: ["BuildInfoPlugin"]),
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        // The runnable samples of samples/, embedded by SamplesPlugin (pd demo writes them out and runs them).
+        .target(name: "PortDaddySamples", swiftSettings: strict, plugins: ["SamplesPlugin"]),
+        .plugin(name: "SamplesPlugin", capability: .buildTool()),
         .target(name: "PortDaddyWire", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
         .target(name: "CPortDaddySystem"),
         .target(
@@ -78,7 +84,7 @@ let package = Package(
             name: "PortDaddyServer",
             dependencies: [
                 "PortDaddyAPI", "PortDaddyCore", "PortDaddyFleetConfig", "PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyTLS",
-                "PortDaddyRuns", "PortDaddySystem", "PortDaddyWire",
+                "PortDaddyRuns", "PortDaddySystem", "PortDaddyWire", "PortDaddyBuildInfo",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -105,7 +111,7 @@ let package = Package(
             name: "PortDaddyCLI",
             dependencies: [
                 "PortDaddyAPI", "PortDaddyClient", "PortDaddyFleetConfig", "PortDaddyStackConfig", "PortDaddySystem",
-                "PortDaddyWire",
+                "PortDaddyWire", "PortDaddyBuildInfo", "PortDaddySamples",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

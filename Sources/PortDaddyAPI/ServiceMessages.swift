@@ -72,13 +72,19 @@ public struct StatusResponse: Codable, Sendable, Equatable {
     public var runs: RunsStatus?
     /// Fleets running, their agents at work and their waiting wakes.
     public var fleets: FleetStatusFigures?
+    /// The git commit the daemon was built from ("unknown" outside a git checkout).
+    public var commit: String?
+    /// The daemon's binary (`/proc/self/exe`).
+    public var binary: String?
 
     public init(
         status: String, version: String, pid: Int, uptimeSeconds: Int, home: String, socket: String, tcpHost: String, tcpPort: Int, rangeStart: Int,
         rangeEnd: Int, reserved: [Int], claims: Int, reapIntervalSeconds: Double, reapGraceSeconds: Double, reaped: Int, proxyPort: Int? = nil,
-        dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil, runs: RunsStatus? = nil,
+        dnsPort: Int? = nil, dnsDomain: String? = nil, stacks: [String]? = nil, runs: RunsStatus? = nil, commit: String? = nil, binary: String? = nil,
         fleets: FleetStatusFigures? = nil
     ) {
+        self.commit = commit
+        self.binary = binary
         self.runs = runs
         self.fleets = fleets
         self.proxyPort = proxyPort

@@ -92,19 +92,25 @@ public struct V1HealthResponse: Codable, Sendable {
     public var activePorts: Int
     public var pid: Int
     public var version: String
+    /// The git commit the daemon was built from ("unknown" outside a git checkout); absent from older daemons.
+    public var commit: String?
+    /// The daemon's binary (`/proc/self/exe`); absent from older daemons.
+    public var binary: String?
 
     enum CodingKeys: String, CodingKey {
-        case status, pid, version
+        case status, pid, version, commit, binary
         case uptimeSeconds = "uptime_seconds"
         case activePorts = "active_ports"
     }
 
-    public init(status: String, uptimeSeconds: Int, activePorts: Int, pid: Int, version: String) {
+    public init(status: String, uptimeSeconds: Int, activePorts: Int, pid: Int, version: String, commit: String? = nil, binary: String? = nil) {
         self.status = status
         self.uptimeSeconds = uptimeSeconds
         self.activePorts = activePorts
         self.pid = pid
         self.version = version
+        self.commit = commit
+        self.binary = binary
     }
 }
 

@@ -30,6 +30,9 @@ public struct DaemonLauncher: Sendable {
         let exe = try Self.daemonProgram()
         var env = ProcessInfo.processInfo.environment
         env["PORT_DADDY_HOME"] = environment.home
+        // A client run under systemd (a service's script) must not lend the daemon it starts its service's
+        // notify socket: that daemon is not the service.
+        for name in SystemdNotifier.variables { env[name] = nil }
         if case .tcp(_, let port) = endpoint { env["PORT_DADDY_PORT"] = String(port) }
         let pid = try Self.spawnDetached(executable: exe, arguments: [exe, "daemon"], environment: env, log: environment.logFile)
         let deadline = Date().addingTimeInterval(timeoutSeconds)
@@ -75,14 +78,7 @@ public struct DaemonLauncher: Sendable {
     }
 
     /// The path of the running executable.
-    public static func executablePath() -> String {
-        #if os(Linux)
-            var buffer = [CChar](repeating: 0, count: 4096)
-            let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-            if n > 0 { return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-        #endif
-        return Bundle.main.executablePath ?? CommandLine.arguments[0]
-    }
+    public static func executablePath() -> String { ExecutablePath.current() }
 
     /// Spawns a process in a new session with stdin from /dev/null and stdout/stderr appended to `log`.
     static func spawnDetached(executable: String, arguments: [String], environment: [String: String], log: String) throws(ClientError) -> pid_t {

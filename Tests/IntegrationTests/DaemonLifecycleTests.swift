@@ -115,7 +115,9 @@ struct DaemonLifecycleTests {
         #expect(!FileManager.default.fileExists(atPath: fakeHome))
         let install = try daemon.pd(["install", "--no-start", "--bin-dir", fakeHome + "/bin"], environment: env)
         #expect(install.status == 0, "\(install.stderr)")
-        #expect(FileManager.default.fileExists(atPath: fakeHome + "/.config/systemd/user/port-daddy.service"))
+        let unit = try String(contentsOfFile: fakeHome + "/.config/systemd/user/port-daddy.service", encoding: .utf8)
+        // systemd waits for the daemon's READY=1 and restarts it when its WATCHDOG=1 pings stop (SystemdNotifyTests).
+        #expect(unit.contains("\nType=notify\n") && unit.contains("\nNotifyAccess=main\n") && unit.contains("\nWatchdogSec=30\n"), "\(unit)")
         let link = try FileManager.default.destinationOfSymbolicLink(atPath: fakeHome + "/bin/get-port")
         #expect(
             link == daemon.binary

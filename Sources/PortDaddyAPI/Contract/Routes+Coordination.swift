@@ -14,6 +14,13 @@ extension Routes {
     public static let phase = APIRoute<PhaseRequest, SessionInfo>(.post, "/sessions/current/phase", "set the current session's phase")
     public static let done = APIRoute<DoneRequest, SessionInfo>(.post, "/sessions/current/done", "end the current session")
 
+    // MARK: sugar: the later reference's route names for begin, done and whoami (the same handlers and trust)
+    public static let sugarBegin = APIRoute<BeginRequest, BeginResponse>(.post, "/sugar/begin", "begin a session (alias of POST /sessions)")
+    public static let sugarDone = APIRoute<DoneRequest, SessionInfo>(
+        .post, "/sugar/done", "end the current session (alias of POST /sessions/current/done)")
+    public static let sugarWhoami = APIRoute<NoBody, WhoamiResponse>(
+        .get, "/sugar/whoami", "the calling agent and its session (alias of GET /whoami)")
+
     // MARK: files
     public static let files = APIRoute<NoBody, FileClaimsResponse>(.get, "/files", "file claims")
     public static let claimFiles = APIRoute<FileClaimRequest, FileClaimsResponse>(.post, "/files/claim", "claim files")
@@ -53,6 +60,7 @@ extension Routes {
         [
             agents.erased, registerAgent.erased, heartbeat.erased, unregisterAgent.erased, whoami.erased,
             begin.erased, sessions.erased, addNote.erased, notes.erased, phase.erased, done.erased,
+            sugarBegin.erased, sugarDone.erased, sugarWhoami.erased,
             files.erased, claimFiles.erased, releaseFiles.erased, fileOwner.erased, checkFiles.erased, snapshots.erased, snapshot.erased,
             salvage.erased, claimSalvage.erased, completeSalvage.erased, dismissSalvage.erased,
             sendInbox.erased, inbox.erased, readAllInbox.erased, clearInbox.erased,

@@ -67,7 +67,9 @@ struct InstallPlan {
                 After=default.target
 
                 [Service]
-                Type=simple
+                Type=notify
+                NotifyAccess=main
+                WatchdogSec=30
                 ExecStart=\(executable) daemon
                 Environment=PORT_DADDY_HOME=\(environment.home)
                 Restart=on-failure

@@ -3,19 +3,6 @@ import Foundation
 import PortDaddyAPI
 
 extension PD {
-    /// `pd version`.
-    struct Version: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the version of pd (and of the running daemon).")
-        @OptionGroup var global: GlobalOptions
-
-        func run() throws {
-            let daemon = try? global.passiveClient().status()
-            if global.json {
-                return global.output.json(["version": PortDaddyVersion.current, "daemon": daemon?.version ?? "not running"])
-            }
-            global.output.line("pd \(PortDaddyVersion.current)" + (daemon.map { " (daemon \($0.version), pid \($0.pid))" } ?? ""))
-        }
-    }
 
     /// `pd cleanup`: run the reaper now.
     struct Cleanup: ParsableCommand {

@@ -211,6 +211,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v17-fleets", migrate: FleetSchema.create)
         migrator.registerMigration("v18-webhooks", migrate: WebhookSchema.create)
         migrator.registerMigration("v19-note-encryption", migrate: VaultSchema.create)
+        migrator.registerMigration("v20-port-assignments-view", migrate: PortAssignmentsView.create)
         return migrator
     }
 

@@ -94,11 +94,11 @@ final class RequestGate: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Reads that show what agents wrote or run: sessions and notes, inboxes, salvage, channels and activity, stack
     /// output, the dashboard's data, and shared memory (look, briefing, memory, changelog, tuples, pheromones,
-    /// harbors, advise, cursors, the graph, runs and sorties).
+    /// harbors, advise, cursors, the graph, runs and sorties), and the `/sugar/…` aliases of session routes.
     static let privatePrefixes = [
         "/sessions", "/inbox", "/salvage", "/channels", "/activity", "/stacks", "/agents", "/dashboard", "/whoami", "/look", "/briefing",
         "/memory", "/changelog", "/tuples", "/pheromones", "/pheromone", "/harbors", "/advise", "/cursors", "/graph", "/runs", "/sorties",
-        "/metrics",
+        "/metrics", "/sugar",
     ]
 
     static let host = HTTPField.Name("Host")!

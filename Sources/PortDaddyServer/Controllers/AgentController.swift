@@ -2,7 +2,7 @@ import Hummingbird
 import PortDaddyAPI
 import PortDaddyCore
 
-/// Agents: `GET|POST /agents`, `POST /agents/{id}/heartbeat`, `DELETE /agents/{id}`, `GET /whoami`.
+/// Agents: `GET|POST /agents`, `POST /agents/{id}/heartbeat`, `DELETE /agents/{id}`, `GET /whoami` (and its alias `GET /sugar/whoami`).
 struct AgentController: RouteController {
     let coordination: CoordinationService
     let userToken: String
@@ -15,6 +15,7 @@ struct AgentController: RouteController {
         routes.on(Routes.heartbeat, use: heartbeat)
         routes.on(Routes.unregisterAgent, use: unregister)
         reading.on(Routes.whoami, use: whoami)
+        reading.on(Routes.sugarWhoami, use: whoami)
         return routes
     }
 

@@ -3,7 +3,7 @@ import PortDaddyAPI
 import PortDaddyCore
 
 /// Sessions and notes: `POST|GET /sessions`, `POST|GET /sessions/current/notes`, `POST /sessions/current/phase`,
-/// `POST /sessions/current/done`.
+/// `POST /sessions/current/done`; `POST /sugar/begin` and `POST /sugar/done` are the same handlers.
 struct SessionController: RouteController {
     let coordination: CoordinationService
     /// The user's token: who may read note text, and whether `begin --files` claims are made with the user's authority
@@ -16,11 +16,13 @@ struct SessionController: RouteController {
         let routes = RouteCollection(context: PDRequestContext.self)
         let reading = routes.group().add(middleware: UserAuthorityMiddleware(userToken: userToken))
         routes.on(Routes.begin, use: begin)
+        routes.on(Routes.sugarBegin, use: begin)
         reading.on(Routes.sessions, use: list)
         routes.on(Routes.addNote, use: note)
         routes.requiringUserAuthority(token: userToken, actions: [Routes.notes.template: "reading notes"]).on(Routes.notes, use: notes)
         routes.on(Routes.phase, use: phase)
         reading.on(Routes.done, use: done)
+        reading.on(Routes.sugarDone, use: done)
         return routes
     }
 

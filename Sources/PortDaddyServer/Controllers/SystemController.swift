@@ -28,10 +28,7 @@ struct SystemController: RouteController {
     var uptime: Int { Int((SystemWallClock().nowMillis() - runtime.startedAt) / 1000) }
 
     @Sendable func health(_ request: Request, _ context: PDRequestContext) throws -> Response {
-        try JSONResponse.make(
-            V1HealthResponse(
-                status: "ok", uptimeSeconds: uptime, activePorts: claims.count, pid: Int(getpid()),
-                version: PortDaddyVersion.current))
+        runtime.healthBody.response(uptimeSeconds: uptime, activePorts: claims.count)
     }
 
     @Sendable func status(_ request: Request, _ context: PDRequestContext) async throws -> Response {
@@ -49,7 +46,8 @@ struct SystemController: RouteController {
                 rangeEnd: config.claims.range.upperBound, reserved: claims.reserved.sorted(), claims: claims.count,
                 reapIntervalSeconds: config.reapIntervalSeconds, reapGraceSeconds: config.claims.graceSeconds,
                 reaped: claims.reapedTotal, proxyPort: runtime.proxyPort, dnsPort: runtime.dnsPort,
-                dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain, stacks: running, runs: agentRuns, fleets: await fleets.figures()))
+                dnsDomain: runtime.dnsPort == nil ? nil : config.dnsDomain, stacks: running, runs: agentRuns,
+                commit: runtime.commit, binary: runtime.binary, fleets: await fleets.figures()))
     }
 
     @Sendable func diagnostics(_ request: Request, _ context: PDRequestContext) throws -> Response {

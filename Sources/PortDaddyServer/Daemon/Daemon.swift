@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import PortDaddyAPI
 import PortDaddyCore
+import PortDaddySystem
 import PortDaddyTLS
 import PortDaddyWire
 import ServiceLifecycle
@@ -25,6 +26,7 @@ public enum Daemon {
             throw DaemonError.socketPathTooLong(env.socketPath)
         }
         umask(0o077)
+        let systemd = SystemdNotifier.fromEnvironment().map(SystemdLink.init)
         let directory = try DataDirectory(env)
         let core = try await DaemonServices.build(configuration, userToken: try directory.userToken(), logger: logger)
         let (store, claims, locks, channels, activity, coordination, runtime, stacks) =
@@ -37,6 +39,7 @@ public enum Daemon {
             let expected = 2 + (configuration.ipc ? 1 : 0) + (configuration.dnsPort == nil ? 0 : 1) + (configuration.proxyPort == nil ? 0 : 1)
             guard started.add(1, ordering: .relaxed).newValue == expected else { return }
             directory.writeRuntimeInfo(runtime: runtime)
+            systemd?.ready()
             logger.info("port daddy ready", metadata: ["socket": "\(env.socketPath)", "port": "\(runtime.tcpPort)"])
         }
         var quiet = logger
@@ -133,7 +136,7 @@ public enum Daemon {
                     .init(
                         service: ShutdownHook(
                             hub: channels.hub, activity: activity, locks: locks, stacks: stacks, runs: core.runs, tuples: core.memory.tuples)),
-                ] + services,
+                ] + services + (systemd.map { [.init(service: SystemdWatchdog(link: $0))] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: quiet))
         defer {

@@ -1,5 +1,8 @@
+import Foundation
 import PortDaddyAPI
+import PortDaddyBuildInfo
 import PortDaddyCore
+import PortDaddySystem
 import Synchronization
 
 /// Facts about the running daemon that routes report and middleware checks against.
@@ -8,6 +11,12 @@ public final class ServerRuntime: Sendable {
     public let startedAt: Int64
     /// The user's token (see `PortDaddyEnvironment.tokenFile`).
     let userToken: String
+    /// The git commit this daemon was built from ("unknown" outside a git checkout).
+    public let commit = BuildInfo.commit
+    /// This daemon's binary (`/proc/self/exe`).
+    public let binary = ExecutablePath.current()
+    /// `GET /health`'s constant bytes, built once.
+    let healthBody: HealthBody
     private let boundPort: Atomic<Int>
     private let boundDNSPort = Atomic<Int>(0)
     private let boundProxyPort = Atomic<Int>(0)
@@ -16,6 +25,7 @@ public final class ServerRuntime: Sendable {
         self.configuration = configuration
         self.startedAt = startedAt
         self.userToken = userToken
+        self.healthBody = HealthBody(pid: Int(getpid()), version: PortDaddyVersion.current, commit: BuildInfo.commit, binary: binary)
         self.boundPort = Atomic(configuration.tcpPort)
     }
 

@@ -104,7 +104,7 @@ struct IPCDispatcher: Sendable {
     func health() -> V1HealthResponse {
         V1HealthResponse(
             status: "ok", uptimeSeconds: Int((SystemWallClock().nowMillis() - runtime.startedAt) / 1000), activePorts: claims.count,
-            pid: Int(getpid()), version: PortDaddyVersion.current)
+            pid: Int(getpid()), version: PortDaddyVersion.current, commit: runtime.commit, binary: runtime.binary)
     }
 
     func getPort(_ body: IPCGetPortArguments) throws -> V1PortResponse {
