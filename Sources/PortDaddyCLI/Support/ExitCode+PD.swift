@@ -40,7 +40,8 @@ public enum PDExit {
     static func code(for code: ErrorCode) -> Int32 {
         switch code {
         case .invalidIdentity, .invalidPort, .invalidPID, .invalidDuration, .invalidRequest, .bodyTooLarge, .invalidLockName, .unknownBackend,
-            .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed, .invalidPattern, .invalidFleetConfig, .webhookAddressRefused:
+            .invalidChannel, .invalidSignal, .invalidAgent, .invalidStackConfig, .methodNotAllowed, .invalidPattern, .invalidFleetConfig,
+            .webhookAddressRefused:
             return usage
         case .portUnavailable, .rangeExhausted, .lockHeld, .lockTimeout, .fileClaimed, .sessionActive, .stackConflict, .stackBusy,
             .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .tupleWaitTimeout, .tupleSpaceFull, .cursorMoved,
