@@ -32,6 +32,7 @@ public struct PD: AsyncParsableCommand {
                 MCP.self, URLCommand.self, Open.self, DNS.self, Dashboard.self, Scan.self,
                 Up.self, Down.self, PS.self, Logs.self,
                 SpawnGroup.self, Spawned.self, Backends.self, Usage.self, SortieGroup.self, WalletGroup.self, BondGroup.self, FleetGroup.self,
+                Actors.self, Actor.self,
                 ChangelogGroup.self, Look.self, Sitrep.self, Briefing.self, MemoryGroup.self, Say.self, Advise.self, Preflight.self,
                 AgentGroup.self, Agents.self, SalvageGroup.self, InboxGroup.self, Integration.self, Wait.self, Activity.self, WebhookGroup.self,
                 Cleanup.self, Doctor.self, KeyGroup.self, IntegrityCheck.self, Version.self, Demo.self, Install.self, Uninstall.self,

@@ -42,3 +42,16 @@ extension PortDaddyClient {
         streamPath(Routes.fleetEvents, query: [("project", project), ("attach", attach)])
     }
 }
+
+extension PortDaddyClient {
+    public func actors(project: String?) throws(ClientError) -> ActorsResponse { try call(Routes.actors, query: [("project", project)]) }
+    public func actor(_ name: String, project: String?) throws(ClientError) -> ActorInfo {
+        try call(Routes.actor, name, query: [("project", project)])
+    }
+    public func sendToActor(_ name: String, _ request: ActorMessageRequest) throws(ClientError) -> ActorMessageAck {
+        try call(Routes.actorSend, name, body: request)
+    }
+    public func actorInbox(_ name: String, project: String?) throws(ClientError) -> ActorMessagesResponse {
+        try call(Routes.actorInbox, name, query: [("project", project)])
+    }
+}

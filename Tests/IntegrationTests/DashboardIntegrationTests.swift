@@ -269,7 +269,7 @@ struct DashboardIntegrationTests {
                   trigger: git:committed
                   prompt: "Review {message}"
             """)
-        let up = try bench.pd(["fleet", "up"])
+        let up = try bench.pd(["fleet", "up", "--background"])
         #expect(up.status == 0, "\(up.stderr)")
         #expect(try bench.pd(["pub", "git:committed", "abc123"]).status == 0)
         #expect(eventually(timeout: 60) { ((try? bench.daemon.client().wallet("shop"))?.spentToday.micros ?? 0) > 10_000 })
@@ -277,7 +277,7 @@ struct DashboardIntegrationTests {
         #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "0.01"]).status == 0)
         let report = try browse("dashboard_fleet.py", on: bench.daemon, as: FleetReport.self)
         #expect(report.pending_before)
-        #expect(report.api_fleet == ["attached", "qa", "running"])
+        #expect(report.api_fleet == ["daemon", "qa", "running"])
         #expect((report.api_spend_today ?? 0) > 10_000)
         #expect(report.fleet_shown == true && report.wallet_shown == true)
         #expect(report.countdown == true)

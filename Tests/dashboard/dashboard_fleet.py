@@ -57,7 +57,7 @@ def main():
         # Any page: the fleet, its agent with its status, the wallet's spend against its allowance, the pending kill
         # with a countdown; no buttons.
         b.ws.call("Page.navigate", url=URL + "#fleet")
-        report["fleet_shown"] = bool(wait_until(lambda: "shop-dev" in view_text() and "attached" in view_text()
+        report["fleet_shown"] = bool(wait_until(lambda: "shop-dev" in view_text() and "daemon" in view_text()
                                           and re.search(r"\bqa\s+running\b", view_text()), 120))
         report["wallet_shown"] = bool(wait_until(lambda: "of $0.010000" in view_text() and "shop" in view_text(), 60))
         countdown = lambda: b.eval(f"(document.querySelector('[data-deadline=\"{run_id}\"]') || {{}}).textContent") or ""

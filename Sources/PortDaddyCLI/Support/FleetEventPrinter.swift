@@ -9,6 +9,8 @@ struct FleetEventPrinter {
     /// One event as parsed.
     struct Line {
         var id: Int64
+        /// When it was published (ms since 1970).
+        var at: Int64
         var type: String
         var fields: [String: String]
     }
@@ -25,7 +27,7 @@ struct FleetEventPrinter {
             output.line(line.fields.isEmpty ? "{}" : Self.compact(event))
             return line
         }
-        let time = Self.time()
+        let time = Self.time(line.at)
         let type = paint(line.type, line.type.padding(toLength: max(line.type.count, 18), withPad: " ", startingAt: 0))
         let agent = line.fields["agent"] ?? line.fields["project"] ?? ""
         let rest = line.fields.filter { !["type", "agent", "project"].contains($0.key) }.sorted { $0.key < $1.key }
@@ -53,7 +55,7 @@ struct FleetEventPrinter {
         else { return nil }
         var fields: [String: String] = [:]
         for (key, value) in object { fields[key] = "\(value)" }
-        return Line(id: message.id, type: type, fields: fields)
+        return Line(id: message.id, at: message.createdAt, type: type, fields: fields)
     }
 
     /// A stored message as the `data` of an SSE event.
@@ -68,9 +70,9 @@ struct FleetEventPrinter {
         return message.message
     }
 
-    /// The local time now as `HH:MM:SS`.
-    static func time() -> String {
-        var now = time_t(Date().timeIntervalSince1970)
+    /// A time (ms since 1970) as local `HH:MM:SS`.
+    static func time(_ millis: Int64) -> String {
+        var now = time_t(millis / 1000)
         var parts = tm()
         localtime_r(&now, &parts)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -115,7 +115,7 @@ public actor FleetSupervisor {
     /// Starts the listeners and schedules of the fleet's current definition.
     func start(_ fleet: Fleet) throws(PortDaddyError) {
         for agent in fleet.config.agents {
-            if let trigger = agent.trigger, trigger != "mailbox" { try listen(fleet, agent: agent.name, trigger: trigger) }
+            if let trigger = Self.triggerChannel(fleet.project, agent) { try listen(fleet, agent: agent.name, trigger: trigger) }
             if agent.schedule != nil { schedule(fleet, agent: agent.name) }
         }
     }
@@ -433,8 +433,12 @@ public actor FleetSupervisor {
     }
 
     func advanceCursor(_ fleet: Fleet, agent: String, wake: Wake) {
-        guard let trigger = fleet.agents[agent]?.spec.trigger, let last = wake.ids.max() else { return }
+        guard let spec = fleet.agents[agent]?.spec, let trigger = Self.triggerChannel(fleet.project, spec), let last = wake.ids.max() else {
+            return
+        }
         _ = try? cursors.advance(consumer: Self.consumer(fleet.project, agent), channel: trigger, atLeastTo: last)
+        // A body taking its actor's mail empties the actor's mailbox as far.
+        if spec.trigger == FleetConfig.mailboxTrigger { _ = try? cursors.advance(consumer: trigger, channel: trigger, atLeastTo: last) }
     }
 
     func event(_ type: String, project: String, detail: [String: String]) {

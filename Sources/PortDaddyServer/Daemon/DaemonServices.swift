@@ -147,6 +147,7 @@ extension Daemon {
             PheromoneController(pheromones: core.memory.pheromones, coordination: core.coordination),
             MetricsController(metrics: core.metrics),
             WalletController(wallets: core.wallets, runs: core.runs, panic: core.panic, userToken: core.runtime.userToken),
+            ActorController(fleets: core.fleets),
             FleetController(
                 fleets: core.fleets, panic: core.panic, runs: core.runs, channels: core.channels, userToken: core.runtime.userToken),
             GraphController(graph: core.graph),

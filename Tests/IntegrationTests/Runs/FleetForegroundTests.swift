@@ -176,6 +176,43 @@ struct FleetForegroundTests {
         #expect(try bench.daemon.client().panicState().panicked == false)
     }
 
+    @Test("on a terminal pd fleet panic asks for PANIC typed: another answer leaves it armed (exit 4), PANIC fires it")
+    func typedPanic() throws {
+        let bench = try AgentBench()
+        let script = TestDependencies.root + "/Tests/fleet/tty_answer.py"
+        func panic(answering answer: String) throws -> CommandResult {
+            try CommandResult.run(
+                try TestDependencies.python(), [script, "Type PANIC", answer, bench.daemon.binary, "fleet", "panic", "--reason", "drill"],
+                environment: bench.daemon.environment)
+        }
+        let declined = try panic(answering: "no")
+        #expect(declined.status == 4 && declined.stdout.contains("not confirmed"), "\(declined.stdout)")
+        #expect(try bench.daemon.client().panicState().panicked == false)
+        let fired = try panic(answering: "PANIC")
+        #expect(fired.status == 0 && fired.stdout.contains("PANICKED"), "\(fired.stdout)")
+        #expect(try bench.daemon.client().panicState().panicked == true)
+        #expect(try bench.pd(["fleet", "unpanic", "--reason", "drill over"]).status == 0)
+    }
+
+    @Test("a run killed for passing its own budget (run-budget) has its bond held for the operator, not refunded")
+    func runBudgetHoldsBond() throws {
+        let bench = try AgentBench()
+        // gpt-5: each turn of 10,000 in / 1,000 out costs 0.0225 USD; the budget 0.03 is passed at the second turn.
+        try bench.plan([
+            "turns": AgentBench.turns([("a", 10_000, 1000), ("b", 10_000, 1000), ("c", 10_000, 1000)], delayMs: 400), "hang_after_turn": 3,
+        ])
+        #expect(try bench.pd(["wallet", "top-up", "shop", "--usd", "1"]).status == 0)
+        #expect(try bench.pd(["wallet", "budget", "shop", "--usd-per-day", "5"]).status == 0)
+        let result = try bench.pd(["spawn", "--backend", "codex", "--model", "gpt-5", "--budget", "0.03", "--identity", "shop:spender", "--", "x"])
+        #expect(result.status == 9, "\(result.stderr)")
+        let run = try #require(try bench.daemon.client().runs(all: true, project: nil).runs.first)
+        #expect(run.state == .killed && run.reason == "run-budget")
+        let bonds = try bench.daemon.client().bonds(project: "shop", state: nil).bonds
+        #expect(bonds.count == 1 && bonds.first?.state == .held && bonds.first?.amount.usd == "0.010000", "\(bonds)")
+        let wallet = try bench.daemon.client().wallet("shop")
+        #expect(wallet.balance.usd == "0.990000" && wallet.escrowed.usd == "0.010000" && wallet.reserved.micros == 0, "\(wallet)")
+    }
+
     @Test("SIGHUP makes the daemon read every fleet file again (with polling slowed to a minute)")
     func sighupReloads() throws {
         let bench = try AgentBench(daemonEnvironment: ["PORT_DADDY_FLEET_POLL": "60"])

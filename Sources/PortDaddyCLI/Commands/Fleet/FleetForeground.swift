@@ -67,11 +67,11 @@ final class FleetInterrupt: @unchecked Sendable {
                 }
                 guard n == 1 else { exit(130) }
                 Output.warn("stopping the fleet of \(project)…")
-                DispatchQueue.global().async { [self] in
+                DispatchQueue.global().async {
                     let client = PortDaddyClient(endpoint: endpoint)
                     client.token = token
                     do { _ = try client.fleetDown(project) } catch { Output.warn("could not stop the fleet: \(error)") }
-                    done.signal()
+                    fflush(nil)
                     exit(130)
                 }
             }
@@ -82,6 +82,6 @@ final class FleetInterrupt: @unchecked Sendable {
 
     var triggered: Bool { lock.withLock { count > 0 } }
 
-    /// Waits for the stop to finish (it exits the process).
+    /// Waits for the stop to finish: it exits the process with 130, so this never returns.
     func wait() { done.wait() }
 }
