@@ -376,9 +376,13 @@ public actor FleetSupervisor {
             if let index = fleet.spawnTimes.firstIndex(of: at) { fleet.spawnTimes.remove(at: index) }
             // Refused (budget, panic, limits): the wake waits and is tried again, so no trigger is lost.
             state.queue.insert(wake, at: 0)
+            let repeated = state.refused == error.code.rawValue
             state.refused = error.code.rawValue
             fleet.agents[name] = state
-            event("agent.refused", project: project, detail: ["agent": name, "code": error.code.rawValue, "why": error.description])
+            // Said once per reason: the quiet retries every 5 s do not flood fleet:events.
+            if !repeated {
+                event("agent.refused", project: project, detail: ["agent": name, "code": error.code.rawValue, "why": error.description])
+            }
             retry(project, after: 5)
         case .success(let run):
             state.running.insert(run.id)

@@ -213,6 +213,39 @@ struct FleetForegroundTests {
         #expect(wallet.balance.usd == "0.990000" && wallet.escrowed.usd == "0.010000" && wallet.reserved.micros == 0, "\(wallet)")
     }
 
+    @Test("budget_usd_per_day caps a walletless project: the second agent's launch is refused naming the limit and waits as budget_pending")
+    func fleetBudgetCaps() throws {
+        let bench = try AgentBench()
+        try bench.plan(["turns": AgentBench.turns([("up", 1, 1)]), "hang_after_turn": 1])
+        try Fleets.fleet(
+            bench,
+            """
+                a:
+                  trigger: go:now
+                  prompt: "a {message}"
+                b:
+                  trigger: go:now
+                  prompt: "b {message}"
+            """, limits: "budget_usd_per_day: 0.3")
+        #expect(try bench.pd(["fleet", "up", "--background"]).status == 0)
+        #expect(try bench.pd(["pub", "go:now", "x"]).status == 0)
+        let client = bench.daemon.client()
+        func agent(_ name: String) -> FleetAgentInfo? { (try? client.fleets().fleets.first)?.agents.first { $0.name == name } }
+        #expect(eventually(timeout: 60) { ["a", "b"].contains { agent($0)?.status == "budget_pending" } })
+        let waiting = agent("a")?.status == "budget_pending" ? "a" : "b"
+        #expect(agent(waiting)?.refused == "BUDGET_EXCEEDED")
+        let refusal = try Fleets.events(bench).first { $0["type"] == "agent.refused" && $0["agent"] == waiting }
+        #expect(refusal?["why"]?.contains("the fleet's budget_usd_per_day") == true, "\(String(describing: refusal))")
+        #expect(eventually { bench.starts.count == 1 })
+        // The running agent ends: its reservation is released, and the waiting wake launches on its next try.
+        #expect(eventually { agent(waiting == "a" ? "b" : "a")?.lastRun != nil })
+        let running = try #require(agent(waiting == "a" ? "b" : "a")?.lastRun)
+        _ = try bench.kill(running)
+        #expect(eventually(timeout: 60) { bench.starts.count == 2 }, "\((try? Fleets.events(bench)) ?? [])")
+        #expect(try Fleets.events(bench).filter { $0["type"] == "agent.refused" }.count == 1, "a waiting wake's retries are quiet")
+        #expect(try bench.pd(["fleet", "down"]).status == 0)
+    }
+
     @Test("SIGHUP makes the daemon read every fleet file again (with polling slowed to a minute)")
     func sighupReloads() throws {
         let bench = try AgentBench(daemonEnvironment: ["PORT_DADDY_FLEET_POLL": "60"])
