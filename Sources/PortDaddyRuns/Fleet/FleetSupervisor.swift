@@ -216,7 +216,10 @@ public actor FleetSupervisor {
                 continue
             }
             if let path = enabled.pathVariable { base["PATH"] = path }
-            do { _ = try up(project: enabled.project, root: enabled.path, config: config, environment: base) } catch {
+            do {
+                _ = try up(project: enabled.project, root: enabled.path, config: config, environment: base)
+                catchUp(enabled.project, enabledAt: enabled.enabledAt)
+            } catch {
                 problems.append("\(enabled.project): \(error.description)")
             }
         }

@@ -246,6 +246,38 @@ struct FleetForegroundTests {
         #expect(try bench.pd(["fleet", "down"]).status == 0)
     }
 
+    @Test("catch_up: true gives a schedule missed while the daemon was down one run at boot; an agent without it gets none")
+    func catchUp() throws {
+        let bench = try AgentBench()
+        try bench.plan(["turns": AgentBench.turns([("ok", 1, 1)])])
+        try Fleets.fleet(
+            bench,
+            """
+                yearly:
+                  schedule: "0 0 1 1 *"
+                  prompt: "yearly {agent}"
+                  catch_up: true
+                other:
+                  schedule: "0 0 1 1 *"
+                  prompt: "other {agent}"
+            """)
+        #expect(try bench.pd(["fleet", "enable"]).status == 0)
+        #expect(bench.daemon.stop() == 0)
+        // Enabled long ago: this year's 1 January fire was missed while "the daemon was down".
+        let database = bench.daemon.portDaddyEnvironment.databasePath
+        let aged = try CommandResult.run("/usr/bin/env", ["sqlite3", database, "UPDATE fleets SET enabled_at = 0"], environment: [:])
+        #expect(aged.status == 0, "\(aged.stderr)")
+        _ = try bench.daemon.start(environment: bench.environment)
+        #expect(eventually(timeout: 60) { Fleets.tasks(bench) == ["yearly yearly"] }, "\(Fleets.tasks(bench))")
+        #expect(try Fleets.events(bench).contains { $0["type"] == "agent.catch_up" && $0["agent"] == "yearly" })
+        // One run, not one per missed fire, and none for the agent without catch_up; a second restart adds none.
+        #expect(bench.daemon.stop() == 0)
+        _ = try bench.daemon.start(environment: bench.environment)
+        Thread.sleep(forTimeInterval: 2)
+        #expect(Fleets.tasks(bench) == ["yearly yearly"])
+        #expect(try bench.pd(["fleet", "disable"]).status == 0)
+    }
+
     @Test("SIGHUP makes the daemon read every fleet file again (with polling slowed to a minute)")
     func sighupReloads() throws {
         let bench = try AgentBench(daemonEnvironment: ["PORT_DADDY_FLEET_POLL": "60"])
