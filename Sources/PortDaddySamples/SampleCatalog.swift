@@ -28,6 +28,10 @@ public enum SampleCatalog {
             name: "inbox-handshake",
             description: "agent A claims a port and sends it to B's inbox; B connects over TCP and A sees the connection",
             path: "samples/inbox-handshake", entry: "run.sh"),
+        Sample(
+            name: "fleet-actors",
+            description: "the seed's actor catalogue as a pd-fleet.yml: a message to an alias queues on the actor's mailbox, nothing starts",
+            path: "samples/fleet-actors", entry: "run.sh"),
     ]
 
     /// The sample called `name`.

@@ -7,7 +7,7 @@ import Testing
 /// daemon, exits 0 and prints its documented lines; the embedded copies are the files of the source tree.
 @Suite("Samples and pd demo")
 struct SampleTests {
-    static let names = ["leader-election", "ci-database", "inbox-handshake"]
+    static let names = ["leader-election", "ci-database", "inbox-handshake", "fleet-actors"]
 
     /// Runs `pd demo run NAME` in its own process group, killed (group and all) if it is not done within `limit`
     /// seconds, a generous bound for a loaded machine, not a timing assertion.
@@ -80,6 +80,24 @@ struct SampleTests {
         let messages = try JSONDecoder().decode(InboxResponse.self, from: Data(inbox.stdout.utf8)).messages
         #expect(messages.map(\.message) == ["port \(port)"] && messages.first?.sender == "sample-a", "\(inbox.stdout)")
         #expect(try daemon.pd(["find", "handshake:sample-a"]).status == 5, "A's claim is released")
+    }
+
+    @Test(
+        "the actor catalogue: the fleet file validates, the nine actors are listed, a message to navigator queues on the cartographer, nothing starts"
+    )
+    func fleetActors() throws {
+        let daemon = try TestDaemon()
+        try daemon.start()
+        let result = try runSample("fleet-actors", daemon)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("valid, fleet souls, 9 agent(s)"), "\(result.stdout)")
+        for actor in ["Coxswain", "Gardener", "QA", "Test Hunter", "Documentarian", "Simplifier", "Cartographer", "Spark", "Spider"] {
+            #expect(result.stdout.contains("(\(actor))"), "\(actor) missing: \(result.stdout)")
+        }
+        #expect(result.stdout.contains("for cartographer") && result.stdout.contains("queued 1"), "\(result.stdout)")
+        #expect(result.stdout.contains("roadmap item needs evidence") && result.stdout.contains("ok: the message waits"))
+        #expect(try daemon.client().runs(all: true, project: nil).runs.isEmpty)
+        #expect(try daemon.client().fleets().fleets.isEmpty)
     }
 
     @Test("pd demo lists the samples; pd demo get writes exactly the files of samples/; an unknown name is exit 5")
