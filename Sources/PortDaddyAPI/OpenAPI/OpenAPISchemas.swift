@@ -1,12 +1,13 @@
 /// The component schemas of the OpenAPI document: one per wire type that a route reads or answers.
 ///
 /// Swift cannot list a Codable type's fields, so a type's fields are described only where ``described`` holds a
-/// schema written for it (the error body, every refusal's shape). Every other type gets a schema that names it and
-/// accepts any JSON value, marked `x-pd-described: false`, so the document never claims a shape it does not know.
+/// schema written for it (the error body, every refusal's shape, and a few claim, lock and channel messages). Every
+/// other type gets a schema that names it and accepts any JSON value, marked `x-pd-described: false`, so the
+/// document never claims a shape it does not know.
 public enum OpenAPISchemas {
     /// Schemas written out field by field, by type name.
     public static var described: [String: JSONValue] {
-        [
+        describedWireTypes.merging([
             "ErrorBody": .object([
                 "type": .string("object"),
                 "description": .string("The body of every error response: a human message and a stable machine code."),
@@ -21,7 +22,7 @@ public enum OpenAPISchemas {
                 "description": .string("This OpenAPI 3.1 document."),
                 "required": .array([.string("openapi"), .string("paths")]),
             ]),
-        ]
+        ]) { first, _ in first }
     }
 
     /// The response types that are not JSON, so have no component schema.
