@@ -7,7 +7,8 @@
 #   real client the MCP tests use, the web frameworks the scan and health tests run, and msgpack for the binary IPC
 #   tests' independent client, croniter (the reference CronTests compare next fire times with), and the official
 #   LLM clients (anthropic, ollama, openai) that prove
-#   Tests/fixtures/agents/fake_llm.py speaks the real wire formats. .build/ is never committed.
+#   Tests/fixtures/agents/fake_llm.py speaks the real wire formats, and openapi-spec-validator and schemathesis
+#   (OpenAPIConformanceTests validate docs/openapi.json and fuzz a test daemon with it). .build/ is never committed.
 # Run by scripts/test (the README's test command) before any test starts; tests never install anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +26,9 @@ if ((${#missing[@]})); then
   $sudo apt-get install -y -qq "${missing[@]}"
 fi
 venv=.build/test-venv
-python_packages=('mcp>=1.10' 'django>=5.2' 'flask>=3.1' 'fastapi' 'uvicorn' 'msgpack>=1.0' anthropic ollama openai croniter)
-modules="mcp, django, flask, fastapi, uvicorn, msgpack, anthropic, ollama, openai, croniter"
+python_packages=('mcp>=1.10' 'django>=5.2' 'flask>=3.1' 'fastapi' 'uvicorn' 'msgpack>=1.0' anthropic ollama openai croniter
+  'openapi-spec-validator==0.7.2' 'schemathesis==4.32.5')
+modules="mcp, django, flask, fastapi, uvicorn, msgpack, anthropic, ollama, openai, croniter, openapi_spec_validator, schemathesis"
 if ! "$venv/bin/python" -c "import $modules" >/dev/null 2>&1; then
   mkdir -p .build
   if ! python3 -m venv "$venv" >/dev/null 2>&1; then

@@ -153,6 +153,7 @@ extension Daemon {
             GraphController(graph: core.graph),
             WebhookController(webhooks: core.webhooks, userToken: core.runtime.userToken),
             KeyController(store: core.store, userToken: core.runtime.userToken),
+            OpenAPIController(),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, runs: core.runs, fleets: core.fleets, wallets: core.wallets, panic: core.panic,
