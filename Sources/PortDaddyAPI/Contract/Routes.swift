@@ -46,7 +46,7 @@ public enum Routes {
             channels.erased, publish.erased, clearChannel.erased, channelHistory.erased, channelPoll.erased,
             channelSubscribe.erased,
         ] + coordinationRoutes + stackRoutes + dashboardRoutes + dashboardFleetRoutes + runRoutes + awarenessRoutes + memoryRoutes + metricRoutes
-        + cursorRoutes + declarationRoutes + graphRoutes + walletRoutes + fleetRoutes + webhookRoutes + keyRoutes
+        + cursorRoutes + declarationRoutes + graphRoutes + walletRoutes + fleetRoutes + webhookRoutes + keyRoutes + arbiterRoutes
 }
 
 /// Header carrying the PID that should own a claim.

@@ -130,6 +130,7 @@ public enum Daemon {
                     .init(service: tcp), .init(service: unix),
                 ] + ipcService + [
                     .init(service: reaper), .init(service: IdleMemoryTrimmer()),
+                    .init(service: ArbiterSweepService(arbiter: core.arbiter, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)),
                     .init(service: SnapshotService(watcher: core.snapshots, intervalSeconds: configuration.snapshotPollSeconds, logger: logger)),
                     .init(service: FleetReloadService(fleets: core.fleets, intervalSeconds: configuration.fleetPollSeconds, logger: logger)),
                     .init(service: WebhookDeliveryService(webhooks: core.webhooks, logger: logger)),
