@@ -128,10 +128,8 @@ struct ArbiterIntegrationTests {
     func noteTriggers() throws {
         let daemon = try TestDaemon()
         try daemon.start()
-        _ = try daemon.client().begin(BeginRequest(purpose: "append only", agent: "scribe"))
-        let client = daemon.client()
-        client.agentID = "scribe"
-        _ = try client.note(NoteRequest(text: "written once"))
+        #expect(try daemon.pd(["begin", "append only"], environment: ["PD_AGENT_ID": "scribe"]).status == 0)
+        #expect(try daemon.pd(["note", "written once"], environment: ["PD_AGENT_ID": "scribe"]).status == 0)
         #expect(daemon.stop() == 0)
         let database = daemon.home + "/registry.sqlite"
         let update = try sqlite3(database, "UPDATE notes SET text = 'rewritten';")
@@ -140,7 +138,7 @@ struct ArbiterIntegrationTests {
         #expect(delete.status != 0 && delete.stderr.contains("NOTE_MONOTONICITY"), "\(delete.stderr)")
         #expect(try sqlite3(database, "SELECT count(*) FROM notes;").output == "1")
         try daemon.start()
-        #expect(try daemon.client().notes(all: true).notes.map(\.text).contains("written once"))
+        #expect(try daemon.pd(["notes"], environment: ["PD_AGENT_ID": "scribe"]).stdout.contains("written once"))
     }
 
     @Test("ESCROW_POSITIVITY: none after real wallet and bond operations; a ledger forced negative in SQL is reported by the sweep at start")
@@ -178,13 +176,14 @@ struct ArbiterIntegrationTests {
         #expect(try Self.invariant(daemon, "HEARTBEAT_FRESHNESS").violations == 0)
         #expect(daemon.stop() == 0)
         let now = Self.nowMillis()
-        let hourAgo = now - 3_600_000
+        // Three hours ago: more than one (slowed) reaper interval past the TTL.
+        let longAgo = now - 3 * 3_600_000
         let edit = try sqlite3(
             daemon.home + "/registry.sqlite",
             """
-            INSERT INTO agents (id, ttl_ms, registered_at, last_heartbeat, state, died_at) VALUES ('ghost', 60000, \(hourAgo), \(hourAgo), 'dead', \(hourAgo));
-            INSERT INTO agents (id, ttl_ms, registered_at, last_heartbeat, state) VALUES ('sleepy', 60000, \(hourAgo), \(hourAgo), 'active');
-            INSERT INTO locks (name, owner, token, acquired_at, expires_at) VALUES ('db-migrate', 'ghost', 7, \(hourAgo), \(now + 86_400_000));
+            INSERT INTO agents (id, ttl_ms, registered_at, last_heartbeat, state, died_at) VALUES ('ghost', 60000, \(longAgo), \(longAgo), 'dead', \(longAgo));
+            INSERT INTO agents (id, ttl_ms, registered_at, last_heartbeat, state) VALUES ('sleepy', 60000, \(longAgo), \(longAgo), 'active');
+            INSERT INTO locks (name, owner, token, acquired_at, expires_at) VALUES ('db-migrate', 'ghost', 7, \(longAgo), \(now + 86_400_000));
             INSERT OR REPLACE INTO lock_tokens (name, last_token) VALUES ('db-migrate', 7);
             """)
         #expect(edit.status == 0, "\(edit.stderr)")

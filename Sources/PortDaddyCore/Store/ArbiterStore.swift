@@ -20,7 +20,7 @@ public protocol ArbiterStore: Sendable {
 ///   of old rows) or from the empty placeholder a sealed insert writes first (`enc` 1 and empty text, in the insert's
 ///   own transaction);
 /// - `id`, `type` and `at` never change, `enc` never goes back to 0, and no note is deleted.
-/// An insert naming an id at or below the largest one is refused, so ids strictly increase.
+/// An insert naming an id below the largest one is refused (the statement is undone), so ids strictly increase.
 enum ArbiterSchema {
     static let triggers = """
         CREATE TRIGGER IF NOT EXISTS notes_never_deleted BEFORE DELETE ON notes
@@ -29,8 +29,8 @@ enum ArbiterSchema {
         WHEN NEW.id IS NOT OLD.id OR NEW.type IS NOT OLD.type OR NEW.at IS NOT OLD.at OR NEW.enc < OLD.enc
             OR (NEW.text IS NOT OLD.text AND NOT (OLD.enc = 0 AND NEW.enc = 1) AND NOT (OLD.enc = 1 AND length(OLD.text) = 0))
         BEGIN SELECT RAISE(ABORT, 'NOTE_MONOTONICITY: a note''s text, type, time and id never change'); END;
-        CREATE TRIGGER IF NOT EXISTS notes_ids_increase BEFORE INSERT ON notes
-        WHEN NEW.id IS NOT NULL AND NEW.id <= (SELECT COALESCE(MAX(id), 0) FROM notes)
+        CREATE TRIGGER IF NOT EXISTS notes_ids_increase AFTER INSERT ON notes
+        WHEN NEW.id < (SELECT MAX(id) FROM notes)
         BEGIN SELECT RAISE(ABORT, 'NOTE_MONOTONICITY: note ids strictly increase'); END;
         """
 

@@ -88,7 +88,8 @@ public enum Daemon {
                     service: IPCService(
                         path: IPCFrame.socketPath(besides: env.socketPath), policy: policy("IPC socket", limits.unixSocket, parsesHeads: false),
                         dispatcher: IPCDispatcher(
-                            claims: claims, locks: locks, channels: channels, coordination: coordination, runtime: runtime),
+                            claims: claims, locks: locks, channels: channels, coordination: coordination, runtime: runtime,
+                            arbiter: core.arbiter),
                         frameTimeout: headTimeout, logger: logger, onReady: announce)))
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
