@@ -34,7 +34,8 @@ public struct PD: AsyncParsableCommand {
                 SpawnGroup.self, Spawned.self, Backends.self, Usage.self, SortieGroup.self, WalletGroup.self, BondGroup.self, FleetGroup.self,
                 ChangelogGroup.self, Look.self, Sitrep.self, Briefing.self, MemoryGroup.self, Say.self, Advise.self, Preflight.self,
                 AgentGroup.self, Agents.self, SalvageGroup.self, InboxGroup.self, Integration.self, Wait.self, Activity.self, WebhookGroup.self,
-                Cleanup.self, Doctor.self, KeyGroup.self, ArbiterGroup.self, IntegrityCheck.self, Version.self, Demo.self, Install.self, Uninstall.self,
+                Cleanup.self, Doctor.self, KeyGroup.self, ArbiterGroup.self, IntegrityCheck.self, Version.self, Demo.self, Install.self,
+                Uninstall.self,
             ] + linked.withLock { $0 } + [Completions.self])
     }
 

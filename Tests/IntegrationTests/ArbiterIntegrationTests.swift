@@ -29,6 +29,8 @@ struct ArbiterIntegrationTests {
     func syntheticViolation() throws {
         let daemon = try TestDaemon()
         try daemon.start()
+        // A webhook may subscribe to arbiter.violation (a closed local port: the delivery is queued, its attempts fail).
+        let hook = try daemon.client().addWebhook(WebhookAddRequest(url: "http://127.0.0.1:9/arbiter", events: ["arbiter.violation"])).webhook.id
         let before = try Self.invariant(daemon, "NOTE_MONOTONICITY")
         #expect(before.violations == 0 && before.severity == .critical)
         let recorded = try daemon.pd(["arbiter", "test", "NOTE_MONOTONICITY"])
@@ -43,6 +45,12 @@ struct ArbiterIntegrationTests {
             try eventually {
                 try daemon.client().activity(since: nil, type: "arbiter", limit: 10).activity.contains {
                     $0.type == "arbiter.violation" && $0.subject == "NOTE_MONOTONICITY" && ($0.detail ?? "").contains("synthetic")
+                }
+            })
+        #expect(
+            try eventually {
+                try daemon.client().webhookDeliveries(hook).deliveries.contains {
+                    $0.event == "arbiter.violation" && $0.subject == "NOTE_MONOTONICITY"
                 }
             })
         let published = try daemon.client().history("arbiter:violations", after: 0).messages
@@ -66,7 +74,8 @@ struct ArbiterIntegrationTests {
         let anonymous = try tcp.send(method: "POST", path: "/arbiter/mode", body: strict)
         #expect(anonymous.status == 401 && String(decoding: anonymous.body, as: UTF8.self).contains("UNTRUSTED_CALLER"))
         #expect(try tcp.send(method: "POST", path: "/arbiter/test-invariant/PID_SQUATTING").status == 401)
-        let foreign = try tcp.send(method: "POST", path: "/arbiter/mode", body: strict, headers: [("X-PD-Token", token), ("Origin", "http://evil.example")])
+        let foreign = try tcp.send(
+            method: "POST", path: "/arbiter/mode", body: strict, headers: [("X-PD-Token", token), ("Origin", "http://evil.example")])
         #expect(foreign.status == 403)
         #expect(try tcp.send(method: "GET", path: "/arbiter/status").status == 200)
         let unknown = try tcp.send(method: "POST", path: "/arbiter/test-invariant/NO_SUCH_THING", headers: [("X-PD-Token", token)])
@@ -181,7 +190,8 @@ struct ArbiterIntegrationTests {
         let edit = try sqlite3(
             daemon.home + "/registry.sqlite",
             """
-            INSERT INTO agents (id, ttl_ms, registered_at, last_heartbeat, state, died_at) VALUES ('ghost', 60000, \(longAgo), \(longAgo), 'dead', \(longAgo));
+            INSERT INTO agents (id, ttl_ms, registered_at, last_heartbeat, state, died_at)
+                VALUES ('ghost', 60000, \(longAgo), \(longAgo), 'dead', \(longAgo));
             INSERT INTO agents (id, ttl_ms, registered_at, last_heartbeat, state) VALUES ('sleepy', 60000, \(longAgo), \(longAgo), 'active');
             INSERT INTO locks (name, owner, token, acquired_at, expires_at) VALUES ('db-migrate', 'ghost', 7, \(longAgo), \(now + 86_400_000));
             INSERT OR REPLACE INTO lock_tokens (name, last_token) VALUES ('db-migrate', 7);

@@ -77,13 +77,16 @@ struct ArbiterTests {
         #expect(later.findings.map(\.key) == ["lock:db:3"])
         // The owner agent died long ago, with no PID on the lock.
         let dead = Self.agent("ghost", state: "dead", diedAt: Self.now - 120_000)
-        let agentLock = ArbiterSnapshot.Lock(name: "q", owner: "ghost", pid: nil, pidAlive: nil, token: 1, lastToken: 1, expiresAt: Self.now + 600_000)
+        let agentLock = ArbiterSnapshot.Lock(
+            name: "q", owner: "ghost", pid: nil, pidAlive: nil, token: 1, lastToken: 1, expiresAt: Self.now + 600_000)
         let found = InvariantChecks.lockOwnerValidity(Self.snapshot(agents: [dead], locks: [agentLock]), graceMillis: grace, firstSeenDead: [:])
         #expect(found.findings.map(\.agent) == ["ghost"])
         // A live holder whose token ran ahead of the fencing counter.
         let ahead = ArbiterSnapshot.Lock(name: "t", owner: "me", pid: 5, pidAlive: true, token: 9, lastToken: 4, expiresAt: Self.now + 1000)
         #expect(
-            InvariantChecks.lockOwnerValidity(Self.snapshot(locks: [ahead]), graceMillis: grace, firstSeenDead: [:]).findings.map(\.key) == ["token:t:9"])
+            InvariantChecks.lockOwnerValidity(Self.snapshot(locks: [ahead]), graceMillis: grace, firstSeenDead: [:]).findings.map(\.key) == [
+                "token:t:9"
+            ])
         let fine = ArbiterSnapshot.Lock(name: "ok", owner: "me", pid: 5, pidAlive: true, token: 4, lastToken: 4, expiresAt: Self.now + 1000)
         #expect(InvariantChecks.lockOwnerValidity(Self.snapshot(locks: [fine]), graceMillis: grace, firstSeenDead: [:]).findings.isEmpty)
     }

@@ -56,7 +56,9 @@ public enum InvariantChecks {
         for bond in snapshot.bonds where ["escrowed", "held"].contains(bond.state) {
             if bond.amountMicros <= 0 {
                 findings.append(
-                    ArbiterFinding(.escrowPositivity, "bond \(bond.id) of \(bond.project) is \(bond.state) with \(bond.amountMicros) micro-USD", key: "bond:\(bond.id)")
+                    ArbiterFinding(
+                        .escrowPositivity, "bond \(bond.id) of \(bond.project) is \(bond.state) with \(bond.amountMicros) micro-USD",
+                        key: "bond:\(bond.id)")
                 )
             } else if bond.slashedMicros < 0 || bond.slashedMicros > bond.amountMicros {
                 findings.append(
@@ -97,7 +99,8 @@ public enum InvariantChecks {
             guard let deadSince, snapshot.now - deadSince > graceMillis else { continue }
             result.findings.append(
                 ArbiterFinding(
-                    .lockOwnerValidity, "lock \(lock.name) (token \(lock.token)) is still held by \(lock.owner), but \(why) "
+                    .lockOwnerValidity,
+                    "lock \(lock.name) (token \(lock.token)) is still held by \(lock.owner), but \(why) "
                         + "\((snapshot.now - deadSince) / 1000) s ago", agent: agents[lock.owner]?.id, key: key))
         }
         return result

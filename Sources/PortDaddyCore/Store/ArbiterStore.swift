@@ -77,7 +77,11 @@ extension SQLiteStore: ArbiterStore {
             }
             var balances: [String: Int64] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT w.project, COALESCE(SUM(l.micros), 0) AS balance FROM wallets w LEFT JOIN wallet_ledger l ON l.project = w.project GROUP BY w.project"
+                db,
+                sql: """
+                    SELECT w.project, COALESCE(SUM(l.micros), 0) AS balance
+                    FROM wallets w LEFT JOIN wallet_ledger l ON l.project = w.project GROUP BY w.project
+                    """
             ) {
                 balances[row["project"]] = row["balance"]
             }

@@ -24,11 +24,13 @@ extension PD {
             global.output.line("mode: \(status.mode.rawValue)")
             for invariant in status.invariants {
                 let name = invariant.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-                global.output.line("\(name) \(invariant.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) "
-                    + "checked \(invariant.checked), violations \(invariant.violations)")
+                global.output.line(
+                    "\(name) \(invariant.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) "
+                        + "checked \(invariant.checked), violations \(invariant.violations)")
                 if let last = invariant.lastViolation {
                     let flags = [last.synthetic ? "synthetic" : nil, last.action].compactMap { $0 }
-                    global.output.line("    last: \(last.severity.rawValue): \(last.detail)" + (flags.isEmpty ? "" : " (\(flags.joined(separator: "; ")))"))
+                    global.output.line(
+                        "    last: \(last.severity.rawValue): \(last.detail)" + (flags.isEmpty ? "" : " (\(flags.joined(separator: "; ")))"))
                 }
             }
         }
