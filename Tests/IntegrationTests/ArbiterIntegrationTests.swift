@@ -86,7 +86,7 @@ struct ArbiterIntegrationTests {
         #expect(try Self.status(daemon).mode == .strict)
     }
 
-    @Test("a claim over the socket naming an unrelated sleep's PID: a PID_SQUATTING warning, and nothing happens even in strict mode")
+    @Test("a claim and a lock over the socket naming an unrelated sleep's PID: PID_SQUATTING warnings, nothing happens even in strict mode")
     func namedPIDWarning() throws {
         let daemon = try TestDaemon()
         try daemon.start()
@@ -105,8 +105,14 @@ struct ArbiterIntegrationTests {
         #expect(squat.violations == 1, "\(squat)")
         let last = try #require(squat.lastViolation)
         #expect(last.severity == .warning && last.action == nil && !last.synthetic && last.detail.contains(String(sleeper.pid)), "\(last)")
-        // Nothing was acted on: the claim stands, the sleeper runs.
+        // A lock naming it: a second warning.
+        let locked = try daemon.pd(["lock", "other-lock", "--pid", String(sleeper.pid)])
+        #expect(locked.status == 0, "\(locked.stderr)")
+        let both = try Self.invariant(daemon, "PID_SQUATTING")
+        #expect(both.violations == 2 && both.lastViolation?.detail.contains("lock other-lock") == true, "\(both)")
+        // Nothing was acted on: the claim and the lock stand, the sleeper runs.
         #expect(try daemon.pd(["find", "other:web"]).status == 0)
+        #expect(try daemon.client().locks().locks.contains { $0.name == "other-lock" })
         #expect(kill(sleeper.pid, 0) == 0)
     }
 
