@@ -107,8 +107,9 @@ public final class Arbiter: TransitionWatcher {
     // MARK: transitions
 
     public func agentBound(_ agent: String, pid: Int32, start: UInt64?) {
-        guard let snapshot = try? store.arbiterSnapshot(now: clock.nowMillis(), alive: { [processes] in processes.isAlive(pid: $0, start: $1) })
-        else { return }
+        // The agents alone: a registration does not pay for the sweep's other reads.
+        guard let agents = try? store.arbiterAgents(alive: { [processes] in processes.isAlive(pid: $0, start: $1) }) else { return }
+        let snapshot = ArbiterSnapshot(now: clock.nowMillis(), agents: agents, locks: [], balances: [:], bonds: [], noteRegressions: [])
         let finding = InvariantChecks.squatted(by: agent, pid: pid, start: start, in: snapshot)
         if let finding { state.withLock { _ = $0.open.insert(finding.key) } }
         report(finding.map { [$0] } ?? [], checked: [.pidSquatting])

@@ -9,6 +9,8 @@ public protocol ArbiterStore: Sendable {
     func ensureNoteTriggers() throws(PortDaddyError)
     /// The state the sweep checks, read in one transaction; `alive` probes a (pid, start).
     func arbiterSnapshot(now: Int64, alive: (Int32?, UInt64?) -> Bool) throws(PortDaddyError) -> ArbiterSnapshot
+    /// The agents alone (what a registration's PID check needs).
+    func arbiterAgents(alive: (Int32?, UInt64?) -> Bool) throws(PortDaddyError) -> [ArbiterSnapshot.Agent]
 }
 
 /// Migration `v21-arbiter`: the arbiter's settings, and the triggers that make notes append-only.
@@ -57,15 +59,23 @@ extension SQLiteStore: ArbiterStore {
         try guardedWrite { db in try db.execute(sql: ArbiterSchema.triggers) }
     }
 
+    public func arbiterAgents(alive: (Int32?, UInt64?) -> Bool) throws(PortDaddyError) -> [ArbiterSnapshot.Agent] {
+        try guardedRead { db in try Self.arbiterAgents(db, alive: alive) }
+    }
+
+    static func arbiterAgents(_ db: Database, alive: (Int32?, UInt64?) -> Bool) throws -> [ArbiterSnapshot.Agent] {
+        try Row.fetchAll(db, sql: "SELECT * FROM agents").map { row in
+            let pid = (row["pid"] as Int64?).map { Int32(truncatingIfNeeded: $0) }
+            let start: UInt64? = (row["pid_start"] as Int64?).map { UInt64(bitPattern: $0) }
+            return ArbiterSnapshot.Agent(
+                id: row["id"], pid: pid, pidStart: start, pidAlive: pid != nil && alive(pid, start), state: row["state"],
+                registeredAt: row["registered_at"], lastHeartbeat: row["last_heartbeat"], ttlMillis: row["ttl_ms"], diedAt: row["died_at"])
+        }
+    }
+
     public func arbiterSnapshot(now: Int64, alive: (Int32?, UInt64?) -> Bool) throws(PortDaddyError) -> ArbiterSnapshot {
         try guardedRead { db in
-            let agents = try Row.fetchAll(db, sql: "SELECT * FROM agents").map { row in
-                let pid = (row["pid"] as Int64?).map { Int32(truncatingIfNeeded: $0) }
-                let start: UInt64? = (row["pid_start"] as Int64?).map { UInt64(bitPattern: $0) }
-                return ArbiterSnapshot.Agent(
-                    id: row["id"], pid: pid, pidStart: start, pidAlive: pid != nil && alive(pid, start), state: row["state"],
-                    registeredAt: row["registered_at"], lastHeartbeat: row["last_heartbeat"], ttlMillis: row["ttl_ms"], diedAt: row["died_at"])
-            }
+            let agents = try Self.arbiterAgents(db, alive: alive)
             let locks = try Row.fetchAll(
                 db, sql: "SELECT l.*, t.last_token FROM locks l LEFT JOIN lock_tokens t ON t.name = l.name ORDER BY l.name"
             ).map { row in
