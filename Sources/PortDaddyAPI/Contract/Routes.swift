@@ -46,7 +46,8 @@ public enum Routes {
             channels.erased, publish.erased, clearChannel.erased, channelHistory.erased, channelPoll.erased,
             channelSubscribe.erased,
         ] + coordinationRoutes + stackRoutes + dashboardRoutes + dashboardFleetRoutes + runRoutes + awarenessRoutes + memoryRoutes + metricRoutes
-        + cursorRoutes + declarationRoutes + graphRoutes + walletRoutes + fleetRoutes + actorRoutes + webhookRoutes + keyRoutes + openAPIRoutes
+        + cursorRoutes + declarationRoutes + graphRoutes + walletRoutes + fleetRoutes + actorRoutes + webhookRoutes + keyRoutes + arbiterRoutes
+        + openAPIRoutes
 }
 
 /// Header carrying the PID that should own a claim.

@@ -12,7 +12,8 @@ extension Routes {
             walletBudget.erased, slashBond.erased,
             fleetConfig.erased, fleetConfigWrite.erased, fleetReload.erased, fleetUp.erased, fleetDown.erased, fleetEnable.erased,
             fleetDisable.erased,
-            webhooks.erased, addWebhook.erased, removeWebhook.erased, testWebhook.erased, webhookDeliveries.erased,
+            webhooks.erased, addWebhook.erased, removeWebhook.erased, testWebhook.erased, webhookDeliveries.erased, arbiterMode.erased,
+            arbiterTestInvariant.erased,
         ]
     }
 }

@@ -62,6 +62,8 @@ public struct ActivityKind: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let panicArmed = ActivityKind("panic.armed")
     public static let panicConfirmed = ActivityKind("panic.confirmed")
     public static let panicCleared = ActivityKind("panic.cleared")
+    /// The arbiter found an invariant violated (subject: the invariant; detail: severity, what, and any action).
+    public static let arbiterViolation = ActivityKind("arbiter.violation")
 
     /// The prefix that follows every integration signal.
     public static let integrationPrefix = "integration"

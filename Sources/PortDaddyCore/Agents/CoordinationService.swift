@@ -20,6 +20,8 @@ public final class CoordinationService: Sendable {
     let observer: (any CoordinationObserver)?
     /// When each agent's implicit heartbeat was last written, to write at most every few seconds.
     let touched = Mutex<[String: Int64]>([:])
+    /// The arbiter, told when an agent is bound to a PID.
+    public let watcher = WatcherSlot()
 
     /// An agent counts as alive for this long after its last heartbeat unless registered with another TTL.
     public static let defaultAgentTTL: Double = 600
@@ -110,6 +112,7 @@ public final class CoordinationService: Sendable {
             return (agent, try tx.activeSession(of: id)?.id, try Self.deadInProject(of: agent.identity, tx))
         }
         activity?.record(.agentRegister, actor: id, subject: id, detail: agent.identity)
+        if let pid { watcher.current?.agentBound(id, pid: pid, start: pidStart) }
         return (info(agent, now: now, activeSession: session), dead)
     }
 

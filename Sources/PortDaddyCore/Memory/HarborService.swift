@@ -12,6 +12,8 @@ public final class HarborService: Sendable {
     let activity: ActivityLog?
     /// Declared harbors by name (few; loaded at start).
     let declared: Mutex<[String: HarborRecord]>
+    /// The arbiter, told when a non-member's write is refused.
+    public let watcher = WatcherSlot()
 
     public init(store: any HarborStore, clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil) throws(PortDaddyError) {
         self.store = store
@@ -126,7 +128,10 @@ public final class HarborService: Sendable {
             guard let record = map[harbor], record.closed else { return true }
             return agent.map { agent in record.members.contains { $0.agent == agent } } ?? false
         }
-        if !allowed { throw .notHarborMember(harbor: harbor, agent: agent) }
+        if !allowed {
+            watcher.current?.harborWriteRefused(harbor, agent: agent)
+            throw .notHarborMember(harbor: harbor, agent: agent)
+        }
     }
 
     // MARK: - Internals

@@ -212,6 +212,7 @@ public final class SQLiteStore: ClaimStore {
         migrator.registerMigration("v18-webhooks", migrate: WebhookSchema.create)
         migrator.registerMigration("v19-note-encryption", migrate: VaultSchema.create)
         migrator.registerMigration("v20-port-assignments-view", migrate: PortAssignmentsView.create)
+        migrator.registerMigration("v21-arbiter", migrate: ArbiterSchema.create)
         return migrator
     }
 

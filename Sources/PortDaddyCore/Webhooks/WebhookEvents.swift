@@ -2,8 +2,8 @@ import PortDaddyAPI
 
 /// The names webhooks receive, and how the activity log's records map to them.
 ///
-/// Only what the activity log records today is delivered; `message.published` (channel messages are not activity
-/// records) and `arbiter.violation` (no arbiter yet) are not.
+/// Only what the activity log records is delivered; `message.published` (channel messages are not activity records)
+/// is not.
 public enum WebhookEvents {
     /// Every event a webhook can subscribe to.
     public static let all: [String] = [
@@ -12,7 +12,7 @@ public enum WebhookEvents {
         "agent.registered", "agent.dead",
         "session.begun", "session.done", "session.salvaged",
         "run.started", "run.succeeded", "run.failed", "run.killed",
-        "budget.pending", "panic.confirmed",
+        "budget.pending", "panic.confirmed", "arbiter.violation",
     ]
 
     /// The event of `pd webhooks test` (sent whatever the webhook subscribed to).
@@ -40,6 +40,7 @@ public enum WebhookEvents {
         case .runLost: return "run.failed"
         case .budgetPending: return "budget.pending"
         case .panicConfirmed: return "panic.confirmed"
+        case .arbiterViolation: return "arbiter.violation"
         default: return nil
         }
     }

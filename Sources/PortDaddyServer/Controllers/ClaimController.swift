@@ -8,6 +8,8 @@ import PortDaddyCore
 /// handler makes one call into ``ClaimService``, which records the change and owns the state rule.
 struct ClaimController: RouteController {
     let claims: ClaimService
+    /// Told about a claim over the socket that names a PID (not the caller's business otherwise).
+    let arbiter: Arbiter?
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
@@ -26,6 +28,9 @@ struct ClaimController: RouteController {
             identity: body.id, port: body.port?.value, fallback: body.fallback ?? false, pid: pid?.value,
             ttlSeconds: body.expires?.seconds, sticky: body.sticky ?? false)
         let report = try claims.claimReporting(command, by: context.agent)
+        if let named = pid?.value, let arbiter, let caller = await PeerProcess.pid(of: context) {
+            arbiter.namedPID(named, caller: caller, what: "claim of \(body.id)", agent: context.agent)
+        }
         return try JSONResponse.make(ClaimResponse(report), status: report.outcome.existing ? .ok : .created)
     }
 

@@ -9,6 +9,8 @@ import PortDaddyCore
 struct LockController: RouteController {
     let locks: LockService
     let logger: Logger
+    /// Told about a lock taken over the socket that names a PID.
+    let arbiter: Arbiter?
 
     var routes: RouteCollection<PDRequestContext> {
         let routes = RouteCollection(context: PDRequestContext.self)
@@ -50,6 +52,9 @@ struct LockController: RouteController {
             }
         } else {
             lock = try await locks.acquire(command)
+        }
+        if let named = command.pid, let arbiter, let caller = await PeerProcess.pid(of: context) {
+            arbiter.namedPID(named, caller: caller, what: "lock \(lock.name.value)", agent: context.agent)
         }
         let waiting = locks.list().first { $0.lock.name == lock.name }?.waiters ?? 0
         return try JSONResponse.make(LockInfo(lock, waiters: waiting), status: .created)

@@ -88,7 +88,8 @@ public enum Daemon {
                     service: IPCService(
                         path: IPCFrame.socketPath(besides: env.socketPath), policy: policy("IPC socket", limits.unixSocket, parsesHeads: false),
                         dispatcher: IPCDispatcher(
-                            claims: claims, locks: locks, channels: channels, coordination: coordination, runtime: runtime),
+                            claims: claims, locks: locks, channels: channels, coordination: coordination, runtime: runtime,
+                            arbiter: core.arbiter),
                         frameTimeout: headTimeout, logger: logger, onReady: announce)))
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -130,6 +131,7 @@ public enum Daemon {
                     .init(service: tcp), .init(service: unix),
                 ] + ipcService + [
                     .init(service: reaper), .init(service: IdleMemoryTrimmer()),
+                    .init(service: ArbiterSweepService(arbiter: core.arbiter, intervalSeconds: configuration.reapIntervalSeconds, logger: logger)),
                     .init(service: SnapshotService(watcher: core.snapshots, intervalSeconds: configuration.snapshotPollSeconds, logger: logger)),
                     .init(service: FleetReloadService(fleets: core.fleets, intervalSeconds: configuration.fleetPollSeconds, logger: logger)),
                     .init(service: WebhookDeliveryService(webhooks: core.webhooks, logger: logger)),

@@ -31,6 +31,7 @@ struct DaemonServices {
     let snapshots: SnapshotWatcher
     let graph: CoordinationGraph
     let webhooks: WebhookService
+    let arbiter: Arbiter
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -85,6 +86,18 @@ struct DaemonServices {
         if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
         let fleets = FleetSupervisor(runs: runs, channels: channels, cursors: ConsumerCursors(store: store), wallets: wallets, store: store)
         for problem in await fleets.restoreEnabled() { logger.warning("an enabled fleet did not start", metadata: ["problem": "\(problem)"]) }
+        let arbiter = try Arbiter(
+            store: store, coordination: coordination, activity: activity, graceSeconds: configuration.reapIntervalSeconds,
+            announce: { message in
+                guard let name = try? ChannelName(parsing: Arbiter.channel) else { return }
+                _ = try? channels.publish(to: name, message: message, sender: "port-daddy", signal: nil)
+            })
+        coordination.watcher.attach(arbiter)
+        memory.harbors.watcher.attach(arbiter)
+        // The sweep at start: what a stopped daemon's database was left with (or edited into) is reported at once.
+        for violation in try arbiter.sweep() {
+            logger.warning("arbiter: invariant violated", metadata: ["invariant": "\(violation.invariant)", "detail": "\(violation.detail)"])
+        }
         let changelog = Changelog(
             store: store, activity: activity, retentionSeconds: configuration.changelogMaxAgeSeconds, graph: recorder)
         let situation = Situation(
@@ -98,7 +111,8 @@ struct DaemonServices {
             runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store), wallets: wallets, panic: panic,
             fleets: fleets,
             snapshots: SnapshotWatcher(store: store, coordination: coordination, folder: env.home + "/snapshots", activity: activity),
-            graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims), webhooks: webhooks)
+            graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims), webhooks: webhooks,
+            arbiter: arbiter)
     }
 }
 
@@ -114,9 +128,9 @@ extension Daemon {
             SystemController(
                 claims: core.claims, store: core.store, runtime: core.runtime, stacks: core.stacks, runs: core.runs, metrics: core.metrics,
                 fleets: core.fleets),
-            ClaimController(claims: core.claims),
+            ClaimController(claims: core.claims, arbiter: core.arbiter),
             V1Controller(claims: core.claims),
-            LockController(locks: core.locks, logger: logger),
+            LockController(locks: core.locks, logger: logger, arbiter: core.arbiter),
             ChannelController(channels: core.channels),
             ChannelDeclarationController(declarations: core.declarations),
             CursorController(cursors: core.cursors),
@@ -154,6 +168,7 @@ extension Daemon {
             WebhookController(webhooks: core.webhooks, userToken: core.runtime.userToken),
             KeyController(store: core.store, userToken: core.runtime.userToken),
             OpenAPIController(),
+            ArbiterController(arbiter: core.arbiter, userToken: core.runtime.userToken),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,
                 activity: core.activity, stacks: core.stacks, runs: core.runs, fleets: core.fleets, wallets: core.wallets, panic: core.panic,

@@ -66,6 +66,8 @@ final class IPCConnectionHandler: ChannelInboundHandler {
     private var entered = false
     private var closing = false
     private var frameTimer: Scheduled<Void>?
+    /// The connecting process (SO_PEERCRED), read once at the start.
+    private var peerPID: Int32?
 
     init(policy: ConnectionPolicy, dispatcher: IPCDispatcher, fanout: IPCFanout, frameTimeout: TimeAmount) {
         self.policy = policy
@@ -99,6 +101,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
                 context, .tooManyConnections,
                 "the IPC socket has \(policy.maxConnections) connections open; try again (or use the HTTP socket)")
         }
+        peerPID = PeerProcess.pidOnLoop(context.channel)
         if case .foreign(let uid) = PeerIdentity.of(context.channel, owner: policy.ownerUID) {
             refuseAndClose(
                 context, .foreignUser, "this Port Daddy belongs to uid \(policy.ownerUID); uid \(uid) may not use it (run your own: pd start)")
@@ -241,7 +244,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
             return send(context, refusal(id, .invalidRequest, "content.op must be a string naming the operation"))
         }
         do {
-            switch try dispatcher.perform(op, content["args"] ?? .map([]), sender: sender) {
+            switch try dispatcher.perform(op, content["args"] ?? .map([]), sender: sender, peer: peerPID) {
             case .inform(let result):
                 send(context, IPCMessage(.inform, conversationID: id, content: result))
             case .afterCommit(let finish):

@@ -14,6 +14,8 @@ struct IPCDispatcher: Sendable {
     let channels: ChannelService
     let coordination: CoordinationService
     let runtime: ServerRuntime
+    /// Told about a claim or lock that names a PID (with the connection's peer PID).
+    let arbiter: Arbiter?
 
     /// What a request produced.
     enum Reply {
@@ -27,13 +29,16 @@ struct IPCDispatcher: Sendable {
 
     /// Performs `op` with `args`. Throws `PortDaddyError` (refused or failed with its code), `DecodingError`
     /// (wrong argument types), or ``IPCDispatcher/UnknownOperation``.
-    func perform(_ op: String, _ args: MessagePackValue, sender: String? = nil) throws -> Reply {
+    /// `peer` is the connecting process (SO_PEERCRED), for the arbiter's check of a PID a claim or lock names.
+    func perform(_ op: String, _ args: MessagePackValue, sender: String? = nil, peer: Int32? = nil) throws -> Reply {
         guard let operation = IPCOperation(rawValue: op) else { throw UnknownOperation(name: op) }
         // As the HTTP agent middleware: a request from an agent counts as its heartbeat.
         if let sender { coordination.touch(sender) }
         switch operation {
         case .claim:
-            let pending = try claims.claimReportingAfterCommit(Self.command(for: try decode(ClaimRequest.self, args)), by: sender)
+            let body = try decode(ClaimRequest.self, args)
+            let pending = try claims.claimReportingAfterCommit(Self.command(for: body), by: sender)
+            if let named = body.pid?.value, let peer { arbiter?.namedPID(named, caller: peer, what: "claim of \(body.id)", agent: sender) }
             return .afterCommit { try encode(ClaimResponse(try pending.finish())) }
         case .release:
             let body = try decode(ReleaseRequest.self, args)
@@ -46,6 +51,7 @@ struct IPCDispatcher: Sendable {
             let body = try decode(IPCLockArguments.self, args)
             let command = try LockCommand.validated(
                 name: body.name, owner: body.owner, pid: body.pid?.int, ttlSeconds: body.ttl?.seconds, waitSeconds: body.wait?.seconds)
+            if let named = command.pid, let peer { arbiter?.namedPID(named, caller: peer, what: "lock \(body.name)", agent: sender) }
             do {
                 return .inform(try encode(granted(try locks.acquireNow(command))))
             } catch let error as PortDaddyError where error.code == .lockHeld && command.waitSeconds > 0 {
