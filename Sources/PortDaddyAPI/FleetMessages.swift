@@ -1,3 +1,9 @@
+/// Channels the fleet supervisor publishes on.
+public enum FleetChannels {
+    /// Fleet lifecycle events (`fleet.started`, `agent.queued`, …).
+    public static let events = "fleet:events"
+}
+
 /// One agent of a running fleet, as `GET /fleet` shows it.
 public struct FleetAgentInfo: Codable, Sendable, Equatable {
     public var name: String

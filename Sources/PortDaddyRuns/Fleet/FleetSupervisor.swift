@@ -58,7 +58,7 @@ public actor FleetSupervisor {
     /// Chained publishes stop at this hop.
     public static let maxHops = 8
     /// The channel fleet events go to.
-    public static let eventsChannel = "fleet:events"
+    public static let eventsChannel = FleetChannels.events
 
     let runs: RunService
     let channels: ChannelService

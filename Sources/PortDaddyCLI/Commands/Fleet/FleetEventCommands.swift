@@ -3,11 +3,6 @@ import Foundation
 import PortDaddyAPI
 import PortDaddyClient
 
-/// The channel the daemon's fleet supervisor publishes its events on.
-enum FleetSupervisorNames {
-    static let eventsChannel = "fleet:events"
-}
-
 extension PD {
     /// `pd fleet events [-f] [--project P]`.
     struct FleetEvents: ParsableCommand {
@@ -29,7 +24,7 @@ extension PD {
             var cursor: Int64 = 0
             var seen = false
             while true {
-                let page = try attempt { try client.history(FleetSupervisorNames.eventsChannel, after: cursor, limit: 1000) }
+                let page = try attempt { try client.history(FleetChannels.events, after: cursor, limit: 1000) }
                 for message in page.messages {
                     let event = SSEEvent(id: String(message.id), event: "message", data: FleetEventPrinter.encode(message))
                     if let line = FleetEventPrinter.parse(event), project == nil || line.fields["project"] == project {

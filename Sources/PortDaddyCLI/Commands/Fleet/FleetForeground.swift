@@ -29,7 +29,7 @@ enum FleetForeground {
                     + fleet.agents.map(\.name).joined(separator: ", ") + global.output.dim("  (Ctrl-C stops it)"))
             fflush(nil)
         }
-        let interrupt = FleetInterrupt(project: project, client: client)
+        let interrupt = InterruptHandler.stopping(fleetOf: project, client: client)
         var stopped = false
         do {
             try client.events(PortDaddyClient.fleetEventsPath(project: nil, attach: key), after: start) { event in
@@ -38,50 +38,10 @@ enum FleetForeground {
                 return !stopped
             }
         } catch {
-            if interrupt.triggered { interrupt.wait() }
+            if interrupt.triggered { interrupt.waitForExit() }
             throw CLIError(error)
         }
-        if interrupt.triggered { interrupt.wait() }
+        if interrupt.triggered { interrupt.waitForExit() }
         if !stopped { throw CLIError("the daemon ended the stream; the fleet stopped with it", exitCode: PDExit.unreachable) }
     }
-}
-
-/// Ctrl-C (or SIGTERM) during a foreground fleet: the first stops the fleet and exits 130 once it is down; a second
-/// exits at once (the daemon then stops the fleet when it sees the stream end).
-final class FleetInterrupt: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    private var sources: [any DispatchSourceSignal] = []
-    private let done = DispatchSemaphore(value: 0)
-
-    init(project: String, client: PortDaddyClient) {
-        let endpoint = client.endpoint
-        let token = client.token
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue(label: "pd.fleet.interrupt"))
-            source.setEventHandler { [self] in
-                let n = lock.withLock { () -> Int in
-                    count += 1
-                    return count
-                }
-                guard n == 1 else { exit(130) }
-                Output.warn("stopping the fleet of \(project)…")
-                DispatchQueue.global().async {
-                    let client = PortDaddyClient(endpoint: endpoint)
-                    client.token = token
-                    do { _ = try client.fleetDown(project) } catch { Output.warn("could not stop the fleet: \(error)") }
-                    fflush(nil)
-                    exit(130)
-                }
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    var triggered: Bool { lock.withLock { count > 0 } }
-
-    /// Waits for the stop to finish: it exits the process with 130, so this never returns.
-    func wait() { done.wait() }
 }

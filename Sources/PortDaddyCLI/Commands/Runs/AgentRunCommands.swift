@@ -58,7 +58,7 @@ extension PD {
                     return global.json ? global.output.json(sortie) : global.output.line(sortie.id)
                 }
                 if !spawn.quiet { Output.warn("sortie \(sortie.id) \"\(sortie.name)\": run \(sortie.runID)") }
-                let interrupt = RunInterrupt(runID: sortie.runID, client: client)
+                let interrupt = InterruptHandler.killing(run: sortie.runID, client: client)
                 let (end, lastLine) = try RunAttachment.follow(sortie.runID, quiet: spawn.quiet, global)
                 if let result = end?.result, !result.isEmpty, result != lastLine || spawn.quiet, end?.state == .succeeded || !spawn.quiet {
                     global.output.line(result)

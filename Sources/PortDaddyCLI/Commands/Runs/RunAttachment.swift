@@ -28,7 +28,7 @@ enum RunAttachment {
             return output.line(run.id)
         }
         if !options.quiet { Output.warn("started \(run.id) \"\(run.name)\" as agent \(run.agentID) (pid \(run.pid.map(String.init) ?? "-"))") }
-        let interrupt = RunInterrupt(runID: run.id, client: client)
+        let interrupt = InterruptHandler.killing(run: run.id, client: client)
         let (end, lastLine) = try follow(run.id, quiet: options.quiet, global)
         if options.quiet {
             if end?.state == .succeeded, let result = end?.result { output.line(result) }
@@ -84,35 +84,4 @@ enum RunAttachment {
         }
         return (end, lastLine)
     }
-}
-
-/// Ctrl-C while following a run: the first kills the run (the feed then ends), a second exits at once.
-final class RunInterrupt: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    private var source: (any DispatchSourceSignal)?
-
-    init(runID: String, client: PortDaddyClient) {
-        let endpoint = client.endpoint
-        let token = client.token
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "pd.spawn.interrupt"))
-        source.setEventHandler { [self] in
-            let n = lock.withLock { () -> Int in
-                count += 1
-                return count
-            }
-            guard n == 1 else { exit(130) }
-            Output.warn("killing \(runID)…")
-            DispatchQueue.global().async {
-                let client = PortDaddyClient(endpoint: endpoint)
-                client.token = token
-                do { _ = try client.killRun(runID) } catch { Output.warn("could not kill \(runID): \(error)") }
-            }
-        }
-        source.resume()
-        self.source = source
-    }
-
-    var triggered: Bool { lock.withLock { count > 0 } }
 }
