@@ -27,8 +27,7 @@ struct FleetForegroundTests {
         #expect(eventually(timeout: 60) { up.outputSoFar.contains("agent.started") }, "\(up.outputSoFar)")
         #expect(eventually { bench.starts.count == 1 })
         let agent = try #require(bench.starts.first?["pid"] as? Int)
-        // A second foreground up of a fleet that is attached elsewhere replaces nothing silently: it is refused only
-        // for daemon fleets, so here the terminal's Ctrl-C goes to the whole foreground group, as a shell sends it.
+        // Ctrl-C as a terminal sends it: to the whole foreground process group.
         #expect(kill(-up.pid, SIGINT) == 0)
         let ended = up.wait()
         #expect(ended.status == 130, "\(ended.stdout)\n\(ended.stderr)")
