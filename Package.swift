@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "PortDaddyAPI", swiftSettings: strict),
@@ -54,6 +55,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "PortDaddyStackConfig", dependencies: ["PortDaddyAPI"], swiftSettings: strict),
+        // Cluster mode: the shared state (locks, channels, agents, sessions, salvage) in PostgreSQL, for daemons on many hosts.
+        .target(
+            name: "PortDaddyCluster",
+            dependencies: [
+                "PortDaddyAPI", "PortDaddyCore", "PortDaddySystem",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // pd-fleet.yml: the model, its loader and its validation (no NIO, no GRDB; the daemon runs fleets).
         .target(
             name: "PortDaddyFleetConfig",
@@ -84,7 +97,7 @@ let package = Package(
             name: "PortDaddyServer",
             dependencies: [
                 "PortDaddyAPI", "PortDaddyCore", "PortDaddyFleetConfig", "PortDaddyStackConfig", "PortDaddyStacks", "PortDaddyTLS",
-                "PortDaddyRuns", "PortDaddySystem", "PortDaddyWire", "PortDaddyBuildInfo",
+                "PortDaddyRuns", "PortDaddySystem", "PortDaddyWire", "PortDaddyBuildInfo", "PortDaddyCluster",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -153,7 +166,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "pd-daemon",
-            dependencies: ["PortDaddyCLI", "PortDaddyServer", "PortDaddyCore", "PortDaddyBench", "PortDaddyDaemonCommands"],
+            dependencies: ["PortDaddyCLI", "PortDaddyServer", "PortDaddyCore", "PortDaddyBench", "PortDaddyDaemonCommands", "PortDaddyCluster"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -110,6 +110,9 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
     case noteKeyMissing = "NOTE_KEY_MISSING"
     /// Encrypted text does not authenticate: its row was changed or moved.
     case noteTampered = "NOTE_TAMPERED"
+    /// Cluster mode: the shared PostgreSQL cannot be reached (or refused this node); shared operations fail fast
+    /// while local port claims keep working, and the node reconnects by itself.
+    case clusterUnavailable = "CLUSTER_UNAVAILABLE"
 
     public var description: String { rawValue }
 
@@ -133,7 +136,7 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable, CustomStringConv
         case .invalidStackConfig, .invalidFleetConfig, .webhookAddressRefused: return 422
         case .stackFailed: return 424
         case .storage, .`internal`, .noteKeyMissing, .noteTampered: return 500
-        case .rangeExhausted, .shuttingDown, .tooManyConnections, .resourceExhausted: return 503
+        case .rangeExhausted, .shuttingDown, .tooManyConnections, .resourceExhausted, .clusterUnavailable: return 503
         }
     }
 }

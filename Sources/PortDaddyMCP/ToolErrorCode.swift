@@ -51,7 +51,8 @@ extension ErrorCode {
             .forbiddenHost, .forbiddenOrigin, .tooManyConnections, .requestTimeout, .resourceExhausted, .shuttingDown,
             .storage, .internal, .telemetryUnavailable, .budgetRequired, .budgetExceeded, .concurrencyLimit, .invalidRunToken,
             .tupleNotFound, .tupleWaitTimeout, .tupleSpaceFull, .notHarborMember, .cursorMoved, .walletInsufficient, .panicked,
-            .panicNotArmed, .graceExhausted, .alreadyKilled, .fileChanged, .webhookLimit, .noteKeyMissing, .noteTampered:
+            .panicNotArmed, .graceExhausted, .alreadyKilled, .fileChanged, .webhookLimit, .noteKeyMissing, .noteTampered,
+            .clusterUnavailable:
             return .internalError(message)
         }
     }

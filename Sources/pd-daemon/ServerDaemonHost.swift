@@ -1,6 +1,7 @@
 import Logging
 import PortDaddyAPI
 import PortDaddyCLI
+import PortDaddyCluster
 import PortDaddyCore
 import PortDaddyServer
 
@@ -17,6 +18,13 @@ struct ServerDaemonHost: DaemonHost {
         if let choice = options.dnsPort { config.dnsPort = Self.port(choice) }
         if let choice = options.proxyPort { config.proxyPort = Self.port(choice) }
         if let domain = options.dnsDomain { config.dnsDomain = domain }
+        if let url = options.clusterURL, !url.isEmpty {
+            do { config.cluster = try ClusterSettings.parse(url: url, node: options.node) } catch {
+                throw CLIError(error.description, exitCode: PDExit.usage)
+            }
+        } else if options.node != nil {
+            throw CLIError("--node names this daemon in a cluster; give --cluster postgres://… too", exitCode: PDExit.usage)
+        }
         let level = Logger.Level(rawValue: options.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -25,6 +33,8 @@ struct ServerDaemonHost: DaemonHost {
         }
         do {
             try await Daemon.run(config, allowRemote: options.allowRemote, logger: Logger(label: "port-daddy"))
+        } catch let error as PortDaddyError {
+            throw CLIError(error.description, exitCode: error.code == .clusterUnavailable ? PDExit.unreachable : PDExit.failure)
         } catch let error as DaemonError {
             if case .alreadyRunning = error { throw CLIError(error.description, exitCode: PDExit.alreadyRunning) }
             throw CLIError(error.description)

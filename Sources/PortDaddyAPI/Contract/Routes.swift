@@ -47,7 +47,7 @@ public enum Routes {
             channelSubscribe.erased,
         ] + coordinationRoutes + stackRoutes + dashboardRoutes + dashboardFleetRoutes + runRoutes + awarenessRoutes + memoryRoutes + metricRoutes
         + cursorRoutes + declarationRoutes + graphRoutes + walletRoutes + fleetRoutes + actorRoutes + webhookRoutes + keyRoutes + arbiterRoutes
-        + openAPIRoutes
+        + openAPIRoutes + clusterRoutes
 }
 
 /// Header carrying the PID that should own a claim.

@@ -18,6 +18,11 @@ extension PD {
         @Option(name: .long, help: "DNS domain (default $PORT_DADDY_DNS_DOMAIN or pd.local; pd.test is recommended).") var dnsDomain: String?
         @Option(name: .long, help: "Reverse proxy port (default $PORT_DADDY_PROXY_PORT, else 80 if bindable, else 1380; 0 = off; 'auto').")
         var proxyPort: String?
+        @Option(
+            name: .long,
+            help: "Join a cluster: postgres://user@host:5432/db (default $PORT_DADDY_CLUSTER_URL; the password from a file or PGPASSWORD).")
+        var cluster: String?
+        @Option(name: .long, help: "This node's name in the cluster (default $PORT_DADDY_NODE, else the host name).") var node: String?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -30,7 +35,8 @@ extension PD {
             let options = DaemonOptions(
                 tcpPort: port, tcpHost: host, allowRemote: allowRemote, logLevel: logLevel,
                 dnsPort: try dnsPort.map { try Self.choice($0, flag: "--dns-port") }, dnsDomain: dnsDomain?.lowercased(),
-                proxyPort: try proxyPort.map { try Self.choice($0, flag: "--proxy-port") })
+                proxyPort: try proxyPort.map { try Self.choice($0, flag: "--proxy-port") },
+                clusterURL: cluster ?? PortDaddyEnvironment.value("PORT_DADDY_CLUSTER_URL"), node: node)
             try await DaemonHosting.current.runDaemon(options, environment: global.environment)
         }
 

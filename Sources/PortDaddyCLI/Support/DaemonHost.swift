@@ -29,6 +29,9 @@ public struct DaemonOptions: Sendable {
     public var dnsPort: PortChoice?
     public var dnsDomain: String?
     public var proxyPort: PortChoice?
+    /// Cluster mode: the PostgreSQL URL (`--cluster`, else `PORT_DADDY_CLUSTER_URL`) and this node's name (`--node`).
+    public var clusterURL: String? = nil
+    public var node: String? = nil
 }
 
 /// The host the executable installed at start; `pd daemon` and `pd doctor` fail clearly without one.

@@ -52,7 +52,7 @@ public enum PDExit {
         case .stackFailed: return stackFailed
         // The daemon would not serve this connection (shutting down, another user's, full, too slow, out of
         // resources): for this caller it is as good as unreachable.
-        case .shuttingDown, .foreignUser, .tooManyConnections, .requestTimeout, .resourceExhausted: return unreachable
+        case .shuttingDown, .foreignUser, .tooManyConnections, .requestTimeout, .resourceExhausted, .clusterUnavailable: return unreachable
         case .tokenRequired, .untrustedCaller, .invalidRunToken, .forbiddenHost, .forbiddenOrigin, .storage, .internal, .noteKeyMissing,
             .noteTampered:
             return failure

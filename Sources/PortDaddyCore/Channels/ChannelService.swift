@@ -13,14 +13,18 @@ public final class ChannelService: Sendable {
     /// Publishing stores and delivers under one lock, so live subscribers see ids in increasing order even
     /// when many clients publish at once (a subscriber skips ids at or below its cursor).
     let publishing = Mutex<Void>(())
+    /// Whether a publish delivers to this process's subscribers itself. In cluster mode it does not: every message,
+    /// local or not, reaches them through the cluster's feed, in id order.
+    public let deliversOnPublish: Bool
 
     /// Largest message body accepted, in bytes.
     public static let maxMessageBytes = 32 * 1024
 
     public init(
         store: any ChannelStore, hub: ChannelHub = ChannelHub(), clock: any WallClock = SystemWallClock(), maxMessages: Int = 1000,
-        maxAgeSeconds: Double = 7 * 86400
+        maxAgeSeconds: Double = 7 * 86400, deliversOnPublish: Bool = true
     ) {
+        self.deliversOnPublish = deliversOnPublish
         self.store = store
         self.hub = hub
         self.clock = clock
@@ -52,9 +56,14 @@ public final class ChannelService: Sendable {
         return try publishing.withLock { _ throws(PortDaddyError) -> ChannelMessageInfo in
             let stored = try store.appendMessage(
                 channel: channel.value, body: message, sender: sender, signal: flag, inReplyTo: inReplyTo, at: now)
-            hub.deliver(stored)
+            deliverCommitted(stored)
             return stored
         }
+    }
+
+    /// Hands a committed message to live subscribers (the caller holds `publishing`), unless the cluster's feed does.
+    func deliverCommitted(_ message: ChannelMessageInfo) {
+        if deliversOnPublish { hub.deliver(message) }
     }
 
     /// Checks a message's size, sender and signal; returns the signal as stored (lowercased).

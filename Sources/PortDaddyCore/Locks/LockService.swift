@@ -28,6 +28,11 @@ public final class LockService: Sendable {
     public struct Freed: Sendable, Equatable {
         public var lock: Lock
         public var reason: String
+
+        public init(lock: Lock, reason: String) {
+            self.lock = lock
+            self.reason = reason
+        }
     }
 
     let store: any LockStore
@@ -36,18 +41,23 @@ public final class LockService: Sendable {
     let state: Mutex<State>
     /// Where grants, releases and reaps are recorded.
     let activity: ActivityLog?
+    /// Cluster mode: the locks every node shares, which decide instead of this process's memory (nil: one machine).
+    public let shared: (any SharedLocks)?
 
     public init(
         store: any LockStore, processes: any ProcessProber = SystemProcessProber(), clock: any WallClock = SystemWallClock(),
-        activity: ActivityLog? = nil
+        activity: ActivityLog? = nil, shared: (any SharedLocks)? = nil
     ) throws(PortDaddyError) {
         self.store = store
         self.activity = activity
         self.processes = processes
         self.clock = clock
+        self.shared = shared
         var initial = State()
-        for lock in try store.loadLocks() { initial.locks[lock.name] = lock }
-        initial.tokens = try store.loadLockTokens()
+        if shared == nil {
+            for lock in try store.loadLocks() { initial.locks[lock.name] = lock }
+            initial.tokens = try store.loadLockTokens()
+        }
         state = Mutex(initial)
     }
 
@@ -60,6 +70,7 @@ public final class LockService: Sendable {
 
     func acquireUnrecorded(_ command: LockCommand) async throws -> Lock {
         let pidStart = command.pid.flatMap { processes.startTime(of: $0) }
+        if let shared { return try await shared.acquire(command, pidStart: pidStart) }
         let name = command.name
         let id = state.withLock { st -> UInt64 in
             st.nextWaiterID += 1
@@ -100,9 +111,14 @@ public final class LockService: Sendable {
     /// socket), which must not wait. `command.waitSeconds` is ignored.
     public func acquireNow(_ command: LockCommand) throws(PortDaddyError) -> Lock {
         let pidStart = command.pid.flatMap { processes.startTime(of: $0) }
-        let outcome = state.withLock { st in attempt(command, pidStart: pidStart, queues: false, in: &st) }
-        guard let outcome else { throw .lockHeld(name: command.name.value, holder: "a queued caller", expiresAt: clock.nowMillis()) }
-        let lock = try outcome.get()
+        let lock: Lock
+        if let shared {
+            lock = try shared.acquireNow(command, pidStart: pidStart)
+        } else {
+            let outcome = state.withLock { st in attempt(command, pidStart: pidStart, queues: false, in: &st) }
+            guard let outcome else { throw .lockHeld(name: command.name.value, holder: "a queued caller", expiresAt: clock.nowMillis()) }
+            lock = try outcome.get()
+        }
         activity?.record(.lock, actor: lock.owner, subject: lock.name.value, detail: "token \(lock.token)")
         return lock
     }
@@ -122,6 +138,7 @@ public final class LockService: Sendable {
     }
 
     func releaseUnrecorded(name: LockName, owner: String, token: Int64? = nil, force: Bool = false) throws(PortDaddyError) -> Lock? {
+        if let shared { return try shared.release(name: name, owner: owner, token: token, force: force) }
         let now = clock.nowMillis()
         let (released, resumptions) = try state.withLock { (st: inout State) throws(PortDaddyError) -> (Lock?, [() -> Void]) in
             guard let held = st.locks[name] else { return (nil, []) }
@@ -135,6 +152,7 @@ public final class LockService: Sendable {
 
     /// Extends a lock held by `owner` to expire `ttlSeconds` from now (default: the TTL it was taken with).
     public func extend(name: LockName, owner: String, ttlSeconds: Double? = nil) throws(PortDaddyError) -> Lock {
+        if let shared { return try shared.extend(name: name, owner: owner, ttlSeconds: ttlSeconds) }
         let now = clock.nowMillis()
         return try state.withLock { (st: inout State) throws(PortDaddyError) -> Lock in
             guard var held = st.locks[name], !isStale(held, now: now) else {
@@ -149,9 +167,17 @@ public final class LockService: Sendable {
         }
     }
 
-    /// Held locks with the number of callers queued for each, by name.
+    /// Held locks with the number of callers queued for each, by name (in cluster mode, none while the cluster is
+    /// unreachable: use ``listChecked()`` where that must be an error).
     public func list() -> [(lock: Lock, waiters: Int)] {
-        state.withLock { st in
+        (try? listChecked()) ?? []
+    }
+
+    /// Held locks with the number of callers queued for each, by name; `CLUSTER_UNAVAILABLE` when the shared locks
+    /// cannot be read.
+    public func listChecked() throws(PortDaddyError) -> [(lock: Lock, waiters: Int)] {
+        if let shared { return try shared.list() }
+        return state.withLock { st in
             st.locks.values.sorted { $0.name.value < $1.name.value }.map { ($0, st.waiters[$0.name]?.count ?? 0) }
         }
     }
@@ -161,12 +187,14 @@ public final class LockService: Sendable {
     /// dead (it came back) is its own again. Not recorded here: the caller records why.
     @discardableResult
     public func releaseAll(ownedBy owner: String, acquiredBy cutoff: Int64? = nil) -> [Lock] {
+        if let shared { return shared.releaseAll(ownedBy: owner, acquiredBy: cutoff) }
         let held = state.withLock { st in st.locks.values.filter { $0.owner == owner && (cutoff == nil || $0.acquiredAt <= cutoff!) } }
         return held.compactMap { try? releaseUnrecorded(name: $0.name, owner: owner, token: $0.token) }
     }
 
     /// Fails every queued waiter (graceful shutdown): they get `CancellationError` and their requests end.
     public func cancelAllWaiters() {
+        shared?.cancelAllWaiters()
         let all = state.withLock { st -> [Waiter] in
             defer { st.waiters.removeAll() }
             return st.waiters.values.flatMap { $0 }
@@ -185,6 +213,7 @@ public final class LockService: Sendable {
     }
 
     func reapUnrecorded() throws(PortDaddyError) -> [Freed] {
+        if let shared { return try shared.reap(processes: processes) }
         let now = clock.nowMillis()
         let snapshot = state.withLock { Array($0.locks.values) }
         let stale = snapshot.filter { isStale($0, now: now) }

@@ -82,7 +82,7 @@ public final class SayService: Sendable {
                 }
             }
             // Committed: deliver while still holding the publishing lock, so subscribers see ids in order.
-            for message in result.messages { channels.hub.deliver(message) }
+            for message in result.messages { channels.deliverCommitted(message) }
         }
         wake.forEach { $0() }
         if let note = result.note { coordination.noteCommitted(note, agent: agent, identity: identity) }

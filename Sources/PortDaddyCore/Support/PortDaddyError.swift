@@ -90,6 +90,8 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
     case noteKeyMissing(String)
     /// Encrypted text does not authenticate (a changed or moved row).
     case noteTampered(String)
+    /// Cluster mode: PostgreSQL is unreachable or refused this node (the message says which and what to do).
+    case clusterUnavailable(String)
 
     /// The stable machine-readable code.
     public var code: ErrorCode {
@@ -135,6 +137,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .webhookLimit: return .webhookLimit
         case .noteKeyMissing: return .noteKeyMissing
         case .noteTampered: return .noteTampered
+        case .clusterUnavailable: return .clusterUnavailable
         case .concurrencyLimit: return .concurrencyLimit
         case .invalidRunToken: return .invalidRunToken
         case .invalidPattern: return .invalidPattern
@@ -206,6 +209,7 @@ public enum PortDaddyError: Error, Equatable, Sendable, CustomStringConvertible 
         case .webhookLimit: return "\(WebhookLimits.maxWebhooks) webhooks are registered, the most allowed; remove one first (pd webhooks rm ID)"
         case .noteKeyMissing(let why): return "encrypted text cannot be read or written: \(why)"
         case .noteTampered(let why): return why
+        case .clusterUnavailable(let why): return why
         case .concurrencyLimit(let limit):
             return "\(limit) runs are already going (PORT_DADDY_MAX_RUNS); wait for one to end or kill one (pd spawn kill RUN)"
         case .invalidRunToken: return "X-PD-Run-Token is not this run's token"

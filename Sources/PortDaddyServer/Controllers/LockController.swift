@@ -29,7 +29,7 @@ struct LockController: RouteController {
     }
 
     @Sendable func list(_ request: Request, _ context: PDRequestContext) throws -> Response {
-        try JSONResponse.make(LocksResponse(locks: locks.list().map { LockInfo($0.lock, waiters: $0.waiters) }))
+        try JSONResponse.make(LocksResponse(locks: try locks.listChecked().map { LockInfo($0.lock, waiters: $0.waiters) }))
     }
 
     @Sendable func acquire(_ request: Request, _ context: PDRequestContext) async throws -> Response {

@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import PortDaddyAPI
+import PortDaddyCluster
 import PortDaddyCore
 import PortDaddySystem
 import PortDaddyTLS
@@ -31,6 +32,16 @@ public enum Daemon {
         let core = try await DaemonServices.build(configuration, userToken: try directory.userToken(), logger: logger)
         let (store, claims, locks, channels, activity, coordination, runtime, stacks) =
             (core.store, core.claims, core.locks, core.channels, core.activity, core.coordination, core.runtime, core.stacks)
+        core.cluster?.start(
+            hub: channels.hub, httpPort: { runtime.tcpPort },
+            ports: {
+                claims.statuses().map {
+                    let info = ServiceInfo($0)
+                    return PublishedPort(identity: info.id, port: info.port, pid: info.pid, state: info.state.rawValue)
+                }
+            })
+        // A clean stop gives the lease up, so this node's locks free at once rather than after the lease.
+        defer { core.cluster?.leave() }
         let router = Self.buildRouter(core, logger: logger)
         let responder = router.buildResponder()
 
@@ -89,7 +100,7 @@ public enum Daemon {
                         path: IPCFrame.socketPath(besides: env.socketPath), policy: policy("IPC socket", limits.unixSocket, parsesHeads: false),
                         dispatcher: IPCDispatcher(
                             claims: claims, locks: locks, channels: channels, coordination: coordination, runtime: runtime,
-                            arbiter: core.arbiter),
+                            arbiter: core.arbiter, offLoop: core.cluster != nil),
                         frameTimeout: headTimeout, logger: logger, onReady: announce)))
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []

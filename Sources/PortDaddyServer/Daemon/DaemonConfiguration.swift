@@ -1,5 +1,6 @@
 import Foundation
 import PortDaddyAPI
+import PortDaddyCluster
 import PortDaddyCore
 
 /// Everything the daemon needs to start, from flags and the environment.
@@ -63,6 +64,8 @@ public struct DaemonConfiguration: Sendable {
     public var pheromoneHalfLifeSeconds = PheromoneService.defaultHalfLifeSeconds
     /// The `pd-llm` program HTTP backends run as (next to this executable), or nil when it is not there.
     public var llmProgram: String? = DaemonConfiguration.sibling("pd-llm")
+    /// Cluster mode: the PostgreSQL this daemon shares locks, channels, agents and sessions through (nil: alone).
+    public var cluster: ClusterSettings?
     /// The proxy's port when 80 is privileged.
     public static let fallbackProxyPort = 1380
 

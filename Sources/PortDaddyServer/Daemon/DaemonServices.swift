@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import PortDaddyAPI
+import PortDaddyCluster
 import PortDaddyCore
 import PortDaddyRuns
 import PortDaddyStackConfig
@@ -32,6 +33,8 @@ struct DaemonServices {
     let graph: CoordinationGraph
     let webhooks: WebhookService
     let arbiter: Arbiter
+    /// Cluster mode: this node's membership (nil when the daemon runs alone).
+    let cluster: Cluster?
 
     /// Opens the store and builds the services; stops the processes a killed daemon left running.
     static func build(_ configuration: DaemonConfiguration, userToken: String, logger: Logger) async throws -> DaemonServices {
@@ -51,9 +54,15 @@ struct DaemonServices {
         let webhooks = try WebhookService(store: store, backoffFactor: configuration.webhookBackoff)
         activity.attach(outbox: webhooks)
         let claims = try ClaimService(store: store, settings: settings, activity: activity)
-        let locks = try LockService(store: store, activity: activity)
+        // Cluster mode: locks, channels and cursors live in PostgreSQL; a node that cannot join does not start.
+        let cluster = try configuration.cluster.map { settings throws(PortDaddyError) in
+            try Cluster.join(settings, httpPort: configuration.tcpPort, logger: logger)
+        }
+        let locks = try LockService(store: store, activity: activity, shared: cluster?.locks)
         let channels = ChannelService(
-            store: store, maxMessages: configuration.channelMaxMessages, maxAgeSeconds: configuration.channelMaxAgeSeconds)
+            store: cluster?.channelStore ?? store, maxMessages: configuration.channelMaxMessages,
+            maxAgeSeconds: configuration.channelMaxAgeSeconds, deliversOnPublish: cluster == nil)
+        let cursorStore: any CursorStore = cluster?.channelStore ?? store
         let memory = try MemoryServices(store: store, activity: activity, halfLife: configuration.pheromoneHalfLifeSeconds)
         let recorder = GraphRecorder(store: store)
         let coordination = CoordinationService(
@@ -84,7 +93,7 @@ struct DaemonServices {
             })
         let lost = await runs.recoverOrphans()
         if !lost.isEmpty { logger.warning("agent runs a previous daemon left running were stopped and marked lost", metadata: ["runs": "\(lost)"]) }
-        let fleets = FleetSupervisor(runs: runs, channels: channels, cursors: ConsumerCursors(store: store), wallets: wallets, store: store)
+        let fleets = FleetSupervisor(runs: runs, channels: channels, cursors: ConsumerCursors(store: cursorStore), wallets: wallets, store: store)
         for problem in await fleets.restoreEnabled() { logger.warning("an enabled fleet did not start", metadata: ["problem": "\(problem)"]) }
         let arbiter = try Arbiter(
             store: store, coordination: coordination, activity: activity, graceSeconds: configuration.reapIntervalSeconds,
@@ -106,13 +115,13 @@ struct DaemonServices {
             stacks: { await stacks.list().map(\.key) })
         return DaemonServices(
             configuration: configuration, store: store, claims: claims, locks: locks, channels: channels,
-            cursors: ConsumerCursors(store: store), declarations: ChannelDeclarations(store: store), activity: activity,
+            cursors: ConsumerCursors(store: cursorStore), declarations: ChannelDeclarations(store: store), activity: activity,
             coordination: coordination, inbox: Inbox(channels: channels, coordination: coordination), runtime: runtime, stacks: stacks,
             runs: runs, changelog: changelog, situation: situation, memory: memory, metrics: RunMetrics(store: store), wallets: wallets, panic: panic,
             fleets: fleets,
             snapshots: SnapshotWatcher(store: store, coordination: coordination, folder: env.home + "/snapshots", activity: activity),
             graph: CoordinationGraph(recorder: recorder, coordination: coordination, locks: locks, claims: claims), webhooks: webhooks,
-            arbiter: arbiter)
+            arbiter: arbiter, cluster: cluster)
     }
 }
 
@@ -168,6 +177,7 @@ extension Daemon {
             WebhookController(webhooks: core.webhooks, userToken: core.runtime.userToken),
             KeyController(store: core.store, userToken: core.runtime.userToken),
             OpenAPIController(),
+            ClusterController(cluster: core.cluster),
             ArbiterController(arbiter: core.arbiter, userToken: core.runtime.userToken),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,

@@ -243,6 +243,7 @@ final class IPCConnectionHandler: ChannelInboundHandler {
         guard let op = content["op"]?.stringValue else {
             return send(context, refusal(id, .invalidRequest, "content.op must be a string naming the operation"))
         }
+        if dispatcher.offLoop { return performOffLoop(context, id, op, content["args"] ?? .map([]), sender: sender) }
         do {
             switch try dispatcher.perform(op, content["args"] ?? .map([]), sender: sender, peer: peerPID) {
             case .inform(let result):
@@ -255,6 +256,53 @@ final class IPCConnectionHandler: ChannelInboundHandler {
             }
         } catch {
             send(context, errorReply(id, error))
+        }
+    }
+
+    /// Cluster mode: performs the request in a task (it waits on PostgreSQL, which an event loop must not), as an
+    /// open conversation a `cancel` ends; a lock that has to be queued for is answered `agree`, then `inform`.
+    private func performOffLoop(_ context: ChannelHandlerContext, _ id: String, _ op: String, _ args: MessagePackValue, sender: String?) {
+        finishQueued()
+        nextSerial += 1
+        let serial = nextSerial
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let (dispatcher, peer) = (self.dispatcher, peerPID)
+        let task = Task {
+            let result: Result<MessagePackValue, any Error>
+            do {
+                switch try dispatcher.perform(op, args, sender: sender, peer: peer) {
+                case .inform(let value): result = .success(value)
+                case .afterCommit(let finish): result = .success(try finish())
+                case .lockWait(let command):
+                    loop.execute { bound.value.agreeQueued(id, serial) }
+                    let lock = try await dispatcher.locks.acquire(command)
+                    if Task.isCancelled {
+                        // The client went away while it queued: the lock goes straight back.
+                        _ = try? dispatcher.locks.release(name: lock.name, owner: lock.owner, token: lock.token)
+                        throw CancellationError()
+                    }
+                    result = .success(try dispatcher.encode(dispatcher.granted(lock)))
+                }
+            } catch {
+                result = .failure(error)
+            }
+            loop.execute { bound.value.offLoopEnded(id, serial, result) }
+        }
+        conversations[id] = Conversation(serial: serial, kind: .lockWait(task))
+    }
+
+    private func agreeQueued(_ id: String, _ serial: UInt64) {
+        guard conversations[id]?.serial == serial, let context, context.channel.isActive else { return }
+        context.writeAndFlush(wrap(IPCMessage(.agree, conversationID: id, content: .object(["queued": .bool(true)]))), promise: nil)
+    }
+
+    private func offLoopEnded(_ id: String, _ serial: UInt64, _ result: Result<MessagePackValue, any Error>) {
+        guard conversations[id]?.serial == serial, let context, context.channel.isActive else { return }
+        conversations[id] = nil
+        switch result {
+        case .success(let value): context.writeAndFlush(wrap(IPCMessage(.inform, conversationID: id, content: value)), promise: nil)
+        case .failure(let error): context.writeAndFlush(wrap(errorReply(id, error)), promise: nil)
         }
     }
 

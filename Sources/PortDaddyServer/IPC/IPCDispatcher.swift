@@ -16,6 +16,8 @@ struct IPCDispatcher: Sendable {
     let runtime: ServerRuntime
     /// Told about a claim or lock that names a PID (with the connection's peer PID).
     let arbiter: Arbiter?
+    /// Cluster mode: operations reach PostgreSQL, so the connection runs them off its event loop.
+    var offLoop = false
 
     /// What a request produced.
     enum Reply {

@@ -1,0 +1,171 @@
+import Dispatch
+import Logging
+import PortDaddyAPI
+import PortDaddyCore
+import PostgresNIO
+import Synchronization
+
+/// This daemon's membership of a cluster: the connections to PostgreSQL, the shared stores the daemon's services
+/// use instead of SQLite (locks, channels and cursors), and the background work — lease renewal, the LISTEN
+/// connection, the channel feed, and publishing this node's port claims.
+public final class Cluster: NodeLiveness, Sendable {
+    public let link: PostgresLink
+    public let nodes: ClusterNodes
+    let lockStore: ClusterLocks
+    let messageStore: ClusterChannelStore
+    let logger: Logger
+    /// Nodes counted alive for agents (lease plus grace), refreshed at each heartbeat.
+    let aliveNodes = Mutex<Set<String>>([])
+    let tasks = Mutex<[Task<Void, Never>]>([])
+    let feed = Mutex<ClusterChannelFeed?>(nil)
+    /// When this node last renewed its lease (uptime nanoseconds), to tell when it must stop counting on its locks.
+    let lastRenewal = Mutex<UInt64>(0)
+
+    public var settings: ClusterSettings { link.settings }
+    public var localNode: String { settings.node }
+    /// The locks every node shares.
+    public var locks: any SharedLocks { lockStore }
+    /// Channel messages and consumer cursors, shared.
+    public var channelStore: any ChannelStore { messageStore }
+
+    init(link: PostgresLink, logger: Logger) {
+        self.link = link
+        self.logger = logger
+        nodes = ClusterNodes(link: link)
+        lockStore = ClusterLocks(link: link)
+        messageStore = ClusterChannelStore(link: link)
+    }
+
+    /// Connects, runs the cluster migrations and joins under `settings.node`. Fails (one clear line) when
+    /// PostgreSQL cannot be reached, refuses the login, or the database does not exist: a daemon does not start
+    /// half-joined.
+    public static func join(_ settings: ClusterSettings, httpPort: Int?, logger: Logger) throws(PortDaddyError) -> Cluster {
+        let link = PostgresLink(settings: settings, logger: logger)
+        let cluster = Cluster(link: link, logger: logger)
+        do {
+            try ClusterSchema.migrate(link)
+            try cluster.nodes.join(httpPort: httpPort)
+            try cluster.refreshNodes()
+        } catch {
+            link.close()
+            throw error
+        }
+        cluster.lastRenewal.withLock { $0 = DispatchTime.now().uptimeNanoseconds }
+        return cluster
+    }
+
+    public func isNodeAlive(_ node: String) -> Bool {
+        node == localNode || aliveNodes.withLock { $0.contains(node) }
+    }
+
+    func refreshNodes() throws(PortDaddyError) {
+        let grace = Int64(settings.graceSeconds * 1000)
+        let rows = try link.query("SELECT name FROM nodes WHERE lease_until + \(grace) > pd_now()")
+        let names = Set(rows.rows.compactMap { try? $0.decode(String.self) })
+        aliveNodes.withLock { $0 = names }
+    }
+
+    /// Starts the background work: lease renewal (every third of the lease, with this node's claims published each
+    /// time), the LISTEN connection, and the channel feed into `hub`.
+    public func start(hub: ChannelHub, httpPort: @escaping @Sendable () -> Int?, ports: @escaping @Sendable () -> [PublishedPort]) {
+        let start = (try? messageStore.latestMessageID()) ?? 0
+        let feed = ClusterChannelFeed(store: messageStore, hub: hub, from: start)
+        self.feed.withLock { $0 = feed }
+        let listener = ClusterListener(link: link, locks: lockStore, feed: feed)
+        let interval = Duration.milliseconds(Int64(settings.leaseSeconds * 1000 / 3))
+        let heartbeat = Task { [self] in
+            while !Task.isCancelled {
+                beat(httpPort: httpPort(), ports: ports())
+                try? await Task.sleep(for: interval)
+            }
+        }
+        tasks.withLock { $0 = [heartbeat, Task { await listener.run() }, Task { await feed.run() }] }
+    }
+
+    /// One heartbeat: renew the lease, refresh which nodes are alive, publish this node's claims.
+    func beat(httpPort: Int?, ports: [PublishedPort]) {
+        do throws(PortDaddyError) {
+            try nodes.renew(httpPort: httpPort)
+            lastRenewal.withLock { $0 = DispatchTime.now().uptimeNanoseconds }
+            try refreshNodes()
+            try publish(ports)
+        } catch {
+            let since = Double(DispatchTime.now().uptimeNanoseconds - lastRenewal.withLock { $0 }) / 1e9
+            if since > settings.leaseSeconds {
+                logger.warning(
+                    "cluster: lease not renewed for \(Int(since)) s: other nodes may take this node's locks (fencing tokens keep writers safe)")
+            }
+        }
+    }
+
+    /// Replaces this node's published claims.
+    func publish(_ ports: [PublishedPort]) throws(PortDaddyError) {
+        let node = localNode
+        try link.transaction { tx in
+            try tx.query("DELETE FROM node_ports WHERE node = \(node)")
+            for port in ports {
+                try tx.query(
+                    """
+                    INSERT INTO node_ports (node, identity, port, pid, state, updated_at)
+                    VALUES (\(node), \(port.identity), \(port.port), \(port.pid), \(port.state), pd_now())
+                    """)
+            }
+        }
+    }
+
+    /// Every node's published claims whose identity matches `pattern` (all with nil), with each node's host.
+    public func publishedPorts(matching pattern: IdentityPattern?) throws(PortDaddyError) -> [ClusterPortInfo] {
+        let rows = try link.query(
+            """
+            SELECT p.node, n.host, n.lease_until > pd_now(), p.identity, p.port, p.pid, p.state, p.updated_at
+            FROM node_ports p JOIN nodes n ON n.name = p.node ORDER BY p.identity, p.node
+            """)
+        return rows.rows.compactMap { row -> ClusterPortInfo? in
+            guard let v = try? row.decode((String, String, Bool, String, Int, Int?, String, Int64).self) else { return nil }
+            if let pattern, !pattern.matches(name: v.3) { return nil }
+            return ClusterPortInfo(node: v.0, host: v.1, nodeAlive: v.2, identity: v.3, port: v.4, pid: v.5, state: v.6, updatedAt: v.7)
+        }
+    }
+
+    /// The cluster as `GET /cluster` shows it; nodes are empty (and `outage` says why) when PostgreSQL is down.
+    public func status() -> ClusterStatusResponse {
+        let listed = try? nodes.list()
+        let s = settings
+        return ClusterStatusResponse(
+            node: s.node, url: s.displayURL, reachable: listed != nil, outage: listed == nil ? (link.outage ?? "unreachable") : nil,
+            leaseSeconds: s.leaseSeconds, graceSeconds: s.graceSeconds,
+            nodes: (listed ?? []).map {
+                ClusterNodeInfo(
+                    name: $0.name, host: $0.host, httpPort: $0.httpPort, pid: $0.pid, version: $0.version, startedAt: $0.startedAt,
+                    heartbeatAt: $0.heartbeatAt, leaseUntil: $0.leaseUntil, alive: $0.alive)
+            })
+    }
+
+    /// Stops the background work, gives the lease up (this node's locks free at once) and closes the connections.
+    public func leave() {
+        let running = tasks.withLock { t -> [Task<Void, Never>] in
+            defer { t.removeAll() }
+            return t
+        }
+        for task in running { task.cancel() }
+        feed.withLock { $0?.stop() }
+        lockStore.cancelAllWaiters()
+        nodes.leave()
+        link.close()
+    }
+}
+
+/// A claim this node publishes to the cluster.
+public struct PublishedPort: Sendable {
+    public var identity: String
+    public var port: Int
+    public var pid: Int?
+    public var state: String
+
+    public init(identity: String, port: Int, pid: Int?, state: String) {
+        self.identity = identity
+        self.port = port
+        self.pid = pid
+        self.state = state
+    }
+}
