@@ -2,7 +2,9 @@
 # Installs what the test suite drives, idempotently:
 # - curl, for the v1 README's curl examples, dig (dnsutils) for the DNS responder, chromium for the
 #   dashboard's and HTTPS names' browser tests, certutil (libnss3-tools) for pd trust's NSS step, and openssl to
-#   read the CA's extensions, and sqlite3 for the first README's port_assignments line (Debian packages);
+#   read the CA's extensions, sqlite3 for the first README's port_assignments line, and postgresql (the server
+#   binaries initdb, pg_ctl, postgres and psql under /usr/lib/postgresql/<version>/bin, from which PostgresServer
+#   starts a private server per suite for the cluster tests) (Debian packages);
 # - a throw-away Python virtualenv at .build/test-venv with the official MCP Python SDK (`mcp` from PyPI), the
 #   real client the MCP tests use, the web frameworks the scan and health tests run, and msgpack for the binary IPC
 #   tests' independent client, croniter (the reference CronTests compare next fire times with), and the official
@@ -21,6 +23,7 @@ command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq "${missing[@]}"
