@@ -35,7 +35,8 @@ public struct PD: AsyncParsableCommand {
                 Actors.self, Actor.self,
                 ChangelogGroup.self, Look.self, Sitrep.self, Briefing.self, MemoryGroup.self, Say.self, Advise.self, Preflight.self,
                 AgentGroup.self, Agents.self, SalvageGroup.self, InboxGroup.self, Integration.self, Wait.self, Activity.self, WebhookGroup.self,
-                Cleanup.self, Doctor.self, KeyGroup.self, ArbiterGroup.self, IntegrityCheck.self, Version.self, Demo.self, Install.self,
+                Cleanup.self, Doctor.self, ClusterCommand.self, KeyGroup.self, ArbiterGroup.self, IntegrityCheck.self, Version.self, Demo.self,
+                Install.self,
                 Uninstall.self, OpenAPI.self,
             ] + linked.withLock { $0 } + [Completions.self])
     }

@@ -18,8 +18,9 @@ public final class Cluster: NodeLiveness, Sendable {
     let aliveNodes = Mutex<Set<String>>([])
     let tasks = Mutex<[Task<Void, Never>]>([])
     let feed = Mutex<ClusterChannelFeed?>(nil)
-    /// When this node last renewed its lease (uptime nanoseconds), to tell when it must stop counting on its locks.
-    let lastRenewal = Mutex<UInt64>(0)
+    /// When this node last renewed its lease (uptime nanoseconds), and whether the lease has lapsed since: past it,
+    /// the locks held through this node may be granted elsewhere.
+    let lastRenewal = Mutex<(at: UInt64, lapsed: Bool)>((0, false))
 
     public var settings: ClusterSettings { link.settings }
     public var localNode: String { settings.node }
@@ -50,7 +51,8 @@ public final class Cluster: NodeLiveness, Sendable {
             link.close()
             throw error
         }
-        cluster.lastRenewal.withLock { $0 = DispatchTime.now().uptimeNanoseconds }
+        cluster.lastRenewal.withLock { $0 = (DispatchTime.now().uptimeNanoseconds, false) }
+        link.startLoggingOutages()
         return cluster
     }
 
@@ -86,14 +88,23 @@ public final class Cluster: NodeLiveness, Sendable {
     func beat(httpPort: Int?, ports: [PublishedPort]) {
         do throws(PortDaddyError) {
             try nodes.renew(httpPort: httpPort)
-            lastRenewal.withLock { $0 = DispatchTime.now().uptimeNanoseconds }
+            let lapsed = lastRenewal.withLock { r -> Bool in
+                defer { r = (DispatchTime.now().uptimeNanoseconds, false) }
+                return r.lapsed
+            }
+            if lapsed { logger.notice("cluster: lease renewed again; this node's new locks count") }
             try refreshNodes()
             try publish(ports)
         } catch {
-            let since = Double(DispatchTime.now().uptimeNanoseconds - lastRenewal.withLock { $0 }) / 1e9
-            if since > settings.leaseSeconds {
-                logger.warning(
-                    "cluster: lease not renewed for \(Int(since)) s: other nodes may take this node's locks (fencing tokens keep writers safe)")
+            let now = DispatchTime.now().uptimeNanoseconds
+            let newlyLapsed = lastRenewal.withLock { r -> Bool in
+                guard !r.lapsed, Double(now - r.at) / 1e9 > settings.leaseSeconds else { return false }
+                r.lapsed = true
+                return true
+            }
+            if newlyLapsed {
+                let why = "other nodes may now take the locks held through this node (fencing tokens keep writers safe)"
+                logger.warning("cluster: lease expired without renewal: \(why)")
             }
         }
     }

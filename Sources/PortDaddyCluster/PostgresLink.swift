@@ -19,6 +19,8 @@ public final class PostgresLink: Sendable {
         var open = 0
         var nextID = 0
         var closed = false
+        /// Outages are logged once the node has joined (before that, the failed join reports its one error line).
+        var logsOutages = false
     }
 
     public let settings: ClusterSettings
@@ -30,7 +32,7 @@ public final class PostgresLink: Sendable {
     /// How long a failed connect keeps calls failing at once before the next attempt.
     let retryInterval: UInt64 = 500_000_000
     /// The longest a call waits for its answer before the connection is declared broken.
-    let callTimeout: DispatchTimeInterval = .seconds(10)
+    let callTimeout: DispatchTimeInterval = .seconds(5)
 
     public init(settings: ClusterSettings, maxConnections: Int = 6, logger: Logger = Logger(label: "pd.cluster")) {
         self.settings = settings
@@ -44,7 +46,7 @@ public final class PostgresLink: Sendable {
         var config = PostgresConnection.Configuration(
             host: settings.host, port: settings.port, username: settings.user, password: settings.password, database: settings.database,
             tls: .disable)
-        config.options.connectTimeout = .seconds(3)
+        config.options.connectTimeout = .seconds(2)
         // Every name Port Daddy uses resolves in its own schema; application_name shows the node in pg_stat_activity.
         config.options.additionalStartupParameters = [
             ("search_path", ClusterSettings.schema), ("application_name", "port-daddy:\(settings.node)"),
@@ -55,10 +57,11 @@ public final class PostgresLink: Sendable {
     /// Why PostgreSQL is unreachable now, or nil when the last call reached it.
     public var outage: String? { health.withLock { $0.down } }
 
-    /// Closes a connection without waiting.
+    /// Closes a connection without waiting. The completion holds the connection until it is closed: PostgresNIO
+    /// requires a connection to be closed before it is released.
     static func closeQuietly(_ connection: PostgresConnection) {
         let closing: EventLoopFuture<Void> = connection.close()
-        closing.whenComplete { _ in }
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// Runs `query` on a pooled connection and returns its rows.
@@ -111,7 +114,11 @@ public final class PostgresLink: Sendable {
         let now = DispatchTime.now().uptimeNanoseconds
         let decision: Result<PostgresConnection?, PortDaddyError> = health.withLock { h in
             if h.closed { return .failure(.clusterUnavailable("this node left the cluster (the daemon is stopping)")) }
-            if let connection = h.idle.popLast() { return .success(connection) }
+            while let connection = h.idle.popLast() {
+                // One the server closed while idle (a restart, an admin shutdown) is dropped, not used.
+                if !connection.isClosed { return .success(connection) }
+                h.open -= 1
+            }
             if let down = h.down, now - h.lastAttempt < retryInterval { return .failure(.clusterUnavailable(down)) }
             h.lastAttempt = now
             h.open += 1
@@ -170,7 +177,7 @@ public final class PostgresLink: Sendable {
         let idle = health.withLock { h -> [PostgresConnection] in
             if h.down == nil {
                 h.since = DispatchTime.now().uptimeNanoseconds
-                logger.error("cluster: \(message)")
+                if h.logsOutages { logger.error("cluster: \(message)") }
             }
             h.down = message
             h.lastAttempt = DispatchTime.now().uptimeNanoseconds
@@ -214,7 +221,7 @@ public final class PostgresLink: Sendable {
     }
 
     struct LinkTimeout: Error, CustomStringConvertible {
-        var description: String { "no answer within 10 s" }
+        var description: String { "no answer within 5 s" }
     }
 
     /// One line for an error of the driver or the network.
@@ -243,12 +250,18 @@ public final class PostgresLink: Sendable {
             defer { h.idle.removeAll() }
             return h.idle
         }
-        for connection in idle { PostgresLink.closeQuietly(connection) }
+        for connection in idle {
+            let closing: EventLoopFuture<Void> = connection.close()
+            _ = try? wait(closing)
+        }
         group.shutdownGracefully { _ in }
     }
 
     /// A connection of its own (the LISTEN connection), opened now.
     func dedicatedConnection() throws(PortDaddyError) -> PostgresConnection { try connect() }
+
+    /// From now on, outages are logged (the node has joined).
+    func startLoggingOutages() { health.withLock { $0.logsOutages = true } }
 
     /// Marks PostgreSQL reachable after another path (the listener) reached it.
     func markUp() { health.withLock { $0.down = nil } }

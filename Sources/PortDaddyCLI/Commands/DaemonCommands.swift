@@ -151,6 +151,12 @@ extension PD {
             }
             out.line("  claims    \(status.claims) (range \(status.rangeStart)-\(status.rangeEnd), \(status.reaped) reaped)")
             out.line("  reaper    every \(Int(status.reapIntervalSeconds))s, grace \(Int(status.reapGraceSeconds))s")
+            if let cluster = try? global.passiveClient().cluster() {
+                let alive = cluster.nodes.filter(\.alive).count
+                out.line(
+                    "  cluster   node \(cluster.node) at \(cluster.url), "
+                        + (cluster.reachable ? "\(alive) of \(cluster.nodes.count) node(s) alive" : out.red("unreachable: \(cluster.outage ?? "")")))
+            }
         }
     }
 }

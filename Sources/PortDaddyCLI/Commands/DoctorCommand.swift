@@ -71,6 +71,7 @@ extension PD {
                         ))
                 }
                 if let keys = try? global.passiveClient().encryptionStatus() { checks.append(encryptionCheck(keys)) }
+                if let cluster = try? global.passiveClient().cluster() { checks.append(clusterCheck(cluster)) }
             } else if FileManager.default.fileExists(atPath: env.databasePath) {
                 let integrity = try DaemonHosting.current.integrityCheck(readingOnly: env.databasePath)
                 checks.append(
@@ -126,5 +127,21 @@ extension PD {
                 name: "socket", ok: ok, detail: "\(env.socketPath) mode \(String(mode, radix: 8))",
                 fix: ok ? nil : "chmod 600 \(env.socketPath); pd restart")
         }
+    }
+}
+
+extension PD.Doctor {
+    /// Cluster mode: whether PostgreSQL answers, and which nodes have let their lease run out.
+    func clusterCheck(_ cluster: ClusterStatusResponse) -> Check {
+        guard cluster.reachable else {
+            return Check(
+                name: "cluster", ok: false, detail: "node \(cluster.node): \(cluster.outage ?? "PostgreSQL does not answer")",
+                fix: "check that PostgreSQL at \(cluster.url) runs and accepts this node; the daemon reconnects by itself")
+        }
+        let down = cluster.nodes.filter { !$0.alive }.map(\.name)
+        return Check(
+            name: "cluster", ok: true,
+            detail: "node \(cluster.node) of \(cluster.nodes.count) at \(cluster.url)"
+                + (down.isEmpty ? ", every lease current" : "; lease expired: \(down.joined(separator: ", "))"))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PortDaddyAPI
+import PortDaddyClient
 
 extension PD {
     /// `pd find [pattern]` (alias `list`).
@@ -10,6 +11,8 @@ extension PD {
 
         @Argument(help: "An identity or a pattern ('*' matches within a segment; a final '*' matches the rest).")
         var pattern: String?
+        @Flag(name: .long, help: "Every node's claims (cluster mode): which identity holds which port on which node.")
+        var cluster = false
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -17,6 +20,7 @@ extension PD {
                 do { _ = try IdentityPattern(parsing: pattern) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
             }
             let client = try global.client()
+            if cluster { return try findInCluster(client) }
             let response = try attempt { try client.services(pattern: pattern) }
             if let pattern, !IdentityPattern.isPattern(pattern), response.services.isEmpty {
                 if global.json { global.output.json(response) }
@@ -38,5 +42,21 @@ extension PD {
                     return [String(s.port), s.id, state, s.pid.map(String.init) ?? "-", Output.age(sinceMillis: s.claimedAt), expiry]
                 })
         }
+    }
+}
+
+extension PD.Find {
+    /// `pd find --cluster`: every node's published claims.
+    func findInCluster(_ client: PortDaddyClient) throws {
+        let response = try attempt { try client.clusterPorts(pattern: pattern) }
+        if global.json { return global.output.json(response) }
+        let out = global.output
+        guard !response.ports.isEmpty else { return out.line("no claims in the cluster") }
+        out.table(
+            ["NODE", "PORT", "IDENTITY", "STATE", "PID", "URL"],
+            response.ports.map { p in
+                let node = p.nodeAlive ? p.node : out.red("\(p.node) (down)")
+                return [node, String(p.port), p.identity, p.state, p.pid.map(String.init) ?? "-", "http://\(p.host):\(p.port)/"]
+            })
     }
 }

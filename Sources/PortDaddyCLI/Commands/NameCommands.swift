@@ -14,6 +14,8 @@ extension PD {
                 + "port: dashboard.localhost on the proxy is the daemon's own dashboard."
         )
         @Argument(help: "Identity.") var identity: String
+        @Option(name: .long, help: "Cluster mode: the URL of the identity's port on that node (its advertised host).")
+        var node: String?
         @OptionGroup var global: GlobalOptions
 
         struct Answer: Codable {
@@ -41,6 +43,19 @@ extension PD {
             return Answer(id: id.description, url: url, host: host, port: service.port, dnsName: dnsName)
         }
 
+        /// Cluster mode: where another node serves `raw` (its advertised host and the port it claimed there).
+        static func resolve(_ raw: String, on node: String, global: GlobalOptions) throws -> Answer {
+            let id: Identity
+            do { id = try Identity(parsing: raw) } catch { throw CLIError(error.description, exitCode: PDExit.usage) }
+            let client = try global.client()
+            let ports = try attempt { try client.clusterPorts(pattern: id.description) }.ports
+            guard let found = ports.first(where: { $0.node == node.lowercased() && $0.identity == id.description }) else {
+                throw CLIError("node \(node) publishes no claim for \(id); pd find --cluster lists what each node holds", exitCode: PDExit.notFound)
+            }
+            if !found.nodeAlive { Output.warn("node \(found.node) has not renewed its lease: its service may be down") }
+            return Answer(id: id.description, url: "http://\(found.host):\(found.port)/", host: found.host, port: found.port, dnsName: nil)
+        }
+
         /// On the proxy this name is the daemon's dashboard, so the identity `dashboard` is reached at its port.
         static let dashboardHost = "dashboard." + HostNames.localhostDomain
 
@@ -50,7 +65,7 @@ extension PD {
         }
 
         func run() throws {
-            let answer = try Self.resolve(identity, global: global)
+            let answer = try node.map { try Self.resolve(identity, on: $0, global: global) } ?? Self.resolve(identity, global: global)
             if global.json { return global.output.json(answer) }
             if let note = Self.shadowNote(answer) { Output.warn(note) }
             global.output.line(answer.url)
