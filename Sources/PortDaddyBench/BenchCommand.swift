@@ -21,6 +21,12 @@ extension PD {
         @Option(name: .long, help: "A static hello-world binary to time as a whole process beside `pd claim -q`.") var helloWorld: String?
         @Option(name: .long, help: "Unix socket of a running portserver (python3-portpicker) to measure beside us.") var portserver: String?
         @Option(name: .long, help: "host:port of a Redis server to measure locks and pub/sub beside us.") var redis: String?
+        @Option(name: .long, help: "Cluster mode: the Unix socket of another node, for the cross-node lock and publish→receive series.")
+        var clusterPeer: String?
+        @Option(name: .long, help: "Cluster mode: the Unix socket of a daemon that runs alone, measured beside the cluster.")
+        var singleNode: String?
+        @Option(name: .long, parsing: .upToNextOption, help: "Run only these series (lock, pubsub, cluster, ipc, find, …).")
+        var only: [String] = []
         @OptionGroup var global: GlobalOptions
 
         public init() {}
@@ -39,11 +45,13 @@ extension PD {
                 iterations: count ?? iterations,
                 duration: duration, clients: clients, processRuns: processRuns, findSizes: findSizes.sorted(),
                 freePorts: status.rangeEnd - status.rangeStart + 1 - status.claims,
-                helloWorld: helloWorld, portserver: portserver, redis: try redis.map(Self.hostAndPort))
+                helloWorld: helloWorld, portserver: portserver, redis: try redis.map(Self.hostAndPort),
+                clusterPeer: clusterPeer.map { .unix(path: $0) }, singleNode: singleNode.map { .unix(path: $0) })
+            let series = BenchSuite.series.filter { only.isEmpty || only.contains(BenchSuite.name(of: $0)) }
             var report = BenchReport(version: PortDaddyVersion.current, iterations: context.iterations)
             report.rssIdle = BenchProbe.residentMemory(pid: status.pid)
-            for series in BenchSuite.series { report.rows += try series.measure(context) }
-            report.resolve(BenchSuite.series.flatMap(\.ratios))
+            for one in series { report.rows += try one.measure(context) }
+            report.resolve(series.flatMap(\.ratios))
             report.rssAfter = BenchProbe.residentMemory(pid: status.pid)
             if global.json { return global.output.json(report) }
             report.print(global.output)

@@ -7,14 +7,15 @@ import Synchronization
 /// Lock and publish→receive measurements for `pd bench`, and the same measured against Redis.
 extension BenchProbe {
     /// Lock acquire + release over one kept-alive connection.
-    static func lockLatency(endpoint: DaemonEndpoint, iterations: Int) throws -> LatencySummary {
+    static func lockLatency(endpoint: DaemonEndpoint, iterations: Int, releaseOn other: DaemonEndpoint? = nil) throws -> LatencySummary {
         let connection = HTTPConnection(endpoint: endpoint)
+        let releaser = other.map { HTTPConnection(endpoint: $0) } ?? connection
         let acquire = Array(#"{"owner":"bench","ttl":30}"#.utf8), release = Array(#"{"owner":"bench"}"#.utf8)
         var samples: [UInt64] = []
         for i in 0..<(iterations + 200) {
             let t0 = now()
             let a = try connection.send(method: "POST", path: Routes.acquireLock.path("bench.lock"), body: acquire)
-            let r = try connection.send(method: "DELETE", path: Routes.releaseLock.path("bench.lock"), body: release)
+            let r = try releaser.send(method: "DELETE", path: Routes.releaseLock.path("bench.lock"), body: release)
             if i >= 200 { samples.append(now() - t0) }
             guard a.status == 201, r.status == 200 else { throw CLIError("lock benchmark failed: \(a.status) \(r.status)") }
         }
@@ -22,7 +23,10 @@ extension BenchProbe {
     }
 
     /// Publish→receive latency with `subscribers` SSE subscribers; each message waits until all received it.
-    static func pubSubLatency(endpoint: DaemonEndpoint, subscribers: Int, messages: Int) throws -> LatencySummary {
+    /// With `publishOn`, messages are published there and received on `endpoint` (two nodes of a cluster).
+    static func pubSubLatency(endpoint: DaemonEndpoint, subscribers: Int, messages: Int, publishOn: DaemonEndpoint? = nil) throws
+        -> LatencySummary
+    {
         let channel = "bench.pubsub\(subscribers)"
         let probe = PubSubProbe(subscribers: subscribers)
         let start = try PortDaddyClient(endpoint: endpoint).channels().cursor
@@ -40,7 +44,7 @@ extension BenchProbe {
                 }
             }
         }
-        let publisher = HTTPConnection(endpoint: endpoint)
+        let publisher = HTTPConnection(endpoint: publishOn ?? endpoint)
         // Warm up until every subscriber has received a message (they connect in their own time).
         while !probe.allWarm {
             _ = try publisher.send(method: "POST", path: Routes.publish.path(channel), body: Array(#"{"message":"0"}"#.utf8))

@@ -22,6 +22,9 @@ struct BenchContext {
     var portserver: String?
     /// A Redis server, for locks and pub/sub.
     var redis: (host: String, port: Int)?
+    /// Cluster mode: the socket of another node of this daemon's cluster, and of a daemon that runs alone.
+    var clusterPeer: DaemonEndpoint? = nil
+    var singleNode: DaemonEndpoint? = nil
 }
 
 /// One thing `pd bench` measures, as rows of the report, plus the ratios it defines against other rows.
@@ -43,8 +46,13 @@ extension BenchSeries {
 enum BenchSuite {
     static let series: [any BenchSeries] = [
         HTTPLatencySeries(), InProcessSeries(), NewConnectionSeries(), FindSeries(), ThroughputSeries(),
-        WholeProcessSeries(), LockSeries(), PubSubSeries(), PortserverSeries(), IPCSeries(), IPCPubSubSeries(),
+        WholeProcessSeries(), LockSeries(), PubSubSeries(), PortserverSeries(), IPCSeries(), IPCPubSubSeries(), ClusterSeries(),
     ]
+
+    /// A series' name for `--only`: its type's name without "Series", lower-cased (`lock`, `pubsub`, `cluster`).
+    static func name(of series: any BenchSeries) -> String {
+        String(describing: type(of: series)).replacingOccurrences(of: "Series", with: "").lowercased()
+    }
 }
 
 /// One measured row: a latency distribution or a throughput run, under a stable key (`socket.claim`).
