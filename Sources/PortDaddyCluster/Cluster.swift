@@ -13,6 +13,7 @@ public final class Cluster: NodeLiveness, Sendable {
     public let nodes: ClusterNodes
     let lockStore: ClusterLocks
     let messageStore: ClusterChannelStore
+    let coordination: ClusterCoordinationStore
     let logger: Logger
     /// Nodes counted alive for agents (lease plus grace), refreshed at each heartbeat.
     let aliveNodes = Mutex<Set<String>>([])
@@ -28,6 +29,8 @@ public final class Cluster: NodeLiveness, Sendable {
     public var locks: any SharedLocks { lockStore }
     /// Channel messages and consumer cursors, shared.
     public var channelStore: any ChannelStore { messageStore }
+    /// Agents, sessions, notes, file claims, salvage and integration signals, shared.
+    public var coordinationStore: any CoordinationStore { coordination }
 
     init(link: PostgresLink, logger: Logger) {
         self.link = link
@@ -35,6 +38,7 @@ public final class Cluster: NodeLiveness, Sendable {
         nodes = ClusterNodes(link: link)
         lockStore = ClusterLocks(link: link)
         messageStore = ClusterChannelStore(link: link)
+        coordination = ClusterCoordinationStore(link: link)
     }
 
     /// Connects, runs the cluster migrations and joins under `settings.node`. Fails (one clear line) when

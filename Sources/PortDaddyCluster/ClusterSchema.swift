@@ -15,6 +15,7 @@ enum ClusterSchema {
     static let migrations: [(version: Int, name: String, statements: [String])] = [
         (1, "nodes-locks-channels", nodes + locks + channels),
         (2, "published-ports", ports),
+        (3, "coordination", ClusterCoordinationSchema.statements),
     ]
 
     /// Creates the schema and runs the migrations this node knows and the database lacks.

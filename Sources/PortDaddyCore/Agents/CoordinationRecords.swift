@@ -15,6 +15,28 @@ public struct AgentRecord: Sendable, Equatable {
     public var diedAt: Int64?
     /// A public display label ("Fix Flaky Test").
     public var name: String? = nil
+    /// Cluster mode: the node whose daemon registered the agent (nil: this node; always nil in SQLite mode).
+    public var node: String? = nil
+
+    /// An agent record as a store reads it back.
+    public init(
+        id: String, identity: String? = nil, purpose: String? = nil, pid: Int32? = nil, pidStart: UInt64? = nil, ttlMillis: Int64,
+        registeredAt: Int64,
+        lastHeartbeat: Int64, state: String, diedAt: Int64? = nil, name: String? = nil, node: String? = nil
+    ) {
+        self.id = id
+        self.identity = identity
+        self.purpose = purpose
+        self.pid = pid
+        self.pidStart = pidStart
+        self.ttlMillis = ttlMillis
+        self.registeredAt = registeredAt
+        self.lastHeartbeat = lastHeartbeat
+        self.state = state
+        self.diedAt = diedAt
+        self.name = name
+        self.node = node
+    }
 }
 
 /// A work session of one agent.
@@ -22,11 +44,26 @@ public struct SessionRecord: Sendable, Equatable {
     public var id: String
     public var agentID: String
     public var purpose: String
-    public var identity: String?
+    public var identity: String? = nil
     public var phase: SessionPhase
     public var state: String
     public var startedAt: Int64
-    public var endedAt: Int64?
+    public var endedAt: Int64? = nil
+
+    /// A session record as a store reads it back.
+    public init(
+        id: String, agentID: String, purpose: String, identity: String? = nil, phase: SessionPhase, state: String, startedAt: Int64,
+        endedAt: Int64? = nil
+    ) {
+        self.id = id
+        self.agentID = agentID
+        self.purpose = purpose
+        self.identity = identity
+        self.phase = phase
+        self.state = state
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+    }
 }
 
 /// A dead agent's work waiting for a taker.
@@ -34,8 +71,17 @@ public struct SalvageRecord: Sendable, Equatable {
     public var agentID: String
     public var diedAt: Int64
     public var state: String
-    public var claimedBy: String?
-    public var resolvedAt: Int64?
+    public var claimedBy: String? = nil
+    public var resolvedAt: Int64? = nil
+
+    /// A salvage record as a store reads it back.
+    public init(agentID: String, diedAt: Int64, state: String, claimedBy: String? = nil, resolvedAt: Int64? = nil) {
+        self.agentID = agentID
+        self.diedAt = diedAt
+        self.state = state
+        self.claimedBy = claimedBy
+        self.resolvedAt = resolvedAt
+    }
 }
 
 /// An integration signal: an identity is ready, or needs something.
@@ -43,8 +89,17 @@ public struct IntegrationRecord: Sendable, Equatable {
     public var identity: String
     public var kind: String
     public var detail: String
-    public var agentID: String?
+    public var agentID: String? = nil
     public var at: Int64
+
+    /// An integration signal as a store reads it back.
+    public init(identity: String, kind: String, detail: String, agentID: String? = nil, at: Int64) {
+        self.identity = identity
+        self.kind = kind
+        self.detail = detail
+        self.agentID = agentID
+        self.at = at
+    }
 }
 
 /// Reads and writes of the coordination tables inside one transaction.

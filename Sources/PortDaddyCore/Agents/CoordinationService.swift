@@ -22,14 +22,18 @@ public final class CoordinationService: Sendable {
     let touched = Mutex<[String: Int64]>([:])
     /// The arbiter, told when an agent is bound to a PID.
     public let watcher = WatcherSlot()
+    /// Cluster mode: which node this is and which other nodes are alive (nil: one host, SQLite).
+    let nodes: (any NodeLiveness)?
 
     /// An agent counts as alive for this long after its last heartbeat unless registered with another TTL.
     public static let defaultAgentTTL: Double = 600
 
     public init(
         store: any CoordinationStore, claims: ClaimService, locks: LockService, processes: any ProcessProber = SystemProcessProber(),
-        clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil, observer: (any CoordinationObserver)? = nil
+        clock: any WallClock = SystemWallClock(), activity: ActivityLog? = nil, observer: (any CoordinationObserver)? = nil,
+        nodes: (any NodeLiveness)? = nil
     ) {
+        self.nodes = nodes
         self.observer = observer
         self.store = store
         self.claims = claims
@@ -51,11 +55,19 @@ public final class CoordinationService: Sendable {
     }
 
     /// An agent registered with a PID lives exactly as long as that process (PID and start time); one without
-    /// lives while its last heartbeat is within its TTL.
+    /// lives while its last heartbeat is within its TTL. In cluster mode an agent of another node lives while that
+    /// node does (lease plus grace): its PID and heartbeat are that node's to judge.
     func isAlive(_ agent: AgentRecord, now: Int64) -> Bool {
         guard agent.state == "active" else { return false }
+        if let node = foreignNode(of: agent), let nodes { return nodes.isNodeAlive(node) }
         if agent.pid != nil { return processes.isAlive(pid: agent.pid, start: agent.pidStart) }
         return now - agent.lastHeartbeat <= agent.ttlMillis
+    }
+
+    /// The agent's node when it is another node than this one (cluster mode only).
+    func foreignNode(of agent: AgentRecord) -> String? {
+        guard let nodes, let node = agent.node, node != nodes.localNode else { return nil }
+        return node
     }
 
     func info(_ agent: AgentRecord, now: Int64, activeSession: String?) -> AgentInfo {
@@ -92,7 +104,10 @@ public final class CoordinationService: Sendable {
                     state: "active", diedAt: nil)
             // A PID from an earlier life (or one that has exited) must not decide this life: keep the old PID
             // only while the agent is active and that process still runs.
-            let oldPIDAlive = agent.state == "active" && processes.isAlive(pid: agent.pid, start: agent.pidStart)
+            // Another node's PID is not this host's to probe. Registering here makes the agent this node's.
+            let oldPIDAlive =
+                agent.state == "active" && foreignNode(of: agent) == nil && processes.isAlive(pid: agent.pid, start: agent.pidStart)
+            agent.node = nil
             if agent.state != "active" { agent.registeredAt = now }
             agent.identity = normalizedIdentity ?? agent.identity
             agent.purpose = purpose ?? agent.purpose

@@ -66,8 +66,9 @@ struct DaemonServices {
         let memory = try MemoryServices(store: store, activity: activity, halfLife: configuration.pheromoneHalfLifeSeconds)
         let recorder = GraphRecorder(store: store)
         let coordination = CoordinationService(
-            store: store, claims: claims, locks: locks, activity: activity,
-            observer: MemoryObserver(pheromones: memory.pheromones, harbors: memory.harbors, episodes: memory.episodes, graph: recorder))
+            store: cluster?.coordinationStore ?? store, claims: claims, locks: locks, activity: activity,
+            observer: MemoryObserver(pheromones: memory.pheromones, harbors: memory.harbors, episodes: memory.episodes, graph: recorder),
+            nodes: cluster)
         let runtime = ServerRuntime(configuration: configuration, startedAt: SystemWallClock().nowMillis(), userToken: userToken)
         var stackSettings = StackSettings()
         stackSettings.stopGrace = .milliseconds(Int(configuration.stopGraceSeconds * 1000))
