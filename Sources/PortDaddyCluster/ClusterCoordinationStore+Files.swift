@@ -17,8 +17,14 @@ extension ClusterCoordinationTransaction {
         try rows("\(unescaped: Self.activeClaims) ORDER BY f.path COLLATE \"C\", f.token", Self.fileClaim)
     }
 
+    /// Only claims of this node's agents: the snapshot watcher reads these paths from the local disk, and a path
+    /// claimed on another host names a file there, not here.
     func trustedActiveFileClaims() throws -> [FileClaimInfo] {
-        try rows("\(unescaped: Self.activeClaims) AND f.trusted ORDER BY f.path COLLATE \"C\"", Self.fileClaim)
+        try rows(
+            """
+            \(unescaped: Self.activeClaims) AND f.trusted
+            AND EXISTS (SELECT 1 FROM agents a WHERE a.id = s.agent_id AND a.node = \(node)) ORDER BY f.path COLLATE "C"
+            """, Self.fileClaim)
     }
 
     func files(of session: String) throws -> [String] {

@@ -55,12 +55,15 @@ struct ClusterLockTests {
         #expect(try a.pd(["unlock", "gate", "--owner", "w2"]).status == 0)
     }
 
-    @Test("kill -9 of a node holding a lock frees the lock after its lease, on the other node")
+    @Test("kill -9 of a node holding a lock frees the lock after its lease, and its agent's session appears in salvage on the other node")
     func nodeDeathFreesLock() throws {
         let cluster = try ClusterFixture()
         let a = try cluster.start("a"), b = try cluster.start("b")
         let holder = try RunningCommand("/bin/sleep", ["300"], environment: [:])
         defer { kill(holder.pid, SIGKILL) }
+        // An agent on node a begins a session and takes the lock.
+        let agent = ["PD_AGENT_ID": "agent-a"]
+        #expect(try a.pd(["begin", "deploy the release"], environment: agent).status == 0)
         #expect(try a.pd(["lock", "deploy", "--owner", "agent-a", "--pid", String(holder.pid), "--ttl", "10m"]).output == "1")
         let refused = try b.pd(["lock", "deploy", "--owner", "agent-b"])
         #expect(refused.status == 4 && refused.stderr.contains("agent-a"))
@@ -74,6 +77,14 @@ struct ClusterLockTests {
                 return attempt.status == 0
             })
         #expect(granted?.output == "2")
+        var salvaged: SalvageInfo?
+        #expect(
+            try eventually(timeout: 60) {
+                let listed = try JSONDecoder().decode(SalvageResponse.self, from: Data(try b.pd(["salvage", "--json"]).stdout.utf8))
+                salvaged = listed.salvage.first { $0.agentID == "agent-a" }
+                return salvaged != nil
+            })
+        #expect(salvaged?.sessions.first?.purpose == "deploy the release")
         let status = try b.client().cluster()
         #expect(status.nodes.first { $0.name == "a" }?.alive == false)
         #expect(status.nodes.first { $0.name == "b" }?.alive == true)
