@@ -17,8 +17,8 @@ fi
 pgbin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
 out="${BENCH_OUT:-bench-out}"
 mkdir -p "$out"
-swift build -c release --static-swift-stdlib --product pd-daemon >/dev/null
-swift build -c release --static-swift-stdlib --product pd >/dev/null
+swift build -c release --static-swift-stdlib --product pd-daemon 2>&1 | grep -E "error:|complete" | tail -3
+swift build -c release --static-swift-stdlib --product pd 2>&1 | grep -E "error:|complete" | tail -2
 pd="$PWD/.build/release/pd"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
