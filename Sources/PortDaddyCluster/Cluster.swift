@@ -22,6 +22,8 @@ public final class Cluster: NodeLiveness, Sendable {
     /// When this node last renewed its lease (uptime nanoseconds), and whether the lease has lapsed since: past it,
     /// the locks held through this node may be granted elsewhere.
     let lastRenewal = Mutex<(at: UInt64, lapsed: Bool)>((0, false))
+    /// The claims last published (nil: none yet), so an unchanged list is not written again every heartbeat.
+    let published = Mutex<[PublishedPort]?>(nil)
 
     public var settings: ClusterSettings { link.settings }
     public var localNode: String { settings.node }
@@ -113,19 +115,22 @@ public final class Cluster: NodeLiveness, Sendable {
         }
     }
 
-    /// Replaces this node's published claims.
+    /// Replaces this node's published claims: one delete and one insert of them all, skipped when nothing changed since
+    /// the last publish that committed.
     func publish(_ ports: [PublishedPort]) throws(PortDaddyError) {
+        guard published.withLock({ $0 != ports }) else { return }
         let node = localNode
+        let (identities, numbers, pids, states) = (ports.map(\.identity), ports.map(\.port), ports.map { $0.pid ?? -1 }, ports.map(\.state))
         try link.transaction { tx in
             try tx.query("DELETE FROM node_ports WHERE node = \(node)")
-            for port in ports {
-                try tx.query(
-                    """
-                    INSERT INTO node_ports (node, identity, port, pid, state, updated_at)
-                    VALUES (\(node), \(port.identity), \(port.port), \(port.pid), \(port.state), pd_now())
-                    """)
-            }
+            try tx.query(
+                """
+                INSERT INTO node_ports (node, identity, port, pid, state, updated_at)
+                SELECT \(node), i, p, nullif(pid, -1), st, pd_now()
+                FROM unnest(\(identities)::text[], \(numbers)::int[], \(pids)::int[], \(states)::text[]) AS u(i, p, pid, st)
+                """)
         }
+        published.withLock { $0 = ports }
     }
 
     /// Every node's published claims whose identity matches `pattern` (all with nil), with each node's host.
@@ -171,7 +176,7 @@ public final class Cluster: NodeLiveness, Sendable {
 }
 
 /// A claim this node publishes to the cluster.
-public struct PublishedPort: Sendable {
+public struct PublishedPort: Sendable, Equatable {
     public var identity: String
     public var port: Int
     public var pid: Int?
