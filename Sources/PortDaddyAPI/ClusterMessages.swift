@@ -64,6 +64,15 @@ public struct ClusterPortInfo: Codable, Sendable, Equatable {
     }
 }
 
+/// A node removed from the cluster's list (`DELETE /cluster/nodes/{name}`).
+public struct ClusterNodeForgotten: Codable, Sendable, Equatable {
+    public var node: String
+    /// Its published claims and leftover lock rows, removed with it.
+    public var ports: Int
+    public var locks: Int
+    public init(node: String, ports: Int, locks: Int) { (self.node, self.ports, self.locks) = (node, ports, locks) }
+}
+
 /// Every node's published claims.
 public struct ClusterPortsResponse: Codable, Sendable, Equatable {
     public var ports: [ClusterPortInfo]

@@ -54,6 +54,24 @@ public final class ClusterNodes: Sendable {
         _ = try? link.query("SELECT pg_notify('pd_locks', '*')")
     }
 
+    /// Removes a node whose lease ran out, with its published claims and leftover lock rows. A node whose lease is
+    /// current is refused (`INVALID_REQUEST`): stop it first (a clean stop gives the lease up).
+    public func forget(_ raw: String) throws(PortDaddyError) -> ClusterNodeForgotten {
+        let name = try ClusterSettings.nodeName(raw)
+        return try link.transaction { tx -> ClusterNodeForgotten in
+            let rows = try tx.query("SELECT lease_until > pd_now() FROM nodes WHERE name = \(name) FOR UPDATE")
+            guard let row = rows.rows.first else { throw PortDaddyError.notFound("no node \(name) in the cluster; pd cluster lists them") }
+            if (try? row.decode(Bool.self)) == true {
+                throw PortDaddyError.invalidRequest("node \(name) still renews its lease; stop its daemon first (a clean stop gives the lease up)")
+            }
+            let ports = try tx.query("DELETE FROM node_ports WHERE node = \(name)").metadata.rows ?? 0
+            let locks = try tx.query("DELETE FROM locks WHERE node = \(name)").metadata.rows ?? 0
+            try tx.query("DELETE FROM lock_waiters WHERE node = \(name)")
+            try tx.query("DELETE FROM nodes WHERE name = \(name)")
+            return ClusterNodeForgotten(node: name, ports: Int(ports), locks: Int(locks))
+        }
+    }
+
     /// Every node, alive or not, by name.
     public func list() throws(PortDaddyError) -> [ClusterNode] {
         let rows = try link.query(

@@ -5,5 +5,8 @@ extension Routes {
     public static let clusterPorts = APIRoute<NoBody, ClusterPortsResponse>(
         .get, "/cluster/ports", query: ["pattern"], "every node's published port claims (pd find --cluster)")
 
-    static var clusterRoutes: [AnyAPIRoute] { [cluster.erased, clusterPorts.erased] }
+    public static let forgetClusterNode = APIRoute<NoBody, ClusterNodeForgotten>(
+        .delete, "/cluster/nodes/:name", "remove a node whose lease ran out from the cluster's list (trusted)")
+
+    static var clusterRoutes: [AnyAPIRoute] { [cluster.erased, clusterPorts.erased, forgetClusterNode.erased] }
 }

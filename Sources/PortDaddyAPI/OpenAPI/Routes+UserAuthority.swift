@@ -13,7 +13,7 @@ extension Routes {
             fleetConfig.erased, fleetConfigWrite.erased, fleetReload.erased, fleetUp.erased, fleetDown.erased, fleetEnable.erased,
             fleetDisable.erased,
             webhooks.erased, addWebhook.erased, removeWebhook.erased, testWebhook.erased, webhookDeliveries.erased, arbiterMode.erased,
-            arbiterTestInvariant.erased,
+            arbiterTestInvariant.erased, forgetClusterNode.erased,
         ]
     }
 }

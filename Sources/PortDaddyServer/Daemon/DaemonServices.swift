@@ -178,7 +178,7 @@ extension Daemon {
             WebhookController(webhooks: core.webhooks, userToken: core.runtime.userToken),
             KeyController(store: core.store, userToken: core.runtime.userToken),
             OpenAPIController(),
-            ClusterController(cluster: core.cluster),
+            ClusterController(cluster: core.cluster, userToken: core.runtime.userToken),
             ArbiterController(arbiter: core.arbiter, userToken: core.runtime.userToken),
             DashboardController(
                 claims: core.claims, locks: core.locks, coordination: core.coordination, channels: core.channels, inbox: core.inbox,

@@ -88,6 +88,12 @@ struct ClusterLockTests {
         let status = try b.client().cluster()
         #expect(status.nodes.first { $0.name == "a" }?.alive == false)
         #expect(status.nodes.first { $0.name == "b" }?.alive == true)
+        // A live node cannot be forgotten; the dead one can, and then no node lists it.
+        #expect(try b.pd(["cluster", "forget", "b"]).status == 2)
+        let forgot = try b.pd(["cluster", "forget", "a"])
+        #expect(forgot.status == 0 && forgot.stdout.contains("forgot node a"), "\(forgot.stderr)")
+        #expect(try b.client().cluster().nodes.map(\.name) == ["b"])
+        #expect(try b.pd(["cluster", "forget", "a"]).status == 5)
     }
 
     @Test("a clean stop gives the lease up: its locks free at once")
