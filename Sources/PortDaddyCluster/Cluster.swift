@@ -154,11 +154,7 @@ public final class Cluster: NodeLiveness, Sendable {
         return ClusterStatusResponse(
             node: s.node, url: s.displayURL, reachable: listed != nil, outage: listed == nil ? (link.outage ?? "unreachable") : nil,
             leaseSeconds: s.leaseSeconds, graceSeconds: s.graceSeconds,
-            nodes: (listed ?? []).map {
-                ClusterNodeInfo(
-                    name: $0.name, host: $0.host, httpPort: $0.httpPort, pid: $0.pid, version: $0.version, startedAt: $0.startedAt,
-                    heartbeatAt: $0.heartbeatAt, leaseUntil: $0.leaseUntil, alive: $0.alive)
-            })
+            nodes: listed ?? [])
     }
 
     /// Stops the background work, gives the lease up (this node's locks free at once) and closes the connections.

@@ -3,20 +3,6 @@ import PortDaddyAPI
 import PortDaddyCore
 import PostgresNIO
 
-/// One node of the cluster as the `nodes` table has it.
-public struct ClusterNode: Sendable, Equatable {
-    public var name: String
-    public var host: String
-    public var httpPort: Int?
-    public var pid: Int?
-    public var version: String?
-    public var startedAt: Int64
-    public var heartbeatAt: Int64
-    public var leaseUntil: Int64
-    /// Whether its lease was current when read.
-    public var alive: Bool
-}
-
 /// This node's membership: it renews its lease (`lease_until = now + lease`) every third of the lease, and judges
 /// other nodes by theirs. A node whose lease ran out holds no locks; `grace` later its agents count as dead.
 public final class ClusterNodes: Sendable {
@@ -73,17 +59,17 @@ public final class ClusterNodes: Sendable {
     }
 
     /// Every node, alive or not, by name.
-    public func list() throws(PortDaddyError) -> [ClusterNode] {
+    public func list() throws(PortDaddyError) -> [ClusterNodeInfo] {
         let rows = try link.query(
             """
             SELECT name, host, http_port, pid, version, started_at, heartbeat_at, lease_until, lease_until > pd_now()
             FROM nodes ORDER BY name
             """)
-        return try rows.rows.map { (row) throws(PortDaddyError) -> ClusterNode in
+        return try rows.rows.map { (row) throws(PortDaddyError) -> ClusterNodeInfo in
             do {
                 let (name, host, port, pid, version, started, heartbeat, lease, alive) = try row.decode(
                     (String, String, Int?, Int?, String?, Int64, Int64, Int64, Bool).self)
-                return ClusterNode(
+                return ClusterNodeInfo(
                     name: name, host: host, httpPort: port, pid: pid, version: version, startedAt: started, heartbeatAt: heartbeat,
                     leaseUntil: lease, alive: alive)
             } catch {

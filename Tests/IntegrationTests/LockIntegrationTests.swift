@@ -10,20 +10,12 @@ struct LockIntegrationTests {
         let daemon = try TestDaemon()
         try daemon.start()
         let log = daemon.home + "/critical.log"
-        let script = #"echo "start $PD_LOCK_TOKEN" >> "$1"; sleep 0.01; echo "end $PD_LOCK_TOKEN" >> "$1""#
         let running = try (0..<50).map { _ in
-            try daemon.spawnPD(["with-lock", "shared:resource", "--wait", "120s", "--", "/bin/sh", "-c", script, "sh", log])
+            try daemon.spawnPD(["with-lock", "shared:resource", "--wait", "120s", "--", "/bin/sh", "-c", CriticalSectionLog.script, "sh", log])
         }
         let results = running.map { $0.wait() }
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.filter { $0.status != 0 }.map(\.stderr))")
-        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines.count == 100)
-        var tokens: [Int] = []
-        for pair in stride(from: 0, to: lines.count - 1, by: 2) {
-            let start = lines[pair].split(separator: " "), end = lines[pair + 1].split(separator: " ")
-            #expect(start.first == "start" && end.first == "end" && start.last == end.last, "interleaved at line \(pair)")
-            tokens.append(Int(start.last ?? "") ?? -1)
-        }
+        let tokens = try CriticalSectionLog.tokens(at: log, sections: 50)
         #expect(tokens == tokens.sorted() && Set(tokens).count == tokens.count)
         #expect(try daemon.client().locks().count == 0)
     }

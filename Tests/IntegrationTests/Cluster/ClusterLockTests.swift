@@ -11,20 +11,14 @@ struct ClusterLockTests {
         let cluster = try ClusterFixture()
         let a = try cluster.start("a"), b = try cluster.start("b")
         let log = cluster.folder + "/critical.log"
-        let script = #"echo "start $PD_LOCK_TOKEN" >> "$1"; sleep 0.01; echo "end $PD_LOCK_TOKEN" >> "$1""#
         let running = try (0..<50).map { i in
-            try (i % 2 == 0 ? a : b).spawnPD(["with-lock", "shared:resource", "--wait", "300s", "--", "/bin/sh", "-c", script, "sh", log])
+            try (i % 2 == 0 ? a : b).spawnPD([
+                "with-lock", "shared:resource", "--wait", "300s", "--", "/bin/sh", "-c", CriticalSectionLog.script, "sh", log,
+            ])
         }
         let results = running.map { $0.wait() }
         #expect(results.allSatisfy { $0.status == 0 }, "\(results.filter { $0.status != 0 }.map(\.stderr))")
-        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines.count == 100)
-        var tokens: [Int] = []
-        for pair in stride(from: 0, to: lines.count - 1, by: 2) {
-            let start = lines[pair].split(separator: " "), end = lines[pair + 1].split(separator: " ")
-            #expect(start.first == "start" && end.first == "end" && start.last == end.last, "interleaved at line \(pair)")
-            tokens.append(Int(start.last ?? "") ?? -1)
-        }
+        let tokens = try CriticalSectionLog.tokens(at: log, sections: 50)
         #expect(tokens == Array(1...50), "tokens in order of entry: \(tokens)")
         #expect(try a.client().locks().count == 0)
         #expect(try b.client().locks().count == 0)

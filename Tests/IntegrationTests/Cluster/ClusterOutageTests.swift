@@ -55,6 +55,10 @@ struct ClusterOutageTests {
         #expect(claim.status == 0 && Int(claim.output) != nil, "\(claim.stderr)")
         let status = try a.client().cluster()
         #expect(!status.reachable && status.outage?.contains("unavailable") == true)
+        // Coordination writes refuse the same way, and nothing half-written is left behind.
+        let agent = ["PD_AGENT_ID": "outage-agent"]
+        let begin = try a.pd(["begin", "during the outage"], environment: agent)
+        #expect(begin.status == 3 && begin.stderr.contains("unavailable"), "\(begin.stderr)")
         let before = (published.acknowledged.withLock { $0.count }, tokens.acknowledged.withLock { $0.count })
         sleep(3)
         try cluster.postgres.start()
@@ -76,6 +80,9 @@ struct ClusterOutageTests {
             #expect(refusal.contains("unavailable") || refusal.contains("not reachable") || refusal.contains("timed out"), "\(refusal)")
         }
         #expect(try a.client().cluster().reachable)
+        #expect(try a.pd(["begin", "after the outage"], environment: agent).status == 0)
+        let agents = try b.pd(["agents", "--json"])
+        #expect(agents.stdout.contains("outage-agent") && agents.stdout.contains("after the outage"), "\(agents.stdout)")
         #expect(try a.pd(["doctor"]).stdout.contains("cluster"))
     }
 
