@@ -174,6 +174,7 @@ let package = Package(
             dependencies: ["PortDaddyCore", "PortDaddyAPI"],
             swiftSettings: strict
         ),
+        .testTarget(name: "PortDaddyClusterTests", dependencies: ["PortDaddyCluster", "PortDaddyCore"], swiftSettings: strict),
         .testTarget(name: "PortDaddyWireTests", dependencies: ["PortDaddyWire", "PortDaddyAPI", "PortDaddyTesting"], swiftSettings: strict),
         .testTarget(
             name: "PortDaddyStacksTests",

@@ -139,3 +139,22 @@ enum PgPassFile {
         return fields
     }
 }
+
+/// Printing, logging or dumping settings never shows the password.
+extension ClusterSettings: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "\(displayURL) node \(node) (advertised as \(advertisedHost)), lease \(leaseSeconds) s, grace \(graceSeconds) s, "
+            + "password \(password == nil ? "none" : "set")"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "url": displayURL, "node": node, "advertisedHost": advertisedHost, "leaseSeconds": leaseSeconds, "graceSeconds": graceSeconds,
+                "password": password == nil ? "none" : "<redacted>",
+            ])
+    }
+}
