@@ -25,8 +25,22 @@ public struct DaemonLauncher: Sendable {
     }
 
     /// Spawns `pd daemon` detached in its own session, output appended to `daemon.log`, and waits for it.
+    ///
+    /// Clients that find no daemon at the same moment (several `pd` commands at login, or one program's threads) take
+    /// turns through `autostart.lock` in the data dir: the first spawns and waits; each later one finds it answering
+    /// and spawns nothing, so one start makes one daemon process.
     public func start(timeoutSeconds: Double = 15) throws(ClientError) {
         mkdir(environment.home, 0o700)
+        let turn = open(environment.home + "/autostart.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        defer { if turn >= 0 { close(turn) } }  // closing it ends the turn
+        if turn >= 0 {
+            while flock(turn, LOCK_EX) != 0 && errno == EINTR {}
+            let probe = HTTPConnection(endpoint: endpoint)
+            if (try? probe.connect()) != nil {
+                probe.close()
+                return
+            }
+        }
         let exe = try Self.daemonProgram()
         var env = ProcessInfo.processInfo.environment
         env["PORT_DADDY_HOME"] = environment.home
