@@ -81,7 +81,8 @@ final class ClusterChannelStore: ChannelStore {
     /// The highest committed id (0 when none): a new subscriber starts there and misses nothing committed later,
     /// since `pd_publish` makes ids visible in order.
     func latestMessageID() throws(PortDaddyError) -> Int64 {
-        (try? link.query("SELECT coalesce(max(id), 0)::bigint FROM messages").rows.first?.decode(Int64.self)) ?? 0
+        let rows = try link.query("SELECT coalesce(max(id), 0)::bigint FROM messages")
+        return (try? rows.rows.first?.decode(Int64.self)) ?? 0
     }
 
     func newestMessages(limit: Int) throws(PortDaddyError) -> [ChannelMessageInfo] {

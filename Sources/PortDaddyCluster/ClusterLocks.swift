@@ -200,6 +200,15 @@ final class ClusterLocks: SharedLocks {
         return held
     }
 
+    func waiters(on name: LockName) throws(PortDaddyError) -> Int {
+        let rows = try link.query(
+            """
+            SELECT count(*) FROM lock_waiters w
+            WHERE w.name = \(name.value) AND w.deadline > pd_now() AND pd_node_alive(w.node, pd_now())
+            """)
+        return Int((try? rows.rows.first?.decode(Int64.self)) ?? 0)
+    }
+
     func releaseAll(ownedBy owner: String, acquiredBy cutoff: Int64?) -> [Lock] {
         guard let held = try? list().map(\.lock).filter({ $0.owner == owner && (cutoff == nil || $0.acquiredAt <= cutoff!) }) else { return [] }
         return held.compactMap { try? release(name: $0.name, owner: owner, token: $0.token, force: false) }

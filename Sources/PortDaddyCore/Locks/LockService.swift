@@ -167,6 +167,13 @@ public final class LockService: Sendable {
         }
     }
 
+    /// How many callers queue for `name` (the figure a grant answers with; in cluster mode 0 while the cluster is
+    /// unreachable).
+    public func waiters(on name: LockName) -> Int {
+        if let shared { return (try? shared.waiters(on: name)) ?? 0 }
+        return state.withLock { $0.waiters[name]?.count ?? 0 }
+    }
+
     /// Held locks with the number of callers queued for each, by name (in cluster mode, none while the cluster is
     /// unreachable: use ``listChecked()`` where that must be an error).
     public func list() -> [(lock: Lock, waiters: Int)] {

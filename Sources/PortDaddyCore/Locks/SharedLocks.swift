@@ -11,6 +11,8 @@ public protocol SharedLocks: Sendable {
     func release(name: LockName, owner: String, token: Int64?, force: Bool) throws(PortDaddyError) -> Lock?
     func extend(name: LockName, owner: String, ttlSeconds: Double?) throws(PortDaddyError) -> Lock
     func list() throws(PortDaddyError) -> [(lock: Lock, waiters: Int)]
+    /// How many live callers queue for `name`.
+    func waiters(on name: LockName) throws(PortDaddyError) -> Int
     /// Releases the owner's locks granted no later than `cutoff` (all with nil); best effort.
     func releaseAll(ownedBy owner: String, acquiredBy cutoff: Int64?) -> [Lock]
     /// Frees expired locks, locks of nodes whose lease ran out, and this node's locks whose process died.

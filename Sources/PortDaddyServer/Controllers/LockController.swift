@@ -56,7 +56,7 @@ struct LockController: RouteController {
         if let named = command.pid, let arbiter, let caller = await PeerProcess.pid(of: context) {
             arbiter.namedPID(named, caller: caller, what: "lock \(lock.name.value)", agent: context.agent)
         }
-        let waiting = locks.list().first { $0.lock.name == lock.name }?.waiters ?? 0
+        let waiting = locks.waiters(on: lock.name)
         return try JSONResponse.make(LockInfo(lock, waiters: waiting), status: .created)
     }
 

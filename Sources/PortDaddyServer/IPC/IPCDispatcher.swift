@@ -124,7 +124,7 @@ struct IPCDispatcher: Sendable {
 
     /// The answer to a granted lock (now or after a wait; the lock service records the grant).
     func granted(_ lock: Lock) -> LockInfo {
-        LockInfo(lock, waiters: locks.list().first { $0.lock.name == lock.name }?.waiters ?? 0)
+        LockInfo(lock, waiters: locks.waiters(on: lock.name))
     }
 
     func releaseLock(_ body: IPCLockReleaseArguments) throws -> LockReleaseResponse {

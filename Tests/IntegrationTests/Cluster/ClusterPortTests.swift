@@ -26,6 +26,8 @@ struct ClusterPortTests {
         #expect(listed.contains { $0.node == "b" && $0.identity == "web:api" && String($0.port) == again.output })
         let table = try b.pd(["find", "--cluster", "web:*"])
         #expect(table.status == 0 && table.stdout.contains("web:api") && !table.stdout.contains("db:main"), "\(table.stdout)")
+        let status = try b.pd(["status"])
+        #expect(status.stdout.contains("cluster   node b at \(cluster.postgres.url), 2 of 2 node(s) alive"), "\(status.stdout)")
         let url = try b.pd(["url", "web:api", "--node", "a"])
         #expect(url.output == "http://a:\(web.output)/", "\(url.stdout) \(url.stderr)")
         let missing = try b.pd(["url", "db:main", "--node", "a"])
